@@ -1,0 +1,96 @@
+import type { RoomStorage } from '@copboard/sync-core'
+
+export type Role = 'facilitator' | 'participant' | 'viewer'
+export type SessionState = 'planned' | 'live' | 'ended'
+
+export interface Cop {
+  id: string
+  name: string
+  theme: string
+  coHost: string
+  createdAt: string // ISO-8601
+}
+
+/** How a session's board begins. */
+export type SessionStart =
+  | { kind: 'empty' }
+  | { kind: 'template'; templateId: string }
+  | { kind: 'snapshot'; snapshotId: string }
+
+export interface Session {
+  id: string
+  copId: string
+  number: number // 1, 2, 3 … within the CoP
+  title: string
+  date: string // YYYY-MM-DD
+  state: SessionState
+  start: SessionStart
+  /** The sync room of this session's board. */
+  room: string
+  startedAt: string | null
+  endedAt: string | null
+  createdAt: string
+}
+
+export interface TokenRecord {
+  id: string // public id, for listing and revoking
+  copId: string
+  role: Role
+  label: string
+  createdAt: string
+  revokedAt: string | null
+}
+
+export type SnapshotKind = 'final' | 'autosave'
+
+export interface SnapshotMeta {
+  id: string
+  copId: string
+  sessionId: string
+  kind: SnapshotKind
+  createdAt: string
+  /** participants, duration, note count … (JSON-serialisable) */
+  meta: Record<string, unknown>
+}
+
+/** The parts of a snapshot; binary parts as bytes, text parts as strings. */
+export interface SnapshotParts {
+  yjsState: Uint8Array
+  tldr: string // tldraw document snapshot (.tldr JSON)
+  svg: string
+  png: Uint8Array | null
+  thumbnailPng: Uint8Array | null
+  reportJson: string
+  reportMarkdown: string
+  reportCsv: string
+}
+
+export type SnapshotPartName = keyof SnapshotParts
+
+export interface Storage extends RoomStorage {
+  readonly backend: 'sqlite' | 'postgres'
+  /** Runs pending migrations. Idempotent. */
+  migrate(): Promise<void>
+  close(): Promise<void>
+
+  createCop(input: Omit<Cop, 'id' | 'createdAt'>): Promise<Cop>
+  getCop(id: string): Promise<Cop | null>
+
+  createSession(input: Omit<Session, 'id' | 'number' | 'room' | 'createdAt' | 'startedAt' | 'endedAt' | 'state'>): Promise<Session>
+  getSession(id: string): Promise<Session | null>
+  getSessionByRoom(room: string): Promise<Session | null>
+  listSessions(copId: string): Promise<Session[]> // by number
+  /** Compare-and-set of the state; returns null when the current state is not `from`. */
+  transitionSession(id: string, from: SessionState, to: SessionState, at: string): Promise<Session | null>
+
+  /** Stores only a hash of the secret. */
+  createToken(input: { copId: string; role: Role; label: string; secretHash: string }): Promise<TokenRecord>
+  findTokenByHash(secretHash: string): Promise<TokenRecord | null>
+  listTokens(copId: string): Promise<TokenRecord[]>
+  revokeToken(copId: string, tokenId: string, at: string): Promise<boolean>
+
+  createSnapshot(input: Omit<SnapshotMeta, 'id' | 'createdAt'>, parts: SnapshotParts): Promise<SnapshotMeta>
+  listSnapshots(copId: string): Promise<SnapshotMeta[]> // oldest first
+  getSnapshot(id: string): Promise<SnapshotMeta | null>
+  getSnapshotPart<K extends SnapshotPartName>(id: string, part: K): Promise<SnapshotParts[K] | null>
+}
