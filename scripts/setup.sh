@@ -2,7 +2,7 @@
 # Installs copboard's dependencies on a machine that has only Node 20 and npm.
 # Sourced by start.sh and test.sh; safe to run again.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PNPM_VERSION=12.4.2
 # pnpm's node-gyp ignores npm's `nodedir`; without this better-sqlite3 tries to download headers.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything (dependencies and, where missing, Debian's chromium) and runs all tests.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
