@@ -1,0 +1,7 @@
+export * from './types'
+export { templates, getTemplate } from './registry'
+export { templateToRecords, richTextToPlain, plainToRichText, statementHash } from './records'
+export { zoneOfPoint, assignNotesToZones, pageTransform, noteCenter } from './zones'
+export type { NoteAssignment, BoardZone } from './zones'
+export { buildReport, reportToMarkdown, reportToCsv } from './report'
+export type { BuildReportOptions } from './report'

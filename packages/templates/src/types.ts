@@ -1,0 +1,160 @@
+/**
+ * Public types of @copboard/templates. See ../SPEC.md for the numbered rules.
+ */
+export type Lang = 'nl' | 'en'
+export type Localized = { nl: string; en: string }
+export interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/** What a zone is drawn as. 'lane' and 'table' group sub-zones; 'cell' is a sub-zone. */
+export type ZoneKind = 'zone' | 'strip' | 'loop' | 'crossing' | 'lane' | 'cell' | 'act' | 'half' | 'table' | 'statement' | 'signatures'
+
+export interface ZoneDefinition {
+  /** Stable id: never rename, notes are read back by it (SPEC rule 3). */
+  id: string
+  label: Localized
+  prompt: Localized
+  /** Rectangle in template layout coordinates (0,0 = top-left of the layout). */
+  rect: Rect
+  /** Notes in this zone are posted anonymously; their author is hidden in board and report. */
+  anonymous?: boolean
+  /** Declared nesting: this zone lies inside its parent zone (SPEC rule 2). */
+  parentZoneId?: string
+  kind?: ZoneKind
+  /** Colour of the zone (a tldraw default colour name). */
+  color?: string
+  /** Zone holds signatures (accord): one note per participant, see SPEC rule 9. */
+  signatures?: boolean
+  /** Zone holds the statement text written by the facilitator (accord). */
+  statement?: boolean
+}
+
+export interface AgendaStep {
+  id: string
+  title: Localized
+  minutes: number
+  /** Zones the camera frames for this step. */
+  zoneIds: string[]
+}
+
+/** A pre-filled prompt note (NOT locked; participants may move or edit it). */
+export interface PrefilledNote {
+  id: string
+  zoneId: string
+  text: Localized
+  /** Position in layout coordinates (top-left of the note). */
+  x: number
+  y: number
+  scale?: number
+  color?: string
+}
+
+/** Extra scaffold drawing that is not a zone: free text, lines, arrows, the lemniscate. */
+export type Decoration =
+  | { kind: 'text'; id: string; text: Localized; x: number; y: number; w: number; size?: 's' | 'm' | 'l' | 'xl'; scale?: number; color?: string; align?: 'start' | 'middle' | 'end' }
+  | { kind: 'lemniscate'; id: string; rect: Rect; color?: string }
+  | { kind: 'arrow'; id: string; from: { x: number; y: number }; to: { x: number; y: number }; bend?: number; label?: Localized; color?: string }
+
+export interface TemplateLayout {
+  /** Size of the whole layout; 16:9, width 1920..3840 (SPEC rule 4). */
+  width: number
+  height: number
+}
+
+export interface TemplateDefinition {
+  id: string
+  version: number
+  title: Localized
+  description: Localized
+  /** Layout size; all zones and blocks fit inside it. */
+  layout: TemplateLayout
+  /** Where the title block (CoP name, session, date) goes. */
+  titleBlock: Rect
+  /** Where the agenda box goes. */
+  agendaBlock: Rect
+  /** In report order (template order). */
+  zones: ZoneDefinition[]
+  agenda: AgendaStep[]
+  prefilled?: PrefilledNote[]
+  decorations?: Decoration[]
+  /** Learning-questions matching: arrows from a note in `from` zone to a note in `to` zone. */
+  matching?: { fromZoneId: string; toZoneId: string }
+}
+
+export interface TitleBlockInfo {
+  copName: string
+  sessionNumber: number | string
+  /** ISO date (YYYY-MM-DD) or free text. */
+  date: string
+}
+
+export interface TemplateToRecordsOptions {
+  pageId: string
+  lang?: Lang
+  origin?: { x: number; y: number }
+  titleBlock?: TitleBlockInfo
+}
+
+/** meta.copboard on every record made by templateToRecords. */
+export interface CopboardScaffoldMeta {
+  templateId: string
+  version: number
+  zoneId: string | null
+  scaffold: boolean
+  /** 'zone' = the rectangle that defines a zone's area; others are decoration. */
+  part: 'zone' | 'heading' | 'prompt' | 'title' | 'agenda' | 'decoration' | 'prefilled' | 'statement'
+}
+
+export type Perspective = 'gemeente' | 'initiatief' | 'overig'
+
+export interface ReportNote {
+  id: string
+  text: string
+  /** null when hidden (anonymous zone or anonymous note) or unknown. */
+  author: string | null
+  perspective: Perspective | null
+  prefilled?: boolean
+}
+
+export interface ReportZone {
+  zoneId: string
+  label: string
+  anonymous: boolean
+  notes: ReportNote[]
+}
+
+export interface ReportMatch {
+  question: { id: string; text: string; author: string | null }
+  offer: { id: string; text: string; author: string | null }
+}
+
+export interface ReportEndorsement {
+  name: string
+  perspective: Perspective | null
+  /** Hash of the statement text the participant signed (statementHash()). */
+  statementHash: string | null
+  /** True when the signed hash equals the statement's current hash. */
+  current: boolean
+}
+
+export interface ReportSection {
+  pageId: string
+  templateId: string
+  version: number
+  title: string
+  zones: ReportZone[]
+  matches: ReportMatch[]
+  /** Accord only. */
+  statement?: { text: string; hash: string; endorsements: ReportEndorsement[] }
+}
+
+export interface Report {
+  lang: Lang
+  sections: ReportSection[]
+  /** Notes on a template page that lie in no zone. */
+  unzoned: ReportNote[]
+}
