@@ -1,0 +1,15 @@
+export * from './layout.js'
+export {
+  readRecords,
+  readRecord,
+  writeRecords,
+  deleteRecords,
+  recordToY,
+  yToRecord,
+  upsertRecord,
+  diffFields,
+  jsonEqual,
+  type WriteRecordsOptions,
+  type FieldChanges,
+} from './records.js'
+export * from './schema.js'
