@@ -1,1 +1,5 @@
-export {}
+export * from './lifecycle'
+export * from './richtext'
+export * from './geometry'
+export * from './compare'
+export * from './render-svg'

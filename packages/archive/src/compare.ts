@@ -1,0 +1,128 @@
+/**
+ * Compare two snapshots of a board: sticky notes added, removed and changed, per zone.
+ * Pure: takes the record lists of both snapshots (packages/board readRecords).
+ */
+import { assignZones, isShape, type AnyRecord, type ShapeRecord } from './geometry'
+import { shapeText } from './richtext'
+
+export interface NoteInfo {
+  id: string
+  text: string
+  author: string | null
+  perspective: string | null
+  anonymous: boolean
+  color: string | null
+  zoneId: string | null
+}
+
+export type NoteField = 'text' | 'zone' | 'author' | 'perspective' | 'color'
+
+export interface NoteChange {
+  id: string
+  before: NoteInfo
+  after: NoteInfo
+  fields: NoteField[]
+}
+
+export interface ZoneDiff {
+  /** null = notes outside every zone */
+  zoneId: string | null
+  label: string
+  added: NoteInfo[]
+  removed: NoteInfo[]
+  changed: NoteChange[]
+}
+
+export interface Comparison {
+  zones: ZoneDiff[]
+  totals: { added: number; removed: number; changed: number; unchanged: number; notesA: number; notesB: number }
+}
+
+export interface ZoneAssignment {
+  zones: { id: string; label: string }[]
+  noteZone: Map<string, string | null>
+}
+
+export interface CompareOptions {
+  /** Zone assignment (defaults to geometric assignment by meta.copboard.zoneId scaffold shapes). */
+  assign?: (records: AnyRecord[]) => ZoneAssignment
+  /** Label for notes outside every zone. */
+  outsideLabel?: string
+}
+
+function notesOf(records: AnyRecord[], assign: (r: AnyRecord[]) => ZoneAssignment) {
+  const { zones, noteZone } = assign(records)
+  const notes = new Map<string, NoteInfo>()
+  for (const r of records) {
+    if (!isShape(r) || r.type !== 'note') continue
+    notes.set(r.id, noteInfo(r, noteZone.get(r.id) ?? null))
+  }
+  return { zones, notes }
+}
+
+export function noteInfo(s: ShapeRecord, zoneId: string | null): NoteInfo {
+  const meta = (s.meta ?? {}) as Record<string, unknown>
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
+  return {
+    id: s.id,
+    text: shapeText(s).trim(),
+    author: meta.anonymous ? null : str(meta.author),
+    perspective: str(meta.perspective),
+    anonymous: meta.anonymous === true,
+    color: str(s.props?.color),
+    zoneId,
+  }
+}
+
+export function compareRecords(a: AnyRecord[], b: AnyRecord[], opts: CompareOptions = {}): Comparison {
+  const assign = opts.assign ?? assignZones
+  const A = notesOf(a, assign)
+  const B = notesOf(b, assign)
+  const labels = new Map<string, string>()
+  const order: string[] = []
+  for (const z of [...B.zones, ...A.zones]) {
+    if (!labels.has(z.id)) {
+      labels.set(z.id, z.label)
+      order.push(z.id)
+    }
+  }
+  const diffs = new Map<string | null, ZoneDiff>()
+  const diff = (zoneId: string | null): ZoneDiff => {
+    let d = diffs.get(zoneId)
+    if (!d) {
+      d = { zoneId, label: zoneId === null ? (opts.outsideLabel ?? '—') : (labels.get(zoneId) ?? zoneId), added: [], removed: [], changed: [] }
+      diffs.set(zoneId, d)
+    }
+    return d
+  }
+  let unchanged = 0
+  let changedCount = 0
+  for (const [id, after] of B.notes) {
+    const before = A.notes.get(id)
+    if (!before) {
+      diff(after.zoneId).added.push(after)
+      continue
+    }
+    const fields: NoteField[] = []
+    if (before.text !== after.text) fields.push('text')
+    if (before.zoneId !== after.zoneId) fields.push('zone')
+    if (before.author !== after.author) fields.push('author')
+    if (before.perspective !== after.perspective) fields.push('perspective')
+    if (before.color !== after.color) fields.push('color')
+    if (fields.length) {
+      diff(after.zoneId).changed.push({ id, before, after, fields })
+      changedCount++
+    } else unchanged++
+  }
+  let removed = 0
+  for (const [id, before] of A.notes) {
+    if (!B.notes.has(id)) {
+      diff(before.zoneId).removed.push(before)
+      removed++
+    }
+  }
+  const rank = (z: string | null) => (z === null ? Number.MAX_SAFE_INTEGER : order.indexOf(z))
+  const zones = [...diffs.values()].sort((x, y) => rank(x.zoneId) - rank(y.zoneId))
+  const added = zones.reduce((n, z) => n + z.added.length, 0)
+  return { zones, totals: { added, removed, changed: changedCount, unchanged, notesA: A.notes.size, notesB: B.notes.size } }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import {
+  LifecycleError,
+  assignZones,
+  canTransition,
+  compareRecords,
+  planTransition,
+  renderSvg,
+  richTextToPlain,
+  type AnyRecord,
+} from '../src/index'
+
+const rt = (text: string) => ({ type: 'doc', content: text.split('\n').map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l }] })) })
+const page = { id: 'page:p', typeName: 'page', name: 'Page', index: 'a1', meta: {} }
+function shape(id: string, type: string, x: number, y: number, props: Record<string, unknown>, meta: Record<string, unknown> = {}, parentId = 'page:p', index = 'a1'): AnyRecord {
+  return { id: `shape:${id}`, typeName: 'shape', type, x, y, rotation: 0, parentId, index, isLocked: false, opacity: 1, props, meta }
+}
+const zone = (id: string, x: number, y: number, w: number, h: number, label: string) =>
+  shape(id, 'frame', x, y, { w, h, name: label }, { copboard: { templateId: 'comedy', version: 1, zoneId: id, scaffold: true, part: 'zone' } })
+const note = (id: string, x: number, y: number, text: string, meta: Record<string, unknown> = {}, parentId?: string) =>
+  shape(id, 'note', x, y, { color: 'yellow', size: 'm', richText: rt(text), growY: 0, scale: 1 }, meta, parentId, 'a2')
+
+describe('lifecycle', () => {
+  it('planned -> live -> ended, nothing else', () => {
+    expect(planTransition('planned', 'start')).toEqual({ from: 'planned', to: 'live' })
+    expect(planTransition('live', 'end')).toEqual({ from: 'live', to: 'ended' })
+    expect(() => planTransition('live', 'start')).toThrow(LifecycleError)
+    expect(() => planTransition('planned', 'end')).toThrow(/cannot end a session that is planned/)
+    expect(() => planTransition('ended', 'start')).toThrow(LifecycleError)
+    expect(canTransition('ended', 'end')).toBe(false)
+    try {
+      planTransition('ended', 'end')
+    } catch (e) {
+      expect((e as LifecycleError).status).toBe(409)
+      expect((e as LifecycleError).code).toBe('SESSION_STATE_CONFLICT')
+    }
+  })
+})
+
+describe('rich text', () => {
+  it('flattens paragraphs', () => {
+    expect(richTextToPlain(rt('a\nb'))).toBe('a\nb')
+    expect(richTextToPlain('plain')).toBe('plain')
+    expect(richTextToPlain(undefined)).toBe('')
+  })
+})
+
+describe('zones', () => {
+  it('assigns notes by parent zone and by the smallest zone holding the centre', () => {
+    const records = [
+      page,
+      zone('act1', 0, 0, 1000, 500, 'Akte 1'),
+      zone('act1-gemeente', 0, 0, 500, 500, 'Gemeente'),
+      zone('act1-initiatieven', 500, 0, 500, 500, 'Initiatieven'),
+      note('n1', 100, 100, 'links'),
+      note('n2', 600, 100, 'rechts'),
+      note('n3', 2000, 2000, 'buiten'),
+      note('n4', 650, 50, 'child of act1 frame, right half', {}, 'shape:act1'),
+    ]
+    const { noteZone } = assignZones(records)
+    expect(noteZone.get('shape:n1')).toBe('act1-gemeente')
+    expect(noteZone.get('shape:n2')).toBe('act1-initiatieven')
+    expect(noteZone.get('shape:n3')).toBe(null)
+    expect(noteZone.get('shape:n4')).toBe('act1-initiatieven')
+  })
+})
+
+describe('compare', () => {
+  const base = [page, zone('a', 0, 0, 500, 500, 'Zone A'), zone('b', 600, 0, 500, 500, 'Zone B')]
+  it('lists added, removed and changed notes per zone', () => {
+    const A = [...base, note('keep', 10, 10, 'same'), note('gone', 10, 250, 'weg'), note('edit', 650, 10, 'oud'), note('move', 10, 100, 'verhuist')]
+    const B = [...base, note('keep', 10, 10, 'same'), note('edit', 650, 10, 'nieuw'), note('move', 700, 250, 'verhuist'), note('new', 700, 100, 'erbij', { author: 'Cor', perspective: 'initiatief' })]
+    const c = compareRecords(A, B)
+    expect(c.totals).toEqual({ added: 1, removed: 1, changed: 2, unchanged: 1, notesA: 4, notesB: 4 })
+    const za = c.zones.find((z) => z.zoneId === 'a')!
+    const zb = c.zones.find((z) => z.zoneId === 'b')!
+    expect(za.label).toBe('Zone A')
+    expect(za.removed.map((n) => n.text)).toEqual(['weg'])
+    expect(zb.added.map((n) => [n.text, n.author, n.perspective])).toEqual([['erbij', 'Cor', 'initiatief']])
+    expect(zb.changed.map((ch) => [ch.id, ch.fields])).toEqual([
+      ['shape:edit', ['text']],
+      ['shape:move', ['zone']],
+    ])
+    expect(c.zones.map((z) => z.zoneId)).toEqual(['a', 'b'])
+  })
+  it('identical snapshots compare empty; anonymous authors stay hidden', () => {
+    const A = [...base, note('x', 10, 10, 'anon', { author: 'Anna', anonymous: true })]
+    expect(compareRecords(A, A).zones).toEqual([])
+    expect(compareRecords([page], A).zones[0].added[0].author).toBe(null)
+  })
+  it('takes a custom zone assignment', () => {
+    const A = [page, note('x', 0, 0, 'x')]
+    const c = compareRecords([page], A, { assign: () => ({ zones: [{ id: 'z', label: 'Custom' }], noteZone: new Map([['shape:x', 'z']]) }) })
+    expect(c.zones[0]).toMatchObject({ zoneId: 'z', label: 'Custom' })
+  })
+})
+
+describe('svg render', () => {
+  it('draws frames, notes, geo, text and arrows with escaped text', () => {
+    const records = [
+      page,
+      zone('a', 0, 0, 500, 400, 'Akte 1 — Vooroordelen'),
+      note('n', 50, 60, 'Bewoners & <gemeente>', {}, 'shape:a'),
+      shape('g', 'geo', 600, 0, { geo: 'ellipse', w: 100, h: 80, color: 'blue', fill: 'solid', richText: rt('rond') }),
+      shape('t', 'text', 0, 450, { richText: rt('Titel'), size: 'l', autoSize: true, w: 10, scale: 1 }),
+      shape('ar', 'arrow', 0, 0, { start: { x: 0, y: 0 }, end: { x: 100, y: 100 }, color: 'red', richText: rt('') }),
+      { id: 'binding:b', typeName: 'binding', type: 'arrow', fromId: 'shape:ar', toId: 'shape:g', props: { terminal: 'end', normalizedAnchor: { x: 0.5, y: 0.5 } }, meta: {} },
+    ]
+    const svg = renderSvg(records)
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+    expect(svg).toContain('Akte 1 — Vooroordelen')
+    expect(svg).toContain('Bewoners &amp;')
+    expect(svg).toContain('&lt;gemeente&gt;')
+    expect(svg).toContain('<ellipse')
+    expect(svg).toContain('Titel')
+    expect(svg).toContain('x2="650"') // arrow bound to the ellipse centre
+    expect(svg).toMatch(/<\/svg>$/)
+  })
+  it('renders an empty board', () => {
+    expect(renderSvg([page])).toContain('viewBox')
+  })
+})
