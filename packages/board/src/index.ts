@@ -13,3 +13,4 @@ export {
   type FieldChanges,
 } from './records.js'
 export * from './schema.js'
+export { bindStoreToDoc, frameScheduler, syncScheduler, type BindOptions, type BoardBinding, type Scheduler } from './binding.js'

@@ -1,0 +1,286 @@
+/**
+ * tldraw store <-> board Y.Doc binding.
+ *
+ * - Only *document* records are synced (shapes, bindings, assets, pages, document, user);
+ *   session/camera/instance/presence records never leave the client.
+ * - Local changes: `store.listen(…, { source: 'user', scope: 'document' })`. Changes are collected
+ *   per record as (first `from`, latest `to`) and flushed by the scheduler (one animation frame by
+ *   default) in ONE Y transaction with `origin` = the binding's own origin. Only the fields that the
+ *   user changed are written (props/meta per sub-key), so a concurrent edit of another field of
+ *   the same record by a peer survives.
+ * - Remote changes: a deep observer on doc.getMap('records') that skips the binding's own
+ *   transactions (no echo), reads the changed records, migrates (older board) and validates them
+ *   with the store's schema, and applies the valid ones with `store.mergeRemoteChanges` (source
+ *   'remote': tldraw's history/undo ignores them). Invalid records are skipped with a warning.
+ * - Schema: doc.getMap('meta') holds tldraw's serialized schema. A client that does not know the
+ *   stored versions ('newer') becomes read-only for the doc: it shows the board but never writes.
+ */
+import * as Y from 'yjs'
+import type { Store, RecordsDiff } from '@tldraw/store'
+import type { TLRecord } from '@tldraw/tlschema'
+import { getMetaMap, getRecordsMap } from './layout.js'
+import {
+  diffFields,
+  mergeFieldChanges,
+  overlayFields,
+  readRecords,
+  upsertRecord,
+  yToRecord,
+  type FieldChanges,
+} from './records.js'
+import { checkDocSchema, migrateRecord, readDocSchema, writeDocSchema, type DocSchemaStatus } from './schema.js'
+
+export type Scheduler = (flush: () => void) => void
+
+/** Default scheduler: next animation frame (drag updates coalesce per frame), with a timeout
+ * fallback because hidden tabs get no frames; microtask in non-browser environments. */
+export const frameScheduler: Scheduler = (flush) => {
+  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame
+  if (typeof raf === 'function') {
+    let done = false
+    const run = () => {
+      if (done) return
+      done = true
+      flush()
+    }
+    raf(run)
+    setTimeout(run, 50)
+  } else queueMicrotask(flush)
+}
+/** Flush synchronously (tests). */
+export const syncScheduler: Scheduler = (flush) => flush()
+
+export interface BindOptions {
+  /** Transaction origin for the binding's writes; defaults to a fresh object. */
+  userOrigin?: unknown
+  /** How local changes are batched; default `frameScheduler`. */
+  scheduler?: Scheduler
+  /** Called when the doc's schema status is known / changes ('newer' = read-only). */
+  onSchemaStatus?: (status: DocSchemaStatus) => void
+  /** Called for each record from the doc that was rejected. */
+  onRejected?: (id: string, reason: string) => void
+}
+
+export interface BoardBinding {
+  (): void
+  /** Stops syncing (pending local changes are flushed first). */
+  unbind(): void
+  /** Writes pending local changes now. */
+  flush(): void
+  /** True when the doc holds a newer schema than this client: local changes are not written. */
+  readonly readonly: boolean
+  readonly origin: unknown
+}
+
+type TLStoreLike = Store<TLRecord, any>
+
+interface Pending {
+  from: TLRecord | null // null: created in this batch
+  to: TLRecord | null // null: removed
+  fields: FieldChanges
+}
+
+export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions = {}): BoardBinding {
+  const origin = opts.userOrigin ?? { binding: 'copboard-board' }
+  const schedule = opts.scheduler ?? frameScheduler
+  const records = getRecordsMap(doc)
+  const meta = getMetaMap(doc)
+  const schema = store.schema as any
+  const docTypes = new Set(
+    Object.values(schema.types)
+      .filter((t: any) => t.scope === 'document')
+      .map((t: any) => t.typeName as string),
+  )
+  const warn = (id: string, reason: string) => {
+    if (opts.onRejected) opts.onRejected(id, reason)
+    else console.warn(`[copboard/board] skipped record ${id}: ${reason}`)
+  }
+
+  let status: DocSchemaStatus = checkDocSchema(doc, schema)
+  let readonly = status === 'newer'
+  const pending = new Map<string, Pending>()
+  let scheduled = false
+  let bound = true
+
+  /** Reads, migrates and validates a record from the doc; null when unusable. */
+  const load = (id: string, value: unknown): TLRecord | null => {
+    let rec = yToRecord(value)
+    if (!rec || rec.id !== id) return warn(id, 'not a record'), null
+    if (!docTypes.has(rec.typeName)) return warn(id, `type ${String(rec.typeName)} is not a document record`), null
+    if (status === 'older') {
+      const m = migrateRecord(schema, readDocSchema(doc), rec)
+      if (!m) return warn(id, 'migration failed'), null
+      rec = m
+    }
+    try {
+      const before = store.get(id as any) ?? null
+      return schema.validateRecord(store, rec, before ? 'updateRecord' : 'createRecord', before) as TLRecord
+    } catch (e) {
+      warn(id, (e as Error).message.split('\n')[0])
+      return null
+    }
+  }
+
+  /** Applies doc records `ids` to the store (remote changes). */
+  const applyFromDoc = (ids: Iterable<string>) => {
+    const puts: TLRecord[] = []
+    const removes: TLRecord['id'][] = []
+    for (const id of ids) {
+      const value = records.get(id)
+      if (value === undefined) {
+        pending.delete(id) // a remote delete wins over a pending local edit
+        if (store.has(id as any)) removes.push(id as TLRecord['id'])
+        continue
+      }
+      let rec = load(id, value)
+      if (!rec) continue
+      const p = pending.get(id)
+      if (p) {
+        if (!p.to) continue // we deleted it locally; the flush will delete it in the doc
+        // fields the user changed (not yet flushed) win: they are written on flush
+        rec = overlayFields(rec, p.to, p.fields)
+      }
+      puts.push(rec)
+    }
+    if (!puts.length && !removes.length) return
+    store.mergeRemoteChanges(() => {
+      if (removes.length) store.remove(removes)
+      for (const r of puts) {
+        try {
+          store.put([r])
+        } catch (e) {
+          warn(r.id, (e as Error).message.split('\n')[0])
+        }
+      }
+    })
+  }
+
+  const flush = () => {
+    scheduled = false
+    if (!pending.size) return
+    if (readonly) {
+      pending.clear()
+      return
+    }
+    const batch = [...pending.values()]
+    pending.clear()
+    doc.transact(() => {
+      for (const p of batch) {
+        if (!p.to) {
+          if (p.from) records.delete(p.from.id)
+          continue
+        }
+        if (!p.from || !records.has(p.to.id)) upsertRecord(records, p.to)
+        else if (p.fields.size) upsertRecord(records, p.to, p.fields)
+      }
+    }, origin)
+  }
+
+  const queue = (id: string, from: TLRecord | null, to: TLRecord | null) => {
+    const p = pending.get(id)
+    if (!p) {
+      pending.set(id, { from, to, fields: from && to ? diffFields(from, to) : new Map() })
+    } else {
+      if (p.to && to) p.fields = mergeFieldChanges(p.fields, diffFields(p.to, to))
+      else if (!p.to && to) p.from = null // deleted then re-created: write whole record
+      p.to = to
+      if (!p.from && !p.to) pending.delete(id) // created and deleted in one batch
+    }
+    if (!scheduled) {
+      scheduled = true
+      schedule(() => bound && flush())
+    }
+  }
+
+  // --- initial load --------------------------------------------------------------------------
+  const initial = () => {
+    if (status === 'empty' || status === 'older') {
+      if (!readonly && records.size > 0 && status === 'older') {
+        // migrate the board up once and stamp our schema
+        const migrated: TLRecord[] = []
+        for (const r of readRecords(doc)) {
+          const m = load(r.id, records.get(r.id))
+          if (m) migrated.push(m)
+        }
+        status = 'same'
+        doc.transact(() => {
+          for (const r of migrated) upsertRecord(records, r)
+          writeDocSchema(doc, schema)
+        }, origin)
+      } else if (!readonly) {
+        writeDocSchema(doc, schema, origin)
+        status = 'same'
+      }
+    }
+    if (records.size > 0) {
+      // the doc is the truth: drop local document records it does not have, load the rest
+      const inDoc = new Set(records.keys())
+      const stale = store
+        .allRecords()
+        .filter((r) => docTypes.has(r.typeName) && !inDoc.has(r.id))
+        .map((r) => r.id)
+      if (stale.length) store.mergeRemoteChanges(() => store.remove(stale))
+      applyFromDoc(inDoc)
+    } else if (!readonly) {
+      // first client of an empty board: publish our document records
+      const mine = store.allRecords().filter((r) => docTypes.has(r.typeName))
+      if (mine.length) doc.transact(() => mine.forEach((r) => upsertRecord(records, r)), origin)
+    }
+    opts.onSchemaStatus?.(status)
+  }
+  initial()
+
+  // --- local -> doc --------------------------------------------------------------------------
+  const stopListening = store.listen(
+    ({ changes }: { changes: RecordsDiff<TLRecord> }) => {
+      for (const r of Object.values(changes.added)) queue(r.id, null, r)
+      for (const [from, to] of Object.values(changes.updated)) queue(to.id, from, to)
+      for (const r of Object.values(changes.removed)) queue(r.id, r, null)
+    },
+    { source: 'user', scope: 'document' },
+  )
+
+  // --- doc -> store --------------------------------------------------------------------------
+  const onRecords = (events: Y.YEvent<any>[], txn: Y.Transaction) => {
+    if (txn.origin === origin) return
+    const ids = new Set<string>()
+    for (const ev of events) {
+      if (ev.target === records) for (const k of (ev as Y.YMapEvent<unknown>).keysChanged) ids.add(k)
+      else if (typeof ev.path[0] === 'string') ids.add(ev.path[0])
+    }
+    applyFromDoc(ids)
+  }
+  records.observeDeep(onRecords)
+
+  const onMeta = (_e: Y.YMapEvent<unknown>, txn: Y.Transaction) => {
+    if (txn.origin === origin) return
+    const next = checkDocSchema(doc, schema)
+    if (next === status) return
+    if (next === 'older' && status === 'same') {
+      // an older client stamped its schema (e.g. first to write): keep ours as the doc's schema
+      if (!readonly) writeDocSchema(doc, schema, origin)
+      return
+    }
+    status = next
+    readonly = next === 'newer'
+    opts.onSchemaStatus?.(status)
+  }
+  meta.observe(onMeta)
+
+  const unbind = () => {
+    if (!bound) return
+    flush()
+    bound = false
+    stopListening()
+    records.unobserveDeep(onRecords)
+    meta.unobserve(onMeta)
+  }
+  const binding = unbind as BoardBinding
+  Object.defineProperties(binding, {
+    unbind: { value: unbind },
+    flush: { value: flush },
+    readonly: { get: () => readonly },
+    origin: { value: origin },
+  })
+  return binding
+}
