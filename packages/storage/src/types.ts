@@ -93,4 +93,37 @@ export interface Storage extends RoomStorage {
   listSnapshots(copId: string): Promise<SnapshotMeta[]> // oldest first
   getSnapshot(id: string): Promise<SnapshotMeta | null>
   getSnapshotPart<K extends SnapshotPartName>(id: string, part: K): Promise<SnapshotParts[K] | null>
+
+  // ---- additions (STORE) ----
+  /** All parts of a snapshot at once (e.g. for restore / compare); null when the snapshot does not exist. */
+  getSnapshotParts(id: string): Promise<SnapshotParts | null>
+  /** Deletes a room's whole update log; returns the number of entries removed. */
+  deleteRoom(room: string): Promise<number>
+  /** Rooms that have at least one update log entry, sorted. */
+  listRooms(): Promise<string[]>
+  /** Cheap round trip to the database (for /healthz); rejects when it is unusable. */
+  ping(): Promise<void>
+  /** Highest applied migration id (0 before migrate()). */
+  schemaVersion(): Promise<number>
+}
+
+/** The subset of a pino / console logger the storage uses. */
+export interface StorageLogger {
+  info(msg: string): void
+  warn(msg: string): void
+  error(msg: string): void
+}
+
+export interface OpenStorageOptions {
+  /** SQLite: the database file is `<dataDir>/copboard.db` (the directory is created). Default `./data`. */
+  dataDir?: string
+  /** PostgreSQL when set (postgres:// or postgresql://). */
+  databaseUrl?: string
+  /** PostgreSQL only: use (and create) this schema instead of the URL's default search_path. */
+  pgSchema?: string
+  /** PostgreSQL only: connect timeout in ms (default 5000). */
+  connectTimeoutMs?: number
+  /** PostgreSQL only: pool size (default 10). */
+  poolSize?: number
+  logger?: StorageLogger
 }

@@ -1,0 +1,363 @@
+/**
+ * SQLite adapter (better-sqlite3 12, synchronous driver).
+ *
+ * Durability: journal_mode=WAL with synchronous=NORMAL. A transaction is committed once its
+ * frames are written to the WAL file with write(2); they then live in the OS page cache and
+ * survive a crash or `kill -9` of this process (only an OS crash / power loss before the next
+ * checkpoint fsync can lose the last transactions). So when `appendUpdates` resolves, the
+ * updates survive a process crash, as RoomStorage requires. (SPEC rule 1.2)
+ */
+import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+import { StorageError } from './errors'
+import { newId, newRoomId } from './ids'
+import { MIGRATIONS_TABLE, sqliteMigrations, type Migration } from './migrations'
+import {
+  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
+  isPartName, partValueFromRow, rowToCop, rowToSession, rowToSnapshotMeta, rowToToken, toBuf, toU8,
+} from './rows'
+import type {
+  Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
+} from './types'
+
+type Row = Record<string, unknown>
+
+export interface SqliteStorageOptions {
+  logger?: StorageLogger
+  /** busy_timeout in ms (another process holding the write lock). Default 5000. */
+  busyTimeoutMs?: number
+  /** Run migrations on open. Default true. */
+  migrate?: boolean
+}
+
+/** Opens (creating when missing) the SQLite database file and runs migrations. */
+export async function openSqliteStorage(file: string, opts: SqliteStorageOptions = {}): Promise<SqliteStorage> {
+  const path = resolve(file)
+  let db: Database.Database
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    accessSync(dirname(path), fsConstants.W_OK)
+    db = new Database(path)
+  } catch (err) {
+    throw new StorageError(
+      'DATA_DIR_UNWRITABLE',
+      `Cannot open the SQLite database ${path}: ${(err as Error).message} (check DATA_DIR)`,
+      { cause: err },
+    )
+  }
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`)
+    db.pragma('foreign_keys = ON')
+  } catch (err) {
+    db.close()
+    throw new StorageError('DATA_DIR_UNWRITABLE', `Cannot use the SQLite database ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  const storage = new SqliteStorage(db, path, opts.logger)
+  if (opts.migrate !== false) {
+    try {
+      await storage.migrate()
+    } catch (err) {
+      db.close()
+      throw err
+    }
+  }
+  return storage
+}
+
+export class SqliteStorage implements Storage {
+  readonly backend = 'sqlite' as const
+  private readonly statements = new Map<string, Database.Statement>()
+
+  constructor(
+    /** The underlying connection (tests, maintenance). */
+    readonly db: Database.Database,
+    readonly path: string,
+    private readonly logger?: StorageLogger,
+  ) {}
+
+  /** Prepared statement cache: each SQL text is prepared once. */
+  private stmt(sql: string): Database.Statement {
+    if (!this.db.open) throw new StorageError('CLOSED')
+    let s = this.statements.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.statements.set(sql, s)
+    }
+    return s
+  }
+
+  // ---------------------------------------------------------------- migrations
+
+  async migrate(): Promise<void> {
+    if (!this.db.open) throw new StorageError('CLOSED')
+    applySqliteMigrations(this.db, sqliteMigrations, this.logger)
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return
+    this.statements.clear()
+    this.db.close()
+  }
+
+  async ping(): Promise<void> {
+    this.stmt('SELECT 1').get()
+  }
+
+  async schemaVersion(): Promise<number> {
+    if (!this.db.open) throw new StorageError('CLOSED')
+    const t = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MIGRATIONS_TABLE)
+    if (!t) return 0
+    const r = this.db.prepare(`SELECT MAX(id) AS v FROM ${MIGRATIONS_TABLE}`).get() as { v: number | null }
+    return r.v ?? 0
+  }
+
+  // ---------------------------------------------------------------- update log
+
+  async loadRoom(room: string): Promise<Uint8Array[]> {
+    const rows = this.stmt('SELECT data FROM updates WHERE room = ? ORDER BY seq').all(room) as { data: Buffer }[]
+    return rows.map((r) => toU8(r.data))
+  }
+
+  async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return
+    const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
+    const now = Date.now()
+    this.db.transaction(() => {
+      for (const u of updates) insert.run(room, toBuf(u), now)
+    }).immediate()
+  }
+
+  async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
+    const select = this.stmt('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq')
+    const del = this.stmt('DELETE FROM updates WHERE room = ? AND seq <= ?')
+    const insert = this.stmt('INSERT INTO updates (seq, room, data, created_at) VALUES (?, ?, ?, ?)')
+    for (let attempt = 0; ; attempt++) {
+      const rows = select.all(room) as { seq: number; data: Buffer }[]
+      if (rows.length <= 1) return { updatesBefore: rows.length, bytesAfter: rows[0]?.data.byteLength ?? 0 }
+      const merged = Y.mergeUpdates(rows.map((r) => toU8(r.data)))
+      const maxSeq = rows[rows.length - 1]!.seq
+      // One transaction: remove exactly the merged entries and put the merged update at the
+      // position of the newest one, so appends made after the read stay after it.
+      const ok = this.db.transaction(() => {
+        const { changes } = del.run(room, maxSeq)
+        if (changes !== rows.length) throw new CompactionConflict()
+        insert.run(maxSeq, room, toBuf(merged), Date.now())
+        return true
+      })
+      try {
+        ok.immediate()
+        return { updatesBefore: rows.length, bytesAfter: merged.byteLength }
+      } catch (err) {
+        // Another process compacted the same room between our read and write: read again.
+        if (err instanceof CompactionConflict && attempt < 3) continue
+        throw err
+      }
+    }
+  }
+
+  async countUpdates(room: string): Promise<number> {
+    const r = this.stmt('SELECT COUNT(*) AS n FROM updates WHERE room = ?').get(room) as { n: number }
+    return r.n
+  }
+
+  async deleteRoom(room: string): Promise<number> {
+    return this.stmt('DELETE FROM updates WHERE room = ?').run(room).changes
+  }
+
+  async listRooms(): Promise<string[]> {
+    const rows = this.stmt('SELECT DISTINCT room FROM updates ORDER BY room').all() as { room: string }[]
+    return rows.map((r) => r.room)
+  }
+
+  // ---------------------------------------------------------------- CoPs
+
+  async createCop(input: Omit<Cop, 'id' | 'createdAt'>): Promise<Cop> {
+    const cop: Cop = { id: newId(), name: input.name, theme: input.theme, coHost: input.coHost, createdAt: new Date().toISOString() }
+    this.stmt('INSERT INTO cops (id, name, theme, co_host, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      cop.id, cop.name, cop.theme, cop.coHost, cop.createdAt,
+    )
+    return cop
+  }
+
+  async getCop(id: string): Promise<Cop | null> {
+    const r = this.stmt(`SELECT ${COP_COLUMNS} FROM cops WHERE id = ?`).get(id) as Row | undefined
+    return r ? rowToCop(r) : null
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  async createSession(
+    input: Omit<Session, 'id' | 'number' | 'room' | 'createdAt' | 'startedAt' | 'endedAt' | 'state'>,
+  ): Promise<Session> {
+    const bump = this.stmt('UPDATE cops SET session_count = session_count + 1 WHERE id = ? RETURNING session_count')
+    const insert = this.stmt(
+      `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
+    )
+    const tx = this.db.transaction((): Session => {
+      const r = bump.get(input.copId) as { session_count: number } | undefined
+      if (!r) throw new StorageError('COP_NOT_FOUND', `CoP ${input.copId} does not exist`)
+      const s: Session = {
+        id: newId(), copId: input.copId, number: r.session_count, title: input.title, date: input.date,
+        state: 'planned', start: input.start, room: newRoomId(), startedAt: null, endedAt: null,
+        createdAt: new Date().toISOString(),
+      }
+      insert.run(s.id, s.copId, s.number, s.title, s.date, s.state, JSON.stringify(s.start), s.room, s.createdAt)
+      return s
+    })
+    return tx.immediate()
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    const r = this.stmt(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id) as Row | undefined
+    return r ? rowToSession(r) : null
+  }
+
+  async getSessionByRoom(room: string): Promise<Session | null> {
+    const r = this.stmt(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE room = ?`).get(room) as Row | undefined
+    return r ? rowToSession(r) : null
+  }
+
+  async listSessions(copId: string): Promise<Session[]> {
+    const rows = this.stmt(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE cop_id = ? ORDER BY number`).all(copId) as Row[]
+    return rows.map(rowToSession)
+  }
+
+  async transitionSession(id: string, from: SessionState, to: SessionState, at: string): Promise<Session | null> {
+    const r = this.stmt(
+      `UPDATE sessions SET state = ?,
+         started_at = CASE WHEN ? = 'live' THEN ? ELSE started_at END,
+         ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END
+       WHERE id = ? AND state = ? RETURNING ${SESSION_COLUMNS}`,
+    ).get(to, to, at, to, at, id, from) as Row | undefined
+    return r ? rowToSession(r) : null
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  async createToken(input: { copId: string; role: Role; label: string; secretHash: string }): Promise<TokenRecord> {
+    const t: TokenRecord = {
+      id: newId(), copId: input.copId, role: input.role, label: input.label, createdAt: new Date().toISOString(), revokedAt: null,
+    }
+    try {
+      this.stmt('INSERT INTO tokens (id, cop_id, role, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        t.id, t.copId, t.role, t.label, input.secretHash, t.createdAt,
+      )
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new StorageError('COP_NOT_FOUND', `CoP ${input.copId} does not exist`, { cause: err })
+      }
+      throw err
+    }
+    return t
+  }
+
+  async findTokenByHash(secretHash: string): Promise<TokenRecord | null> {
+    const r = this.stmt(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE secret_hash = ?`).get(secretHash) as Row | undefined
+    return r ? rowToToken(r) : null
+  }
+
+  async listTokens(copId: string): Promise<TokenRecord[]> {
+    const rows = this.stmt(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE cop_id = ? ORDER BY created_at, rowid`).all(copId) as Row[]
+    return rows.map(rowToToken)
+  }
+
+  async revokeToken(copId: string, tokenId: string, at: string): Promise<boolean> {
+    const { changes } = this.stmt(
+      'UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND cop_id = ?',
+    ).run(at, tokenId, copId)
+    return changes > 0
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  async createSnapshot(input: Omit<SnapshotMeta, 'id' | 'createdAt'>, parts: SnapshotParts): Promise<SnapshotMeta> {
+    const s: SnapshotMeta = {
+      id: newId(), copId: input.copId, sessionId: input.sessionId, kind: input.kind, createdAt: new Date().toISOString(), meta: input.meta,
+    }
+    try {
+      this.stmt(
+        `INSERT INTO snapshots (id, cop_id, session_id, kind, created_at, meta_json, yjs_state, tldr, svg, png,
+           thumbnail_png, report_json, report_md, report_csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        s.id, s.copId, s.sessionId, s.kind, s.createdAt, JSON.stringify(s.meta),
+        toBuf(parts.yjsState), parts.tldr, parts.svg, parts.png ? toBuf(parts.png) : null,
+        parts.thumbnailPng ? toBuf(parts.thumbnailPng) : null, parts.reportJson, parts.reportMarkdown, parts.reportCsv,
+      )
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new StorageError('SESSION_NOT_FOUND', `Session ${input.sessionId} of CoP ${input.copId} does not exist`, { cause: err })
+      }
+      throw err
+    }
+    return s
+  }
+
+  async listSnapshots(copId: string): Promise<SnapshotMeta[]> {
+    const rows = this.stmt(
+      `SELECT ${SNAPSHOT_META_COLUMNS} FROM snapshots WHERE cop_id = ? ORDER BY created_at, rowid`,
+    ).all(copId) as Row[]
+    return rows.map(rowToSnapshotMeta)
+  }
+
+  async getSnapshot(id: string): Promise<SnapshotMeta | null> {
+    const r = this.stmt(`SELECT ${SNAPSHOT_META_COLUMNS} FROM snapshots WHERE id = ?`).get(id) as Row | undefined
+    return r ? rowToSnapshotMeta(r) : null
+  }
+
+  async getSnapshotPart<K extends SnapshotPartName>(id: string, part: K): Promise<SnapshotParts[K] | null> {
+    if (!isPartName(part)) throw new TypeError(`Unknown snapshot part ${String(part)}`)
+    const { column, binary } = PART_COLUMNS[part]
+    const r = this.stmt(`SELECT ${column} AS v FROM snapshots WHERE id = ?`).get(id) as { v: unknown } | undefined
+    if (!r) return null
+    return partValueFromRow(r.v, binary) as SnapshotParts[K] | null
+  }
+
+  async getSnapshotParts(id: string): Promise<SnapshotParts | null> {
+    const r = this.stmt(
+      'SELECT yjs_state, tldr, svg, png, thumbnail_png, report_json, report_md, report_csv FROM snapshots WHERE id = ?',
+    ).get(id) as Row | undefined
+    return r ? rowToParts(r) : null
+  }
+}
+
+export function rowToParts(r: Row): SnapshotParts {
+  return {
+    yjsState: toU8(r.yjs_state as Uint8Array),
+    tldr: r.tldr as string,
+    svg: r.svg as string,
+    png: partValueFromRow(r.png, true) as Uint8Array | null,
+    thumbnailPng: partValueFromRow(r.thumbnail_png, true) as Uint8Array | null,
+    reportJson: r.report_json as string,
+    reportMarkdown: r.report_md as string,
+    reportCsv: r.report_csv as string,
+  }
+}
+
+class CompactionConflict extends Error {}
+
+function applySqliteMigrations(db: Database.Database, migrations: readonly Migration[], logger?: StorageLogger): void {
+  // BEGIN IMMEDIATE takes the write lock first, so two processes migrating the same file serialise.
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+    const applied = new Set((db.prepare(`SELECT id FROM ${MIGRATIONS_TABLE}`).all() as { id: number }[]).map((r) => r.id))
+    const known = Math.max(0, ...migrations.map((m) => m.id))
+    const newest = Math.max(0, ...applied)
+    if (newest > known) {
+      throw new StorageError('SCHEMA_TOO_NEW', `The database schema is at version ${newest}, this copboard knows up to ${known}`)
+    }
+    for (const m of migrations) {
+      if (applied.has(m.id)) continue
+      try {
+        db.exec(m.sql)
+      } catch (err) {
+        throw new StorageError('MIGRATION_FAILED', `SQLite migration ${m.id} (${m.name}) failed: ${(err as Error).message}`, { cause: err })
+      }
+      db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (id, name, applied_at) VALUES (?, ?, ?)`).run(m.id, m.name, new Date().toISOString())
+      logger?.info(`storage: applied SQLite migration ${m.id} (${m.name})`)
+    }
+  }).immediate()
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { MIGRATIONS_TABLE, openSqliteStorage, openStorage, SqliteStorage } from '../src/index'
+import { runStorageContract } from './storageContract'
+
+runStorageContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
+  return {
+    open: () => openStorage({ dataDir: dir }),
+    destroy: async () => rmSync(dir, { recursive: true, force: true }),
+  }
+})
+
+describe('sqlite specifics', () => {
+  it('[4.1] openStorage without databaseUrl uses <dataDir>/copboard.db in WAL mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
+    const nested = join(dir, 'a', 'b')
+    try {
+      const s = await openStorage({ dataDir: nested })
+      expect(s.backend).toBe('sqlite')
+      expect(existsSync(join(nested, 'copboard.db'))).toBe(true)
+      const db = (s as SqliteStorage).db
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0)
+      await s.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('[2.3] a database migrated by a newer version is refused with SCHEMA_TOO_NEW', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
+    try {
+      const s = await openSqliteStorage(join(dir, 'x.db'))
+      s.db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (id, name, applied_at) VALUES (999, 'future', 'x')`).run()
+      await s.close()
+      await expect(openSqliteStorage(join(dir, 'x.db'))).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('[1.2] appendUpdates of a batch is all-or-nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
+    try {
+      const s = await openSqliteStorage(join(dir, 'x.db'))
+      // the second element is not bytes: the driver throws mid-batch, the first must not stay
+      await expect(s.appendUpdates('r', [new Uint8Array([1]), 'oops' as unknown as Uint8Array])).rejects.toBeTruthy()
+      expect(await s.countUpdates('r')).toBe(0)
+      await s.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
