@@ -79,14 +79,10 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
   })
   // An idle client losing its connection must not crash the process: log it, the pool replaces it.
   pool.on('error', (err) => opts.logger?.error(`storage: PostgreSQL idle client error: ${err.message}`))
+  let client: pg.PoolClient
   try {
-    const client = await pool.connect()
-    try {
-      if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`)
-      await client.query('SELECT 1')
-    } finally {
-      client.release()
-    }
+    client = await pool.connect()
+    await client.query('SELECT 1')
   } catch (err) {
     await pool.end().catch(() => {})
     const e = err as Error & { code?: string }
@@ -96,6 +92,21 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       { cause: err },
     )
   }
+  try {
+    if (opts.schema) {
+      // CREATE SCHEMA IF NOT EXISTS races between processes: serialise it with an advisory lock.
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`copboard.schema:${opts.schema}`])
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`)
+      await client.query('COMMIT')
+    }
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    client.release()
+    await pool.end().catch(() => {})
+    throw new StorageError('MIGRATION_FAILED', `Cannot create PostgreSQL schema ${opts.schema}: ${(err as Error).message}`, { cause: err })
+  }
+  client.release()
   const storage = new PostgresStorage(pool, opts.logger)
   if (opts.migrate !== false) {
     try {
