@@ -29,6 +29,8 @@ export interface ZoneDefinition {
   color?: string
   /** Zone holds signatures (accord): one note per participant, see SPEC rule 9. */
   signatures?: boolean
+  /** Width of the heading/prompt area when it must not span the whole zone (lanes). */
+  headerW?: number
   /** Zone holds the statement text written by the facilitator (accord). */
   statement?: boolean
 }
