@@ -1,0 +1,48 @@
+/**
+ * The token authorizer for the sync plugin (PLAN.md contract): called in onRequest BEFORE the
+ * WebSocket upgrade of /sync/<room>?token=<secret>.
+ * - no / unknown / revoked token -> 401; too many failures from one source -> 429 is reported as 401
+ *   (the sync contract has 401|403|404), the limiter still blocks the lookup;
+ * - unknown room -> 404; a token of another CoP -> 403;
+ * - the role is the token's, except on an ended session's board: everyone is a viewer there
+ *   (the archive is the snapshot; the board is frozen).
+ */
+import type { FastifyRequest } from 'fastify'
+import type { Role, Storage } from '@copboard/storage'
+import { ApiError } from '../plugins/api/errors'
+import type { AccessResolver } from './access'
+
+export type AuthorizeResult = { ok: true; role: Role; copId?: string } | { ok: false; status: 401 | 403 | 404; error: string }
+export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
+
+export interface SyncAuthorizerHooks {
+  /** Called after a successful authorization (e.g. to track live rooms for autosave). */
+  onAuthorized?(info: { room: string; copId: string; sessionId: string; role: Role; tokenId: string }): void
+}
+
+export function tokenFromQuery(request: FastifyRequest): string | null {
+  const q = request.query as Record<string, unknown> | undefined
+  const t = q?.token
+  if (typeof t === 'string') return t
+  // before the query is parsed (raw url)
+  const m = /[?&]token=([^&#]*)/.exec(request.url)
+  return m ? decodeURIComponent(m[1]) : null
+}
+
+export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver, hooks: SyncAuthorizerHooks = {}): Authorize {
+  return async (request, room) => {
+    let access
+    try {
+      access = await resolver.resolve(tokenFromQuery(request), request.ip)
+    } catch (err) {
+      if (err instanceof ApiError) return { ok: false, status: 401, error: err.code }
+      throw err
+    }
+    const session = await storage.getSessionByRoom(room)
+    if (!session) return { ok: false, status: 404, error: 'ROOM_NOT_FOUND' }
+    if (session.copId !== access.copId) return { ok: false, status: 403, error: 'OTHER_COP' }
+    const role: Role = session.state === 'ended' ? 'viewer' : access.role
+    hooks.onAuthorized?.({ room, copId: session.copId, sessionId: session.id, role, tokenId: access.tokenId })
+    return { ok: true, role, copId: session.copId }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Reading and seeding board documents through storage (the sync core appends every update to
+ * storage before broadcasting it, so the stored log is the board). Used for snapshots and for
+ * starting a session from a template or from an earlier snapshot — both happen while the room is
+ * new and not loaded by the RoomManager (a session's room is created with the session).
+ */
+import * as Y from 'yjs'
+import type { Storage } from '@copboard/storage'
+import { readDocSchema, readRecords, writeDocSchema, writeRecords } from '@copboard/board'
+import { baseBoardRecords, defaultSerializedSchema, type AnyRecord } from '@copboard/archive'
+import { getTemplate, templateToRecords, type TitleBlockInfo } from '@copboard/templates'
+type TLRecord = Parameters<typeof writeRecords>[1] extends Iterable<infer R> ? R : never
+import { ApiError } from './errors'
+
+export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Doc> {
+  const doc = new Y.Doc()
+  const updates = await storage.loadRoom(room)
+  if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates))
+  return doc
+}
+
+export function boardRecords(doc: Y.Doc): AnyRecord[] {
+  return readRecords(doc) as unknown as AnyRecord[]
+}
+
+export function boardSchema(doc: Y.Doc): unknown {
+  return readDocSchema(doc)
+}
+
+/** Writes a template's scaffold into a new room (server-side launch). */
+export async function seedRoomFromTemplate(storage: Storage, room: string, templateId: string, title: TitleBlockInfo, lang: 'nl' | 'en' = 'nl'): Promise<void> {
+  const template = getTemplate(templateId)
+  if (!template) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${templateId}"`)
+  const doc = new Y.Doc()
+  const records = [
+    ...(baseBoardRecords() as unknown as TLRecord[]),
+    ...templateToRecords(template, { pageId: 'page:page', lang, titleBlock: title }),
+  ]
+  writeDocSchema(doc, defaultSerializedSchema() as Parameters<typeof writeDocSchema>[1])
+  writeRecords(doc, records)
+  await storage.appendUpdates(room, [Y.encodeStateAsUpdate(doc)])
+}
+
+/** Copies a snapshot's Yjs state into a new room ("continue where we left off"). */
+export async function seedRoomFromState(storage: Storage, room: string, state: Uint8Array): Promise<void> {
+  await storage.appendUpdates(room, [state])
+}

@@ -1,0 +1,53 @@
+/**
+ * Every error the REST API and the token authorizer answer on purpose: code -> HTTP status + reason.
+ * Response body: { error: <code>, message: <text> }. One `as const` map; a test checks it.
+ */
+export const ApiErrors = {
+  // 400
+  VALIDATION_FAILED: { status: 400, reason: 'the request does not match the route schema' },
+  BAD_SNAPSHOT_UPLOAD: { status: 400, reason: 'an uploaded render is not a valid PNG or SVG' },
+  SNAPSHOT_OTHER_COP: { status: 400, reason: 'the snapshot belongs to another CoP' },
+  TEMPLATE_UNKNOWN: { status: 400, reason: 'no template with this id' },
+  // 401
+  TOKEN_MISSING: { status: 401, reason: 'no access token: open the link you were given' },
+  TOKEN_INVALID: { status: 401, reason: 'the access token is not valid' },
+  TOKEN_REVOKED: { status: 401, reason: 'the access token was revoked by the facilitator' },
+  // 403
+  FACILITATOR_ONLY: { status: 403, reason: 'only the facilitator may do this' },
+  OTHER_COP: { status: 403, reason: 'this token belongs to another CoP' },
+  // 404
+  NOT_FOUND: { status: 404, reason: 'no such route' },
+  COP_NOT_FOUND: { status: 404, reason: 'the CoP does not exist' },
+  SESSION_NOT_FOUND: { status: 404, reason: 'the session does not exist' },
+  ROOM_NOT_FOUND: { status: 404, reason: 'no board with this id' },
+  SNAPSHOT_NOT_FOUND: { status: 404, reason: 'the snapshot does not exist' },
+  PART_NOT_FOUND: { status: 404, reason: 'this snapshot has no such part' },
+  TOKEN_NOT_FOUND: { status: 404, reason: 'no such link' },
+  // 409
+  SESSION_STATE_CONFLICT: { status: 409, reason: 'the session is not in the state this action needs' },
+  CANNOT_REVOKE_OWN_TOKEN: { status: 409, reason: 'a facilitator cannot revoke the link they are using' },
+  // 413
+  PAYLOAD_TOO_LARGE: { status: 413, reason: 'the request body is too large' },
+  // 429
+  RATE_LIMITED: { status: 429, reason: 'too many requests; try again in a minute' },
+  TOO_MANY_AUTH_FAILURES: { status: 429, reason: 'too many failed attempts with bad tokens; try again in a minute' },
+  // 500
+  INTERNAL: { status: 500, reason: 'internal error' },
+} as const
+
+export type ApiErrorCode = keyof typeof ApiErrors
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly statusCode: number
+  constructor(
+    readonly code: ApiErrorCode,
+    message?: string,
+  ) {
+    super(message ?? ApiErrors[code].reason)
+    this.statusCode = ApiErrors[code].status
+  }
+  toJSON(): { error: ApiErrorCode; message: string } {
+    return { error: this.code, message: this.message }
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The archive service: sessions (lifecycle), snapshots (build, autosave, restore), live-room
+ * tracking. Routes (index.ts) and the sync hooks call into it; it talks to Storage only.
+ */
+import { createHash } from 'node:crypto'
+import * as Y from 'yjs'
+import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, Storage } from '@copboard/storage'
+import { compareRecords, planTransition, renderSvg, toTldrFile, type Comparison, type SessionAction } from '@copboard/archive'
+import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
+import { boardRecords, boardSchema, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
+import { ApiError } from './errors'
+import { isPng, pngThumbnail, svgToPng } from './raster'
+import { buildReportParts, zoneAssignment } from './report'
+
+export interface ArchiveLogger extends AuthLogger {
+  info(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+/** What the archive needs from sync-core's RoomManager (optional: without it, storage only). */
+export interface RoomsApi {
+  encodeState(name: string): Promise<Uint8Array>
+  transact<T>(name: string, fn: (doc: Y.Doc) => T, label?: string): Promise<T>
+  disconnectRoom(name: string, code?: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND'): number
+}
+
+export interface ArchiveServiceOptions {
+  storage: Storage
+  /** sync-core's RoomManager: snapshots read the live doc through it; ended sessions are disconnected. */
+  rooms?: RoomsApi
+  logger?: ArchiveLogger
+  /** Autosave period of live sessions in ms (AUTOSAVE_MINUTES). 0 disables the timer. Default 5 min. */
+  autosaveMs?: number
+  /** Failed-auth limiter: attempts per source per minute. */
+  maxAuthFailures?: number
+  thumbnailWidth?: number
+  fullPngWidth?: number
+}
+
+/** Renders sent by the facilitator's browser at the end of a session (tldraw's own export). */
+export interface ClientRenders {
+  png?: Uint8Array
+  thumbnail?: Uint8Array
+  svg?: string
+}
+
+interface LiveRoom {
+  room: string
+  sessionId: string
+  copId: string
+  lastSavedHash: string | null
+  connections: number
+  roles: Set<Role>
+  saving: Promise<unknown> | null
+}
+
+export class ArchiveService {
+  readonly storage: Storage
+  readonly resolver: AccessResolver
+  readonly authorize: Authorize
+  private readonly live = new Map<string, LiveRoom>()
+  private timer: NodeJS.Timeout | null = null
+  private readonly log: ArchiveLogger | undefined
+
+  constructor(private readonly opts: ArchiveServiceOptions) {
+    this.storage = opts.storage
+    this.log = opts.logger
+    this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures })
+    this.authorize = createSyncAuthorizer(opts.storage, this.resolver, {
+      onAuthorized: ({ room, sessionId, copId, role }) => {
+        const lr = this.live.get(room)
+        if (lr) {
+          lr.connections++
+          lr.roles.add(role)
+          return
+        }
+        // after a restart: re-track a live session on its first connection
+        void this.storage.getSession(sessionId).then((s) => {
+          if (s?.state === 'live' && !this.live.has(room)) this.track(s).connections++
+        })
+        void copId
+      },
+    })
+    const ms = opts.autosaveMs ?? 5 * 60_000
+    if (ms > 0) {
+      this.timer = setInterval(() => void this.autosaveAll(), ms)
+      this.timer.unref()
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  // ---- CoPs and sessions -------------------------------------------------------------------
+
+  async createCop(input: { name: string; theme?: string; coHost?: string }, firstSession: { title: string; date: string }) {
+    const cop = await this.storage.createCop({ name: input.name.trim(), theme: (input.theme ?? '').trim(), coHost: (input.coHost ?? '').trim() })
+    const session = await this.storage.createSession({ copId: cop.id, title: firstSession.title, date: firstSession.date, start: { kind: 'empty' } })
+    const secrets = {} as Record<Role, string>
+    for (const [role, label] of [
+      ['facilitator', 'Procesbegeleider'],
+      ['participant', 'Deelnemers'],
+      ['viewer', 'Meekijkers'],
+    ] as const) {
+      const { secret, hash } = mintToken()
+      await this.storage.createToken({ copId: cop.id, role, label, secretHash: hash })
+      secrets[role] = secret
+    }
+    this.log?.info({ copId: cop.id }, 'archive: CoP created')
+    return { cop, session, secrets }
+  }
+
+  async getCop(copId: string): Promise<Cop> {
+    const cop = await this.storage.getCop(copId)
+    if (!cop) throw new ApiError('COP_NOT_FOUND')
+    return cop
+  }
+
+  async getSession(copId: string, sessionId: string): Promise<Session> {
+    const s = await this.storage.getSession(sessionId)
+    if (!s || s.copId !== copId) throw new ApiError('SESSION_NOT_FOUND')
+    return s
+  }
+
+  async createSession(cop: Cop, input: { title: string; date: string; start: SessionStart }): Promise<Session> {
+    let snapshotState: Uint8Array | null = null
+    if (input.start.kind === 'snapshot') {
+      const snap = await this.getSnapshot(cop.id, input.start.snapshotId)
+      snapshotState = await this.storage.getSnapshotPart(snap.id, 'yjsState')
+      if (!snapshotState) throw new ApiError('PART_NOT_FOUND', 'the snapshot has no board state')
+    }
+    if (input.start.kind === 'template') {
+      const { getTemplate } = await import('@copboard/templates')
+      if (!getTemplate(input.start.templateId)) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${input.start.templateId}"`)
+    }
+    const session = await this.storage.createSession({ copId: cop.id, title: input.title, date: input.date, start: input.start })
+    // the room is new: nobody can be connected yet, so seeding through storage is safe
+    if (input.start.kind === 'template')
+      await seedRoomFromTemplate(this.storage, session.room, input.start.templateId, { copName: cop.name, sessionNumber: session.number, date: session.date })
+    else if (snapshotState) await seedRoomFromState(this.storage, session.room, snapshotState)
+    this.log?.info({ copId: cop.id, sessionId: session.id, start: input.start.kind }, 'archive: session created')
+    return session
+  }
+
+  async transition(copId: string, sessionId: string, action: SessionAction, renders?: ClientRenders): Promise<{ session: Session; snapshot: SnapshotMeta | null }> {
+    const current = await this.getSession(copId, sessionId)
+    let t
+    try {
+      t = planTransition(current.state, action)
+    } catch (err) {
+      throw new ApiError('SESSION_STATE_CONFLICT', (err as Error).message)
+    }
+    const at = new Date().toISOString()
+    const session = await this.storage.transitionSession(sessionId, t.from, t.to, at)
+    if (!session) throw new ApiError('SESSION_STATE_CONFLICT', `the session changed state meanwhile (wanted ${t.from} -> ${t.to})`)
+    this.log?.info({ copId, sessionId, state: session.state }, `archive: session ${action}`)
+    if (action === 'start') {
+      this.track(session)
+      return { session, snapshot: null }
+    }
+    const lr = this.live.get(session.room)
+    if (lr?.saving) await lr.saving.catch(() => undefined)
+    this.live.delete(session.room)
+    const snapshot = await this.snapshot(session, 'final', renders)
+    // connected boards reconnect and come back read-only (ended boards are frozen)
+    this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
+    return { session, snapshot }
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------
+
+  async getSnapshot(copId: string, snapshotId: string): Promise<SnapshotMeta> {
+    const s = await this.storage.getSnapshot(snapshotId)
+    if (!s || s.copId !== copId) throw new ApiError('SNAPSHOT_NOT_FOUND')
+    return s
+  }
+
+  /** Builds and stores an immutable snapshot of the session's board. */
+  async snapshot(session: Session, kind: SnapshotKind, renders: ClientRenders = {}): Promise<SnapshotMeta> {
+    const doc = await this.loadDoc(session.room)
+    const state = Y.encodeStateAsUpdate(doc)
+    const records = boardRecords(doc)
+    const cop = await this.storage.getCop(session.copId)
+    const title = `${cop?.name ?? ''} — ${session.number}. ${session.title}`.trim()
+    const serverSvg = renderSvg(records)
+    const svg = renders.svg ?? serverSvg
+    let png: Uint8Array | null = renders.png && isPng(renders.png) ? renders.png : null
+    let thumb: Uint8Array | null = renders.thumbnail && isPng(renders.thumbnail) ? renders.thumbnail : null
+    try {
+      if (!png) png = await svgToPng(serverSvg, this.opts.fullPngWidth ?? 1920)
+      if (!thumb) thumb = await pngThumbnail(png, this.opts.thumbnailWidth ?? 480)
+    } catch (err) {
+      this.log?.error({ err, sessionId: session.id }, 'archive: PNG render failed; snapshot stored without PNG')
+    }
+    const report = buildReportParts(records, 'nl', title, (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: template report failed, stored the plain report'))
+    const notes = records.filter((r) => r.typeName === 'shape' && r.type === 'note')
+    const authors = [...new Set(notes.map((n) => (n.meta as Record<string, unknown> | undefined)?.author).filter((a): a is string => typeof a === 'string' && !!a))]
+    const lr = this.live.get(session.room)
+    const end = session.endedAt ?? new Date().toISOString()
+    const parts: SnapshotParts = { yjsState: state, tldr: JSON.stringify(toTldrFile(records, boardSchema(doc))), svg, png, thumbnailPng: thumb, ...report }
+    const meta = await this.storage.createSnapshot(
+      {
+        copId: session.copId,
+        sessionId: session.id,
+        kind,
+        meta: {
+          sessionNumber: session.number,
+          sessionTitle: session.title,
+          sessionDate: session.date,
+          participants: authors.sort(),
+          connections: lr?.connections ?? null,
+          durationMs: session.startedAt ? Date.parse(end) - Date.parse(session.startedAt) : null,
+          noteCount: notes.length,
+          shapeCount: records.filter((r) => r.typeName === 'shape').length,
+          renders: { png: renders.png && png === renders.png ? 'client' : png ? 'server' : null, svg: renders.svg ? 'client' : 'server' },
+          stateBytes: state.byteLength,
+        },
+      },
+      parts,
+    )
+    if (lr) lr.lastSavedHash = stateHash(doc)
+    this.log?.info({ copId: session.copId, sessionId: session.id, snapshotId: meta.id, kind }, 'archive: snapshot stored')
+    return meta
+  }
+
+  async compare(copId: string, a: string, b: string): Promise<Comparison> {
+    const [sa, sb] = await Promise.all([this.getSnapshot(copId, a), this.getSnapshot(copId, b)])
+    const [ra, rb] = await Promise.all([sa, sb].map(async (s) => {
+      const state = await this.storage.getSnapshotPart(s.id, 'yjsState')
+      const doc = new Y.Doc()
+      if (state) Y.applyUpdate(doc, state)
+      return boardRecords(doc)
+    }))
+    return compareRecords(ra, rb, { assign: (r) => zoneAssignment(r), outsideLabel: 'Buiten de zones' })
+  }
+
+  /** The board doc of a room: through the RoomManager when wired (includes what is in memory), else from storage. */
+  async loadDoc(room: string): Promise<Y.Doc> {
+    if (!this.opts.rooms) return loadBoardDoc(this.storage, room)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, await this.opts.rooms.encodeState(room))
+    return doc
+  }
+
+  /** Closes the live connections of a CoP's rooms (they reconnect and are authorized afresh). */
+  async disconnectCop(copId: string): Promise<void> {
+    if (!this.opts.rooms) return
+    for (const s of await this.storage.listSessions(copId)) if (s.state !== 'ended') this.opts.rooms.disconnectRoom(s.room, 'NORMAL')
+  }
+
+  // ---- live rooms and autosave -------------------------------------------------------------
+
+  private track(session: Session): LiveRoom {
+    let lr = this.live.get(session.room)
+    if (!lr) {
+      lr = { room: session.room, sessionId: session.id, copId: session.copId, lastSavedHash: null, connections: 0, roles: new Set(), saving: null }
+      this.live.set(session.room, lr)
+    }
+    return lr
+  }
+
+  liveRooms(): string[] {
+    return [...this.live.keys()]
+  }
+
+  /** Autosaves one live room when its board changed since the last snapshot. */
+  async autosave(room: string): Promise<SnapshotMeta | null> {
+    const lr = this.live.get(room)
+    if (!lr) return null
+    if (lr.saving) await lr.saving.catch(() => undefined)
+    const run = (async () => {
+      const session = await this.storage.getSession(lr.sessionId)
+      if (!session || session.state !== 'live') {
+        this.live.delete(room)
+        return null
+      }
+      const doc = await this.loadDoc(room)
+      const h = stateHash(doc)
+      if (h === lr.lastSavedHash) return null
+      return this.snapshot(session, 'autosave')
+    })()
+    lr.saving = run
+    try {
+      return await run
+    } catch (err) {
+      this.log?.error({ err, room }, 'archive: autosave failed')
+      return null
+    } finally {
+      if (lr.saving === run) lr.saving = null
+    }
+  }
+
+  async autosaveAll(): Promise<void> {
+    for (const room of this.liveRooms()) await this.autosave(room)
+  }
+
+  /** Sync hook: the last connection of a room closed. */
+  onRoomIdle(room: string): Promise<SnapshotMeta | null> {
+    return this.autosave(room)
+  }
+}
+
+function stateHash(doc: Y.Doc): string {
+  return createHash('sha256').update(Y.encodeStateVector(doc)).update(Y.encodeStateAsUpdate(doc)).digest('base64url')
+}

@@ -1,0 +1,32 @@
+/** The `.tldr` file of a board: tldraw's file format (version 1) with the store schema and records. */
+import { createTLSchema } from '@tldraw/tlschema'
+import type { AnyRecord } from './geometry'
+
+export interface TldrFile {
+  tldrawFileFormatVersion: 1
+  schema: unknown
+  records: AnyRecord[]
+}
+
+let defaultSchema: unknown = null
+
+/** `schema` = the serialized schema stored in the board doc; the default tldraw schema when absent. */
+export function toTldrFile(records: AnyRecord[], schema?: unknown): TldrFile {
+  if (!schema) defaultSchema ??= createTLSchema().serialize()
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { tldrawFileFormatVersion: 1, schema: schema ?? defaultSchema, records: sorted }
+}
+
+/** Default page + document records for a new board that is written on the server. */
+export function baseBoardRecords(pageName = 'Bord'): AnyRecord[] {
+  return [
+    { id: 'document:document', typeName: 'document', gridSize: 10, name: '', meta: {} },
+    { id: 'page:page', typeName: 'page', name: pageName, index: 'a1', meta: {} },
+  ]
+}
+
+/** The serialized default tldraw schema (for boards written on the server). */
+export function defaultSerializedSchema(): unknown {
+  defaultSchema ??= createTLSchema().serialize()
+  return defaultSchema
+}
