@@ -1,0 +1,147 @@
+/**
+ * Every WebSocket close code copboard's sync endpoint uses, in one place.
+ *
+ * Ranges follow the convention of the stock y-websocket client (3.x):
+ * - 4400–4499 mirror HTTP 4xx: the client did something reconnecting cannot fix, so the
+ *   client stops reconnecting and emits `closed`.
+ * - 4500–4599 mirror HTTP 5xx: transient, the client reconnects with back-off and resyncs
+ *   (nothing is lost: its document still holds every edit the server did not confirm).
+ * - 1xxx are RFC 6455 codes; those marked `sentBy: 'transport'` are sent by the `ws` library
+ *   itself (we document them because a client can observe them).
+ */
+export const CloseCodes = {
+  NORMAL: {
+    code: 1000,
+    reason: 'normal closure',
+    sentBy: 'server',
+    description: 'The server ended the connection on purpose (e.g. the room was closed by the application).',
+  },
+  GOING_AWAY: {
+    code: 1001,
+    reason: 'server shutting down',
+    sentBy: 'server',
+    description: 'Graceful shutdown (SIGTERM/SIGINT): every edit was persisted first; reconnect to another instance or later.',
+  },
+  TRANSPORT_PROTOCOL_ERROR: {
+    code: 1002,
+    reason: 'websocket protocol error',
+    sentBy: 'transport',
+    description: 'The frame violated RFC 6455 (bad opcode, unmasked client frame, bad fragmentation). Sent by ws.',
+  },
+  INVALID_UTF8: {
+    code: 1007,
+    reason: 'invalid utf-8 in text frame',
+    sentBy: 'transport',
+    description: 'A text frame was not valid UTF-8. Sent by ws before the frame reaches the room.',
+  },
+  MESSAGE_TOO_BIG: {
+    code: 1009,
+    reason: 'message too big',
+    sentBy: 'both',
+    description: 'A frame exceeded MAX_MESSAGE_BYTES (default 8 MiB). ws enforces it as maxPayload; the room re-checks.',
+  },
+  INTERNAL_ERROR: {
+    code: 1011,
+    reason: 'internal error',
+    sentBy: 'server',
+    description: 'An unexpected server fault while handling this connection (logged with detail). Reconnect.',
+  },
+  MALFORMED_MESSAGE: {
+    code: 4400,
+    reason: 'malformed message',
+    sentBy: 'server',
+    description: 'A binary frame that is not a y-websocket message: empty, truncated, or with trailing bytes.',
+  },
+  UNAUTHORIZED: {
+    code: 4401,
+    reason: 'unauthorized',
+    sentBy: 'server',
+    description: 'The link token is no longer valid (e.g. revoked while connected).',
+  },
+  FORBIDDEN: {
+    code: 4403,
+    reason: 'forbidden',
+    sentBy: 'server',
+    description: 'The token does not grant access to this room any more.',
+  },
+  ROOM_NOT_FOUND: {
+    code: 4404,
+    reason: 'room not found',
+    sentBy: 'server',
+    description: 'The room was deleted while connected.',
+  },
+  UNSUPPORTED_MESSAGE_TYPE: {
+    code: 4405,
+    reason: 'unsupported message type',
+    sentBy: 'server',
+    description: 'Unknown y-websocket message type or sync sub-type (only 0 sync, 1 awareness, 3 query-awareness).',
+  },
+  OVERLONG_VARINT: {
+    code: 4406,
+    reason: 'overlong varint',
+    sentBy: 'server',
+    description: 'A variable-length integer in the envelope is non-minimal, longer than 8 bytes or above 2^53-1.',
+  },
+  TEXT_FRAME: {
+    code: 4415,
+    reason: 'text frames are not supported',
+    sentBy: 'server',
+    description: 'The y-websocket protocol is binary; a text frame is rejected.',
+  },
+  INVALID_UPDATE: {
+    code: 4422,
+    reason: 'invalid document update',
+    sentBy: 'server',
+    description: 'A sync step 2 or update payload is not a decodable Yjs update. Nothing of it is stored or applied.',
+  },
+  INVALID_AWARENESS: {
+    code: 4423,
+    reason: 'invalid awareness update',
+    sentBy: 'server',
+    description: 'An awareness payload is not well formed: bad encoding, state not JSON object/null, too many entries.',
+  },
+  INVALID_STATE_VECTOR: {
+    code: 4424,
+    reason: 'invalid state vector',
+    sentBy: 'server',
+    description: 'A sync step 1 payload is not a decodable Yjs state vector.',
+  },
+  TOO_MANY_MESSAGES: {
+    code: 4429,
+    reason: 'too many messages',
+    sentBy: 'server',
+    description: 'The connection sent more than the bounded backlog while its room was still loading.',
+  },
+  STORAGE_UNAVAILABLE: {
+    code: 4500,
+    reason: 'storage unavailable',
+    sentBy: 'server',
+    description: 'Loading the room or appending an edit to the durable log failed; the edit was NOT broadcast. Reconnect: the client resends it.',
+  },
+  SLOW_CONSUMER: {
+    code: 4503,
+    reason: 'slow consumer',
+    sentBy: 'server',
+    description: 'The unsent buffer to this client passed MAX_BUFFERED_BYTES. Reconnect to resync compactly.',
+  },
+} as const satisfies Record<string, CloseCodeInfo>
+
+export interface CloseCodeInfo {
+  code: number
+  /** Sent in the close frame; at most 123 bytes (RFC 6455). */
+  reason: string
+  sentBy: 'server' | 'transport' | 'both'
+  description: string
+}
+
+export type CloseCodeName = keyof typeof CloseCodes
+export type CloseCode = (typeof CloseCodes)[CloseCodeName]['code']
+
+const byCode = new Map<number, CloseCodeName>(
+  (Object.keys(CloseCodes) as CloseCodeName[]).map((name) => [CloseCodes[name].code, name]),
+)
+
+/** The name of a documented close code, or undefined. */
+export function closeCodeName(code: number): CloseCodeName | undefined {
+  return byCode.get(code)
+}

@@ -1,0 +1,18 @@
+/** Per-connection and per-room bounds (SPEC.md §7). All sizes in bytes. */
+export interface SyncLimits {
+  /** Largest accepted frame (the transport should enforce it too, as ws maxPayload). */
+  maxMessageBytes: number
+  /** A connection whose unsent buffer is above this when we want to send more is closed. */
+  maxBufferedBytes: number
+  /** Entries in one awareness update (a query-awareness answer lists the whole room). */
+  maxAwarenessEntries: number
+  /** Frames a connection may send before its room has loaded; more is TOO_MANY_MESSAGES. */
+  maxBacklogMessages: number
+}
+
+export const defaultLimits: SyncLimits = {
+  maxMessageBytes: 8 * 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxAwarenessEntries: 5000,
+  maxBacklogMessages: 256,
+}

@@ -1,0 +1,251 @@
+/**
+ * Strict decoding of the y-websocket wire protocol (client -> server) and encoding of the
+ * server's messages. Decoding never throws anything but a ProtocolError, whose close code
+ * says exactly what was wrong (SPEC.md §3).
+ */
+import * as Y from 'yjs'
+import type { CloseCodeName } from './closeCodes.js'
+
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const
+export const SyncType = { step1: 0, step2: 1, update: 2 } as const
+/** y-protocols/auth: sub-type 0 = permission denied, followed by a reason string. */
+export const AUTH_PERMISSION_DENIED = 0
+/** The reason of the auth message that tells a viewer its connection is read-only (SPEC.md §6). */
+export const READ_ONLY_REASON = 'read-only'
+
+export type ClientMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly closeCode: CloseCodeName,
+    readonly detail: string,
+  ) {
+    super(detail)
+    this.name = 'ProtocolError'
+  }
+}
+
+export interface DecodeLimits {
+  maxMessageBytes: number
+  /** Upper bound of entries in one awareness update (a query-awareness answer lists the whole room). */
+  maxAwarenessEntries: number
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER
+
+/** A cursor over one frame; every read checks bounds and canonical form. */
+class Reader {
+  pos = 0
+  constructor(readonly buf: Uint8Array) {}
+
+  get remaining(): number {
+    return this.buf.length - this.pos
+  }
+
+  varUint(): number {
+    let num = 0
+    let mult = 1
+    for (let i = 0; ; i++) {
+      if (this.pos >= this.buf.length) throw new ProtocolError('MALFORMED_MESSAGE', 'truncated varint')
+      const byte = this.buf[this.pos++]
+      num += (byte & 0x7f) * mult
+      if (byte < 0x80) {
+        // lib0 writes minimal varints; a zero continuation byte is padding an attacker added
+        if (i > 0 && byte === 0) throw new ProtocolError('OVERLONG_VARINT', 'non-minimal varint')
+        if (num > MAX_SAFE) throw new ProtocolError('OVERLONG_VARINT', 'varint above 2^53-1')
+        return num
+      }
+      if (i >= 7) throw new ProtocolError('OVERLONG_VARINT', 'varint longer than 8 bytes')
+      mult *= 128
+    }
+  }
+
+  bytes(len: number, what: string): Uint8Array {
+    if (len > this.remaining) throw new ProtocolError('MALFORMED_MESSAGE', `truncated ${what}`)
+    const out = this.buf.subarray(this.pos, this.pos + len)
+    this.pos += len
+    return out
+  }
+
+  varBytes(what: string): Uint8Array {
+    return this.bytes(this.varUint(), what)
+  }
+
+  end(): void {
+    if (this.remaining !== 0) throw new ProtocolError('MALFORMED_MESSAGE', `${this.remaining} trailing bytes`)
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * Decodes one client frame. Checks the envelope, and the payload's own encoding for awareness
+ * and state vectors. Yjs update payloads are checked separately by {@link validateUpdate}
+ * (it needs the document).
+ */
+export function decodeClientMessage(frame: Uint8Array, limits: DecodeLimits): ClientMessage {
+  if (frame.length > limits.maxMessageBytes) {
+    throw new ProtocolError('MESSAGE_TOO_BIG', `frame of ${frame.length} bytes`)
+  }
+  if (frame.length === 0) throw new ProtocolError('MALFORMED_MESSAGE', 'empty frame')
+  const r = new Reader(frame)
+  const type = r.varUint()
+  switch (type) {
+    case MessageType.sync: {
+      const sub = r.varUint()
+      const payload = r.varBytes('sync payload')
+      r.end()
+      if (sub === SyncType.step1) {
+        validateStateVector(payload)
+        return { type: 'sync-step1', stateVector: payload }
+      }
+      if (sub === SyncType.step2) return { type: 'sync-step2', update: payload }
+      if (sub === SyncType.update) return { type: 'sync-update', update: payload }
+      throw new ProtocolError('UNSUPPORTED_MESSAGE_TYPE', `sync sub-type ${sub}`)
+    }
+    case MessageType.awareness: {
+      const payload = r.varBytes('awareness payload')
+      r.end()
+      validateAwareness(payload, limits.maxAwarenessEntries)
+      return { type: 'awareness', update: payload }
+    }
+    case MessageType.queryAwareness:
+      r.end()
+      return { type: 'query-awareness' }
+    default:
+      throw new ProtocolError('UNSUPPORTED_MESSAGE_TYPE', `message type ${type}`)
+  }
+}
+
+/** A state vector is `count, (client, clock)*`, each a varuint. */
+function validateStateVector(sv: Uint8Array): void {
+  try {
+    const r = new Reader(sv)
+    const n = r.varUint()
+    // each entry needs at least 2 bytes: reject absurd counts before looping
+    if (n * 2 > r.remaining) throw new ProtocolError('INVALID_STATE_VECTOR', 'entry count exceeds payload')
+    for (let i = 0; i < n; i++) {
+      r.varUint()
+      r.varUint()
+    }
+    r.end()
+  } catch (err) {
+    if (err instanceof ProtocolError && err.closeCode === 'INVALID_STATE_VECTOR') throw err
+    throw new ProtocolError('INVALID_STATE_VECTOR', err instanceof Error ? err.message : 'undecodable')
+  }
+}
+
+/** An awareness update is `count, (clientID, clock, JSON string)*`; the JSON must be an object or null. */
+function validateAwareness(payload: Uint8Array, maxEntries: number): void {
+  try {
+    const r = new Reader(payload)
+    const n = r.varUint()
+    if (n > maxEntries) throw new ProtocolError('INVALID_AWARENESS', `${n} entries (max ${maxEntries})`)
+    if (n * 3 > r.remaining) throw new ProtocolError('INVALID_AWARENESS', 'entry count exceeds payload')
+    for (let i = 0; i < n; i++) {
+      const clientID = r.varUint()
+      if (clientID > 0xffffffff) throw new ProtocolError('INVALID_AWARENESS', 'client id above 2^32')
+      r.varUint() // clock
+      const json = utf8.decode(r.varBytes('awareness state'))
+      const state: unknown = JSON.parse(json)
+      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+        throw new ProtocolError('INVALID_AWARENESS', 'state is not an object or null')
+      }
+    }
+    r.end()
+  } catch (err) {
+    if (err instanceof ProtocolError && err.closeCode === 'INVALID_AWARENESS') throw err
+    throw new ProtocolError('INVALID_AWARENESS', err instanceof Error ? err.message : 'undecodable')
+  }
+}
+
+export interface UpdateCheck {
+  /** True when the update adds nothing to `doc`: no new structs and no deletions. */
+  redundant: boolean
+}
+
+/**
+ * Decodes a Yjs (v1) update completely without touching the document, so a malformed update is
+ * rejected before it is stored or applied (Yjs integrates structs before reading the delete set,
+ * so a bad tail would otherwise leave the room half-applied). Costs about one parse of the update.
+ */
+export function validateUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
+  let decoded: ReturnType<typeof Y.decodeUpdate>
+  try {
+    decoded = Y.decodeUpdate(update)
+  } catch (err) {
+    throw new ProtocolError('INVALID_UPDATE', err instanceof Error ? err.message : 'undecodable update')
+  }
+  if (decoded.ds.clients.size > 0) return { redundant: false }
+  for (const s of decoded.structs) {
+    if (s instanceof Y.Skip) continue
+    if (s.id.clock + s.length > clockOf(doc, s.id.client)) return { redundant: false }
+  }
+  return { redundant: true }
+}
+
+function clockOf(doc: Y.Doc, client: number): number {
+  const structs = doc.store.clients.get(client)
+  if (!structs || structs.length === 0) return 0
+  const last = structs[structs.length - 1]
+  return last.id.clock + last.length
+}
+
+// ---- server -> client messages ----
+
+function frame(parts: (w: Writer) => void): Uint8Array {
+  const w = new Writer()
+  parts(w)
+  return w.toUint8Array()
+}
+
+/** A tiny writer (lib0's encoder would do, this one sizes exactly and avoids a copy). */
+class Writer {
+  private chunks: (number | Uint8Array)[] = []
+  private size = 0
+  varUint(n: number): this {
+    while (n > 0x7f) {
+      this.chunks.push(0x80 | (n & 0x7f))
+      n = Math.floor(n / 128)
+      this.size++
+    }
+    this.chunks.push(n)
+    this.size++
+    return this
+  }
+  varBytes(b: Uint8Array): this {
+    this.varUint(b.length)
+    this.chunks.push(b)
+    this.size += b.length
+    return this
+  }
+  toUint8Array(): Uint8Array {
+    const out = new Uint8Array(this.size)
+    let pos = 0
+    for (const c of this.chunks) {
+      if (typeof c === 'number') out[pos++] = c
+      else {
+        out.set(c, pos)
+        pos += c.length
+      }
+    }
+    return out
+  }
+}
+
+export const encodeSyncStep1 = (stateVector: Uint8Array) =>
+  frame((w) => w.varUint(MessageType.sync).varUint(SyncType.step1).varBytes(stateVector))
+export const encodeSyncStep2 = (update: Uint8Array) =>
+  frame((w) => w.varUint(MessageType.sync).varUint(SyncType.step2).varBytes(update))
+export const encodeSyncUpdate = (update: Uint8Array) =>
+  frame((w) => w.varUint(MessageType.sync).varUint(SyncType.update).varBytes(update))
+export const encodeAwareness = (awarenessUpdate: Uint8Array) =>
+  frame((w) => w.varUint(MessageType.awareness).varBytes(awarenessUpdate))
+export const encodeQueryAwareness = () => frame((w) => w.varUint(MessageType.queryAwareness))
+export const encodePermissionDenied = (reason: string) =>
+  frame((w) => w.varUint(MessageType.auth).varUint(AUTH_PERMISSION_DENIED).varBytes(new TextEncoder().encode(reason)))
