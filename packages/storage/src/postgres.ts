@@ -75,6 +75,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   })
   // An idle client losing its connection must not crash the process: log it, the pool replaces it.
