@@ -1,0 +1,8 @@
+export { TemplatesPanel, useScaffoldLock } from './TemplatesPanel'
+export type { TemplatesPanelProps } from './TemplatesPanel'
+export { TemplateGallery } from './TemplateGallery'
+export { ZoneNavigator } from './ZoneNavigator'
+export { SignAccord } from './SignAccord'
+export { TemplateThumbnail } from './Thumbnail'
+export { installScaffoldLock, isScaffold } from './scaffoldLock'
+export { launchTemplate, frameZones, frameTemplate, currentTemplateId } from './launch'

@@ -1,0 +1,58 @@
+import { Box, PageRecordType, type Editor, type TLShape, type TLShapePartial } from 'tldraw'
+import { boardZones, templateBounds, templateToRecords, type Lang, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
+
+export interface LaunchOptions {
+  lang: Lang
+  titleBlock?: TitleBlockInfo
+  animate?: boolean
+}
+
+/**
+ * Place a template on a NEW page, switch to it and frame the camera on it.
+ * One undoable step: a history stopping point, then everything in one editor.run batch.
+ */
+export function launchTemplate(editor: Editor, template: TemplateDefinition, opts: LaunchOptions) {
+  const pageId = PageRecordType.createId()
+  const records = templateToRecords(template, { pageId, lang: opts.lang, titleBlock: opts.titleBlock })
+  editor.markHistoryStoppingPoint(`launch template ${template.id}`)
+  editor.run(() => {
+    editor.createPage({ id: pageId, name: template.title[opts.lang] })
+    editor.setCurrentPage(pageId)
+    editor.createShapes(records as TLShapePartial[])
+  })
+  frameRect(editor, templateBounds(template), opts.animate ?? true)
+  return pageId
+}
+
+export function frameRect(editor: Editor, r: { x: number; y: number; w: number; h: number }, animate = true) {
+  editor.zoomToBounds(new Box(r.x, r.y, r.w, r.h), { inset: 32, ...(animate ? { animation: { duration: 450 } } : {}) })
+}
+
+/** The template on the current page (from its scaffold), if any. */
+export function currentTemplateId(editor: Editor): string | null {
+  for (const s of editor.getCurrentPageShapes() as TLShape[]) {
+    const m = (s.meta as { copboard?: { templateId?: string; scaffold?: boolean } }).copboard
+    if (m?.scaffold && typeof m.templateId === 'string') return m.templateId
+  }
+  return null
+}
+
+/** Frame some zones of the template on the current page, read from the board (wherever it was placed). */
+export function frameZones(editor: Editor, templateId: string, zoneIds: string[], animate = true): boolean {
+  const pageId = editor.getCurrentPageId()
+  const zones = boardZones(editor.store.allRecords()).filter((z) => z.pageId === pageId && z.templateId === templateId && zoneIds.includes(z.zoneId))
+  if (!zones.length) return false
+  const x = Math.min(...zones.map((z) => z.bounds.x))
+  const y = Math.min(...zones.map((z) => z.bounds.y))
+  const r = Math.max(...zones.map((z) => z.bounds.x + z.bounds.w))
+  const b = Math.max(...zones.map((z) => z.bounds.y + z.bounds.h))
+  frameRect(editor, { x, y, w: r - x, h: b - y }, animate)
+  return true
+}
+
+/** Frame the whole template on the current page (all its scaffold shapes). */
+export function frameTemplate(editor: Editor, animate = true) {
+  const ids = (editor.getCurrentPageShapes() as TLShape[]).filter((s) => (s.meta as { copboard?: unknown }).copboard).map((s) => s.id)
+  const bounds = editor.getShapesPageBounds(ids)
+  if (bounds) frameRect(editor, { x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h }, animate)
+}
