@@ -28,13 +28,26 @@ export interface ApiPluginOptions {
 const id = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
 const title = { type: 'string', minLength: 1, maxLength: 200 } as const
+// one object schema (not oneOf: with Fastify's removeAdditional, oneOf branches strip each other's fields);
+// the kind-specific field is checked in parseStart
 const startSchema = {
-  oneOf: [
-    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'empty' } } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'templateId'], properties: { kind: { const: 'template' }, templateId: { type: 'string', minLength: 1, maxLength: 64 } } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'snapshotId'], properties: { kind: { const: 'snapshot' }, snapshotId: id } },
-  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: { kind: { enum: ['empty', 'template', 'snapshot'] }, templateId: { type: 'string', minLength: 1, maxLength: 64 }, snapshotId: id },
 } as const
+
+function parseStart(b: { kind: string; templateId?: string; snapshotId?: string }): Session['start'] {
+  if (b.kind === 'template') {
+    if (!b.templateId) throw new ApiError('VALIDATION_FAILED', 'body/start must have templateId when kind is template')
+    return { kind: 'template', templateId: b.templateId }
+  }
+  if (b.kind === 'snapshot') {
+    if (!b.snapshotId) throw new ApiError('VALIDATION_FAILED', 'body/start must have snapshotId when kind is snapshot')
+    return { kind: 'snapshot', snapshotId: b.snapshotId }
+  }
+  return { kind: 'empty' }
+}
 const copParams = { type: 'object', required: ['copId'], properties: { copId: id } } as const
 const sessionParams = { type: 'object', required: ['copId', 'sessionId'], properties: { copId: id, sessionId: id } } as const
 const snapshotParams = { type: 'object', required: ['copId', 'snapshotId'], properties: { copId: id, snapshotId: id } } as const
@@ -190,7 +203,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
       const { copId } = request.params
       requireFacilitator(request, copId)
       const cop = await archive.getCop(copId)
-      const session = await archive.createSession(cop, request.body)
+      const session = await archive.createSession(cop, { ...request.body, start: parseStart(request.body.start) })
       reply.code(201)
       return { session }
     },

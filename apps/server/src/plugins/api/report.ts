@@ -16,6 +16,8 @@ export interface ReportParts {
 export function buildReportParts(records: AnyRecord[], lang: 'nl' | 'en', title: string, log?: (err: unknown) => void): ReportParts {
   try {
     const report = buildReport(records as unknown as Records, { lang })
+    // a board without a template: the plain report lists its notes
+    if (!report.sections.length && records.some((r) => r.typeName === 'shape' && r.type === 'note')) return fallbackReport(records, title)
     return { reportJson: JSON.stringify(report, null, 2), reportMarkdown: reportToMarkdown(report, lang), reportCsv: reportToCsv(report) }
   } catch (err) {
     log?.(err)
