@@ -54,9 +54,18 @@ export interface RenderOptions {
 export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): string {
   const pad = opts.padding ?? 32
   const pages = records.filter((r) => r.typeName === 'page').sort((a, b) => String(a.index) < String(b.index) ? -1 : 1)
-  const pageId = opts.pageId ?? (pages[0]?.id as string | undefined)
   const shapes = records.filter(isShape)
   const byId = new Map(shapes.map((s) => [s.id, s]))
+  // default: the page with the most shapes (templates are launched on a page of their own)
+  const pageOf = (s: ShapeRecord): string => {
+    let p: ShapeRecord = s
+    for (let i = 0; i < 50 && byId.has(p.parentId); i++) p = byId.get(p.parentId)!
+    return p.parentId
+  }
+  const counts = new Map<string, number>()
+  for (const s of shapes) counts.set(pageOf(s), (counts.get(pageOf(s)) ?? 0) + 1)
+  const busiest = pages.map((p) => p.id).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]
+  const pageId = opts.pageId ?? (busiest as string | undefined)
   const tf = pageTransforms(records)
   // shapes on the page (walk to the root)
   const onPage = (s: ShapeRecord): boolean => {

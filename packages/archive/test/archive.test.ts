@@ -120,3 +120,12 @@ describe('svg render', () => {
     expect(renderSvg([page])).toContain('viewBox')
   })
 })
+
+describe('svg render: pages', () => {
+  it('renders the page with the most shapes by default', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} }
+    const svg = renderSvg([page, p2, note('a', 0, 0, 'op pagina 1'), { ...note('b', 0, 0, 'op pagina 2'), parentId: 'page:t' }, { ...note('c', 300, 0, 'ook 2'), parentId: 'page:t' }])
+    expect(svg).toContain('op pagina 2')
+    expect(svg).not.toContain('op pagina 1')
+  })
+})
