@@ -25,6 +25,12 @@ export interface RoomManagerOptions {
   storageRetryMs?: number
   /** Bad-input log lines per second over all connections (§3.4). Default 50. */
   maxBadInputLogLinesPerSecond?: number
+  /**
+   * ARCHIVE hook (issue 6): called when the last connection of a room has gone (after the idle
+   * grace period, just before the room is unloaded). The archive autosaves the board from storage.
+   * Must not throw; errors are logged.
+   */
+  onRoomIdle?: (room: string) => void | Promise<unknown>
 }
 
 export interface ConnectOptions {
@@ -57,7 +63,17 @@ export class RoomManager {
       storageRetryMs: opts.storageRetryMs ?? 1000,
       compactAfterUpdates: opts.compactAfterUpdates ?? 500,
       compactAfterBytes: opts.compactAfterBytes ?? 1024 * 1024,
-      onIdle: (room) => void this.unload(room),
+      onIdle: (room) => {
+        // ARCHIVE hook (issue 6): tell the archive before unloading (it reads storage, not the room)
+        if (opts.onRoomIdle) {
+          try {
+            void Promise.resolve(opts.onRoomIdle(room.name)).catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
+          } catch (err) {
+            logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed')
+          }
+        }
+        void this.unload(room)
+      },
       onCompactionDue: (room) => this.scheduleCompaction(room),
     }
   }
