@@ -114,6 +114,22 @@ export class SyncConnection {
     this.closed()
   }
 
+  /**
+   * The transport rejected a frame and is closing the socket itself (ws sends 1002/1007/1009):
+   * log it like any bad input (§3.4) and leave the room.
+   */
+  transportError(name: CloseCodeName, detail: string): void {
+    if (this.state === 'closed') return
+    const info = CloseCodes[name]
+    this.ctx.badInput.report(
+      this.loggedReasons,
+      name,
+      { conn: this.id, room: this.roomName, code: info.code, detail, ...this.logFields },
+      `sync: closing connection: ${info.reason}`,
+    )
+    this.closed()
+  }
+
   /** Sends unless the client fell too far behind (§7.2). */
   send(data: Uint8Array): void {
     if (this.state === 'closed') return

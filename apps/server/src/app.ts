@@ -1,0 +1,88 @@
+/**
+ * Builds the Fastify app from a validated Config and its dependencies. Every feature is a named
+ * plugin registered below: adding one is one line. Decorations that other plugins need
+ * (config, storage, rooms) come from the `core` plugin and are typed here.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Storage } from '@copboard/storage'
+import { RoomManager } from '@copboard/sync-core'
+import type { Config } from './config.js'
+import healthPlugin from './plugins/health.js'
+import securityHeaders from './plugins/security.js'
+import staticPlugin from './plugins/static.js'
+import syncPlugin, { allowAll, type Authorize } from './plugins/sync.js'
+
+export type { Config } from './config.js'
+export type { Authorize, AuthorizeResult } from './plugins/sync.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    storage: Storage
+    /** sync-core's rooms: live documents, `transact`, `encodeState`, `disconnectRoom`. */
+    rooms: RoomManager
+  }
+}
+
+export interface AppDeps {
+  storage: Storage
+  /** Sync authorisation (PLAN.md contract). Default: allow everyone as participant. */
+  authorize?: Authorize
+  /** Fastify logger options (level, stream, …); default: pino at config.logLevel. */
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Never write a link token to the log. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+}
+
+const core = fp(
+  async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager }) => {
+    app.decorate('config', opts.config)
+    app.decorate('storage', opts.storage)
+    app.decorate('rooms', opts.rooms)
+  },
+  { name: 'copboard-core', fastify: '5.x' },
+)
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const loggerOptions = deps.logger ?? { level: config.logLevel }
+  const app = Fastify({
+    logger:
+      typeof loggerOptions === 'object'
+        ? {
+            ...loggerOptions,
+            serializers: {
+              // the default req serializer would log ?token=<secret>
+              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+            },
+          }
+        : loggerOptions,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  })
+
+  const rooms = new RoomManager({
+    storage: deps.storage,
+    logger: app.log,
+    roomIdleMs: config.roomIdleMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+    limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes },
+  })
+
+  await app.register(core, { config, storage: deps.storage, rooms })
+  await app.register(securityHeaders)
+  await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
+  await app.register(syncPlugin, {
+    rooms,
+    // TODO(ARCHIVE): production wiring = the token authorizer (auth/createSyncAuthorizer)
+    authorize: deps.authorize ?? allowAll,
+    maxMessageBytes: config.maxMessageBytes,
+    pingIntervalMs: config.pingIntervalMs,
+  })
+  // ARCHIVE: register the REST API here, e.g. await app.register(apiPlugin, { prefix: '/api', … })
+  await app.register(staticPlugin, { root: config.webDistDir })
+  return app
+}

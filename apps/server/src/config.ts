@@ -1,0 +1,117 @@
+/**
+ * Configuration from the environment, validated once at start-up. Every bad value produces one
+ * readable line naming the variable, what is expected and what was given.
+ * Other helpers add their fields here (keep one schema, one Config type).
+ */
+import { z } from 'zod'
+
+const MiB = 1024 * 1024
+
+/** An env var that may be unset or empty (both mean: use the default). */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+
+function integer(min: number, max: number, def: number, unit = '') {
+  return optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return def
+        const n = Number(v)
+        if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}${unit}` })
+          return z.NEVER
+        }
+        return n
+      }),
+  )
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const envSchema = z.object({
+  HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+  PORT: integer(0, 65535, 8080),
+  DATA_DIR: optionalString.transform((v) => v ?? './data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
+  TLDRAW_LICENSE_KEY: optionalString,
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
+  MAX_MESSAGE_BYTES: integer(1024, 256 * MiB, 8 * MiB, ' bytes'),
+  MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * MiB, 4 * MiB, ' bytes'),
+  ROOM_IDLE_MS: integer(0, 24 * 3600_000, 30_000, ' ms'),
+  PING_INTERVAL_MS: integer(100, 30_000, 25_000, ' ms (dead sockets must go within 60 s)'),
+  COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
+  WEB_DIST_DIR: optionalString,
+})
+
+export interface Config {
+  host: string
+  port: number
+  dataDir: string
+  databaseUrl: string | undefined
+  tldrawLicenseKey: string | undefined
+  logLevel: (typeof LOG_LEVELS)[number]
+  /** Largest WebSocket frame accepted (ws maxPayload and sync-core limit). */
+  maxMessageBytes: number
+  /** Unsent bytes to one client above which it is closed as a slow consumer. */
+  maxBufferedBytes: number
+  /** Grace period before a room without connections is unloaded. */
+  roomIdleMs: number
+  /** Keepalive ping period; a socket missing one pong is terminated at the next tick. */
+  pingIntervalMs: number
+  compactAfterUpdates: number
+  /** The built web app (default: apps/web/dist next to this server). */
+  webDistDir: string | undefined
+}
+
+const SECRET_KEYS = new Set(['DATABASE_URL', 'TLDRAW_LICENSE_KEY'])
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const keys = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]
+  const input: Record<string, string | undefined> = {}
+  for (const k of keys) input[k] = env[k]
+  const parsed = envSchema.safeParse(input)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?')
+      const raw = env[key]
+      // secrets are never echoed
+      const got = SECRET_KEYS.has(key) ? 'a value that is not shown' : JSON.stringify(raw)
+      return `${key}: ${issue.message} (got ${got})`
+    })
+    throw new ConfigError(problems)
+  }
+  const e = parsed.data
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    tldrawLicenseKey: e.TLDRAW_LICENSE_KEY,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    roomIdleMs: e.ROOM_IDLE_MS,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    webDistDir: e.WEB_DIST_DIR,
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The WebSocket route /sync/:room (standard y-websocket protocol). Authorisation runs in
+ * onRequest, i.e. before the upgrade; the socket is handed to sync-core at once (frames are
+ * buffered there until the room is loaded). This file adapts `ws` to sync-core's SyncSocket and
+ * owns the transport duties of SPEC.md §11: maxPayload, keepalive, forced termination.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import websocket from '@fastify/websocket'
+import type { WebSocket } from 'ws'
+import type { Role } from '@copboard/storage'
+import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+
+export type AuthorizeResult =
+  | { ok: true; role: Role; copId?: string }
+  | { ok: false; status: 401 | 403 | 404; error: string }
+export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
+
+/** Lets everyone in as a participant: tests of the sync layer, and the default until auth is wired. */
+export const allowAll: Authorize = async () => ({ ok: true, role: 'participant' })
+
+export interface SyncPluginOptions {
+  rooms: RoomManager
+  authorize: Authorize
+  maxMessageBytes: number
+  pingIntervalMs: number
+  /** How long a socket we closed may take to finish the close handshake. Default 2 s. */
+  closeTimeoutMs?: number
+}
+
+/** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
+export const ROOM_NAME = /^[A-Za-z0-9_-]{1,128}$/
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    syncAccess: { role: Role; copId?: string } | null
+  }
+}
+
+/** ws error codes (the library closes the socket itself) -> our documented names. */
+function transportErrorName(err: unknown): CloseCodeName {
+  const code = (err as { code?: string }).code
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'MESSAGE_TOO_BIG'
+  if (code === 'WS_ERR_INVALID_UTF8') return 'INVALID_UTF8'
+  return 'TRANSPORT_PROTOCOL_ERROR'
+}
+
+class WsSocket implements SyncSocket {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly closeTimeoutMs: number,
+  ) {}
+  isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN
+  }
+  send(data: Uint8Array): void {
+    this.ws.send(data)
+  }
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason)
+    // a peer that never answers the close frame (or never reads) must not pin the buffer
+    const timer = setTimeout(() => this.ws.terminate(), this.closeTimeoutMs)
+    timer.unref()
+    this.ws.once('close', () => clearTimeout(timer))
+  }
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount
+  }
+}
+
+const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
+  const { rooms } = opts
+  const connections = new WeakMap<WebSocket, SyncConnection>()
+  const alive = new Map<WebSocket, boolean>()
+
+  app.decorateRequest('syncAccess', null)
+
+  await app.register(websocket, {
+    options: { maxPayload: opts.maxMessageBytes, perMessageDeflate: false },
+    // a rejected frame is closed by ws with its own code; log it once, no stack (SPEC §3.4)
+    errorHandler(error, socket) {
+      const conn = connections.get(socket)
+      if (conn) conn.transportError(transportErrorName(error), (error as Error).message ?? 'ws error')
+      else socket.terminate()
+    },
+    // graceful shutdown: every accepted edit is persisted, then sockets close with 1001
+    preClose: async () => {
+      await rooms.close()
+    },
+  })
+
+  // §11.2: one timer for all sockets; a socket that missed a pong is gone within 2 intervals
+  const keepalive = setInterval(() => {
+    for (const [ws, ok] of alive) {
+      if (!ok) {
+        ws.terminate()
+        alive.delete(ws)
+        continue
+      }
+      alive.set(ws, false)
+      try {
+        ws.ping()
+      } catch {
+        ws.terminate()
+      }
+    }
+  }, opts.pingIntervalMs)
+  keepalive.unref()
+  app.addHook('onClose', async () => clearInterval(keepalive))
+
+  app.get<{ Params: { room: string } }>(
+    '/sync/:room',
+    {
+      websocket: true,
+      onRequest: async (request, reply) => {
+        const room = request.params.room
+        if (!ROOM_NAME.test(room)) {
+          return reply.code(400).send({ error: 'BAD_ROOM_NAME', message: 'room ids are 1-128 characters A-Z a-z 0-9 _ -' })
+        }
+        const result = await opts.authorize(request, room)
+        if (!result.ok) return reply.code(result.status).send({ error: result.error })
+        request.syncAccess = { role: result.role, copId: result.copId }
+      },
+    },
+    (socket, request) => {
+      const access = request.syncAccess ?? { role: 'viewer' as const }
+      const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
+        readOnly: access.role === 'viewer',
+        logFields: { ip: request.ip, role: access.role },
+      })
+      connections.set(socket, conn)
+      alive.set(socket, true)
+      socket.on('message', (data: Buffer, isBinary: boolean) => conn.receive(data, isBinary))
+      socket.on('pong', () => alive.set(socket, true))
+      socket.on('close', () => {
+        alive.delete(socket)
+        conn.closed()
+      })
+    },
+  )
+}
+
+export default syncPlugin
+export { CloseCodes }
