@@ -179,7 +179,9 @@ export class ArchiveService {
 
   /** Builds and stores an immutable snapshot of the session's board. */
   async snapshot(session: Session, kind: SnapshotKind, renders: ClientRenders = {}): Promise<SnapshotMeta> {
-    const doc = await this.loadDoc(session.room)
+    // final: through the RoomManager (drains pending server-side writes); autosave: from storage,
+    // which holds every accepted edit (persist-then-broadcast) and never pins or loads a room
+    const doc = kind === 'final' ? await this.loadDoc(session.room) : await loadBoardDoc(this.storage, session.room)
     const state = Y.encodeStateAsUpdate(doc)
     const records = boardRecords(doc)
     const cop = await this.storage.getCop(session.copId)
@@ -276,7 +278,7 @@ export class ArchiveService {
         this.live.delete(room)
         return null
       }
-      const doc = await this.loadDoc(room)
+      const doc = await loadBoardDoc(this.storage, room)
       const h = stateHash(doc)
       if (h === lr.lastSavedHash) return null
       return this.snapshot(session, 'autosave')

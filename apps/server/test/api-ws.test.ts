@@ -1,0 +1,136 @@
+/**
+ * Role checks on the WebSocket: the real sync plugin with the token authorizer, real y-websocket
+ * providers over ws. Participant edits are stored; viewer edits are dropped; bad, revoked and
+ * foreign tokens and unknown rooms are refused before the upgrade.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { readRecords, writeRecords } from '@copboard/board'
+import { RoomManager } from '@copboard/sync-core'
+import syncPlugin from '../src/plugins/sync'
+import { api, createCop, noteRecord, startApi, type ApiHarness } from './api-harness'
+
+let h: ApiHarness
+let rooms: RoomManager
+const providers: WebsocketProvider[] = []
+
+beforeAll(async () => {
+  h = await startApi({
+    register: async (app, archive) => {
+      rooms = new RoomManager({ storage: h0storage(archive), roomIdleMs: 50, onRoomIdle: (room) => archive.onRoomIdle(room) })
+      await app.register(syncPlugin, { rooms, authorize: archive.authorize, maxMessageBytes: 8 * 1024 * 1024, pingIntervalMs: 10_000 })
+      app.addHook('onClose', async () => rooms.close())
+    },
+  })
+})
+afterAll(async () => {
+  for (const p of providers) p.destroy()
+  await h?.close()
+})
+const h0storage = (archive: { storage: ApiHarness['storage'] }) => archive.storage
+
+function wsUrl() {
+  return h.url.replace('http', 'ws') + '/sync'
+}
+
+function connect(room: string, token: string): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(wsUrl(), room, doc, { WebSocketPolyfill: WebSocket as never, params: { token }, disableBc: true })
+  providers.push(provider)
+  return new Promise((resolve) => {
+    if (provider.synced) resolve({ doc, provider })
+    provider.once('sync', () => resolve({ doc, provider }))
+  })
+}
+
+/** Status of a refused upgrade (or 101 when it was accepted). */
+function upgradeStatus(room: string, token?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${wsUrl()}/${room}${token ? `?token=${token}` : ''}`)
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0)
+      ws.terminate()
+    })
+    ws.on('open', () => {
+      resolve(101)
+      ws.close()
+    })
+    ws.on('error', (e) => (e.message.includes('Unexpected server response') ? undefined : reject(e)))
+  })
+}
+
+async function until<T>(fn: () => Promise<T | null | undefined | false>): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = await fn()
+    if (v) return v
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('condition not reached')
+}
+
+async function storedNoteIds(room: string): Promise<string[]> {
+  const doc = new Y.Doc()
+  const u = await h.storage.loadRoom(room)
+  if (u.length) Y.applyUpdate(doc, Y.mergeUpdates(u))
+  return (readRecords(doc) as any[]).filter((r) => r.type === 'note').map((r) => r.id).sort()
+}
+
+describe('WebSocket role checks', () => {
+  it('participant edits are stored and reach the viewer; viewer edits are dropped', async () => {
+    const c = await createCop(h)
+    await api(h, 'POST', `/cops/${c.cop.id}/sessions/${c.session.id}/start`, c.facilitator)
+    const room = c.session.room
+    const p = await connect(room, c.participant)
+    const v = await connect(room, c.viewer)
+    writeRecords(v.doc, [noteRecord('fromViewer', 0, 0, 'viewer probeert') as never])
+    writeRecords(p.doc, [noteRecord('fromParticipant', 300, 0, 'deelnemer schrijft') as never])
+    await until(async () => (await storedNoteIds(room)).includes('shape:fromParticipant'))
+    // the viewer receives the participant's note
+    await until(async () => (readRecords(v.doc) as any[]).some((r) => r.id === 'shape:fromParticipant'))
+    // one more participant edit after the viewer's: the viewer's note is still not stored nor broadcast
+    writeRecords(p.doc, [noteRecord('second', 600, 0, 'nog een') as never])
+    await until(async () => (await storedNoteIds(room)).includes('shape:second'))
+    expect(await storedNoteIds(room)).toEqual(['shape:fromParticipant', 'shape:second'])
+    expect((readRecords(p.doc) as any[]).some((r) => r.id === 'shape:fromViewer')).toBe(false)
+    p.provider.destroy()
+    v.provider.destroy()
+    // the last one left: the room-idle hook autosaves
+    const snaps = await until(async () => {
+      const s = await h.storage.listSnapshots(c.cop.id)
+      return s.length ? s : null
+    })
+    expect(snaps[0]).toMatchObject({ kind: 'autosave', sessionId: c.session.id })
+    expect(snaps[0].meta).toMatchObject({ noteCount: 2 })
+  })
+
+  it('refuses before the upgrade: no token 401, bad token 401, other CoP 403, unknown room 404, revoked 401', async () => {
+    const A = await createCop(h, 'A')
+    const B = await createCop(h, 'B')
+    expect(await upgradeStatus(A.session.room, A.participant)).toBe(101)
+    expect(await upgradeStatus(A.session.room)).toBe(401)
+    expect(await upgradeStatus(A.session.room, 'z'.repeat(43))).toBe(401)
+    expect(await upgradeStatus(A.session.room, B.facilitator)).toBe(403)
+    expect(await upgradeStatus(B.session.room, A.viewer)).toBe(403)
+    expect(await upgradeStatus('noSuchRoom123', A.facilitator)).toBe(404)
+    const made = await api(h, 'POST', `/cops/${A.cop.id}/links`, A.facilitator, { role: 'participant', label: 'tijdelijk' })
+    expect(await upgradeStatus(A.session.room, made.data.secret)).toBe(101)
+    await api(h, 'DELETE', `/cops/${A.cop.id}/links/${made.data.token.id}`, A.facilitator)
+    expect(await upgradeStatus(A.session.room, made.data.secret)).toBe(401)
+  })
+
+  it('an ended session is read-only for everyone', async () => {
+    const c = await createCop(h)
+    const base = `/cops/${c.cop.id}/sessions/${c.session.id}`
+    await api(h, 'POST', `${base}/start`, c.facilitator)
+    await api(h, 'POST', `${base}/end`, c.facilitator)
+    const p = await connect(c.session.room, c.participant)
+    writeRecords(p.doc, [noteRecord('late', 0, 0, 'te laat') as never])
+    const f = await connect(c.session.room, c.facilitator)
+    writeRecords(f.doc, [noteRecord('late2', 0, 0, 'ook te laat') as never])
+    await new Promise((r) => setTimeout(r, 150))
+    expect(await storedNoteIds(c.session.room)).toEqual([])
+    expect((await api(h, 'GET', `/me?room=${c.session.room}`, c.participant)).data.boardRole).toBe('viewer')
+  })
+})
