@@ -12,6 +12,7 @@ import healthPlugin from './plugins/health.js'
 import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { allowAll, type Authorize } from './plugins/sync.js'
+import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -64,7 +65,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
   })
 
+  // ARCHIVE (issue 6): sessions, tokens, snapshots; its authorizer guards /sync, its hook autosaves idle rooms
+  const archive = new ArchiveService({ storage: deps.storage, logger: app.log, autosaveMs: config.autosaveMinutes * 60_000 })
+  app.addHook('onClose', async () => archive.close())
   const rooms = new RoomManager({
+    onRoomIdle: (room) => archive.onRoomIdle(room),
     storage: deps.storage,
     logger: app.log,
     roomIdleMs: config.roomIdleMs,
@@ -77,12 +82,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
   await app.register(syncPlugin, {
     rooms,
-    // TODO(ARCHIVE): production wiring = the token authorizer (auth/createSyncAuthorizer)
-    authorize: deps.authorize ?? allowAll,
+    authorize: deps.authorize ?? archive.authorize,
     maxMessageBytes: config.maxMessageBytes,
     pingIntervalMs: config.pingIntervalMs,
   })
-  // ARCHIVE: register the REST API here, e.g. await app.register(apiPlugin, { prefix: '/api', … })
+  archive.attachRooms(rooms)
+  await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
   await app.register(staticPlugin, { root: config.webDistDir })
   return app
 }

@@ -52,6 +52,7 @@ const envSchema = z.object({
   PING_INTERVAL_MS: integer(100, 30_000, 25_000, ' ms (dead sockets must go within 60 s)'),
   COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
   WEB_DIST_DIR: optionalString,
+  AUTOSAVE_MINUTES: integer(0, 24 * 60, 5, ' minutes (0 = only on idle and at the end)'), // ARCHIVE
 })
 
 export interface Config {
@@ -72,6 +73,8 @@ export interface Config {
   compactAfterUpdates: number
   /** The built web app (default: apps/web/dist next to this server). */
   webDistDir: string | undefined
+  /** ARCHIVE: autosave period of live sessions' boards. */
+  autosaveMinutes: number
 }
 
 const SECRET_KEYS = new Set(['DATABASE_URL', 'TLDRAW_LICENSE_KEY'])
@@ -113,5 +116,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pingIntervalMs: e.PING_INTERVAL_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     webDistDir: e.WEB_DIST_DIR,
+    autosaveMinutes: e.AUTOSAVE_MINUTES,
   }
 }

@@ -62,7 +62,7 @@ export class ArchiveService {
   private timer: NodeJS.Timeout | null = null
   private readonly log: ArchiveLogger | undefined
 
-  constructor(private readonly opts: ArchiveServiceOptions) {
+  constructor(private opts: ArchiveServiceOptions) {
     this.storage = opts.storage
     this.log = opts.logger
     this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures })
@@ -86,6 +86,11 @@ export class ArchiveService {
       this.timer = setInterval(() => void this.autosaveAll(), ms)
       this.timer.unref()
     }
+  }
+
+  /** Wires sync-core's RoomManager after construction (it takes the archive's idle hook). */
+  attachRooms(rooms: RoomsApi): void {
+    this.opts.rooms = rooms
   }
 
   close(): void {
