@@ -23,14 +23,14 @@ export interface RoomManagerOptions {
   compactAfterBytes?: number
   /** Delay before retrying a failed append of a server-side change. Default 1 s. */
   storageRetryMs?: number
+  /**
+   * ARCHIVE hook (issue 6): called when the last connection of a room left, once its queued edits
+   * are persisted, while the room is still loaded for the grace period (autosave may read storage
+   * or use `encodeState`). Errors are logged. Not called for server-side users (transact/encodeState).
+   */
+  onRoomIdle?: (room: string) => unknown
   /** Bad-input log lines per second over all connections (§3.4). Default 50. */
   maxBadInputLogLinesPerSecond?: number
-  /**
-   * ARCHIVE hook (issue 6): called when the last connection of a room has gone (after the idle
-   * grace period, just before the room is unloaded). The archive autosaves the board from storage.
-   * Must not throw; errors are logged.
-   */
-  onRoomIdle?: (room: string) => void | Promise<unknown>
 }
 
 export interface ConnectOptions {
@@ -63,16 +63,16 @@ export class RoomManager {
       storageRetryMs: opts.storageRetryMs ?? 1000,
       compactAfterUpdates: opts.compactAfterUpdates ?? 500,
       compactAfterBytes: opts.compactAfterBytes ?? 1024 * 1024,
-      onIdle: (room) => {
-        // ARCHIVE hook (issue 6): tell the archive before unloading (it reads storage, not the room)
-        if (opts.onRoomIdle) {
-          try {
-            void Promise.resolve(opts.onRoomIdle(room.name)).catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
-          } catch (err) {
-            logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed')
-          }
-        }
-        void this.unload(room)
+      onIdle: (room) => void this.unload(room),
+      // ARCHIVE hook (issue 6): autosave when a board is left; after the queue drained, so both the
+      // room and storage hold every accepted edit
+      onLastConnectionLeft: (room) => {
+        const hook = opts.onRoomIdle
+        if (!hook || this.closing) return
+        void room
+          .drain()
+          .then(() => hook(room.name))
+          .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
       onCompactionDue: (room) => this.scheduleCompaction(room),
     }

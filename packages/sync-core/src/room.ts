@@ -34,6 +34,8 @@ export interface RoomContext {
   compactAfterBytes: number
   /** Called when the room had no holders for `idleMs`. */
   onIdle(room: Room): void
+  /** Called when the last connection of the room left (the room stays loaded for the grace period). */
+  onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
 }
@@ -274,6 +276,7 @@ export class Room {
     if (owned.length > 0 && this.state !== 'closed') {
       awarenessProtocol.removeAwarenessStates(this.awareness, owned, null)
     }
+    if (this.conns.size === 0 && this.waiting.size === 0 && this.state === 'ready') this.ctx.onLastConnectionLeft(this)
     this.checkIdle()
   }
 

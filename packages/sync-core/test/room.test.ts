@@ -497,6 +497,31 @@ describe('§9 lifecycle', () => {
   })
 })
 
+describe('§9.4 idle hook', () => {
+  it('§9.4 onRoomIdle runs when the last connection leaves, while the room is still loaded', async () => {
+    const seen: string[] = []
+    let m!: RoomManager
+    const { client, manager } = setup({
+      roomIdleMs: 1000,
+      onRoomIdle: async (room) => {
+        seen.push(room)
+        await m.encodeState(room)
+      },
+    })
+    m = manager
+    const a = client('r1')
+    const b = client('r1')
+    await settle()
+    a.disconnect()
+    await settle()
+    expect(seen).toEqual([])
+    b.disconnect()
+    await settle()
+    expect(seen).toEqual(['r1'])
+    expect(manager.stats().rooms).toBe(1)
+  })
+})
+
 describe('§10 shutdown', () => {
   it('§10.1 close() closes every socket with 1001 after persisting what was accepted', async () => {
     const { client, manager, storage } = setup()
