@@ -77,7 +77,7 @@ async function storedNoteIds(room: string): Promise<string[]> {
   return (readRecords(doc) as any[]).filter((r) => r.type === 'note').map((r) => r.id).sort()
 }
 
-describe('WebSocket role checks', () => {
+describe('WebSocket role checks', { timeout: 30_000 }, () => {
   it('participant edits are stored and reach the viewer; viewer edits are dropped', async () => {
     const c = await createCop(h)
     await api(h, 'POST', `/cops/${c.cop.id}/sessions/${c.session.id}/start`, c.facilitator)
