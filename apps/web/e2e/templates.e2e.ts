@@ -77,7 +77,7 @@ function demoNotes(templateId: string) {
       out.push({
         type: 'note',
         x: zone.rect.x + 24 + (i % perRow) * 215,
-        y: zone.rect.y + (zone.kind === 'cell' ? 100 : 150) + Math.floor(i / perRow) * 215,
+        y: zone.rect.y + (zone.kind === 'cell' ? 115 : 150) + Math.floor(i / perRow) * 215,
         props: { color: n.anonymous ? 'yellow' : COLORS[p], size: 's', richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: n.text }] }] } },
         meta: n.anonymous ? { anonymous: true } : { author: n.by, perspective: p },
       })
@@ -144,6 +144,7 @@ describe('templates e2e', () => {
     expect(await facilitator.evaluate(() => (window as any).editor.getPages().length)).toBe(before)
     // navigator on the comedy page: act 2 framed
     await facilitator.evaluate((id) => void (window as any).editor.setCurrentPage(id), pageIds.comedy)
+    await facilitator.click('[data-testid=navigator-toggle]')
     await facilitator.click('[data-testid=step-act2]')
     await facilitator.waitForTimeout(800)
     const vp = await facilitator.evaluate(() => {

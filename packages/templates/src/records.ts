@@ -202,7 +202,7 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
   // inside an act frame, headings of the act itself are children of the frame at local coords
   const own = frames.get(z.id)
   const hx = own ? PAD : x + PAD
-  const hy = own ? PAD : y + (kind === 'loop' || kind === 'crossing' ? h / 2 - 60 : PAD - 4)
+  const hy = own ? PAD : y + (kind === 'loop' ? h / 2 - 60 : PAD - 4)
   const hParent = own ? own.id : parentId
   const centered = kind === 'loop' || kind === 'crossing'
   const tw = (z.headerW ?? w) - 2 * PAD
@@ -238,7 +238,7 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
 
 /** Rough line count for a text at a font size in a width (sans, average glyph ≈ 0.55em). */
 export function estimateLines(s: string, w: number, fontSize: number): number {
-  const perLine = Math.max(1, Math.floor(w / (fontSize * 0.55)))
+  const perLine = Math.max(1, Math.floor(w / (fontSize * 0.5)))
   let lines = 0
   for (const para of s.split('\n')) {
     let line = 0

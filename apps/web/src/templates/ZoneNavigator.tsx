@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { getTemplate } from '@copboard/templates'
 import { useLang, useT } from '../i18n'
@@ -10,11 +11,15 @@ export function ZoneNavigator({ editor }: { editor: Editor }) {
   const lang = useLang()
   const templateId = useValue('copboard template on page', () => currentTemplateId(editor), [editor])
   const template = templateId ? getTemplate(templateId) : undefined
+  const [open, setOpen] = useState(false)
   if (!template) return null
   return (
-    <nav className="cb-tpl-nav" aria-label={t('agenda')} data-testid="zone-navigator">
-      <strong>{template.title[lang]}</strong>
-      <ol>
+    <nav className="cb-tpl-nav" aria-label={t('agenda')} data-testid="zone-navigator" data-open={open}>
+      <button type="button" className="cb-tpl-nav__toggle" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="navigator-toggle">
+        {t('agenda')} {open ? '▾' : '▸'}
+      </button>
+      {open && <strong>{template.title[lang]}</strong>}
+      {open && <ol>
         {template.agenda.map((step) => (
           <li key={step.id}>
             <button type="button" onClick={() => frameZones(editor, template.id, step.zoneIds)} data-testid={`step-${step.id}`}>
@@ -23,7 +28,7 @@ export function ZoneNavigator({ editor }: { editor: Editor }) {
             </button>
           </li>
         ))}
-      </ol>
+      </ol>}
       <button type="button" className="cb-tpl-nav__all" onClick={() => frameTemplate(editor)} data-testid="step-all">
         {t('wholeBoard')}
       </button>

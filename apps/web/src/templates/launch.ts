@@ -24,8 +24,22 @@ export function launchTemplate(editor: Editor, template: TemplateDefinition, opt
   return pageId
 }
 
+/** Screen insets that keep framed content clear of tldraw's menu (top), style panel (right) and toolbar (bottom). */
+export const FRAME_INSETS = { left: 24, top: 64, right: 232, bottom: 76 }
+
 export function frameRect(editor: Editor, r: { x: number; y: number; w: number; h: number }, animate = true) {
-  editor.zoomToBounds(new Box(r.x, r.y, r.w, r.h), { inset: 32, ...(animate ? { animation: { duration: 450 } } : {}) })
+  const vp = editor.getViewportScreenBounds()
+  const { left, top, right, bottom } = FRAME_INSETS
+  const availW = vp.w - left - right
+  const availH = vp.h - top - bottom
+  if (availW < 200 || availH < 200) {
+    editor.zoomToBounds(new Box(r.x, r.y, r.w, r.h), { inset: 16, ...(animate ? { animation: { duration: 450 } } : {}) })
+    return
+  }
+  const z = Math.min(availW / r.w, availH / r.h)
+  const x = (left + (availW - r.w * z) / 2) / z - r.x
+  const y = (top + (availH - r.h * z) / 2) / z - r.y
+  editor.setCamera({ x, y, z }, animate ? { animation: { duration: 450 } } : undefined)
 }
 
 /** The template on the current page (from its scaffold), if any. */
