@@ -53,7 +53,7 @@ class WsSocket implements SyncSocket {
     return this.ws.readyState === this.ws.OPEN
   }
   send(data: Uint8Array): void {
-    this.ws.send(data)
+    this.ws.send(data, { binary: true })
   }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
