@@ -65,7 +65,9 @@ async function bundleCopboard(): Promise<string> {
 
 async function startServer(kind: ServerKind): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'copboard-bench-'))
-  const args = kind === 'copboard' ? [await bundleCopboard()] : [join(benchDir, 'reference-server.mjs')]
+  // COPBOARD_BENCH_BUNDLE=1 runs an esbuild bundle (needs every runtime dep resolvable from apps/server)
+  const copboardArgs = process.env.COPBOARD_BENCH_BUNDLE === '1' ? [await bundleCopboard()] : ['--import', 'tsx', join(benchDir, 'copboard-server.ts')]
+  const args = kind === 'copboard' ? copboardArgs : [join(benchDir, 'reference-server.mjs')]
   const child = spawn(process.execPath, args, {
     cwd: serverDir,
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' },
