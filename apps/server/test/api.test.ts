@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { deleteRecords, readRecords } from '@copboard/board'
 import { ApiErrors } from '../src/plugins/api/errors'
-import { hashToken, mintToken, redactUrl } from '../src/auth'
+import { AccessResolver, hashToken, mintToken, redactUrl } from '../src/auth'
 import { addNote, api, createCop, editRoom, noteRecord, startApi, type ApiHarness } from './api-harness'
 
 let h: ApiHarness
@@ -25,6 +25,9 @@ async function stateRecords(bin: Uint8Array) {
 }
 
 describe('error codes and tokens', () => {
+  it('runs on the backend DATABASE_URL asks for', () => {
+    expect(h.storage.backend).toBe(process.env.DATABASE_URL ? 'postgres' : 'sqlite')
+  })
   it('error codes are unique, documented and carry a 4xx/5xx status', () => {
     const reasons = Object.values(ApiErrors).map((e) => e.reason)
     expect(new Set(reasons).size).toBe(reasons.length)
@@ -43,6 +46,21 @@ describe('error codes and tokens', () => {
     expect(a.hash).toBe(hashToken(a.secret))
     expect(a.hash).not.toContain(a.secret)
     expect(redactUrl(`/sync/room?token=${a.secret}&x=1`)).toBe('/sync/room?token=[redacted]&x=1')
+  })
+})
+
+describe('failed-auth log throttle', () => {
+  it('logs at most one line per source per minute for bad tokens, then again after the window', async () => {
+    const lines: object[] = []
+    let now = 1_000_000
+    const r = new AccessResolver(h.storage, { logger: { warn: (o) => lines.push(o) }, maxFailures: 1000, now: () => now })
+    for (let i = 0; i < 20; i++) await r.resolve('q'.repeat(43), '10.0.0.1').catch(() => undefined)
+    await r.resolve('q'.repeat(43), '10.0.0.2').catch(() => undefined)
+    expect(lines).toEqual([{ source: '10.0.0.1', code: 'TOKEN_INVALID' }, { source: '10.0.0.2', code: 'TOKEN_INVALID' }])
+    now += 60_000
+    await r.resolve('q'.repeat(43), '10.0.0.1').catch(() => undefined)
+    expect(lines).toHaveLength(3)
+    expect(JSON.stringify(lines)).not.toContain('qqqq')
   })
 })
 
