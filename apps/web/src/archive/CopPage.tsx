@@ -270,7 +270,7 @@ export function CopPage({ copId }: { copId: string }) {
         <aside className="cb-side">
           {isFac && <NewSessionForm t={t} lang={lang} snapshots={snapshots} busy={!!busy} onCreate={(b) => act('create', () => api.createSession(token, cop.id, b))} />}
           {snapshots.length >= 2 && <ComparePanel t={t} token={token} copId={cop.id} snapshots={snapshots} onShow={openSnapshot} />}
-          {isFac && <LinksPanel t={t} token={token} copId={cop.id} />}
+          {isFac && <LinksPanel t={t} token={token} copId={cop.id} currentRoom={current?.room ?? null} />}
         </aside>
       </main>
 
@@ -470,12 +470,17 @@ function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; token: str
   )
 }
 
-function LinksPanel({ t, token, copId }: { t: T; token: string; copId: string }) {
+function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; copId: string; currentRoom: string | null }) {
   const [links, setLinks] = useState<TokenRecord[]>([])
   const [role, setRole] = useState<'participant' | 'viewer'>('participant')
   const [label, setLabel] = useState('')
   const [fresh, setFresh] = useState<{ link: string; boardLink: string | null } | null>(null)
-  const remembered = rememberedLinks(copId)
+  // links handed out at creation, re-pointed at the current session's board (tokens are per CoP)
+  const remembered: Record<string, string> = {}
+  for (const [k, v] of Object.entries(rememberedLinks(copId))) {
+    const secret = tokenFromHash(v.slice(v.indexOf('#')))
+    if (secret && (k === 'participant' || k === 'viewer')) remembered[k] = currentRoom ? `${location.origin}/b/${currentRoom}#t=${secret}` : `${location.origin}/cop/${copId}#t=${secret}`
+  }
   const load = useCallback(() => {
     api.links(token, copId).then((r) => setLinks(r.links), () => undefined)
   }, [token, copId])
