@@ -1,0 +1,120 @@
+/**
+ * THE place where the web client decides who you are on a board (PLAN: never re-derive elsewhere).
+ *
+ *   token  from the URL fragment `#t=<token>` (never sent to the server in the URL)
+ *   role   from GET /api/me?room=<room> (Bearer token): `boardRole` (viewer once the session ended)
+ *   room   from the path /b/:room, copId from /api/me
+ *
+ * Fallback (no token, or a server without the API): role 'participant', and the join flow's
+ * "Ik ben de facilitator" checkbox may raise it to 'facilitator' (development/demo only). That
+ * check lives in `fallbackRole` below and nowhere else.
+ */
+import { useEffect, useState } from 'react'
+
+export type Role = 'facilitator' | 'participant' | 'viewer'
+
+export interface BoardSessionInfo {
+  id: string
+  number: number
+  title: string
+  state: 'planned' | 'live' | 'ended'
+}
+
+export interface BoardAccess {
+  status: 'loading' | 'ready' | 'denied'
+  token: string | null
+  role: Role
+  room: string
+  copId: string | null
+  /** The session this board belongs to (from /api/me), when known. */
+  session: BoardSessionInfo | null
+  /** CoP name, when known. */
+  copName: string | null
+  /** True when the role comes from the server (token checked); false in fallback mode. */
+  verified: boolean
+  /** Why access was denied ('unauthorized' | 'forbidden' | 'not-found'). */
+  error?: string
+}
+
+export function tokenFromFragment(hash: string = typeof location === 'undefined' ? '' : location.hash): string | null {
+  const m = /(?:^#|&)t=([^&]+)/.exec(hash)
+  return m ? decodeURIComponent(m[1]) : null
+}
+
+const FACILITATOR_FLAG = 'copboard.facilitatorFlag'
+
+/** Join-flow checkbox (fallback mode only). */
+export function setFallbackFacilitator(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(FACILITATOR_FLAG, '1')
+    else localStorage.removeItem(FACILITATOR_FLAG)
+  } catch {
+    /* private mode */
+  }
+  for (const l of flagListeners) l()
+}
+const flagListeners = new Set<() => void>()
+function fallbackRole(): Role {
+  try {
+    return localStorage.getItem(FACILITATOR_FLAG) === '1' ? 'facilitator' : 'participant'
+  } catch {
+    return 'participant'
+  }
+}
+
+interface MeResponse {
+  role: Role
+  copId: string
+  boardRole?: Role | null
+  cop?: { name?: string }
+  session?: { id: string; number: number; title: string; state: BoardSessionInfo['state'] } | null
+}
+
+export function useBoardAccess(room: string): BoardAccess {
+  const [token] = useState(() => tokenFromFragment())
+  const [, bump] = useState(0)
+  const [state, setState] = useState<Omit<BoardAccess, 'token' | 'room'>>({
+    status: token ? 'loading' : 'ready',
+    role: token ? 'viewer' : fallbackRole(),
+    copId: null,
+    session: null,
+    copName: null,
+    verified: false,
+  })
+
+  useEffect(() => {
+    const l = () => bump((n) => n + 1)
+    flagListeners.add(l)
+    return () => void flagListeners.delete(l)
+  }, [])
+
+  useEffect(() => {
+    if (!token) return
+    let cancelled = false
+    const fallback = () => !cancelled && setState({ status: 'ready', role: fallbackRole(), copId: null, session: null, copName: null, verified: false })
+    fetch(`/api/me?room=${encodeURIComponent(room)}`, { headers: { authorization: `Bearer ${token}` } })
+      .then(async (res) => {
+        if (cancelled) return
+        const body = (await res.json().catch(() => null)) as (MeResponse & { error?: string }) | null
+        if (res.ok && body) {
+          setState({
+            status: 'ready',
+            role: body.boardRole ?? body.role,
+            copId: body.copId ?? null,
+            session: body.session ? { id: body.session.id, number: body.session.number, title: body.session.title, state: body.session.state } : null,
+            copName: body.cop?.name ?? null,
+            verified: true,
+          })
+        } else if (res.status === 401 || res.status === 403 || (res.status === 404 && body?.error && body.error !== 'NOT_FOUND')) {
+          setState({ status: 'denied', role: 'viewer', copId: null, session: null, copName: null, verified: false, error: res.status === 401 ? 'unauthorized' : res.status === 403 ? 'forbidden' : 'not-found' })
+        } else fallback() // server without the API (development)
+      })
+      .catch(fallback)
+    return () => {
+      cancelled = true
+    }
+  }, [token, room])
+
+  const role = state.verified || state.status !== 'ready' ? state.role : fallbackRole()
+  return { ...state, role, token, room }
+}

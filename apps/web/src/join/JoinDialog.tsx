@@ -1,0 +1,85 @@
+/** Join flow: name + perspective (remembered locally). */
+import { useState, type FormEvent } from 'react'
+import { useT } from '../i18n'
+import { joinMessages } from '../board/messages'
+import { PERSPECTIVES, PERSPECTIVE_COLOR, randomColor, saveProfile, type Perspective, type Profile } from './profile'
+import { setFallbackFacilitator } from '../board/role'
+import './join.css'
+
+export function JoinDialog({
+  initial,
+  showFacilitatorFlag,
+  facilitatorFlag,
+  onDone,
+  title,
+}: {
+  initial?: Profile | null
+  /** Only without a verified token (development/demo); see board/role.ts. */
+  showFacilitatorFlag: boolean
+  facilitatorFlag?: boolean
+  onDone?: () => void
+  title?: string
+}) {
+  const t = useT(joinMessages)
+  const [name, setName] = useState(initial?.name ?? '')
+  const [perspective, setPerspective] = useState<Perspective>(initial?.perspective ?? 'gemeente')
+  const [fac, setFac] = useState(!!facilitatorFlag)
+  const [error, setError] = useState(false)
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const n = name.trim().slice(0, 60)
+    if (!n) return setError(true)
+    if (showFacilitatorFlag) setFallbackFacilitator(fac)
+    saveProfile({ name: n, perspective, color: initial?.color ?? randomColor() })
+    onDone?.()
+  }
+  return (
+    <div className="cb-join-backdrop">
+      <form className="cb-join" onSubmit={submit} data-testid="join-form">
+        <div className="cb-join__logo" aria-hidden>
+          <span style={{ background: PERSPECTIVE_COLOR.gemeente.hex }} />
+          <span style={{ background: PERSPECTIVE_COLOR.initiatief.hex }} />
+          <span style={{ background: PERSPECTIVE_COLOR.overig.hex }} />
+        </div>
+        <h1>{title ?? t('title')}</h1>
+        <p className="cb-join__intro">{t('intro')}</p>
+        <label className="cb-join__label" htmlFor="cb-join-name">{t('name')}</label>
+        <input
+          id="cb-join-name"
+          data-testid="join-name"
+          autoFocus
+          autoComplete="name"
+          value={name}
+          maxLength={60}
+          placeholder={t('namePlaceholder')}
+          onChange={(e) => (setName(e.target.value), setError(false))}
+          aria-invalid={error}
+        />
+        {error && <div className="cb-join__error">{t('nameRequired')}</div>}
+        <fieldset className="cb-join__persp">
+          <legend className="cb-join__label">{t('perspective')}</legend>
+          {PERSPECTIVES.map((p) => (
+            <label key={p} className="cb-join__option" data-checked={p === perspective} style={{ ['--c' as string]: PERSPECTIVE_COLOR[p].hex }}>
+              <input type="radio" name="perspective" value={p} checked={p === perspective} onChange={() => setPerspective(p)} data-testid={`join-${p}`} />
+              <span className="cb-join__swatch" />
+              <span className="cb-join__opt-text">
+                <strong>{t(p)}</strong>
+                <small>{t(`${p}Hint` as const)}</small>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {showFacilitatorFlag && (
+          <label className="cb-join__check">
+            <input type="checkbox" checked={fac} onChange={(e) => setFac(e.target.checked)} data-testid="join-facilitator" />
+            {t('facilitator')}
+          </label>
+        )}
+        <button type="submit" className="cb-join__submit" data-testid="join-submit">
+          {initial ? t('save') : t('join')}
+        </button>
+        <p className="cb-join__note">{t('remembered')}</p>
+      </form>
+    </div>
+  )
+}
