@@ -8,6 +8,7 @@ import type { Editor, TLShapeId } from 'tldraw'
 import { useT } from '../i18n'
 import { api } from './api'
 import { archiveMessages } from './messages'
+import '../home/home.css' // .cb-btn styles on the board page too
 
 const MAX_PNG_BYTES = 12 * 1024 * 1024
 
