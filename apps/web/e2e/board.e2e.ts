@@ -1,0 +1,127 @@
+/**
+ * Issue 4 e2e (chromium, BUILT server + web): two participants on one board; note + text appear
+ * at the other within 2 s, named cursor, edit back, reload keeps everything, server restart with
+ * an edit made while it was down, and no request to any other host.
+ * Screenshots: apps/web/artifacts/board-*.png
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startServer, type TestServer } from './support/server'
+import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
+import { boardLive, connectionState, createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+
+let server: TestServer
+let browser: Browser
+let board: BoardLinks
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  board = await createBoard(server.url, 'CoP Warmtetransitie (e2e)')
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.dispose()
+})
+
+async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: ReturnType<typeof recordRequests> }> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const requests = recordRequests(ctx)
+  const page = await ctx.newPage()
+  page.on('pageerror', (e) => console.error('[page error]', e.message))
+  return { ctx, page, requests }
+}
+
+/** Screen point of a page-space point. */
+function toScreen(page: Page, x: number, y: number) {
+  return page.evaluate(([x, y]) => (window as any).editor.pageToViewport({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
+}
+
+describe('board e2e', () => {
+  it('two participants edit one board live, through reload and a server restart', async () => {
+    const a = await context()
+    const b = await context()
+    await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
+    await joinBoard(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await shot(a.page, 'board-1-joined')
+
+    // A creates a sticky note with the note tool and types text
+    await a.page.keyboard.press('n')
+    const at = await toScreen(a.page, 300, 200)
+    await a.page.mouse.click(at.x, at.y)
+    await a.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
+    await a.page.keyboard.type('Meer groen op het plein')
+    const typedAt = Date.now()
+
+    // B sees the note and its text within 2 s (wait-until budget, the spec)
+    await waitUntil(async () => (await notes(b.page)).some((n) => n.text === 'Meer groen op het plein'), 2000, 'note text at B')
+    console.log(`note text visible at B ${Date.now() - typedAt} ms after typing`)
+    const [note] = await notes(b.page)
+    expect(note.meta).toMatchObject({ author: 'Anna de Wit', perspective: 'gemeente' })
+    expect(note.color).toBe('blue')
+
+    // A's named cursor at B
+    await a.page.keyboard.press('Escape')
+    await a.page.keyboard.press('Escape')
+    await a.page.mouse.move(at.x + 200, at.y + 150, { steps: 5 })
+    await a.page.mouse.move(at.x + 240, at.y + 170, { steps: 5 })
+    await b.page.waitForSelector('.tl-collaborators__item:has-text("Anna de Wit")', { timeout: 5000 })
+    await shot(b.page, 'board-2-b-sees-note-and-cursor')
+
+    // B edits the text; A sees it
+    const center = await b.page.evaluate((id) => {
+      const e = (window as any).editor
+      const bnds = e.getShapePageBounds(id)
+      return e.pageToViewport({ x: bnds.x + bnds.w / 2, y: bnds.y + bnds.h / 2 })
+    }, note.id)
+    await b.page.mouse.dblclick(center.x, center.y)
+    await b.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
+    await b.page.keyboard.press('ControlOrMeta+a')
+    await b.page.keyboard.type('Meer groen en bankjes')
+    await b.page.keyboard.press('Escape')
+    await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'Meer groen en bankjes'), 5000, 'B\'s edit at A')
+    await shot(a.page, 'board-3-a-sees-b-edit')
+
+    // a reload keeps everything
+    await a.page.reload()
+    await boardLive(a.page)
+    await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'Meer groen en bankjes'), 5000, 'text after reload')
+
+    // the server goes down; A edits meanwhile; both reconnect and keep the edit
+    await server.stop()
+    await waitUntil(async () => (await connectionState(a.page)) !== 'connected', 10_000, 'A notices the server is gone')
+    await a.page.evaluate((id) => {
+      const e = (window as any).editor
+      const shape = e.getShape(id)
+      e.updateShape({ id, type: 'note', props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Offline bedacht: een moestuin' }] }] } } })
+      e.updateShape({ id, type: 'note', x: shape.x + 80 })
+    }, note.id)
+    await shot(a.page, 'board-4-server-down')
+    await server.restart()
+    await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
+    await b.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
+    await waitUntil(async () => (await notes(b.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 10_000, 'offline edit at B after restart')
+    await shot(b.page, 'board-5-after-restart')
+
+    // a fresh visitor (new context, no cache) gets it from the restarted server
+    const c = await context()
+    await joinBoard(c.page, board.participant, 'Chris', 'overig')
+    await waitUntil(async () => (await notes(c.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 5000, 'offline edit for a new visitor')
+
+    // nothing was requested from another host
+    for (const x of [a, b, c]) expect(x.requests.foreign(server.url)).toEqual([])
+    expect(a.requests.urls.length).toBeGreaterThan(5)
+  })
+
+  it('a viewer sees the board read-only with a banner', async () => {
+    const v = await context()
+    await v.page.goto(board.viewer)
+    await v.page.waitForSelector('[data-testid=join-form]')
+    await v.page.fill('[data-testid=join-name]', 'Vera')
+    await v.page.click('[data-testid=join-submit]')
+    await v.page.waitForSelector('[data-testid=readonly-banner]')
+    await v.page.waitForFunction(() => !!(window as any).editor?.getIsReadonly())
+    await shot(v.page, 'board-6-viewer')
+    expect(v.requests.foreign(server.url)).toEqual([])
+  })
+})
