@@ -15,5 +15,10 @@ export default defineConfig({
       '/healthz': { target: server },
     },
   },
-  build: { chunkSizeWarningLimit: 4000 },
+  build: {
+    chunkSizeWarningLimit: 4000,
+    // tldraw fetch()es its translation files; inlined as data: URLs they would be blocked by the
+    // server's CSP (connect-src 'self'), so JSON assets are always emitted as files
+    assetsInlineLimit: (file: string) => (file.endsWith('.json') ? false : undefined),
+  },
 })

@@ -24,12 +24,13 @@ afterAll(async () => {
   await server?.dispose()
 })
 
-async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: ReturnType<typeof recordRequests> }> {
+async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: ReturnType<typeof recordRequests>; errors: string[] }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const requests = recordRequests(ctx)
   const page = await ctx.newPage()
-  page.on('pageerror', (e) => console.error('[page error]', e.message))
-  return { ctx, page, requests }
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  return { ctx, page, requests, errors }
 }
 
 /** Screen point of a page-space point. */
@@ -110,6 +111,7 @@ describe('board e2e', () => {
 
     // nothing was requested from another host
     for (const x of [a, b, c]) expect(x.requests.foreign(server.url)).toEqual([])
+    for (const x of [a, b, c]) expect(x.errors).toEqual([])
     expect(a.requests.urls.length).toBeGreaterThan(5)
   })
 
@@ -117,11 +119,18 @@ describe('board e2e', () => {
     const v = await context()
     await v.page.goto(board.viewer)
     await v.page.waitForSelector('[data-testid=join-form]')
+    await shot(v.page, 'board-0-join')
     await v.page.fill('[data-testid=join-name]', 'Vera')
     await v.page.click('[data-testid=join-submit]')
     await v.page.waitForSelector('[data-testid=readonly-banner]')
     await v.page.waitForFunction(() => !!(window as any).editor?.getIsReadonly())
     await shot(v.page, 'board-6-viewer')
     expect(v.requests.foreign(server.url)).toEqual([])
+    // English switch: our labels and tldraw's UI follow
+    await v.page.click('[data-testid=lang-en]')
+    await v.page.waitForSelector('[data-testid=readonly-banner]:has-text("View only")')
+    await v.page.waitForFunction(() => (window as any).editor.user.getLocale() === 'en')
+    await shot(v.page, 'board-7-viewer-en')
+    expect(v.errors).toEqual([])
   })
 })

@@ -90,7 +90,11 @@ export function Participants({ peers, onEditSelf }: { peers: PeerInfo[]; onEditS
 export function ReadonlyBanner({ text }: { text: string }) {
   return (
     <div className="cb-readonly" role="note" data-testid="readonly-banner">
-      <span aria-hidden>👁</span> {text}
+      <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+        <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z" />
+        <circle cx="12" cy="12" r="3" />
+      </svg>
+      {text}
     </div>
   )
 }

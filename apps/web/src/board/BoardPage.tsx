@@ -1,10 +1,10 @@
 /** /b/:room — the board: access, join flow, Yjs connection, tldraw, presence, extension panels. */
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { Tldraw, type Editor, type TLComponents } from 'tldraw'
+import { react, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
 import './board.css'
-import { useLang, useT } from '../i18n'
+import { setLang, useLang, useT } from '../i18n'
 import { PageLoading } from '../App'
 import { useBoardAccess, type BoardAccess } from './role'
 import { boardMessages } from './messages'
@@ -117,6 +117,14 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
   useEffect(() => {
     editor?.user.updateUserPreferences({ locale: lang, name: profile.name, color: profile.color })
   }, [editor, lang, profile])
+  useEffect(() => {
+    if (!editor) return
+    // tldraw's own language menu switches the app language too (nl/en)
+    return react('copboard locale', () => {
+      const l = editor.user.getLocale()
+      if ((l === 'nl' || l === 'en') && l !== lang) setLang(l)
+    })
+  }, [editor, lang])
   useEffect(() => {
     editor?.updateInstanceState({ isReadonly: readonly })
   }, [editor, readonly])

@@ -34,18 +34,18 @@ export function JoinDialog({
     onDone?.()
   }
   return (
-    <div className="cb-join-backdrop">
-      <form className="cb-join" onSubmit={submit} data-testid="join-form">
-        <div className="cb-join__logo" aria-hidden>
+    <div className="cb-joinflow-backdrop">
+      <form className="cb-joinflow" onSubmit={submit} data-testid="join-form">
+        <div className="cb-joinflow__logo" aria-hidden>
           <span style={{ background: PERSPECTIVE_COLOR.gemeente.hex }} />
           <span style={{ background: PERSPECTIVE_COLOR.initiatief.hex }} />
           <span style={{ background: PERSPECTIVE_COLOR.overig.hex }} />
         </div>
         <h1>{title ?? t('title')}</h1>
-        <p className="cb-join__intro">{t('intro')}</p>
-        <label className="cb-join__label" htmlFor="cb-join-name">{t('name')}</label>
+        <p className="cb-joinflow__intro">{t('intro')}</p>
+        <label className="cb-joinflow__label" htmlFor="cb-joinflow-name">{t('name')}</label>
         <input
-          id="cb-join-name"
+          id="cb-joinflow-name"
           data-testid="join-name"
           autoFocus
           autoComplete="name"
@@ -55,14 +55,14 @@ export function JoinDialog({
           onChange={(e) => (setName(e.target.value), setError(false))}
           aria-invalid={error}
         />
-        {error && <div className="cb-join__error">{t('nameRequired')}</div>}
-        <fieldset className="cb-join__persp">
-          <legend className="cb-join__label">{t('perspective')}</legend>
+        {error && <div className="cb-joinflow__error">{t('nameRequired')}</div>}
+        <fieldset className="cb-joinflow__persp">
+          <legend className="cb-joinflow__label">{t('perspective')}</legend>
           {PERSPECTIVES.map((p) => (
-            <label key={p} className="cb-join__option" data-checked={p === perspective} style={{ ['--c' as string]: PERSPECTIVE_COLOR[p].hex }}>
+            <label key={p} className="cb-joinflow__option" data-checked={p === perspective} style={{ ['--c' as string]: PERSPECTIVE_COLOR[p].hex }}>
               <input type="radio" name="perspective" value={p} checked={p === perspective} onChange={() => setPerspective(p)} data-testid={`join-${p}`} />
-              <span className="cb-join__swatch" />
-              <span className="cb-join__opt-text">
+              <span className="cb-joinflow__swatch" />
+              <span className="cb-joinflow__opt-text">
                 <strong>{t(p)}</strong>
                 <small>{t(`${p}Hint` as const)}</small>
               </span>
@@ -70,15 +70,15 @@ export function JoinDialog({
           ))}
         </fieldset>
         {showFacilitatorFlag && (
-          <label className="cb-join__check">
+          <label className="cb-joinflow__check">
             <input type="checkbox" checked={fac} onChange={(e) => setFac(e.target.checked)} data-testid="join-facilitator" />
             {t('facilitator')}
           </label>
         )}
-        <button type="submit" className="cb-join__submit" data-testid="join-submit">
+        <button type="submit" className="cb-joinflow__submit" data-testid="join-submit">
           {initial ? t('save') : t('join')}
         </button>
-        <p className="cb-join__note">{t('remembered')}</p>
+        <p className="cb-joinflow__note">{t('remembered')}</p>
       </form>
     </div>
   )
