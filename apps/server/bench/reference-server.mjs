@@ -14,3 +14,4 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening ws://127.0.0.1:${server.address().port}/sync\n`)
 })
+process.on('SIGTERM', () => process.exit(0))

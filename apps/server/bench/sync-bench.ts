@@ -1,15 +1,25 @@
 /**
  * Sync benchmark: copboard vs the reference @y/websocket-server 0.1.1, same load, each server in
  * its own child process (CPU and RSS read from /proc/<pid>). 127.0.0.1 only, bounded duration.
- *   pnpm bench            (BENCH_SECONDS=10 per scenario and server by default)
- * Latency = writer send -> receiver applied (same process clock). CPU per delivery = server CPU
- * time during the window / deliveries. Note: copboard persists every update to SQLite (WAL)
- * before broadcasting; the reference keeps documents in memory only.
+ *   pnpm bench     (BENCH_SECONDS=10 per scenario and server; BENCH_CLIENT_PROCS=2 client processes)
+ *
+ * Fairness:
+ * - copboard runs exactly as `pnpm start` does: the production bundle dist/main.js (built first
+ *   with build.mjs), production auth (a CoP, one session per room and a participant token are
+ *   written to its SQLite file before it starts; clients connect with ?token=), production logging
+ *   at LOG_LEVEL=warn. It persists every update to SQLite (WAL) before broadcasting; the
+ *   reference keeps documents in memory only.
+ * - both servers get the same rooms, URLs, clients and write schedule from the same client code;
+ *   latency = writer send -> receiver applied (Y.Doc observer), measured with an absolute
+ *   clock (performance.timeOrigin + now()) shared by the client processes.
+ * - clients are spread over BENCH_CLIENT_PROCS processes (round robin, writers too) and their
+ *   CPU is reported, so the load generator is visibly not the bottleneck.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as syncProtocol from 'y-protocols/sync'
@@ -17,8 +27,10 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CLIENT_PROCS = Math.max(1, Number(process.env.BENCH_CLIENT_PROCS ?? 2))
 const benchDir = import.meta.dirname
 const serverDir = join(benchDir, '..')
+const selfFile = fileURLToPath(import.meta.url)
 
 interface Scenario {
   name: string
@@ -36,73 +48,37 @@ const scenarios: Scenario[] = [
 
 type ServerKind = 'copboard' | 'reference'
 
-/** copboard runs as production does: bundled by esbuild (like build.mjs), not under tsx. */
-let copboardBundle: string | null = null
-async function bundleCopboard(): Promise<string> {
-  if (copboardBundle) return copboardBundle
-  const { build } = await import('esbuild')
-  const outfile = join(serverDir, 'dist', 'bench-copboard-server.js')
-  await build({
-    entryPoints: [join(benchDir, 'copboard-server.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@copboard/') ? undefined : { path: args.path, external: true }))
-        },
-      },
-    ],
-  })
-  copboardBundle = outfile
-  return outfile
+/** Absolute milliseconds, comparable between the client processes. */
+const clock = () => performance.timeOrigin + performance.now()
+
+// ------------------------------------------------------------------ client process
+
+interface ClientSpec {
+  id: number
+  url: string
+  writer: boolean
+  /** Writers of its room (it measures their inserts). */
+  writerIds: number[]
+  /** Phase of its first write within one period, ms. */
+  phaseMs: number
 }
 
-async function startServer(kind: ServerKind): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'copboard-bench-'))
-  // COPBOARD_BENCH_BUNDLE=1 runs an esbuild bundle (needs every runtime dep resolvable from apps/server)
-  const copboardArgs = process.env.COPBOARD_BENCH_BUNDLE === '1' ? [await bundleCopboard()] : ['--import', 'tsx', join(benchDir, 'copboard-server.ts')]
-  const args = kind === 'copboard' ? copboardArgs : [join(benchDir, 'reference-server.mjs')]
-  const child = spawn(process.execPath, args, {
-    cwd: serverDir,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = /listening (ws:\S+)/.exec(out)
-      if (m) resolve(m[1])
-    })
-    child.once('exit', (c) => reject(new Error(`${kind} exited ${c}`)))
-  })
-  return { child, url, dataDir }
-}
-
-const TICK_MS = 10 // Linux USER_HZ = 100
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
-}
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : 0
-}
+type ToClient =
+  | { t: 'connect'; clients: ClientSpec[] }
+  | { t: 'start'; period: number }
+  | { t: 'stop' }
+  | { t: 'report' }
+type FromClient =
+  | { t: 'connected' }
+  | { t: 'report'; latencies: number[]; cpuMs: number }
+  | { t: 'error'; message: string }
 
 class Client {
   readonly doc = new Y.Doc()
   ws!: WebSocket
   synced = false
   constructor(
-    readonly id: number,
-    readonly writer: boolean,
+    readonly spec: ClientSpec,
     private readonly onLatency: (ms: number) => void,
   ) {
     // every writer writes into its own array; receivers measure on insert
@@ -113,19 +89,17 @@ class Client {
       syncProtocol.writeUpdate(e, update)
       this.ws.send(encoding.toUint8Array(e))
     })
-  }
-  watch(writerIds: number[]) {
-    for (const w of writerIds) {
-      if (w === this.id) continue
+    for (const w of spec.writerIds) {
+      if (w === spec.id) continue
       this.doc.getArray<number>(`w${w}`).observe((ev) => {
-        const now = performance.now()
+        const now = clock()
         for (const d of ev.changes.delta) if (d.insert) for (const t of d.insert as number[]) this.onLatency(now - t)
       })
     }
   }
-  connect(url: string): Promise<void> {
+  connect(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.ws = new WebSocket(url, { perMessageDeflate: false })
+      this.ws = new WebSocket(this.spec.url, { perMessageDeflate: false })
       this.ws.binaryType = 'arraybuffer'
       this.ws.on('open', () => {
         const e = encoding.createEncoder()
@@ -146,15 +120,122 @@ class Client {
         }
       })
       this.ws.on('error', reject)
+      this.ws.on('close', (code) => {
+        if (!this.synced) reject(new Error(`closed ${code} before sync`))
+      })
     })
   }
   write() {
-    this.doc.getArray<number>(`w${this.id}`).push([performance.now()])
+    this.doc.getArray<number>(`w${this.spec.id}`).push([clock()])
   }
   close() {
     this.ws?.close()
     this.doc.destroy()
   }
+}
+
+function clientProcess(): void {
+  const send = (m: FromClient) => process.send!(m)
+  let clients: Client[] = []
+  let latencies: number[] = []
+  let measuring = false
+  let cpu0 = process.cpuUsage()
+  let stops: (() => void)[] = []
+  process.on('message', async (m: ToClient) => {
+    try {
+      if (m.t === 'connect') {
+        clients = m.clients.map((spec) => new Client(spec, (ms) => measuring && latencies.push(ms)))
+        // in batches so the accept queue is not the thing we measure
+        for (let i = 0; i < clients.length; i += 25) await Promise.all(clients.slice(i, i + 25).map((c) => c.connect()))
+        send({ t: 'connected' })
+      } else if (m.t === 'start') {
+        latencies = []
+        measuring = true
+        cpu0 = process.cpuUsage()
+        stops = clients
+          .filter((c) => c.spec.writer)
+          .map((w) => {
+            let h: ReturnType<typeof setInterval> | undefined
+            const start = setTimeout(() => (h = setInterval(() => w.write(), m.period)), w.spec.phaseMs)
+            return () => {
+              clearTimeout(start)
+              clearInterval(h)
+            }
+          })
+      } else if (m.t === 'stop') {
+        stops.forEach((s) => s())
+      } else if (m.t === 'report') {
+        measuring = false
+        const u = process.cpuUsage(cpu0)
+        send({ t: 'report', latencies, cpuMs: (u.user + u.system) / 1000 })
+        for (const c of clients) c.close()
+        setTimeout(() => process.exit(0), 100)
+      }
+    } catch (err) {
+      send({ t: 'error', message: (err as Error).message })
+    }
+  })
+}
+
+// ------------------------------------------------------------------ coordinator
+
+/** copboard exactly as `pnpm start` runs it: the esbuild production bundle. */
+function buildCopboard(): string {
+  const r = spawnSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('build.mjs failed')
+  return join(serverDir, 'dist', 'main.js')
+}
+
+/** Writes what production auth needs (CoP, a session per room, a participant token) into DATA_DIR. */
+async function seedCopboard(dataDir: string, rooms: number): Promise<{ rooms: string[]; token: string }> {
+  const { openStorage } = await import('@copboard/storage')
+  const { mintToken } = await import('../src/auth/tokens.js')
+  const storage = await openStorage({ dataDir })
+  try {
+    const cop = await storage.createCop({ name: 'bench', theme: 'bench', coHost: '' })
+    const names: string[] = []
+    for (let i = 0; i < rooms; i++) {
+      const s = await storage.createSession({ copId: cop.id, title: `bench ${i}`, date: '2025-01-01', start: { kind: 'empty' } })
+      names.push(s.room)
+    }
+    const { secret, hash } = mintToken()
+    await storage.createToken({ copId: cop.id, role: 'participant', label: 'bench', secretHash: hash })
+    return { rooms: names, token: secret }
+  } finally {
+    await storage.close()
+  }
+}
+
+async function startServer(kind: ServerKind, dataDir: string, bundle: string): Promise<{ child: ChildProcess; url: string }> {
+  // BENCH_CPU_PROF=<dir>: V8 CPU profile of the server (written when it exits on SIGTERM)
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const args = [...prof, kind === 'copboard' ? bundle : join(benchDir, 'reference-server.mjs')]
+  const child = spawn(process.execPath, args, {
+    cwd: serverDir,
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /listening (ws:\S+)/.exec(out) ?? /running at http(:\/\/\S+?)\/? /.exec(out)
+      if (m) resolve(m[1].startsWith('ws:') ? m[1] : `ws${m[1]}/sync`)
+    })
+    child.once('exit', (c) => reject(new Error(`${kind} exited ${c}`)))
+  })
+  return { child, url }
+}
+
+const TICK_MS = 10 // Linux USER_HZ = 100
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
+}
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : 0
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -169,89 +250,111 @@ interface Result {
   expectedPerSec: number
   cpuMsPerDelivery: number
   cpuPct: number
+  clientCpuPct: number
   rssMiB: number
 }
 
-async function run(kind: ServerKind, s: Scenario): Promise<Result> {
-  const server = await startServer(kind)
+class ClientProc {
+  readonly child: ChildProcess
+  private waiters: ((m: FromClient) => void)[] = []
+  constructor() {
+    this.child = fork(selfFile, ['--client'], { cwd: serverDir, execArgv: ['--import', 'tsx'], stdio: 'inherit' })
+    this.child.on('message', (m: FromClient) => {
+      if (m.t === 'error') console.error(`client process: ${m.message}`)
+      this.waiters.shift()?.(m)
+    })
+  }
+  send(m: ToClient): void {
+    this.child.send(m)
+  }
+  request(m: ToClient): Promise<FromClient> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve)
+      this.child.send(m)
+    })
+  }
+}
+
+async function run(kind: ServerKind, s: Scenario, bundle: string): Promise<Result> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'copboard-bench-'))
+  // both servers get the same room names and URLs (the reference ignores the query)
+  const seeded = await seedCopboard(dataDir, s.rooms)
+  if (kind === 'reference') rmSync(join(dataDir, 'copboard.db'), { force: true })
+  const server = await startServer(kind, dataDir, bundle)
   const pid = server.child.pid!
-  const latencies: number[] = []
-  let measuring = false
-  const clients: Client[] = []
+  const procs = Array.from({ length: CLIENT_PROCS }, () => new ClientProc())
   try {
+    const specs: ClientSpec[][] = procs.map(() => [])
+    const period = 1000 / s.ratePerWriter
+    const totalWriters = s.rooms * s.writersPerRoom
     let id = 0
-    const rooms: { name: string; clients: Client[]; writers: Client[] }[] = []
-    for (let r = 0; r < s.rooms; r++) {
-      const name = `bench-${r}`
-      const cs: Client[] = []
-      for (let c = 0; c < s.clientsPerRoom; c++) {
-        const cl = new Client(id++, c < s.writersPerRoom, (ms) => measuring && latencies.push(ms))
-        cs.push(cl)
-        clients.push(cl)
+    let writerIndex = 0
+    for (const room of seeded.rooms) {
+      const url = `${server.url}/${room}?token=${seeded.token}`
+      const ids = Array.from({ length: s.clientsPerRoom }, () => id++)
+      const writerIds = ids.slice(0, s.writersPerRoom)
+      for (const [c, cid] of ids.entries()) {
+        const writer = c < s.writersPerRoom
+        const phaseMs = writer ? ((writerIndex++ * period) / totalWriters) : 0
+        specs[cid % CLIENT_PROCS].push({ id: cid, url, writer, writerIds, phaseMs })
       }
-      const writerIds = cs.filter((c) => c.writer).map((c) => c.id)
-      for (const c of cs) c.watch(writerIds)
-      rooms.push({ name, clients: cs, writers: cs.filter((c) => c.writer) })
     }
-    // connect in batches so the accept queue is not the thing we measure
-    const all = rooms.flatMap((r) => r.clients.map((c) => ({ c, room: r.name })))
-    for (let i = 0; i < all.length; i += 50) {
-      await Promise.all(all.slice(i, i + 50).map(({ c, room }) => c.connect(`${server.url}/${room}`)))
-    }
+    await Promise.all(procs.map((p, i) => p.request({ t: 'connect', clients: specs[i] })))
     await new Promise((r) => setTimeout(r, 500))
-    const writers = rooms.flatMap((r) => r.writers)
     const cpu0 = cpuMs(pid)
     const t0 = performance.now()
-    measuring = true
-    // each writer on its own phase-shifted interval
-    const period = 1000 / s.ratePerWriter
-    const timers = writers.map((w, i) => {
-      let h: ReturnType<typeof setInterval>
-      const start = setTimeout(() => (h = setInterval(() => w.write(), period)), (i * period) / writers.length)
-      return () => {
-        clearTimeout(start)
-        clearInterval(h)
-      }
-    })
+    for (const p of procs) p.send({ t: 'start', period })
     await new Promise((r) => setTimeout(r, SECONDS * 1000))
-    timers.forEach((stop) => stop())
+    for (const p of procs) p.send({ t: 'stop' })
     await new Promise((r) => setTimeout(r, 1000)) // drain
-    measuring = false
+    const reports = (await Promise.all(procs.map((p) => p.request({ t: 'report' })))) as Extract<FromClient, { t: 'report' }>[]
     const elapsed = (performance.now() - t0) / 1000
     const cpu = cpuMs(pid) - cpu0
     const rss = rssMiB(pid)
-    latencies.sort((a, b) => a - b)
-    const receiversPerWriter = s.clientsPerRoom - 1
+    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
+    const clientCpu = reports.reduce((a, r) => a + r.cpuMs, 0)
     return {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       deliveriesPerSec: latencies.length / SECONDS,
-      expectedPerSec: s.rooms * s.writersPerRoom * s.ratePerWriter * receiversPerWriter,
+      expectedPerSec: s.rooms * s.writersPerRoom * s.ratePerWriter * (s.clientsPerRoom - 1),
       cpuMsPerDelivery: cpu / Math.max(1, latencies.length),
       cpuPct: (cpu / (elapsed * 1000)) * 100,
+      clientCpuPct: (clientCpu / (elapsed * 1000)) * 100,
       rssMiB: rss,
     }
   } finally {
-    for (const c of clients) c.close()
-    server.child.kill('SIGKILL')
+    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL')
+    server.child.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL')
+    const killer = setTimeout(() => server.child.kill('SIGKILL'), 5000)
     await new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)))
-    rmSync(server.dataDir, { recursive: true, force: true })
+    clearTimeout(killer)
+    rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
-const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-')
-console.log(`sync benchmark: ${SECONDS} s per scenario and server, 127.0.0.1, Node ${process.version}\n`)
-const header = ['scenario', 'server', 'p50 ms', 'p99 ms', 'deliveries/s (expected)', 'CPU µs/delivery', 'CPU %', 'RSS MiB']
-const rows: string[][] = []
-for (const s of scenarios) {
-  for (const kind of ['copboard', 'reference'] as const) {
-    const r = await run(kind, s)
-    rows.push([s.name, kind, fmt(r.p50, 2), fmt(r.p99, 2), `${fmt(r.deliveriesPerSec, 0)} (${r.expectedPerSec})`, fmt(r.cpuMsPerDelivery * 1000, 1), fmt(r.cpuPct, 0), fmt(r.rssMiB, 0)])
-    console.error(`done: ${s.name} / ${kind}`)
+async function main(): Promise<void> {
+  const bundle = buildCopboard()
+  const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-')
+  console.log(`sync benchmark: ${SECONDS} s per scenario and server, 127.0.0.1, Node ${process.version}, ${CLIENT_PROCS} client processes\n`)
+  const header = ['scenario', 'server', 'p50 ms', 'p99 ms', 'deliveries/s (expected)', 'CPU µs/delivery', 'CPU %', 'RSS MiB', 'client CPU %']
+  const rows: string[][] = []
+  const only = process.env.BENCH_SCENARIO ? Number(process.env.BENCH_SCENARIO) : null
+  for (const [i, s] of scenarios.entries()) {
+    if (only !== null && only !== i + 1) continue
+    for (const kind of ['copboard', 'reference'] as const) {
+      if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== kind) continue
+      const r = await run(kind, s, bundle)
+      rows.push([s.name, kind, fmt(r.p50, 2), fmt(r.p99, 2), `${fmt(r.deliveriesPerSec, 0)} (${r.expectedPerSec})`, fmt(r.cpuMsPerDelivery * 1000, 1), fmt(r.cpuPct, 0), fmt(r.rssMiB, 0), fmt(r.clientCpuPct, 0)])
+      console.error(`done: ${s.name} / ${kind}`)
+    }
   }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
+  console.log(line(header))
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  for (const r of rows) console.log(line(r))
 }
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
-console.log(line(header))
-console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
-for (const r of rows) console.log(line(r))
+
+if (process.argv.includes('--client')) clientProcess()
+else await main()
