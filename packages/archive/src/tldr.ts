@@ -1,5 +1,6 @@
 /** The `.tldr` file of a board: tldraw's file format (version 1) with the store schema and records. */
-import { createTLSchema } from '@tldraw/tlschema'
+import { createRequire } from 'node:module'
+import type * as TLSchema from '@tldraw/tlschema'
 import type { AnyRecord } from './geometry'
 
 export interface TldrFile {
@@ -9,6 +10,15 @@ export interface TldrFile {
 }
 
 let defaultSchema: unknown = null
+
+/**
+ * PERF: @tldraw/tlschema costs ~25 MiB of RSS; it is loaded on first use (an export or a
+ * server-written board), not when the server starts, so a pure sync workload never pays for it.
+ */
+function createTLSchema(): ReturnType<typeof TLSchema.createTLSchema> {
+  const mod = createRequire(import.meta.url)('@tldraw/tlschema') as typeof TLSchema
+  return mod.createTLSchema()
+}
 
 /** `schema` = the serialized schema stored in the board doc; the default tldraw schema when absent. */
 export function toTldrFile(records: AnyRecord[], schema?: unknown): TldrFile {

@@ -4,7 +4,8 @@
  * parameterised queries only. A statement is durable when it returns (PostgreSQL fsyncs its WAL
  * on commit with the default synchronous_commit=on).
  */
-import pg from 'pg'
+// pg is loaded on first use (PERF): a SQLite deployment does not pay its ~15 MiB of RSS
+import type pg from 'pg'
 import * as Y from 'yjs'
 import { StorageError } from './errors'
 import { newId, newRoomId } from './ids'
@@ -70,7 +71,8 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
   if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
     throw new StorageError('BAD_DATABASE_URL', `PostgreSQL schema name ${JSON.stringify(opts.schema)} is not allowed (use [a-z_][a-z0-9_]*)`)
   }
-  const pool = new pg.Pool({
+  const { default: pgModule } = await import('pg')
+  const pool = new pgModule.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
