@@ -100,6 +100,7 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (!this.db.open) return
     this.statements.clear()
+    this.appendTx = null
     this.db.close()
   }
 
@@ -124,12 +125,17 @@ export class SqliteStorage implements Storage {
 
   async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return
-    const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-    const now = Date.now()
-    this.db.transaction(() => {
-      for (const u of updates) insert.run(room, toBuf(u), now)
-    }).immediate()
+    if (!this.db.open) throw new StorageError('CLOSED')
+    // hot path: one prepared statement and one transaction function, made once
+    if (!this.appendTx) {
+      const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
+      this.appendTx = this.db.transaction((r: string, us: Uint8Array[], now: number) => {
+        for (const u of us) insert.run(r, toBuf(u), now)
+      })
+    }
+    this.appendTx.immediate(room, updates, Date.now())
   }
+  private appendTx: Database.Transaction<(room: string, updates: Uint8Array[], now: number) => void> | null = null
 
   async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
     const select = this.stmt('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq')

@@ -42,6 +42,9 @@ export interface RoomContext {
 
 let nextConnectionId = 1
 
+/** Up to this many bytes of a batch are handed to a socket as one write (§5.3). */
+const CORK_MAX_BYTES = 64 * 1024
+
 /**
  * A client's connection as the core sees it. The transport pushes frames in with `receive`
  * (from the first frame on: frames are buffered until the room is loaded, §2.2) and reports
@@ -144,6 +147,19 @@ export class SyncConnection {
       this.socket.send(data)
     } catch (err) {
       this.close('INTERNAL_ERROR', `send failed: ${errorMessage(err)}`)
+    }
+  }
+
+  /** Holds back writes until `uncork` so a batch of frames leaves in one write (if the transport can). */
+  cork(): void {
+    if (this.state !== 'closed') this.socket.cork?.()
+  }
+
+  uncork(): void {
+    try {
+      this.socket.uncork?.()
+    } catch {
+      // a dead transport is reported by its close event
     }
   }
 
@@ -427,8 +443,16 @@ export class Room {
 
   private enqueue(entry: QueueEntry): void {
     this.queue.push(entry)
-    if (!this.writing) void this.flush()
+    if (!this.writing) {
+      // §5.3 group commit: every frame that arrives in this I/O phase (one TCP read can carry
+      // many; many sockets become readable together) goes into the same storage write.
+      // `writing` is set now so `drain()` waits for the scheduled flush.
+      this.writing = true
+      setImmediate(this.startFlush)
+    }
   }
+
+  private startFlush = (): void => void this.flush()
 
   /**
    * §5.1–5.3: one storage write at a time per room; whatever arrived during a write goes into the
@@ -453,19 +477,29 @@ export class Room {
           continue
         }
         let bytes = 0
-        for (const entry of batch) {
-          bytes += entry.update.length
-          if (entry.sender) {
-            const origin: TransactionOrigin = { kind: 'connection', connection: entry.sender }
-            try {
-              Y.applyUpdate(this.doc, entry.update, origin)
-            } catch (err) {
-              // validated before, so this is a Yjs-level surprise; the doc stays usable
-              this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: applying a validated update failed')
-              continue
+        // a batch of several updates reaches each socket in one write (one syscall), not one each
+        // (only for small batches: corked bytes count as unsent for the slow-consumer check, §7.2)
+        let frameBytes = 0
+        for (const e of batch) frameBytes += e.frame.length
+        const corked = batch.length > 1 && frameBytes <= CORK_MAX_BYTES ? [...this.conns] : null
+        if (corked) for (const c of corked) c.cork()
+        try {
+          for (const entry of batch) {
+            bytes += entry.update.length
+            if (entry.sender) {
+              const origin: TransactionOrigin = { kind: 'connection', connection: entry.sender }
+              try {
+                Y.applyUpdate(this.doc, entry.update, origin)
+              } catch (err) {
+                // validated before, so this is a Yjs-level surprise; the doc stays usable
+                this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: applying a validated update failed')
+                continue
+              }
             }
+            for (const c of this.conns) if (c !== entry.sender) c.send(entry.frame)
           }
-          for (const c of this.conns) if (c !== entry.sender) c.send(entry.frame)
+        } finally {
+          if (corked) for (const c of corked) c.uncork()
         }
         this.logCount += batch.length
         this.logBytes += bytes

@@ -9,6 +9,12 @@ export interface SyncSocket {
   send(data: Uint8Array): void
   /** Starts the close handshake; the transport must release the socket soon even if the peer is stuck. */
   close(code: number, reason: string): void
+  /**
+   * Optional: buffer sends until `uncork` (one write for a batch of frames). Every `cork` is
+   * followed by exactly one `uncork`.
+   */
+  cork?(): void
+  uncork?(): void
   /** Bytes queued by the transport but not yet written to the network (backpressure). */
   readonly bufferedAmount: number
 }

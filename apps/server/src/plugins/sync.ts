@@ -44,16 +44,28 @@ function transportErrorName(err: unknown): CloseCodeName {
   return 'TRANSPORT_PROTOCOL_ERROR'
 }
 
+const BINARY = { binary: true } as const
+
 class WsSocket implements SyncSocket {
+  /** The TCP socket under ws (ws keeps it as `_socket`); used only to batch writes. */
+  private readonly tcp: { cork?(): void; uncork?(): void } | undefined
   constructor(
     private readonly ws: WebSocket,
     private readonly closeTimeoutMs: number,
-  ) {}
+  ) {
+    this.tcp = (ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket
+  }
   isOpen(): boolean {
-    return this.ws.readyState === this.ws.OPEN
+    return this.ws.readyState === 1 // OPEN
   }
   send(data: Uint8Array): void {
-    this.ws.send(data, { binary: true })
+    this.ws.send(data, BINARY)
+  }
+  cork(): void {
+    this.tcp?.cork?.()
+  }
+  uncork(): void {
+    this.tcp?.uncork?.()
   }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
