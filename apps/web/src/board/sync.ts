@@ -104,6 +104,7 @@ export class BoardConnection {
           this.emit()
         },
       })
+      this.timings.bound = performance.now()
       this.startPresence()
     })
   }
