@@ -109,6 +109,23 @@ describe('board e2e', () => {
     await joinBoard(c.page, board.participant, 'Chris', 'overig')
     await waitUntil(async () => (await notes(c.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 5000, 'offline edit for a new visitor')
 
+    // an edit made offline survives closing the tab (IndexedDB cache) and merges once the server is back
+    await server.stop()
+    // after a few failed attempts the badge says the changes are kept
+    await waitUntil(async () => (await connectionState(b.page)) === 'offline', 20_000, 'B shows offline')
+    await b.page.evaluate((id) => {
+      const e = (window as any).editor
+      e.updateShape({ id, type: 'note', props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'En een deelauto' }] }] } } })
+    }, note.id)
+    await b.page.waitForTimeout(500) // y-indexeddb stores each update
+    expect(await b.page.textContent('[data-testid=connection-state]')).toContain('Offline — wijzigingen worden bewaard')
+    await shot(b.page, 'board-6-offline-badge')
+    await b.page.close()
+    await server.restart()
+    const b2 = await b.ctx.newPage()
+    await joinBoard(b2, board.participant, 'Bram Bakker', 'initiatief')
+    await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'En een deelauto'), 15_000, 'B\'s offline edit at A after B reopened the board')
+
     // nothing was requested from another host
     for (const x of [a, b, c]) expect(x.requests.foreign(server.url)).toEqual([])
     for (const x of [a, b, c]) expect(x.errors).toEqual([])
@@ -124,13 +141,13 @@ describe('board e2e', () => {
     await v.page.click('[data-testid=join-submit]')
     await v.page.waitForSelector('[data-testid=readonly-banner]')
     await v.page.waitForFunction(() => !!(window as any).editor?.getIsReadonly())
-    await shot(v.page, 'board-6-viewer')
+    await shot(v.page, 'board-7-viewer')
     expect(v.requests.foreign(server.url)).toEqual([])
     // English switch: our labels and tldraw's UI follow
     await v.page.click('[data-testid=lang-en]')
     await v.page.waitForSelector('[data-testid=readonly-banner]:has-text("View only")')
     await v.page.waitForFunction(() => (window as any).editor.user.getLocale() === 'en')
-    await shot(v.page, 'board-7-viewer-en')
+    await shot(v.page, 'board-8-viewer-en')
     expect(v.errors).toEqual([])
   })
 })
