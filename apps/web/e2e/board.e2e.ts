@@ -40,12 +40,15 @@ function toScreen(page: Page, x: number, y: number) {
 
 describe('board e2e', () => {
   it('two participants edit one board live, through reload and a server restart', async () => {
+    const t0 = Date.now()
+    const step = (what: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`)
     const a = await context()
     const b = await context()
     await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
     await joinBoard(b.page, board.participant, 'Bram Bakker', 'initiatief')
     await shot(a.page, 'board-1-joined')
 
+    step('A creates a sticky note')
     // A creates a sticky note with the note tool and types text
     await a.page.keyboard.press('n')
     const at = await toScreen(a.page, 300, 200)
@@ -61,6 +64,7 @@ describe('board e2e', () => {
     expect(note.meta).toMatchObject({ author: 'Anna de Wit', perspective: 'gemeente' })
     expect(note.color).toBe('blue')
 
+    step("A's named cursor at B")
     // A's named cursor at B
     await a.page.keyboard.press('Escape')
     await a.page.keyboard.press('Escape')
@@ -69,6 +73,7 @@ describe('board e2e', () => {
     await b.page.waitForSelector('.tl-collaborators__item:has-text("Anna de Wit")', { timeout: 5000 })
     await shot(b.page, 'board-2-b-sees-note-and-cursor')
 
+    step('B edits the text')
     // B edits the text; A sees it
     const center = await b.page.evaluate((id) => {
       const e = (window as any).editor
@@ -83,11 +88,13 @@ describe('board e2e', () => {
     await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'Meer groen en bankjes'), 5000, 'B\'s edit at A')
     await shot(a.page, 'board-3-a-sees-b-edit')
 
+    step('a reload keeps everything')
     // a reload keeps everything
     await a.page.reload()
     await boardLive(a.page)
     await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'Meer groen en bankjes'), 5000, 'text after reload')
 
+    step('the server goes down')
     // the server goes down; A edits meanwhile; both reconnect and keep the edit
     await server.stop()
     await waitUntil(async () => (await connectionState(a.page)) !== 'connected', 10_000, 'A notices the server is gone')
@@ -98,17 +105,21 @@ describe('board e2e', () => {
       e.updateShape({ id, type: 'note', x: shape.x + 80 })
     }, note.id)
     await shot(a.page, 'board-4-server-down')
+    step('restart')
     await server.restart()
+    step('restarted')
     await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
     await b.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
     await waitUntil(async () => (await notes(b.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 10_000, 'offline edit at B after restart')
     await shot(b.page, 'board-5-after-restart')
 
+    step('a fresh visitor')
     // a fresh visitor (new context, no cache) gets it from the restarted server
     const c = await context()
     await joinBoard(c.page, board.participant, 'Chris', 'overig')
     await waitUntil(async () => (await notes(c.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 5000, 'offline edit for a new visitor')
 
+    step('an edit made offline survives')
     // an edit made offline survives closing the tab (IndexedDB cache) and merges once the server is back
     await server.stop()
     // after a few failed attempts the badge says the changes are kept
@@ -121,11 +132,15 @@ describe('board e2e', () => {
     expect(await b.page.textContent('[data-testid=connection-state]')).toContain('Offline — wijzigingen worden bewaard')
     await shot(b.page, 'board-6-offline-badge')
     await b.page.close()
+    step('restart')
     await server.restart()
+    step('restarted')
     const b2 = await b.ctx.newPage()
+    step('B reopens')
     await joinBoard(b2, board.participant, 'Bram Bakker', 'initiatief')
     await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'En een deelauto'), 15_000, 'B\'s offline edit at A after B reopened the board')
 
+    step('nothing was requested')
     // nothing was requested from another host
     for (const x of [a, b, c]) expect(x.requests.foreign(server.url)).toEqual([])
     for (const x of [a, b, c]) expect(x.errors).toEqual([])
