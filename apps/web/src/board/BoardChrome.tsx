@@ -32,10 +32,10 @@ export function LanguageSwitch() {
 function initials(name: string) {
   return name
     .split(/\s+/)
-    .filter(Boolean)
+    .filter((w) => /^\p{L}/u.test(w))
     .slice(0, 2)
     .map((w) => w[0]!.toUpperCase())
-    .join('')
+    .join('') || '?'
 }
 
 export function Participants({ peers, onEditSelf }: { peers: PeerInfo[]; onEditSelf: () => void }) {
@@ -66,9 +66,9 @@ export function Participants({ peers, onEditSelf }: { peers: PeerInfo[]; onEditS
               <span className="cb-people__name">
                 {p.name}
                 {p.self && <em> ({t('you')})</em>}
-                {p.role === 'facilitator' && <span className="cb-tag">{t('facilitator')}</span>}
-                {p.role === 'viewer' && <span className="cb-tag">{t('viewer')}</span>}
               </span>
+              {p.role === 'facilitator' && <span className="cb-tag">{t('facilitator')}</span>}
+              {p.role === 'viewer' && <span className="cb-tag">{t('viewer')}</span>}
               {p.perspective && (
                 <span className="cb-persp" style={{ ['--c' as string]: PERSPECTIVE_COLOR[p.perspective].hex }}>
                   {t(p.perspective)}

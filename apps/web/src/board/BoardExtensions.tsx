@@ -17,7 +17,16 @@ export interface BoardPanelProps {
 }
 
 export const boardPanels: { id: string; Panel: ComponentType<BoardPanelProps> }[] = [
-  { id: 'templates', Panel: ({ editor, access, readonly }) => (readonly ? null : <TemplatesPanel editor={editor} isFacilitator={access.role === 'facilitator'} titleDefaults={access.copName ? { copName: access.copName, sessionNumber: access.session?.number } : undefined} />) },
+  {
+    id: 'templates',
+    Panel: ({ editor, access, readonly }) => (
+      <TemplatesPanel
+        editor={editor}
+        isFacilitator={access.role === 'facilitator' && !readonly}
+        titleDefaults={access.copName ? { copName: access.copName, sessionNumber: access.session?.number } : undefined}
+      />
+    ),
+  },
   { id: 'facilitator', Panel: FacilitatorTools },
 ]
 
