@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { tokenFromFragment } from '../src/board/role'
+import { roomFromPath, tokenFromFragment } from '../src/board/role'
 
 import { matchRoute } from '../src/routes'
 
@@ -9,6 +9,10 @@ describe('role.ts tokenFromFragment', () => {
     expect(tokenFromFragment('#x=1&t=tok')).toBe('tok')
     expect(tokenFromFragment('')).toBeNull()
     expect(tokenFromFragment('#token=nope')).toBeNull()
+  })
+  it('reads the room from /b/:room', () => {
+    expect(roomFromPath('/b/r1')).toBe('r1')
+    expect(roomFromPath('/cop/x')).toBe('')
   })
 })
 

@@ -70,7 +70,14 @@ interface MeResponse {
   session?: { id: string; number: number; title: string; state: BoardSessionInfo['state'] } | null
 }
 
-export function useBoardAccess(room: string): BoardAccess {
+/** Room of the current page (/b/:room), '' elsewhere. */
+export function roomFromPath(path: string = typeof location === 'undefined' ? '' : location.pathname): string {
+  const m = /^\/b\/([^/]+)\/?$/.exec(path)
+  return m ? decodeURIComponent(m[1]) : ''
+}
+
+/** `room` defaults to the current page's /b/:room. */
+export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
   const [token] = useState(() => tokenFromFragment())
   const [, bump] = useState(0)
   const [state, setState] = useState<Omit<BoardAccess, 'token' | 'room'>>({
