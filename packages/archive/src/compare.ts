@@ -2,8 +2,8 @@
  * Compare two snapshots of a board: sticky notes added, removed and changed, per zone.
  * Pure: takes the record lists of both snapshots (packages/board readRecords).
  */
-import { assignZones, isShape, type AnyRecord, type ShapeRecord } from './geometry'
-import { shapeText } from './richtext'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { isNote, isShape, shapeText, zoneAssignment, type ZoneAssignment } from '@copboard/templates'
 
 export interface NoteInfo {
   id: string
@@ -38,29 +38,24 @@ export interface Comparison {
   totals: { added: number; removed: number; changed: number; unchanged: number; notesA: number; notesB: number }
 }
 
-export interface ZoneAssignment {
-  zones: { id: string; label: string }[]
-  noteZone: Map<string, string | null>
-}
-
 export interface CompareOptions {
-  /** Zone assignment (defaults to geometric assignment by meta.copboard.zoneId scaffold shapes). */
-  assign?: (records: AnyRecord[]) => ZoneAssignment
+  /** Zone assignment (default: packages/templates' zoneAssignment, Dutch labels). */
+  assign?: (records: TLRecord[]) => ZoneAssignment
   /** Label for notes outside every zone. */
   outsideLabel?: string
 }
 
-function notesOf(records: AnyRecord[], assign: (r: AnyRecord[]) => ZoneAssignment) {
+function notesOf(records: TLRecord[], assign: (r: TLRecord[]) => ZoneAssignment) {
   const { zones, noteZone } = assign(records)
   const notes = new Map<string, NoteInfo>()
   for (const r of records) {
-    if (!isShape(r) || r.type !== 'note') continue
+    if (!isShape(r) || !isNote(r)) continue
     notes.set(r.id, noteInfo(r, noteZone.get(r.id) ?? null))
   }
   return { zones, notes }
 }
 
-export function noteInfo(s: ShapeRecord, zoneId: string | null): NoteInfo {
+export function noteInfo(s: TLShape, zoneId: string | null): NoteInfo {
   const meta = (s.meta ?? {}) as Record<string, unknown>
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
   return {
@@ -69,13 +64,13 @@ export function noteInfo(s: ShapeRecord, zoneId: string | null): NoteInfo {
     author: meta.anonymous ? null : str(meta.author),
     perspective: str(meta.perspective),
     anonymous: meta.anonymous === true,
-    color: str(s.props?.color),
+    color: str((s.props as { color?: unknown }).color),
     zoneId,
   }
 }
 
-export function compareRecords(a: AnyRecord[], b: AnyRecord[], opts: CompareOptions = {}): Comparison {
-  const assign = opts.assign ?? assignZones
+export function compareRecords(a: TLRecord[], b: TLRecord[], opts: CompareOptions = {}): Comparison {
+  const assign = opts.assign ?? ((r: TLRecord[]) => zoneAssignment(r))
   const A = notesOf(a, assign)
   const B = notesOf(b, assign)
   const labels = new Map<string, string>()

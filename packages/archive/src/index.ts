@@ -1,6 +1,4 @@
 export * from './lifecycle'
-export * from './richtext'
-export * from './geometry'
 export * from './compare'
 export * from './render-svg'
 export * from './tldr'

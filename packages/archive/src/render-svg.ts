@@ -3,19 +3,54 @@
  * lines. Used for the archive when no browser export is available (autosave). Recognisable, not
  * pixel-equal to tldraw.
  */
-import {
-  arrowLocalPoints,
-  fontSize,
-  isShape,
-  pageBounds,
-  pageTransforms,
-  shapeSize,
-  wrapText,
-  type AnyRecord,
-  type Box,
-  type ShapeRecord,
-} from './geometry'
-import { shapeText } from './richtext'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { isShape, linePoints, pageBounds, pageOf, pageTransform, shapeSize, shapeText, toMap, toPage, type Rect } from '@copboard/templates'
+
+// ---- text measurement (an estimate: no fonts on the server) --------------------------------
+
+export function fontSize(size: unknown): number {
+  return size === 's' ? 18 : size === 'l' ? 36 : size === 'xl' ? 44 : 24
+}
+
+export function wrapText(text: string, maxWidth: number, fs: number): string[] {
+  const charW = fs * 0.55
+  const maxChars = Math.max(1, Math.floor(maxWidth / charW))
+  const lines: string[] = []
+  for (const para of text.split('\n')) {
+    let line = ''
+    for (const word of para.split(/\s+/)) {
+      if (!word) continue
+      if (!line) line = word
+      else if ((line + ' ' + word).length <= maxChars) line += ' ' + word
+      else {
+        lines.push(line)
+        line = word
+      }
+      while (line.length > maxChars) {
+        lines.push(line.slice(0, maxChars))
+        line = line.slice(maxChars)
+      }
+    }
+    lines.push(line)
+  }
+  return lines
+}
+
+/**
+ * Size of a shape as drawn here: text is measured (estimated), freehand strokes get a nominal box
+ * (their points may be encoded), everything else is the page geometry of packages/templates.
+ */
+function drawnSize(s: TLShape): { w: number; h: number } {
+  const p = s.props as Record<string, unknown>
+  if (s.type === 'text') {
+    const text = shapeText(s)
+    const fs = fontSize(p.size) * (typeof p.scale === 'number' ? p.scale : 1)
+    const w = p.autoSize === false ? (typeof p.w === 'number' ? p.w : 100) : Math.max(20, ...text.split('\n').map((l) => l.length * fs * 0.55))
+    return { w, h: Math.max(wrapText(text, w, fs).length, 1) * fs * 1.35 }
+  }
+  if (s.type === 'draw' || s.type === 'highlight') return { w: 100, h: 100 }
+  return shapeSize(s)
+}
 
 const STROKE: Record<string, string> = {
   black: '#1d1d1d', grey: '#9fa8b2', 'light-violet': '#e085f4', violet: '#ae3ec9', blue: '#4465e9',
@@ -51,34 +86,20 @@ export interface RenderOptions {
   background?: string
 }
 
-export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): string {
+export function renderSvg(records: TLRecord[], opts: RenderOptions = {}): string {
   const pad = opts.padding ?? 32
-  const pages = records.filter((r) => r.typeName === 'page').sort((a, b) => String(a.index) < String(b.index) ? -1 : 1)
+  const pages = records.filter((r) => r.typeName === 'page').sort((a, b) => (String(a.index) < String(b.index) ? -1 : 1))
+  const map = toMap(records)
   const shapes = records.filter(isShape)
-  const byId = new Map(shapes.map((s) => [s.id, s]))
+  const byId = new Map(shapes.map((s) => [s.id as string, s]))
   // default: the page with the most shapes (templates are launched on a page of their own)
-  const pageOf = (s: ShapeRecord): string => {
-    let p: ShapeRecord = s
-    for (let i = 0; i < 50 && byId.has(p.parentId); i++) p = byId.get(p.parentId)!
-    return p.parentId
-  }
   const counts = new Map<string, number>()
-  for (const s of shapes) counts.set(pageOf(s), (counts.get(pageOf(s)) ?? 0) + 1)
-  const busiest = pages.map((p) => p.id).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]
+  for (const s of shapes) counts.set(pageOf(map, s), (counts.get(pageOf(map, s)) ?? 0) + 1)
+  const busiest = pages.map((p) => p.id as string).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]
   const pageId = opts.pageId ?? (busiest as string | undefined)
-  const tf = pageTransforms(records)
-  // shapes on the page (walk to the root)
-  const onPage = (s: ShapeRecord): boolean => {
-    let p: ShapeRecord | undefined = s
-    for (let i = 0; p && i < 50; i++) {
-      if (!byId.has(p.parentId)) return pageId === undefined || p.parentId === pageId
-      p = byId.get(p.parentId)
-    }
-    return false
-  }
-  const visible = shapes.filter(onPage)
-  const boxes = visible.map((s) => pageBounds(s, tf.get(s.id)!))
-  const bounds: Box = boxes.length
+  const visible = shapes.filter((s) => pageId === undefined || pageOf(map, s) === pageId)
+  const boxes = visible.map((s) => pageBounds(map, s, drawnSize(s)))
+  const bounds: Rect = boxes.length
     ? boxes.reduce((a, b) => {
         const x = Math.min(a.x, b.x)
         const y = Math.min(a.y, b.y)
@@ -87,25 +108,22 @@ export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): strin
     : { x: 0, y: 0, w: 400, h: 300 }
   const vb = { x: bounds.x - pad, y: bounds.y - pad, w: bounds.w + 2 * pad, h: bounds.h + 2 * pad }
 
-  // bindings: arrow terminal -> target shape
+  // bindings: arrow terminal -> anchor on the target shape, in page coordinates
   const arrowEnds = new Map<string, { start?: { x: number; y: number }; end?: { x: number; y: number } }>()
   for (const r of records) {
     if (r.typeName !== 'binding' || r.type !== 'arrow') continue
-    const target = byId.get(r.toId as string)
+    const target = byId.get(r.toId)
     if (!target) continue
     const props = (r.props ?? {}) as { terminal?: 'start' | 'end'; normalizedAnchor?: { x: number; y: number } }
-    const t = tf.get(target.id)!
-    const { w, h } = shapeSize(target)
+    const { w, h } = drawnSize(target)
     const a = props.normalizedAnchor ?? { x: 0.5, y: 0.5 }
-    const lx = a.x * w
-    const ly = a.y * h
-    const pt = { x: t.x + lx * Math.cos(t.rotation) - ly * Math.sin(t.rotation), y: t.y + lx * Math.sin(t.rotation) + ly * Math.cos(t.rotation) }
-    const e = arrowEnds.get(r.fromId as string) ?? {}
+    const pt = toPage(pageTransform(map, target), { x: a.x * w, y: a.y * h })
+    const e = arrowEnds.get(r.fromId) ?? {}
     e[props.terminal === 'start' ? 'start' : 'end'] = pt
-    arrowEnds.set(r.fromId as string, e)
+    arrowEnds.set(r.fromId, e)
   }
 
-  const children = new Map<string, ShapeRecord[]>()
+  const children = new Map<string, TLShape[]>()
   for (const s of visible) {
     const list = children.get(s.parentId) ?? []
     list.push(s)
@@ -120,10 +138,10 @@ export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): strin
     return `<text x="${n(x)}" y="${n(y + fs)}" font-family="${FONT}" font-size="${n(fs)}" font-weight="${weight}" text-anchor="${anchor}" fill="${fill}">${tspans}</text>`
   }
 
-  const drawShape = (s: ShapeRecord, depth: number): void => {
+  const drawShape = (s: TLShape, depth: number): void => {
     if (depth > 50) return
-    const p = s.props
-    const { w, h } = shapeSize(s)
+    const p = s.props as Record<string, unknown>
+    const { w, h } = drawnSize(s)
     const label = shapeText(s)
     const hl = opts.highlight?.get(s.id)
     if (s.type === 'arrow') {
@@ -168,7 +186,7 @@ export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): strin
         break
       }
       case 'line': {
-        const pts = arrowLocalPoints(s)
+        const pts = linePoints(s)
         out.push(`<polyline points="${pts.map((q) => `${n(q.x)},${n(q.y)}`).join(' ')}" fill="none" stroke="${col(STROKE, p.color, '#1d1d1d')}" stroke-width="2"/>`)
         break
       }
@@ -198,13 +216,12 @@ export function renderSvg(records: AnyRecord[], opts: RenderOptions = {}): strin
   // arrows, in page space, on top
   for (const s of visible) {
     if (s.type !== 'arrow') continue
-    const t = tf.get(s.id)!
-    const [a, b] = arrowLocalPoints(s)
-    const toPage = (q: { x: number; y: number }) => ({ x: t.x + q.x * Math.cos(t.rotation) - q.y * Math.sin(t.rotation), y: t.y + q.x * Math.sin(t.rotation) + q.y * Math.cos(t.rotation) })
+    const t = pageTransform(map, s)
+    const [a, b] = linePoints(s)
     const ends = arrowEnds.get(s.id) ?? {}
-    const st = ends.start ?? toPage(a)
-    const en = ends.end ?? toPage(b)
-    const stroke = col(STROKE, s.props.color, '#1d1d1d')
+    const st = ends.start ?? toPage(t, a)
+    const en = ends.end ?? toPage(t, b)
+    const stroke = col(STROKE, (s.props as { color?: unknown }).color, '#1d1d1d')
     const ang = Math.atan2(en.y - st.y, en.x - st.x)
     const hx = (d: number) => `${n(en.x - 18 * Math.cos(ang + d))},${n(en.y - 18 * Math.sin(ang + d))}`
     out.push(`<g data-shape="${escapeXml(s.id)}"><line x1="${n(st.x)}" y1="${n(st.y)}" x2="${n(en.x)}" y2="${n(en.y)}" stroke="${stroke}" stroke-width="3" stroke-linecap="round"/>`)

@@ -1,8 +1,26 @@
 export * from './types'
 export { templates, getTemplate } from './registry'
-export { templateToRecords, richTextToPlain, plainToRichText, statementHash, formatDate, indexKey } from './records'
-export { zoneOfPoint, assignNotesToZones, boardZones, pageTransform, pageBounds, noteCenter, pageOf, scaffoldMeta, isNote } from './zones'
-export type { NoteAssignment, BoardZone } from './zones'
+export { templateToRecords, statementHash, formatDate, indexKey } from './records'
+export { richTextToPlain, plainToRichText, shapeText } from './richtext'
+export {
+  zoneOfPoint,
+  assignNotesToZones,
+  zoneAssignment,
+  boardZones,
+  pageTransform,
+  pageBounds,
+  pageOf,
+  toPage,
+  toMap,
+  shapeSize,
+  linePoints,
+  noteCenter,
+  rectContains,
+  scaffoldMeta,
+  isShape,
+  isNote,
+} from './zones'
+export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zones'
 export { buildReport, reportToMarkdown, reportToCsv, csvField, escapeMarkdown, CSV_HEADER } from './report'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'

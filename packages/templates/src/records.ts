@@ -3,7 +3,8 @@
  * Pure: no editor, no DOM. Shape ids are deterministic per (page, template, part, zone)
  * so that placing the same template on another page never collides.
  */
-import type { TLRecord, TLRichText, TLShape } from '@tldraw/tlschema'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { plainToRichText } from './richtext'
 import type {
   CopboardScaffoldMeta,
   Decoration,
@@ -14,28 +15,6 @@ import type {
   TitleBlockInfo,
   ZoneDefinition,
 } from './types'
-
-// ---------------------------------------------------------------- rich text helpers
-
-/** Plain text (newlines = paragraphs) to tldraw rich text (TipTap doc). Same shape as tldraw's toRichText. */
-export function plainToRichText(text: string): TLRichText {
-  const lines = text.split('\n')
-  return {
-    type: 'doc',
-    content: lines.map((line) => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' })),
-  }
-}
-
-/** Rich text (any TipTap JSON) to plain text: paragraphs joined by newlines, hard breaks become newlines. */
-export function richTextToPlain(rich: unknown): string {
-  if (!rich || typeof rich !== 'object') return typeof rich === 'string' ? rich : ''
-  const node = rich as { type?: string; text?: string; content?: unknown[] }
-  if (node.type === 'text') return node.text ?? ''
-  if (node.type === 'hardBreak') return '\n'
-  const parts = (node.content ?? []).map(richTextToPlain)
-  if (node.type === 'doc' || node.type === 'bulletList' || node.type === 'orderedList') return parts.join('\n')
-  return parts.join('')
-}
 
 /** FNV-1a 32-bit hash of the (trimmed) statement text, hex. Used to record which version was endorsed. */
 export function statementHash(text: string): string {

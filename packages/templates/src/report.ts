@@ -4,9 +4,10 @@
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { getTemplate } from './registry'
-import { richTextToPlain, statementHash } from './records'
+import { statementHash } from './records'
+import { shapeText } from './richtext'
 import type { Lang, Perspective, Report, ReportEndorsement, ReportMatch, ReportNote, ReportSection, ReportZone, TemplateDefinition } from './types'
-import { type BoardZone, type NoteAssignment, boardZones, isNote, isShape, noteCenter, pageOf, pageTransform, rectContains, pageBounds, scaffoldMeta, toMap, zoneOfPoint } from './zones'
+import { type BoardZone, type NoteAssignment, assignNotesToZones, boardZones, isShape, pageBounds, pageOf, pageTransform, rectContains, scaffoldMeta, toMap, toPage } from './zones'
 
 export interface BuildReportOptions {
   lang?: Lang
@@ -34,16 +35,8 @@ export function buildReport(records: Iterable<TLRecord>, options: BuildReportOpt
   const lang = options.lang ?? 'nl'
   const map = toMap(records)
   const zones = boardZones([], map)
-  const templatePages = new Set(zones.map((z) => z.pageId))
-
-  const assignments: NoteAssignment[] = []
-  for (const r of map.values()) {
-    if (!isShape(r) || !isNote(r)) continue
-    const pageId = pageOf(map, r)
-    if (!templatePages.has(pageId)) continue
-    const center = noteCenter(map, r)
-    assignments.push({ note: r, pageId, center, zone: zoneOfPoint(zones, center, pageId) })
-  }
+  // every note, also on pages without a template: outside all zones = unzoned
+  const assignments = assignNotesToZones([], map, zones)
   // reading order: top to bottom, then left to right
   assignments.sort((a, b) => a.center.y - b.center.y || a.center.x - b.center.x || (a.note.id < b.note.id ? -1 : 1))
 
@@ -96,7 +89,7 @@ function toReportNote(note: TLShape, zoneAnonymous: boolean): ReportNote {
   const hidden = zoneAnonymous || m.anonymous
   const n: ReportNote = {
     id: note.id,
-    text: richTextToPlain((note.props as { richText?: unknown }).richText).trim(),
+    text: shapeText(note).trim(),
     author: hidden ? null : m.author,
     perspective: m.perspective,
   }
@@ -110,10 +103,7 @@ function terminalNote(map: Map<string, TLRecord>, arrow: TLShape, terminal: 'sta
   if (b) return notes.find((n) => n.note.id === b.toId)
   const p = (arrow.props as { start?: { x: number; y: number }; end?: { x: number; y: number } })[terminal]
   if (!p) return undefined
-  const t = pageTransform(map, arrow)
-  const c = Math.cos(t.rotation)
-  const s = Math.sin(t.rotation)
-  const pt = { x: t.x + c * p.x - s * p.y, y: t.y + s * p.x + c * p.y }
+  const pt = toPage(pageTransform(map, arrow), p)
   return notes.find((n) => rectContains(pageBounds(map, n.note), pt))
 }
 
@@ -152,7 +142,7 @@ function readStatement(map: Map<string, TLRecord>, assignments: NoteAssignment[]
   for (const r of map.values()) {
     if (!isShape(r)) continue
     const m = scaffoldMeta(r)
-    if (m?.templateId === def.id && m.part === 'statement' && pageOf(map, r) === pageId) text = richTextToPlain((r.props as { richText?: unknown }).richText).trim()
+    if (m?.templateId === def.id && m.part === 'statement' && pageOf(map, r) === pageId) text = shapeText(r).trim()
   }
   const hash = statementHash(text)
   const endorsements: ReportEndorsement[] = []
@@ -160,7 +150,7 @@ function readStatement(map: Map<string, TLRecord>, assignments: NoteAssignment[]
   for (const a of assignments) {
     if (a.pageId !== pageId || a.zone?.templateId !== def.id || a.zone.zoneId !== signatureZone.id) continue
     const m = noteMeta(a.note)
-    const name = m.author ?? richTextToPlain((a.note.props as { richText?: unknown }).richText).trim()
+    const name = m.author ?? shapeText(a.note).trim()
     if (!name) continue
     const key = name.toLocaleLowerCase()
     if (names.has(key)) continue // each participant endorses once

@@ -157,6 +157,6 @@ export interface ReportSection {
 export interface Report {
   lang: Lang
   sections: ReportSection[]
-  /** Notes on a template page that lie in no zone. */
+  /** Notes that lie in no zone (also on pages and boards without a template). */
   unzoned: ReportNote[]
 }

@@ -4,7 +4,9 @@
  * frames), so a moved or re-parented note is always read back in the zone where it is now.
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
-import type { CopboardScaffoldMeta, Rect } from './types'
+import { getTemplate } from './registry'
+import { shapeText } from './richtext'
+import type { CopboardScaffoldMeta, Lang, Rect } from './types'
 
 export interface BoardZone {
   pageId: string
@@ -24,7 +26,7 @@ export interface NoteAssignment {
   zone: BoardZone | null
 }
 
-type RecordMap = Map<string, TLRecord>
+export type RecordMap = Map<string, TLRecord>
 
 export function scaffoldMeta(s: { meta?: unknown }): CopboardScaffoldMeta | undefined {
   const m = (s.meta as { copboard?: CopboardScaffoldMeta } | undefined)?.copboard
@@ -42,7 +44,7 @@ export function toMap(records: Iterable<TLRecord>): RecordMap {
 }
 
 /** Page transform (translation + rotation) of a shape, composing its parents' transforms. */
-export function pageTransform(map: RecordMap, shape: TLShape): { x: number; y: number; rotation: number } {
+export function pageTransform(map: RecordMap, shape: TLShape): Transform {
   let x = shape.x
   let y = shape.y
   let rotation = shape.rotation
@@ -74,34 +76,66 @@ export function pageOf(map: RecordMap, shape: TLShape): string {
   return id
 }
 
-/** Local size of a shape from its props (notes: 200 × (200 + growY), scaled). */
-export function shapeSize(shape: TLShape): { w: number; h: number } {
+type Point = { x: number; y: number }
+type Transform = { x: number; y: number; rotation: number }
+
+const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
+
+/** Local points of an arrow (start, end; bindings not resolved) or a line (its points in index order). */
+export function linePoints(shape: TLShape): Point[] {
   const p = shape.props as Record<string, unknown>
-  const scale = typeof p.scale === 'number' ? p.scale : 1
-  if (shape.type === 'note') return { w: 200 * scale, h: (200 + ((p.growY as number) ?? 0)) * scale }
-  const w = typeof p.w === 'number' ? p.w : 0
-  const h = typeof p.h === 'number' ? p.h : 0
-  const growY = typeof p.growY === 'number' ? p.growY : 0
-  return { w: w * (shape.type === 'text' ? scale : 1), h: h + growY }
+  if (shape.type === 'line' && p.points && typeof p.points === 'object') {
+    const pts = Object.values(p.points as Record<string, { x: number; y: number; index: string }>)
+      .sort((a, b) => (a.index < b.index ? -1 : 1))
+      .map((q) => ({ x: num(q.x), y: num(q.y) }))
+    return pts.length ? pts : [{ x: 0, y: 0 }]
+  }
+  const st = p.start as Partial<Point> | undefined
+  const en = p.end as Partial<Point> | undefined
+  return [
+    { x: num(st?.x), y: num(st?.y) },
+    { x: num(en?.x), y: num(en?.y) },
+  ]
 }
 
-function transformPoint(t: { x: number; y: number; rotation: number }, px: number, py: number) {
+const isLinear = (shape: TLShape) => shape.type === 'arrow' || shape.type === 'line'
+
+/** Local size of a shape from its props (notes: 200 × (200 + growY), scaled; arrows/lines: extent of their points). */
+export function shapeSize(shape: TLShape): { w: number; h: number } {
+  const p = shape.props as Record<string, unknown>
+  const scale = num(p.scale, 1)
+  if (shape.type === 'note') return { w: 200 * scale, h: (200 + num(p.growY)) * scale }
+  if (isLinear(shape)) {
+    const pts = linePoints(shape)
+    const xs = pts.map((q) => q.x)
+    const ys = pts.map((q) => q.y)
+    return { w: Math.max(1, Math.max(...xs) - Math.min(...xs)), h: Math.max(1, Math.max(...ys) - Math.min(...ys)) }
+  }
+  return { w: num(p.w) * (shape.type === 'text' ? scale : 1), h: num(p.h) + num(p.growY) }
+}
+
+/** A point in a shape's local coordinates, in page coordinates (t = pageTransform of the shape). */
+export function toPage(t: Transform, p: Point): Point {
   const c = Math.cos(t.rotation)
   const s = Math.sin(t.rotation)
-  return { x: t.x + c * px - s * py, y: t.y + s * px + c * py }
+  return { x: t.x + c * p.x - s * p.y, y: t.y + s * p.x + c * p.y }
 }
 
 /** Centre of a note (or any sized shape) in page coordinates. */
-export function noteCenter(map: RecordMap, shape: TLShape): { x: number; y: number } {
+export function noteCenter(map: RecordMap, shape: TLShape): Point {
   const { w, h } = shapeSize(shape)
-  return transformPoint(pageTransform(map, shape), w / 2, h / 2)
+  return toPage(pageTransform(map, shape), { x: w / 2, y: h / 2 })
 }
 
-/** Axis-aligned page bounds of a shape. */
-export function pageBounds(map: RecordMap, shape: TLShape): Rect {
+/**
+ * Axis-aligned page bounds of a shape (arrows/lines: of their points). `size` overrides the
+ * props-based size (e.g. a renderer's measured text).
+ */
+export function pageBounds(map: RecordMap, shape: TLShape, size: { w: number; h: number } = shapeSize(shape)): Rect {
   const t = pageTransform(map, shape)
-  const { w, h } = shapeSize(shape)
-  const pts = [transformPoint(t, 0, 0), transformPoint(t, w, 0), transformPoint(t, 0, h), transformPoint(t, w, h)]
+  const { w, h } = size
+  const local = isLinear(shape) ? linePoints(shape) : [{ x: 0, y: 0 }, { x: w, y: 0 }, { x: 0, y: h }, { x: w, y: h }]
+  const pts = local.map((q) => toPage(t, q))
   const xs = pts.map((p) => p.x)
   const ys = pts.map((p) => p.y)
   const x = Math.min(...xs)
@@ -142,9 +176,7 @@ export function isNote(s: TLShape): boolean {
 }
 
 /** Every note on the board with the zone its centre lies in (null = outside all zones). */
-export function assignNotesToZones(records: Iterable<TLRecord>): NoteAssignment[] {
-  const map = toMap(records)
-  const zones = boardZones([], map)
+export function assignNotesToZones(records: Iterable<TLRecord>, map: RecordMap = toMap(records), zones: BoardZone[] = boardZones([], map)): NoteAssignment[] {
   const out: NoteAssignment[] = []
   for (const r of map.values()) {
     if (!isShape(r) || !isNote(r)) continue
@@ -153,4 +185,36 @@ export function assignNotesToZones(records: Iterable<TLRecord>): NoteAssignment[
     out.push({ note: r, pageId, center, zone: zoneOfPoint(zones, center, pageId) })
   }
   return out
+}
+
+export interface ZoneAssignment {
+  /** Zones in template order (templates in reading order of their zones), unknown zones by position. */
+  zones: { id: string; label: string }[]
+  /** Note id -> zone id; null = outside every zone. */
+  noteZone: Map<string, string | null>
+}
+
+/**
+ * Zone ids and labels of a board plus the zone of every note (used to compare snapshots).
+ * Labels come from the template definition; a zone the registry does not know keeps the text of
+ * its scaffold shape (frame name), else its id.
+ */
+export function zoneAssignment(records: Iterable<TLRecord>, lang: Lang = 'nl'): ZoneAssignment {
+  const map = toMap(records)
+  const found = boardZones([], map).sort((a, b) => a.bounds.y - b.bounds.y || a.bounds.x - b.bounds.x)
+  const templateRank = [...new Set(found.map((z) => z.templateId))]
+  const defIndex = (z: BoardZone) => {
+    const i = getTemplate(z.templateId)?.zones.findIndex((d) => d.id === z.zoneId) ?? -1
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i
+  }
+  const ordered = [...found].sort((a, b) => templateRank.indexOf(a.templateId) - templateRank.indexOf(b.templateId) || defIndex(a) - defIndex(b))
+  const zones: ZoneAssignment['zones'] = []
+  for (const z of ordered) {
+    if (zones.some((x) => x.id === z.zoneId)) continue
+    const label = getTemplate(z.templateId)?.zones.find((d) => d.id === z.zoneId)?.label[lang] ?? shapeText(map.get(z.shapeId) as TLShape)
+    zones.push({ id: z.zoneId, label: label || z.zoneId })
+  }
+  const noteZone = new Map<string, string | null>()
+  for (const a of assignNotesToZones([], map, found)) noteZone.set(a.note.id, a.zone?.zoneId ?? null)
+  return { zones, noteZone }
 }

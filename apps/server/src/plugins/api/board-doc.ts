@@ -7,9 +7,9 @@
 import * as Y from 'yjs'
 import type { Storage } from '@copboard/storage'
 import { readDocSchema, readRecords, writeDocSchema, writeRecords } from '@copboard/board'
-import { baseBoardRecords, defaultSerializedSchema, type AnyRecord } from '@copboard/archive'
+import type { TLRecord } from '@tldraw/tlschema'
+import { baseBoardRecords, defaultSerializedSchema } from '@copboard/archive'
 import { getTemplate, templateToRecords, type TitleBlockInfo } from '@copboard/templates'
-type TLRecord = Parameters<typeof writeRecords>[1] extends Iterable<infer R> ? R : never
 import { ApiError } from './errors'
 
 export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Doc> {
@@ -19,8 +19,8 @@ export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Do
   return doc
 }
 
-export function boardRecords(doc: Y.Doc): AnyRecord[] {
-  return readRecords(doc) as unknown as AnyRecord[]
+export function boardRecords(doc: Y.Doc): TLRecord[] {
+  return readRecords(doc)
 }
 
 export function boardSchema(doc: Y.Doc): unknown {
@@ -33,7 +33,7 @@ export async function seedRoomFromTemplate(storage: Storage, room: string, templ
   if (!template) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${templateId}"`)
   const doc = new Y.Doc()
   const records = [
-    ...(baseBoardRecords() as unknown as TLRecord[]),
+    ...baseBoardRecords(),
     ...templateToRecords(template, { pageId: 'page:page', lang, titleBlock: title }),
   ]
   writeDocSchema(doc, defaultSerializedSchema() as Parameters<typeof writeDocSchema>[1])

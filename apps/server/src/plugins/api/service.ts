@@ -10,7 +10,7 @@ import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type A
 import { boardRecords, boardSchema, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
 import { isPng, pngThumbnail, svgToPng } from './raster'
-import { buildReportParts, zoneAssignment } from './report'
+import { buildReportParts } from './report'
 
 export interface ArchiveLogger extends AuthLogger {
   info(obj: object, msg: string): void
@@ -189,8 +189,6 @@ export class ArchiveService {
     const doc = kind === 'final' ? await this.loadDoc(session.room) : await loadBoardDoc(this.storage, session.room)
     const state = Y.encodeStateAsUpdate(doc)
     const records = boardRecords(doc)
-    const cop = await this.storage.getCop(session.copId)
-    const title = `${cop?.name ?? ''} — ${session.number}. ${session.title}`.trim()
     const serverSvg = renderSvg(records)
     const svg = renders.svg ?? serverSvg
     let png: Uint8Array | null = renders.png && isPng(renders.png) ? renders.png : null
@@ -201,7 +199,7 @@ export class ArchiveService {
     } catch (err) {
       this.log?.error({ err, sessionId: session.id }, 'archive: PNG render failed; snapshot stored without PNG')
     }
-    const report = buildReportParts(records, 'nl', title, (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: template report failed, stored the plain report'))
+    const report = buildReportParts(records, 'nl', (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: report failed, stored an empty report'))
     const notes = records.filter((r) => r.typeName === 'shape' && r.type === 'note')
     const authors = [...new Set(notes.map((n) => (n.meta as Record<string, unknown> | undefined)?.author).filter((a): a is string => typeof a === 'string' && !!a))]
     const lr = this.live.get(session.room)
@@ -240,7 +238,7 @@ export class ArchiveService {
       if (state) Y.applyUpdate(doc, state)
       return boardRecords(doc)
     }))
-    return compareRecords(ra, rb, { assign: (r) => zoneAssignment(r), outsideLabel: 'Buiten de zones' })
+    return compareRecords(ra, rb, { outsideLabel: 'Buiten de zones' })
   }
 
   /** The board doc of a room: through the RoomManager when wired (includes what is in memory), else from storage. */
