@@ -8,13 +8,12 @@
 import type pg from 'pg'
 import * as Y from 'yjs'
 import { StorageError } from './errors'
-import { newId, newRoomId } from './ids'
-import { MIGRATIONS_TABLE, postgresMigrations, type Migration } from './migrations'
+import { MIGRATIONS_TABLE, pendingMigrations, postgresMigrations, type Migration } from './migrations'
 import {
-  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
-  isPartName, partValueFromRow, rowToCop, rowToSession, rowToSnapshotMeta, rowToToken, toBuf, toU8,
+  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
+  isPartName, newCop, newSession, newSnapshotMeta, newToken, partValueFromRow, rowToCop, rowToParts, rowToSession,
+  rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8,
 } from './rows'
-import { rowToParts } from './sqlite'
 import type {
   Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
 } from './types'
@@ -248,7 +247,7 @@ export class PostgresStorage implements Storage {
   // ---------------------------------------------------------------- CoPs
 
   async createCop(input: Omit<Cop, 'id' | 'createdAt'>): Promise<Cop> {
-    const cop: Cop = { id: newId(), name: input.name, theme: input.theme, coHost: input.coHost, createdAt: new Date().toISOString() }
+    const cop = newCop(input)
     await this.q('INSERT INTO cops (id, name, theme, co_host, created_at) VALUES ($1, $2, $3, $4, $5)', [
       cop.id, cop.name, cop.theme, cop.coHost, cop.createdAt,
     ])
@@ -273,11 +272,7 @@ export class PostgresStorage implements Storage {
       )
       const n = bump.rows[0]?.session_count
       if (n === undefined) throw new StorageError('COP_NOT_FOUND', `CoP ${input.copId} does not exist`)
-      const s: Session = {
-        id: newId(), copId: input.copId, number: Number(n), title: input.title, date: input.date,
-        state: 'planned', start: input.start, room: newRoomId(), startedAt: null, endedAt: null,
-        createdAt: new Date().toISOString(),
-      }
+      const s = newSession(input, Number(n))
       await c.query(
         `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9)`,
         [s.id, s.copId, s.number, s.title, s.date, s.state, JSON.stringify(s.start), s.room, s.createdAt],
@@ -315,9 +310,7 @@ export class PostgresStorage implements Storage {
   // ---------------------------------------------------------------- tokens
 
   async createToken(input: { copId: string; role: Role; label: string; secretHash: string }): Promise<TokenRecord> {
-    const t: TokenRecord = {
-      id: newId(), copId: input.copId, role: input.role, label: input.label, createdAt: new Date().toISOString(), revokedAt: null,
-    }
+    const t = newToken(input)
     try {
       await this.q('INSERT INTO tokens (id, cop_id, role, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
         t.id, t.copId, t.role, t.label, input.secretHash, t.createdAt,
@@ -349,18 +342,11 @@ export class PostgresStorage implements Storage {
   // ---------------------------------------------------------------- snapshots
 
   async createSnapshot(input: Omit<SnapshotMeta, 'id' | 'createdAt'>, parts: SnapshotParts): Promise<SnapshotMeta> {
-    const s: SnapshotMeta = {
-      id: newId(), copId: input.copId, sessionId: input.sessionId, kind: input.kind, createdAt: new Date().toISOString(), meta: input.meta,
-    }
+    const s = newSnapshotMeta(input)
     try {
       await this.q(
-        `INSERT INTO snapshots (id, cop_id, session_id, kind, created_at, meta_json, yjs_state, tldr, svg, png,
-           thumbnail_png, report_json, report_md, report_csv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          s.id, s.copId, s.sessionId, s.kind, s.createdAt, JSON.stringify(s.meta),
-          toBuf(parts.yjsState), parts.tldr, parts.svg, parts.png ? toBuf(parts.png) : null,
-          parts.thumbnailPng ? toBuf(parts.thumbnailPng) : null, parts.reportJson, parts.reportMarkdown, parts.reportCsv,
-        ],
+        `INSERT INTO snapshots (${SNAPSHOT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        snapshotValues(s, parts),
       )
     } catch (err) {
       if ((err as { code?: string }).code === '23503') {
@@ -406,13 +392,7 @@ async function applyPostgresMigrations(c: pg.PoolClient, migrations: readonly Mi
   await c.query(`SELECT pg_advisory_xact_lock(hashtext('copboard.migrate:' || current_schema()))`)
   await c.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
   const applied = new Set((await c.query<{ id: number }>(`SELECT id FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => r.id))
-  const known = Math.max(0, ...migrations.map((m) => m.id))
-  const newest = Math.max(0, ...applied)
-  if (newest > known) {
-    throw new StorageError('SCHEMA_TOO_NEW', `The database schema is at version ${newest}, this copboard knows up to ${known}`)
-  }
-  for (const m of migrations) {
-    if (applied.has(m.id)) continue
+  for (const m of pendingMigrations(migrations, applied)) {
     try {
       await c.query(m.sql)
     } catch (err) {

@@ -1,5 +1,6 @@
 /** Row <-> record mapping shared by both adapters (both use the same column names). */
-import type { Cop, Role, Session, SessionStart, SessionState, SnapshotKind, SnapshotMeta, SnapshotPartName, TokenRecord } from './types'
+import { newId, newRoomId } from './ids'
+import type { Cop, Role, Session, SessionStart, SessionState, SnapshotKind, SnapshotMeta, SnapshotPartName, SnapshotParts, TokenRecord } from './types'
 
 /** A view on the same bytes, typed as a plain Uint8Array (drivers hand out Buffers). */
 export function toU8(b: Uint8Array): Uint8Array {
@@ -11,7 +12,7 @@ export function toBuf(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 }
 
-type Row = Record<string, unknown>
+export type Row = Record<string, unknown>
 
 export const COP_COLUMNS = 'id, name, theme, co_host, created_at'
 export const SESSION_COLUMNS = 'id, cop_id, number, title, date, state, start_json, room, started_at, ended_at, created_at'
@@ -87,4 +88,52 @@ export function partValueFromRow(v: unknown, binary: boolean): unknown {
 
 export function isPartName(p: string): p is SnapshotPartName {
   return Object.prototype.hasOwnProperty.call(PART_COLUMNS, p)
+}
+
+export function rowToParts(r: Row): SnapshotParts {
+  return {
+    yjsState: toU8(r.yjs_state as Uint8Array),
+    tldr: r.tldr as string,
+    svg: r.svg as string,
+    png: partValueFromRow(r.png, true) as Uint8Array | null,
+    thumbnailPng: partValueFromRow(r.thumbnail_png, true) as Uint8Array | null,
+    reportJson: r.report_json as string,
+    reportMarkdown: r.report_md as string,
+    reportCsv: r.report_csv as string,
+  }
+}
+
+// ---------------------------------------------------------------- new records (both adapters)
+
+export function newCop(input: Omit<Cop, 'id' | 'createdAt'>): Cop {
+  return { id: newId(), name: input.name, theme: input.theme, coHost: input.coHost, createdAt: new Date().toISOString() }
+}
+
+/** A new planned session with the number the adapter allocated (in its transaction). */
+export function newSession(input: Omit<Session, 'id' | 'number' | 'room' | 'createdAt' | 'startedAt' | 'endedAt' | 'state'>, number: number): Session {
+  return {
+    id: newId(), copId: input.copId, number, title: input.title, date: input.date,
+    state: 'planned', start: input.start, room: newRoomId(), startedAt: null, endedAt: null,
+    createdAt: new Date().toISOString(),
+  }
+}
+
+export function newToken(input: { copId: string; role: Role; label: string }): TokenRecord {
+  return { id: newId(), copId: input.copId, role: input.role, label: input.label, createdAt: new Date().toISOString(), revokedAt: null }
+}
+
+export function newSnapshotMeta(input: Omit<SnapshotMeta, 'id' | 'createdAt'>): SnapshotMeta {
+  return { id: newId(), copId: input.copId, sessionId: input.sessionId, kind: input.kind, createdAt: new Date().toISOString(), meta: input.meta }
+}
+
+/** Column list of a new snapshot row; snapshotValues gives the values in this order. */
+export const SNAPSHOT_INSERT_COLUMNS =
+  'id, cop_id, session_id, kind, created_at, meta_json, yjs_state, tldr, svg, png, thumbnail_png, report_json, report_md, report_csv'
+
+export function snapshotValues(s: SnapshotMeta, parts: SnapshotParts): unknown[] {
+  return [
+    s.id, s.copId, s.sessionId, s.kind, s.createdAt, JSON.stringify(s.meta),
+    toBuf(parts.yjsState), parts.tldr, parts.svg, parts.png ? toBuf(parts.png) : null,
+    parts.thumbnailPng ? toBuf(parts.thumbnailPng) : null, parts.reportJson, parts.reportMarkdown, parts.reportCsv,
+  ]
 }

@@ -12,17 +12,15 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { StorageError } from './errors'
-import { newId, newRoomId } from './ids'
-import { MIGRATIONS_TABLE, sqliteMigrations, type Migration } from './migrations'
+import { MIGRATIONS_TABLE, pendingMigrations, sqliteMigrations, type Migration } from './migrations'
 import {
-  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
-  isPartName, partValueFromRow, rowToCop, rowToSession, rowToSnapshotMeta, rowToToken, toBuf, toU8,
+  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
+  isPartName, newCop, newSession, newSnapshotMeta, newToken, partValueFromRow, rowToCop, rowToParts, rowToSession,
+  rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8, type Row,
 } from './rows'
 import type {
   Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
 } from './types'
-
-type Row = Record<string, unknown>
 
 export interface SqliteStorageOptions {
   logger?: StorageLogger
@@ -182,7 +180,7 @@ export class SqliteStorage implements Storage {
   // ---------------------------------------------------------------- CoPs
 
   async createCop(input: Omit<Cop, 'id' | 'createdAt'>): Promise<Cop> {
-    const cop: Cop = { id: newId(), name: input.name, theme: input.theme, coHost: input.coHost, createdAt: new Date().toISOString() }
+    const cop = newCop(input)
     this.stmt('INSERT INTO cops (id, name, theme, co_host, created_at) VALUES (?, ?, ?, ?, ?)').run(
       cop.id, cop.name, cop.theme, cop.coHost, cop.createdAt,
     )
@@ -206,11 +204,7 @@ export class SqliteStorage implements Storage {
     const tx = this.db.transaction((): Session => {
       const r = bump.get(input.copId) as { session_count: number } | undefined
       if (!r) throw new StorageError('COP_NOT_FOUND', `CoP ${input.copId} does not exist`)
-      const s: Session = {
-        id: newId(), copId: input.copId, number: r.session_count, title: input.title, date: input.date,
-        state: 'planned', start: input.start, room: newRoomId(), startedAt: null, endedAt: null,
-        createdAt: new Date().toISOString(),
-      }
+      const s = newSession(input, r.session_count)
       insert.run(s.id, s.copId, s.number, s.title, s.date, s.state, JSON.stringify(s.start), s.room, s.createdAt)
       return s
     })
@@ -245,9 +239,7 @@ export class SqliteStorage implements Storage {
   // ---------------------------------------------------------------- tokens
 
   async createToken(input: { copId: string; role: Role; label: string; secretHash: string }): Promise<TokenRecord> {
-    const t: TokenRecord = {
-      id: newId(), copId: input.copId, role: input.role, label: input.label, createdAt: new Date().toISOString(), revokedAt: null,
-    }
+    const t = newToken(input)
     try {
       this.stmt('INSERT INTO tokens (id, cop_id, role, label, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         t.id, t.copId, t.role, t.label, input.secretHash, t.createdAt,
@@ -281,18 +273,9 @@ export class SqliteStorage implements Storage {
   // ---------------------------------------------------------------- snapshots
 
   async createSnapshot(input: Omit<SnapshotMeta, 'id' | 'createdAt'>, parts: SnapshotParts): Promise<SnapshotMeta> {
-    const s: SnapshotMeta = {
-      id: newId(), copId: input.copId, sessionId: input.sessionId, kind: input.kind, createdAt: new Date().toISOString(), meta: input.meta,
-    }
+    const s = newSnapshotMeta(input)
     try {
-      this.stmt(
-        `INSERT INTO snapshots (id, cop_id, session_id, kind, created_at, meta_json, yjs_state, tldr, svg, png,
-           thumbnail_png, report_json, report_md, report_csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        s.id, s.copId, s.sessionId, s.kind, s.createdAt, JSON.stringify(s.meta),
-        toBuf(parts.yjsState), parts.tldr, parts.svg, parts.png ? toBuf(parts.png) : null,
-        parts.thumbnailPng ? toBuf(parts.thumbnailPng) : null, parts.reportJson, parts.reportMarkdown, parts.reportCsv,
-      )
+      this.stmt(`INSERT INTO snapshots (${SNAPSHOT_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...snapshotValues(s, parts))
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         throw new StorageError('SESSION_NOT_FOUND', `Session ${input.sessionId} of CoP ${input.copId} does not exist`, { cause: err })
@@ -330,19 +313,6 @@ export class SqliteStorage implements Storage {
   }
 }
 
-export function rowToParts(r: Row): SnapshotParts {
-  return {
-    yjsState: toU8(r.yjs_state as Uint8Array),
-    tldr: r.tldr as string,
-    svg: r.svg as string,
-    png: partValueFromRow(r.png, true) as Uint8Array | null,
-    thumbnailPng: partValueFromRow(r.thumbnail_png, true) as Uint8Array | null,
-    reportJson: r.report_json as string,
-    reportMarkdown: r.report_md as string,
-    reportCsv: r.report_csv as string,
-  }
-}
-
 class CompactionConflict extends Error {}
 
 function applySqliteMigrations(db: Database.Database, migrations: readonly Migration[], logger?: StorageLogger): void {
@@ -350,13 +320,7 @@ function applySqliteMigrations(db: Database.Database, migrations: readonly Migra
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
     const applied = new Set((db.prepare(`SELECT id FROM ${MIGRATIONS_TABLE}`).all() as { id: number }[]).map((r) => r.id))
-    const known = Math.max(0, ...migrations.map((m) => m.id))
-    const newest = Math.max(0, ...applied)
-    if (newest > known) {
-      throw new StorageError('SCHEMA_TOO_NEW', `The database schema is at version ${newest}, this copboard knows up to ${known}`)
-    }
-    for (const m of migrations) {
-      if (applied.has(m.id)) continue
+    for (const m of pendingMigrations(migrations, applied)) {
       try {
         db.exec(m.sql)
       } catch (err) {
