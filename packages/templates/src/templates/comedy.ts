@@ -61,6 +61,12 @@ const acts: Act[] = [
   },
 ]
 
+/** The two halves of every act, left to right. */
+const SIDES = [
+  { key: 'gemeente', label: { nl: 'Gemeente', en: 'Municipality' }, color: 'light-blue' },
+  { key: 'initiatieven', label: { nl: 'Initiatieven', en: 'Initiatives' }, color: 'light-green' },
+] as const
+
 const zones: ZoneDefinition[] = []
 acts.forEach((a, i) => {
   const cx = colsX[i % 2]
@@ -70,26 +76,18 @@ acts.forEach((a, i) => {
   const halves = split(rect.x + IN, rect.w - 2 * IN, 2, IN)
   const hy = rect.y + HEAD
   const hh = rect.h - HEAD - IN
-  zones.push({
-    id: `${a.id}-gemeente`,
-    label: { nl: 'Gemeente', en: 'Municipality' },
-    prompt: a.gemeente,
-    rect: { x: halves[0].start, y: hy, w: halves[0].size, h: hh },
-    kind: 'half',
-    parentZoneId: a.id,
-    anonymous: a.anonymous,
-    color: 'light-blue',
-  })
-  zones.push({
-    id: `${a.id}-initiatieven`,
-    label: { nl: 'Initiatieven', en: 'Initiatives' },
-    prompt: a.initiatieven,
-    rect: { x: halves[1].start, y: hy, w: halves[1].size, h: hh },
-    kind: 'half',
-    parentZoneId: a.id,
-    anonymous: a.anonymous,
-    color: 'light-green',
-  })
+  SIDES.forEach((side, j) =>
+    zones.push({
+      id: `${a.id}-${side.key}`,
+      label: side.label,
+      prompt: a[side.key],
+      rect: { x: halves[j].start, y: hy, w: halves[j].size, h: hh },
+      kind: 'half',
+      parentZoneId: a.id,
+      anonymous: a.anonymous,
+      color: side.color,
+    }),
+  )
 })
 
 export const comedy: TemplateDefinition = {
