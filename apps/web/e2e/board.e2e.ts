@@ -165,4 +165,11 @@ describe('board e2e', () => {
     await shot(v.page, 'board-8-viewer-en')
     expect(v.errors).toEqual([])
   })
+
+  it('a wrong token gets a clear message, not a broken board', async () => {
+    const x = await context()
+    await x.page.goto(`${server.url}/b/${board.room}#t=not-a-real-token`)
+    await x.page.waitForSelector('[data-testid=access-denied]')
+    await shot(x.page, 'board-9-denied')
+  })
 })

@@ -4,6 +4,7 @@ import { useT } from '../i18n'
 import { joinMessages } from '../board/messages'
 import { PERSPECTIVES, PERSPECTIVE_COLOR, randomColor, saveProfile, type Perspective, type Profile } from './profile'
 import { setFallbackFacilitator } from '../board/role'
+import { LanguageSwitch } from '../board/BoardChrome'
 import './join.css'
 
 export function JoinDialog({
@@ -36,6 +37,9 @@ export function JoinDialog({
   return (
     <div className="cb-joinflow-backdrop">
       <form className="cb-joinflow" onSubmit={submit} data-testid="join-form">
+        <div className="cb-joinflow__lang">
+          <LanguageSwitch />
+        </div>
         <div className="cb-joinflow__logo" aria-hidden>
           <span style={{ background: PERSPECTIVE_COLOR.gemeente.hex }} />
           <span style={{ background: PERSPECTIVE_COLOR.initiatief.hex }} />
