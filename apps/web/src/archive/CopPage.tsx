@@ -398,26 +398,18 @@ function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; token: str
   return (
     <section className="cb-card cb-compare" data-testid="compare-panel">
       <h2>{t('compareTitle')}</h2>
-      <label className="cb-field">
-        <span>{t('compareA')}</span>
-        <select value={a} onChange={(e) => setA(e.target.value)} data-testid="compare-a">
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="cb-field">
-        <span>{t('compareB')}</span>
-        <select value={b} onChange={(e) => setB(e.target.value)} data-testid="compare-b">
-          {snapshots.map((s) => (
-            <option key={s.id} value={s.id}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
-      </label>
+      {([['compareA', a, setA, 'compare-a'], ['compareB', b, setB, 'compare-b']] as const).map(([caption, value, set, testId]) => (
+        <label className="cb-field" key={testId}>
+          <span>{t(caption)}</span>
+          <select value={value} onChange={(e) => set(e.target.value)} data-testid={testId}>
+            {snapshots.map((s) => (
+              <option key={s.id} value={s.id}>
+                {label(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
       <div className="cb-actions">
         <button type="button" className="cb-btn cb-btn--primary cb-btn--small" onClick={run} data-testid="compare-run">
           {t('compareRun')}
