@@ -180,3 +180,24 @@ describe('bindStoreToDoc', () => {
     expect(b.get('shape:n9' as any)).toBeUndefined()
   })
 })
+
+describe('older boards', () => {
+  it('a board stamped by an older client is migrated up and re-stamped', async () => {
+    const { checkDocSchema } = await import('../src/index.js')
+    const s = newStore()
+    const ser = s.schema.serialize()
+    const seq = 'com.tldraw.shape.note'
+    const current = (ser.sequences as Record<string, number>)[seq]
+    expect(current).toBeGreaterThan(1)
+    const doc = new Y.Doc()
+    writeDocSchema(doc, { ...ser, sequences: { ...ser.sequences, [seq]: current - 1 } } as any)
+    const old: any = note('old', 3, 4, 'van vroeger')
+    writeRecords(doc, [old])
+    expect(checkDocSchema(doc, s.schema)).toBe('older')
+    const statuses: string[] = []
+    bindStoreToDoc(s, doc, { scheduler: syncScheduler, onSchemaStatus: (x) => statuses.push(x) })
+    expect(statuses).toEqual(['same'])
+    expect(checkDocSchema(doc, s.schema)).toBe('same')
+    expect(textOf(s.get('shape:old' as any))).toBe('van vroeger')
+  })
+})

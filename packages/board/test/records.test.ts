@@ -52,3 +52,16 @@ describe('readRecords/writeRecords', () => {
     expect(checkDocSchema(doc, schema)).toBe('newer')
   })
 })
+
+describe('schema compatibility between server and web client', () => {
+  it('a doc stamped with createTLSchema() (server) is "same" for the web store (createTLStore + default shape utils)', async () => {
+    const { createTLStore, defaultShapeUtils, defaultBindingUtils } = await import('tldraw')
+    const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+    const doc = new Y.Doc()
+    writeDocSchema(doc, createTLSchema().serialize())
+    expect(checkDocSchema(doc, store.schema)).toBe('same')
+    const doc2 = new Y.Doc()
+    writeDocSchema(doc2, store.schema)
+    expect(checkDocSchema(doc2, createTLSchema())).toBe('same')
+  })
+})
