@@ -8,9 +8,9 @@ import type { ConnectionState, PeerInfo } from './sync'
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   const t = useT(boardMessages)
   return (
-    <div className="cb-conn" data-state={state} data-testid="connection-state" role="status" aria-live="polite">
+    <div className="cb-conn" data-state={state} data-testid="connection-state" role="status" aria-live="polite" title={t(state)}>
       <span className="cb-conn__dot" aria-hidden />
-      {t(state)}
+      <span className="cb-conn__label">{t(state)}</span>
     </div>
   )
 }
