@@ -136,6 +136,8 @@ class Client {
 
 function clientProcess(): void {
   const send = (m: FromClient) => process.send!(m)
+  process.on('uncaughtException', (err) => send({ t: 'error', message: `uncaught: ${err.message}` }))
+  process.on('unhandledRejection', (err) => send({ t: 'error', message: `unhandled: ${(err as Error).message}` }))
   let clients: Client[] = []
   let latencies: number[] = []
   let measuring = false
@@ -167,9 +169,9 @@ function clientProcess(): void {
       } else if (m.t === 'report') {
         measuring = false
         const u = process.cpuUsage(cpu0)
-        send({ t: 'report', latencies, cpuMs: (u.user + u.system) / 1000 })
         for (const c of clients) c.close()
-        setTimeout(() => process.exit(0), 100)
+        // a large report takes a while through IPC: exit only once it is written
+        process.send!({ t: 'report', latencies, cpuMs: (u.user + u.system) / 1000 } satisfies FromClient, () => process.exit(0))
       }
     } catch (err) {
       send({ t: 'error', message: (err as Error).message })
@@ -184,6 +186,15 @@ function buildCopboard(): string {
   const r = spawnSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'inherit' })
   if (r.status !== 0) throw new Error('build.mjs failed')
   return join(serverDir, 'dist', 'main.js')
+}
+
+/** The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production runs. */
+function startFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+  const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const words = pkg.scripts.start.split(/\s+/)
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
+  return words.slice(1, -1)
 }
 
 /** Writes what production auth needs (CoP, a session per room, a participant token) into DATA_DIR. */
@@ -209,7 +220,7 @@ async function seedCopboard(dataDir: string, rooms: number): Promise<{ rooms: st
 async function startServer(kind: ServerKind, dataDir: string, bundle: string): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_CPU_PROF=<dir>: V8 CPU profile of the server (written when it exits on SIGTERM)
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const args = [...prof, kind === 'copboard' ? bundle : join(benchDir, 'reference-server.mjs')]
+  const args = kind === 'copboard' ? [...startFlags(), ...prof, bundle] : [...prof, join(benchDir, 'reference-server.mjs')]
   const child = spawn(process.execPath, args, {
     cwd: serverDir,
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
@@ -256,20 +267,27 @@ interface Result {
 
 class ClientProc {
   readonly child: ChildProcess
-  private waiters: ((m: FromClient) => void)[] = []
+  private waiters: { resolve: (m: FromClient) => void; reject: (e: Error) => void }[] = []
   constructor() {
     this.child = fork(selfFile, ['--client'], { cwd: serverDir, execArgv: ['--import', 'tsx'], stdio: 'inherit' })
     this.child.on('message', (m: FromClient) => {
-      if (m.t === 'error') console.error(`client process: ${m.message}`)
-      this.waiters.shift()?.(m)
+      if (m.t === 'error') return this.waiters.shift()?.reject(new Error(`client process: ${m.message}`))
+      this.waiters.shift()?.resolve(m)
+    })
+    this.child.on('exit', (code) => {
+      for (const w of this.waiters.splice(0)) w.reject(new Error(`client process exited ${code}`))
     })
   }
   send(m: ToClient): void {
     this.child.send(m)
   }
-  request(m: ToClient): Promise<FromClient> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve)
+  request(m: ToClient, timeoutMs = 120_000): Promise<FromClient> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`client process: no answer to ${m.t}`)), timeoutMs)
+      this.waiters.push({
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      })
       this.child.send(m)
     })
   }
@@ -344,7 +362,13 @@ async function main(): Promise<void> {
     if (only !== null && only !== i + 1) continue
     for (const kind of ['copboard', 'reference'] as const) {
       if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== kind) continue
-      const r = await run(kind, s, bundle)
+      let r: Result
+      try {
+        r = await run(kind, s, bundle)
+      } catch (err) {
+        console.error(`run failed (${(err as Error).message}); retrying once`)
+        r = await run(kind, s, bundle)
+      }
       rows.push([s.name, kind, fmt(r.p50, 2), fmt(r.p99, 2), `${fmt(r.deliveriesPerSec, 0)} (${r.expectedPerSec})`, fmt(r.cpuMsPerDelivery * 1000, 1), fmt(r.cpuPct, 0), fmt(r.rssMiB, 0), fmt(r.clientCpuPct, 0)])
       console.error(`done: ${s.name} / ${kind}`)
     }

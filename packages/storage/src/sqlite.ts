@@ -97,6 +97,8 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     if (!this.db.open) return
+    // appends already requested are written before the database closes
+    if (this.pendingAppends.length > 0) this.commitAppends()
     this.statements.clear()
     this.appendTx = null
     this.db.close()
@@ -124,16 +126,35 @@ export class SqliteStorage implements Storage {
   async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return
     if (!this.db.open) throw new StorageError('CLOSED')
-    // hot path: one prepared statement and one transaction function, made once
-    if (!this.appendTx) {
-      const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-      this.appendTx = this.db.transaction((r: string, us: Uint8Array[], now: number) => {
-        for (const u of us) insert.run(r, toBuf(u), now)
-      })
-    }
-    this.appendTx.immediate(room, updates, Date.now())
+    // Group commit across rooms: every append requested in this turn of the event loop (the sync
+    // core flushes all rooms from the same check phase) is written by ONE transaction; each
+    // promise resolves only once that transaction committed, and all of them fail together.
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ room, updates, resolve, reject })
+      if (this.pendingAppends.length === 1) setImmediate(this.commitAppends)
+    })
   }
-  private appendTx: Database.Transaction<(room: string, updates: Uint8Array[], now: number) => void> | null = null
+  private pendingAppends: { room: string; updates: Uint8Array[]; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private appendTx: Database.Transaction<(batch: { room: string; updates: Uint8Array[] }[], now: number) => void> | null = null
+  private commitAppends = (): void => {
+    const batch = this.pendingAppends
+    this.pendingAppends = []
+    try {
+      if (!this.db.open) throw new StorageError('CLOSED')
+      // hot path: one prepared statement and one transaction function, made once
+      if (!this.appendTx) {
+        const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
+        this.appendTx = this.db.transaction((b: { room: string; updates: Uint8Array[] }[], now: number) => {
+          for (const a of b) for (const u of a.updates) insert.run(a.room, toBuf(u), now)
+        })
+      }
+      this.appendTx.immediate(batch, Date.now())
+    } catch (err) {
+      for (const a of batch) a.reject(err)
+      return
+    }
+    for (const a of batch) a.resolve()
+  }
 
   async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
     const select = this.stmt('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq')
