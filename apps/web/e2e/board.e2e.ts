@@ -71,6 +71,7 @@ describe('board e2e', () => {
     await a.page.mouse.move(at.x + 200, at.y + 150, { steps: 5 })
     await a.page.mouse.move(at.x + 240, at.y + 170, { steps: 5 })
     await b.page.waitForSelector('.tl-collaborators__item:has-text("Anna de Wit")', { timeout: 5000 })
+    await b.page.waitForSelector('[data-testid=participants]:has-text("2 online")')
     await shot(b.page, 'board-2-b-sees-note-and-cursor')
 
     step('B edits the text')
