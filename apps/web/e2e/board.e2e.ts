@@ -167,6 +167,25 @@ describe('board e2e', () => {
     expect(v.errors).toEqual([])
   })
 
+  it('changing name/perspective keeps the board connected and colours new notes', async () => {
+    const x = await context()
+    await joinBoard(x.page, board.participant, 'Dirk', 'gemeente')
+    const clientId = await x.page.evaluate(() => (window as any).copboard.conn.doc.clientID)
+    await x.page.click('.cb-people__toggle')
+    await x.page.click('.cb-people__edit')
+    await x.page.fill('[data-testid=join-name]', 'Dirk Smit')
+    await x.page.click('label:has([data-testid=join-overig])')
+    await x.page.click('[data-testid=join-submit]')
+    await x.page.waitForSelector('[data-testid=join-form]', { state: 'detached' })
+    expect(await x.page.evaluate(() => (window as any).copboard.conn.doc.clientID)).toBe(clientId)
+    await x.page.keyboard.press('n')
+    await x.page.mouse.click(900, 500)
+    await waitUntil(async () => (await notes(x.page)).find((n) => n.meta.author === 'Dirk Smit'), 5000, 'note by Dirk Smit')
+    const mine = (await notes(x.page)).find((n) => n.meta.author === 'Dirk Smit')!
+    expect([mine.color, mine.meta.perspective]).toEqual(['violet', 'overig'])
+    expect(x.errors).toEqual([])
+  })
+
   it('a wrong token gets a clear message, not a broken board', async () => {
     const x = await context()
     await x.page.goto(`${server.url}/b/${board.room}#t=not-a-real-token`)

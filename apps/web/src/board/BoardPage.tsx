@@ -1,5 +1,5 @@
 /** /b/:room — the board: access, join flow, Yjs connection, tldraw, presence, extension panels. */
-import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { react, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
@@ -32,6 +32,7 @@ export function BoardPage({ params }: { params: RouteParams }) {
   const access = useBoardAccess(room)
   const profile = useProfile()
   const [editingProfile, setEditingProfile] = useState(false)
+  const onEditProfile = useCallback(() => setEditingProfile(true), [])
   const t = useT(boardMessages)
 
   if (access.status === 'loading') return <PageLoading />
@@ -45,21 +46,30 @@ export function BoardPage({ params }: { params: RouteParams }) {
       </main>
     )
   }
-  if (!profile || editingProfile) {
+  const join = (
+    <JoinDialog
+      initial={profile}
+      showFacilitatorFlag={!access.verified}
+      facilitatorFlag={access.role === 'facilitator'}
+      title={access.copName ?? undefined}
+      onDone={() => setEditingProfile(false)}
+    />
+  )
+  if (!profile) {
     return (
       <>
         <div className="cb-board-placeholder" />
-        <JoinDialog
-          initial={profile}
-          showFacilitatorFlag={!access.verified}
-          facilitatorFlag={access.role === 'facilitator'}
-          title={access.copName ?? undefined}
-          onDone={() => setEditingProfile(false)}
-        />
+        {join}
       </>
     )
   }
-  return <Board access={access} profile={profile} onEditProfile={() => setEditingProfile(true)} />
+  // editing name/perspective later keeps the board (and its connection) mounted underneath
+  return (
+    <>
+      <Board access={access} profile={profile} onEditProfile={onEditProfile} />
+      {editingProfile && join}
+    </>
+  )
 }
 
 function Board({ access, profile, onEditProfile }: { access: BoardAccess; profile: Profile; onEditProfile: () => void }) {
