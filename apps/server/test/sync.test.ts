@@ -119,7 +119,7 @@ describe('sync server with the stock y-websocket provider', () => {
   it('GET /healthz reports rooms, connections and storage', async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/healthz`)
     expect(res.status).toBe(200)
-    const body = await res.json()
+    const body = (await res.json()) as { rooms: unknown }
     expect(body).toMatchObject({ ok: true, storage: 'ok' })
     expect(typeof body.rooms).toBe('number')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
