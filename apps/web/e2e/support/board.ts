@@ -30,6 +30,11 @@ export async function createBoard(base: string, name = 'CoP e2e'): Promise<Board
 /** Opens a board link, fills the join form when it shows, waits until the board is live. */
 export async function joinBoard(page: Page, link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig' = 'gemeente') {
   await page.goto(link)
+  await completeJoin(page, name, perspective)
+}
+
+/** On a board page being opened (e.g. after clicking a link): fills the join form when it shows, waits until the board is live. */
+export async function completeJoin(page: Page, name: string, perspective: 'gemeente' | 'initiatief' | 'overig' = 'gemeente') {
   const first = await page.waitForSelector('[data-testid=join-form], [data-testid=board]')
   if ((await first.getAttribute('data-testid')) === 'join-form') {
     await page.fill('[data-testid=join-name]', name)

@@ -11,6 +11,7 @@ import { bindStoreToDoc, readRecords } from '@copboard/board'
 import { useLang, useT } from '../i18n'
 import { archiveMessages } from './messages'
 import 'tldraw/tldraw.css'
+import '../templates/templates.css' // template frames as on the board
 
 const assetUrls = getAssetUrlsByImport()
 

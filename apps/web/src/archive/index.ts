@@ -1,4 +1,5 @@
 export { CopPage } from './CopPage'
 export { SnapshotViewer, type Highlights } from './SnapshotViewer'
 export { EndSessionButton, exportBoard } from './EndSessionButton'
+export { StartSessionButton } from './StartSessionButton'
 export { api, tokenFromHash, type Role, type Session, type Cop, type SnapshotMeta } from './api'

@@ -4,6 +4,8 @@ import type { TitleBlockInfo } from '@copboard/templates'
 import { useT } from '../i18n'
 import { messages } from './messages'
 import { installScaffoldLock } from './scaffoldLock'
+import { installTemplateFollow } from './follow'
+import { installAnonymousZones } from './anonymous'
 import { TemplateGallery } from './TemplateGallery'
 import { ZoneNavigator } from './ZoneNavigator'
 import { SignAccord } from './SignAccord'
@@ -31,6 +33,9 @@ export function TemplatesPanel({ editor, isFacilitator, titleDefaults }: Templat
   const t = useT(messages)
   const [open, setOpen] = useState(false)
   useScaffoldLock(editor, isFacilitator)
+  useEffect(() => installAnonymousZones(editor), [editor])
+  // participants land on / follow to the facilitator's template page
+  useEffect(() => (isFacilitator ? undefined : installTemplateFollow(editor)), [editor, isFacilitator])
   return (
     <div className="cb-tpl-panel" data-testid="templates-panel">
       {isFacilitator && (
