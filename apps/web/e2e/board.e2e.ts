@@ -29,7 +29,7 @@ async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: R
   const requests = recordRequests(ctx)
   const page = await ctx.newPage()
   const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('pageerror', (e) => errors.push(`${e.message}\n${e.stack ?? ''}`))
   return { ctx, page, requests, errors }
 }
 
