@@ -122,7 +122,7 @@ export function CopPage({ copId }: { copId: string }) {
   const bySession = new Map<string, SnapshotMeta[]>()
   for (const s of snapshots) bySession.set(s.sessionId, [...(bySession.get(s.sessionId) ?? []), s])
   const current = [...sessions].reverse().find((s) => s.state === 'live') ?? [...sessions].reverse().find((s) => s.state === 'planned')
-  const roleLabel = role === 'facilitator' ? t('roleFacilitator') : role === 'participant' ? t('roleParticipant') : t('roleViewer')
+  const roleLabel = roleName(t, role)
   const stateLabel = (s: Session) => (s.state === 'live' ? t('stateLive') : s.state === 'ended' ? t('stateEnded') : t('statePlanned'))
   const boardHref = (s: Session) => `/b/${s.room}#t=${token}`
 
@@ -462,6 +462,10 @@ function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; token: str
   )
 }
 
+function roleName(t: T, r: Role): string {
+  return r === 'facilitator' ? t('roleFacilitator') : r === 'participant' ? t('roleParticipant') : t('roleViewer')
+}
+
 function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; copId: string; currentRoom: string | null }) {
   const [links, setLinks] = useState<TokenRecord[]>([])
   const [role, setRole] = useState<'participant' | 'viewer'>('participant')
@@ -477,7 +481,6 @@ function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; cop
     api.links(token, copId).then((r) => setLinks(r.links), () => undefined)
   }, [token, copId])
   useEffect(load, [load])
-  const roleName = (r: Role) => (r === 'facilitator' ? t('roleFacilitator') : r === 'participant' ? t('roleParticipant') : t('roleViewer'))
   return (
     <section className="cb-card cb-linkspanel" data-testid="links-panel">
       <h2>{t('links')}</h2>
@@ -485,7 +488,7 @@ function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; cop
       {(['participant', 'viewer'] as const).map((r) =>
         remembered[r] ? (
           <div key={r} className="cb-field">
-            <span>{roleName(r)}</span>
+            <span>{roleName(t, r)}</span>
             <CopyField value={remembered[r]} copyLabel={t('linkCopy')} copiedLabel={t('linkCopied')} />
           </div>
         ) : null,
@@ -494,7 +497,8 @@ function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; cop
         {links.map((l) => (
           <li key={l.id} className={l.revokedAt ? 'cb-token cb-token--revoked' : 'cb-token'}>
             <span>
-              <b>{l.label}</b> <span className="cb-muted cb-small">{roleName(l.role)}</span>
+              <b>{l.label}</b>
+              {l.label !== roleName(t, l.role) && <span className="cb-muted cb-small"> {roleName(t, l.role)}</span>}
             </span>
             {l.revokedAt ? (
               <span className="cb-muted cb-small">{t('linkRevoked')}</span>
@@ -510,7 +514,7 @@ function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; cop
         className="cb-linkform"
         onSubmit={async (e) => {
           e.preventDefault()
-          const r = await api.createLink(token, copId, { role, label: label.trim() || roleName(role) })
+          const r = await api.createLink(token, copId, { role, label: label.trim() || roleName(t, role) })
           setFresh({ link: r.link, boardLink: r.boardLink })
           setLabel('')
           load()
