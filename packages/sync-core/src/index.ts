@@ -22,3 +22,4 @@ export {
 } from './protocol.js'
 export { Room, SyncConnection } from './room.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
+export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'

@@ -7,6 +7,7 @@ import { CloseCodes } from './closeCodes.js'
 import { defaultLimits, type SyncLimits } from './limits.js'
 import { BadInputLog, errorMessage, silentLogger, type Logger } from './logger.js'
 import { localOrigin } from './origins.js'
+import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
 import { Room, SyncConnection, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
 import type { RoomStorage } from './storage.js'
@@ -31,6 +32,16 @@ export interface RoomManagerOptions {
   onRoomIdle?: (room: string) => unknown
   /** Bad-input log lines per second over all connections (§3.4). Default 50. */
   maxBadInputLogLinesPerSecond?: number
+  /**
+   * ARCHIVE hook (issue 6, §4.4): the awareness states a room saw (added/changed, with the
+   * announcing connection's `readOnly` and `info`) and the client ids that left, coalesced to at
+   * most one call per `awarenessSeenIntervalMs` per room, and flushed before `onRoomIdle`, before
+   * a room unloads, on `close()` and on `flushAwarenessSeen(room)`. Runs from a timer, never
+   * inside message handling; errors are logged. Without it the rooms' awareness is not watched.
+   */
+  onAwarenessSeen?: AwarenessSeenHook
+  /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
+  awarenessSeenIntervalMs?: number
 }
 
 export interface ConnectOptions {
@@ -38,6 +49,8 @@ export interface ConnectOptions {
   readOnly?: boolean
   /** Extra fields for this connection's log lines (e.g. remote address, role). */
   logFields?: Record<string, unknown>
+  /** Application data about the connection (e.g. its authorised role), handed back by `onAwarenessSeen` (§4.4). */
+  info?: Readonly<Record<string, unknown>>
 }
 
 export interface RoomManagerStats {
@@ -51,14 +64,28 @@ export class RoomManager {
   private closing = false
   private readonly compactionQueue = new Set<Room>()
   private compactionRunning: Promise<void> | null = null
+  /** §4.4: only when `onAwarenessSeen` is set. */
+  private readonly seenTap: AwarenessSeenTap | null
+  private readonly connInfo = new WeakMap<SyncConnection, Readonly<Record<string, unknown>>>()
 
   constructor(opts: RoomManagerOptions) {
     const logger = opts.logger ?? silentLogger
+    const limits: SyncLimits = { ...defaultLimits, ...opts.limits }
+    this.seenTap = opts.onAwarenessSeen
+      ? new AwarenessSeenTap(
+          opts.onAwarenessSeen,
+          opts.awarenessSeenIntervalMs ?? 1000,
+          // new client ids per interval per room; a normal board has a handful
+          1024,
+          logger,
+          (conn) => this.connInfo.get(conn),
+        )
+      : null
     this.ctx = {
       storage: opts.storage,
       logger,
       badInput: new BadInputLog(logger, opts.maxBadInputLogLinesPerSecond ?? 50),
-      limits: { ...defaultLimits, ...opts.limits },
+      limits,
       idleMs: opts.roomIdleMs ?? 30_000,
       storageRetryMs: opts.storageRetryMs ?? 1000,
       compactAfterUpdates: opts.compactAfterUpdates ?? 500,
@@ -69,6 +96,7 @@ export class RoomManager {
       onLastConnectionLeft: (room) => {
         const hook = opts.onRoomIdle
         if (!hook || this.closing) return
+        this.seenTap?.flush(room)
         void room
           .drain()
           .then(() => hook(room.name))
@@ -88,6 +116,7 @@ export class RoomManager {
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
     const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields)
+    if (opts.info) this.connInfo.set(conn, opts.info)
     if (this.closing) {
       conn.close('GOING_AWAY')
       return conn
@@ -115,7 +144,9 @@ export class RoomManager {
       room = new Room(name, this.ctx)
       const created = room
       this.rooms.set(name, created)
+      this.seenTap?.watch(created)
       created.ready.catch(() => {
+        this.seenTap?.forget(created)
         if (this.rooms.get(name) === created) this.rooms.delete(name)
       })
     }
@@ -181,6 +212,12 @@ export class RoomManager {
     return n
   }
 
+  /** §4.4: hands the room's pending awareness-seen batch to `onAwarenessSeen` now (e.g. before a final snapshot). */
+  flushAwarenessSeen(name: string): void {
+    const room = this.rooms.get(name)
+    if (room) this.seenTap?.flush(room)
+  }
+
   stats(): RoomManagerStats {
     let connections = 0
     for (const room of this.rooms.values()) connections += room.conns.size
@@ -205,6 +242,7 @@ export class RoomManager {
       this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
     } finally {
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+      this.seenTap?.forget(room)
       room.destroy()
     }
   }
@@ -276,6 +314,7 @@ export class RoomManager {
         await room.ready.catch(() => {})
         await room.drain()
         await room.compaction
+        this.seenTap?.forget(room)
         room.destroy()
       }),
     )
