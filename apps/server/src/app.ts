@@ -70,6 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onClose', async () => archive.close())
   const rooms = new RoomManager({
     onRoomIdle: (room) => archive.onRoomIdle(room),
+    onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
     storage: deps.storage,
     logger: app.log,
     roomIdleMs: config.roomIdleMs,

@@ -19,7 +19,13 @@ const providers: WebsocketProvider[] = []
 beforeAll(async () => {
   h = await startApi({
     register: async (app, archive) => {
-      rooms = new RoomManager({ storage: h0storage(archive), roomIdleMs: 50, onRoomIdle: (room) => archive.onRoomIdle(room) })
+      rooms = new RoomManager({
+        storage: h0storage(archive),
+        roomIdleMs: 50,
+        onRoomIdle: (room) => archive.onRoomIdle(room),
+        onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen),
+      })
+      archive.attachRooms(rooms)
       await app.register(syncPlugin, { rooms, authorize: archive.authorize, maxMessageBytes: 8 * 1024 * 1024, pingIntervalMs: 10_000 })
       app.addHook('onClose', async () => rooms.close())
     },
@@ -118,6 +124,45 @@ describe('WebSocket role checks', { timeout: 30_000 }, () => {
     expect(await upgradeStatus(A.session.room, made.data.secret)).toBe(101)
     await api(h, 'DELETE', `/cops/${A.cop.id}/links/${made.data.token.id}`, A.facilitator)
     expect(await upgradeStatus(A.session.room, made.data.secret)).toBe(401)
+  })
+
+  it('the final snapshot lists everyone seen on the board (also who never wrote) and note authors never seen', async () => {
+    const c = await createCop(h)
+    const base = `/cops/${c.cop.id}/sessions/${c.session.id}`
+    await api(h, 'POST', `${base}/start`, c.facilitator)
+    const room = c.session.room
+    const p = await connect(room, c.participant)
+    const v = await connect(room, c.viewer)
+    p.provider.awareness.setLocalStateField('user', { name: '  Anna   de Vries ', color: '#f00', perspective: 'gemeente', role: 'participant' })
+    // the viewer claims to be facilitator: the server-authorised role wins; it only watches
+    v.provider.awareness.setLocalStateField('user', { name: 'Vera', color: '#00f', perspective: 'initiatief', role: 'facilitator', token: c.viewer })
+    // Anna writes her own note and one she took down for Cor, who is not on the board
+    writeRecords(p.doc, [noteRecord('a1', 0, 0, 'van Anna', 'Anna de Vries', 'gemeente') as never, noteRecord('c1', 300, 0, 'van Cor', 'Cor', 'overig') as never])
+    // each sees the other's name: the server has both awareness states
+    const names = (pr: WebsocketProvider) => [...pr.awareness.getStates().values()].map((s: any) => s.user?.name)
+    await until(async () => names(p.provider).includes('Vera') && names(v.provider).includes('  Anna   de Vries '))
+    await until(async () => (await storedNoteIds(room)).length === 2)
+    const ended = await api(h, 'POST', `${base}/end`, c.facilitator, {})
+    expect(ended.status).toBe(200)
+    const meta = ended.data.snapshot.meta
+    expect(meta.participants.map((x: any) => [x.name, x.perspective, x.role])).toEqual(
+      expect.arrayContaining([
+        ['Anna de Vries', 'gemeente', 'participant'],
+        ['Vera', 'initiatief', 'viewer'],
+      ]),
+    )
+    expect(meta.participants).toHaveLength(2)
+    for (const x of meta.participants) {
+      expect(Object.keys(x).sort()).toEqual(['firstSeen', 'lastSeen', 'name', 'perspective', 'role'])
+      expect(Date.parse(x.lastSeen)).toBeGreaterThanOrEqual(Date.parse(x.firstSeen))
+    }
+    expect(meta.authorsOnly).toEqual(['Cor'])
+    expect(meta.noteCount).toBe(2)
+    // what the snapshot list serves holds no token
+    const list = await api(h, 'GET', `/cops/${c.cop.id}/snapshots`, c.viewer)
+    expect(JSON.stringify(list.data)).not.toContain(c.viewer)
+    p.provider.destroy()
+    v.provider.destroy()
   })
 
   it('an ended session is read-only for everyone', async () => {

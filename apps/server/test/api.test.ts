@@ -126,7 +126,8 @@ describe('session lifecycle and snapshots', () => {
     expect(ended.data.session).toMatchObject({ state: 'ended' })
     const snap = ended.data.snapshot
     expect(snap).toMatchObject({ kind: 'final', sessionId: sid, copId: c.cop.id })
-    expect(snap.meta).toMatchObject({ noteCount: 2, participants: ['Anna', 'Cor'], sessionNumber: 1 })
+    // nobody was seen on the board (notes written straight into storage): the authors only
+    expect(snap.meta).toMatchObject({ noteCount: 2, participants: [], authorsOnly: ['Anna', 'Cor'], sessionNumber: 1 })
     expect(snap.meta.durationMs).toBeGreaterThanOrEqual(0)
     expect((await api(h, 'POST', `${base}/end`, c.facilitator)).status).toBe(409)
     expect((await api(h, 'POST', `${base}/start`, c.facilitator)).status).toBe(409)
@@ -217,6 +218,48 @@ describe('session lifecycle and snapshots', () => {
     expect(list.map((s: any) => s.kind)).toEqual(['autosave', 'autosave'])
     await api(h, 'POST', `${base}/end`, c.facilitator)
     expect(await h.archive.autosave(c.session.room)).toBe(null) // ended: no more autosaves
+  })
+
+  it('people seen on the board are autosaved even on an unchanged board and survive a restart', async () => {
+    const c = await createCop(h)
+    const base = `/cops/${c.cop.id}/sessions/${c.session.id}`
+    const room = c.session.room
+    const seen = (at: number, states: { clientId: number; user: unknown; readOnly?: boolean; role?: string }[], removed: number[] = []) => ({
+      at,
+      states: states.map((x) => ({ clientId: x.clientId, state: { user: x.user, presence: { cursor: { x: 1, y: 2 } } }, readOnly: x.readOnly ?? false, info: x.role ? { role: x.role } : undefined })),
+      removed,
+      dropped: 0,
+    })
+    const t0 = Date.parse('2026-05-01T10:00:00Z')
+    // on the planned board before the start: Piet stays, Kees leaves before the start
+    h.archive.onAwarenessSeen(room, seen(t0, [{ clientId: 1, user: { name: 'Piet', perspective: 'overig' }, role: 'facilitator' }, { clientId: 2, user: { name: 'Kees' } }]))
+    h.archive.onAwarenessSeen(room, seen(t0 + 1000, [], [2]))
+    await api(h, 'POST', `${base}/start`, c.facilitator)
+    const long = 'x'.repeat(500)
+    h.archive.onAwarenessSeen(
+      room,
+      seen(Date.now(), [
+        { clientId: 3, user: { name: 'Vera', perspective: 'initiatief', role: 'facilitator' }, readOnly: true },
+        { clientId: 4, user: { name: long } },
+        { clientId: 5, user: { name: c.viewer } }, // token-shaped: never recorded
+        { clientId: 6, user: { color: '#fff' } }, // no name
+      ]),
+    )
+    const auto = await h.archive.autosave(room)
+    expect((auto?.meta.participants as any[]).map((x: any) => [x.name, x.perspective, x.role ?? null])).toEqual([
+      ['Piet', 'overig', 'facilitator'],
+      ['Vera', 'initiatief', 'viewer'],
+      ['x'.repeat(60), null, null],
+    ])
+    expect(auto?.meta.noteCount).toBe(0)
+    expect(JSON.stringify(auto?.meta)).not.toContain(c.viewer)
+    expect(await h.archive.autosave(room)).toBe(null) // nothing new
+    // a restart: a fresh service on the same storage, nobody reconnects, the facilitator ends
+    const { ArchiveService } = await import('../src/plugins/api/index')
+    const restarted = new ArchiveService({ storage: h.storage, autosaveMs: 0 })
+    const { snapshot } = await restarted.transition(c.cop.id, c.session.id, 'end')
+    restarted.close()
+    expect((snapshot?.meta.participants as any[]).map((x: any) => x.name)).toEqual(['Piet', 'Vera', 'x'.repeat(60)])
   })
 
   it('the autosave timer runs every AUTOSAVE period for live sessions', async () => {

@@ -138,6 +138,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
+        info: { role: access.role }, // sync-core §4.4: the authorised role reaches onAwarenessSeen
       })
       connections.set(socket, conn)
       alive.set(socket, true)

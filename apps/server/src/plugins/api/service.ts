@@ -11,6 +11,8 @@ import { boardRecords, boardSchema, loadBoardDoc, seedRoomFromState, seedRoomFro
 import { ApiError } from './errors'
 import { isPng, pngThumbnail, svgToPng } from './raster'
 import { buildReportParts } from './report'
+import { SessionParticipants, authorsOnly, parseParticipants, type ParticipantMeta } from './participants'
+import type { AwarenessSeen } from '@copboard/sync-core'
 
 export interface ArchiveLogger extends AuthLogger {
   info(obj: object, msg: string): void
@@ -22,6 +24,8 @@ export interface RoomsApi {
   encodeState(name: string): Promise<Uint8Array>
   transact<T>(name: string, fn: (doc: Y.Doc) => T, label?: string): Promise<T>
   disconnectRoom(name: string, code?: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND'): number
+  /** sync-core §4.4: hands the room's pending awareness batch to `onAwarenessSeen` now. */
+  flushAwarenessSeen?(name: string): void
 }
 
 export interface ArchiveServiceOptions {
@@ -52,13 +56,23 @@ interface LiveRoom {
   connections: number
   roles: Set<Role>
   saving: Promise<unknown> | null
+  /** people seen in the board's awareness (sync-core §4.4) */
+  participants: SessionParticipants
+  /** after a restart: the participants of the session's latest snapshot are being merged in */
+  restoring: Promise<void> | null
 }
+
+/** Rooms not (yet) live whose awareness is kept, so people already on a planned board count from its start. */
+const MAX_PRELIVE_ROOMS = 100
 
 export class ArchiveService {
   readonly storage: Storage
   readonly resolver: AccessResolver
   readonly authorize: Authorize
   private readonly live = new Map<string, LiveRoom>()
+  /** rooms being re-tracked after a restart (first connection of a live session) */
+  private readonly tracking = new Map<string, Promise<LiveRoom | null>>()
+  private readonly preLive = new Map<string, SessionParticipants>()
   private timer: NodeJS.Timeout | null = null
   private readonly log: ArchiveLogger | undefined
 
@@ -75,9 +89,20 @@ export class ArchiveService {
           return
         }
         // after a restart: re-track a live session on its first connection
-        void this.storage.getSession(sessionId).then((s) => {
-          if (s?.state === 'live' && !this.live.has(room)) this.track(s).connections++
-        })
+        if (this.tracking.has(room)) return void this.tracking.get(room)!.then((l) => l && l.connections++)
+        const tracked = this.storage
+          .getSession(sessionId)
+          .then((s) => {
+            if (s?.state !== 'live') return null
+            const fresh = !this.live.has(room)
+            const l = this.track(s)
+            if (fresh) l.restoring = this.restoreParticipants(l)
+            l.connections++
+            return l
+          })
+          .catch(() => null)
+          .finally(() => this.tracking.delete(room))
+        this.tracking.set(room, tracked)
         void copId
       },
     })
@@ -162,13 +187,18 @@ export class ArchiveService {
     if (!session) throw new ApiError('SESSION_STATE_CONFLICT', `the session changed state meanwhile (wanted ${t.from} -> ${t.to})`)
     this.log?.info({ copId, sessionId, state: session.state }, `archive: session ${action}`)
     if (action === 'start') {
-      this.track(session)
+      const lr = this.track(session)
+      const pre = this.preLive.get(session.room)
+      this.preLive.delete(session.room)
+      if (pre) lr.participants.adoptPresent(pre, Date.parse(session.startedAt ?? at))
       return { session, snapshot: null }
     }
     const lr = this.live.get(session.room)
     if (lr?.saving) await lr.saving.catch(() => undefined)
+    // the last second of awareness, then stop tracking (the final snapshot takes this LiveRoom)
+    this.opts.rooms?.flushAwarenessSeen?.(session.room)
     this.live.delete(session.room)
-    const snapshot = await this.snapshot(session, 'final', renders)
+    const snapshot = await this.snapshot(session, 'final', renders, lr)
     // connected boards reconnect and come back read-only (ended boards are frozen)
     this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
     return { session, snapshot }
@@ -183,7 +213,7 @@ export class ArchiveService {
   }
 
   /** Builds and stores an immutable snapshot of the session's board. */
-  async snapshot(session: Session, kind: SnapshotKind, renders: ClientRenders = {}): Promise<SnapshotMeta> {
+  async snapshot(session: Session, kind: SnapshotKind, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
     // final: through the RoomManager (drains pending server-side writes); autosave: from storage,
     // which holds every accepted edit (persist-then-broadcast) and never pins or loads a room
     const doc = kind === 'final' ? await this.loadDoc(session.room) : await loadBoardDoc(this.storage, session.room)
@@ -202,8 +232,9 @@ export class ArchiveService {
     const report = buildReportParts(records, 'nl', (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: report failed, stored an empty report'))
     const notes = records.filter((r) => r.typeName === 'shape' && r.type === 'note')
     const authors = [...new Set(notes.map((n) => (n.meta as Record<string, unknown> | undefined)?.author).filter((a): a is string => typeof a === 'string' && !!a))]
-    const lr = this.live.get(session.room)
+    const lr = liveRoom ?? this.live.get(session.room)
     const end = session.endedAt ?? new Date().toISOString()
+    const participants = await this.participantsOf(session, lr)
     const parts: SnapshotParts = { yjsState: state, tldr: JSON.stringify(toTldrFile(records, boardSchema(doc))), svg, png, thumbnailPng: thumb, ...report }
     const meta = await this.storage.createSnapshot(
       {
@@ -214,7 +245,9 @@ export class ArchiveService {
           sessionNumber: session.number,
           sessionTitle: session.title,
           sessionDate: session.date,
-          participants: authors.sort(),
+          // people seen on the board (awareness), then note authors never seen there (e.g. restored boards)
+          participants,
+          authorsOnly: authorsOnly(authors, participants),
           connections: lr?.connections ?? null,
           durationMs: session.startedAt ? Date.parse(end) - Date.parse(session.startedAt) : null,
           noteCount: notes.length,
@@ -225,7 +258,10 @@ export class ArchiveService {
       },
       parts,
     )
-    if (lr) lr.lastSavedHash = stateHash(doc)
+    if (lr) {
+      lr.lastSavedHash = stateHash(doc)
+      lr.participants.markSaved()
+    }
     this.log?.info({ copId: session.copId, sessionId: session.id, snapshotId: meta.id, kind }, 'archive: snapshot stored')
     return meta
   }
@@ -260,7 +296,17 @@ export class ArchiveService {
   private track(session: Session): LiveRoom {
     let lr = this.live.get(session.room)
     if (!lr) {
-      lr = { room: session.room, sessionId: session.id, copId: session.copId, lastSavedHash: null, connections: 0, roles: new Set(), saving: null }
+      lr = {
+        room: session.room,
+        sessionId: session.id,
+        copId: session.copId,
+        lastSavedHash: null,
+        connections: 0,
+        roles: new Set(),
+        saving: null,
+        participants: new SessionParticipants(),
+        restoring: null,
+      }
       this.live.set(session.room, lr)
     }
     return lr
@@ -283,7 +329,8 @@ export class ArchiveService {
       }
       const doc = await loadBoardDoc(this.storage, room)
       const h = stateHash(doc)
-      if (h === lr.lastSavedHash) return null
+      // unchanged board and nobody new on it: nothing to save
+      if (h === lr.lastSavedHash && !lr.participants.dirty) return null
       return this.snapshot(session, 'autosave')
     })()
     lr.saving = run
@@ -299,6 +346,48 @@ export class ArchiveService {
 
   async autosaveAll(): Promise<void> {
     for (const room of this.liveRooms()) await this.autosave(room)
+  }
+
+  /**
+   * Sync hook (sync-core §4.4): awareness states a room saw. Live sessions record their people;
+   * other rooms keep them briefly so a planned board's people count from the session's start.
+   */
+  onAwarenessSeen(room: string, seen: AwarenessSeen): void {
+    const lr = this.live.get(room)
+    if (lr) return lr.participants.record(seen)
+    const tracking = this.tracking.get(room)
+    if (tracking) return void tracking.then((l) => (l?.participants ?? this.preLiveOf(room)).record(seen))
+    this.preLiveOf(room).record(seen)
+  }
+
+  private preLiveOf(room: string): SessionParticipants {
+    let p = this.preLive.get(room)
+    if (!p) {
+      if (this.preLive.size >= MAX_PRELIVE_ROOMS) this.preLive.delete(this.preLive.keys().next().value!)
+      p = new SessionParticipants()
+      this.preLive.set(room, p)
+    }
+    return p
+  }
+
+  /** After a restart: the people of the session's latest snapshot (autosave), so little is lost. */
+  private async restoreParticipants(lr: LiveRoom): Promise<void> {
+    try {
+      const latest = (await this.storage.listSnapshots(lr.copId)).filter((s) => s.sessionId === lr.sessionId).at(-1)
+      if (latest) lr.participants.restore(latest.meta.participants)
+    } catch (err) {
+      this.log?.error({ err, room: lr.room }, 'archive: restoring participants failed')
+    }
+  }
+
+  /** `meta.participants` of a snapshot: the live tracker, else (never tracked since a restart) the latest snapshot's. */
+  private async participantsOf(session: Session, lr: LiveRoom | undefined): Promise<ParticipantMeta[]> {
+    if (lr) {
+      if (lr.restoring) await lr.restoring
+      return lr.participants.toMeta(Date.now())
+    }
+    const latest = (await this.storage.listSnapshots(session.copId)).filter((s) => s.sessionId === session.id).at(-1)
+    return latest ? parseParticipants(latest.meta.participants) : []
   }
 
   /** Sync hook: the last connection of a room closed. */
