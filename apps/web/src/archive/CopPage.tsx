@@ -10,6 +10,7 @@ import { CopyField } from '../home/CopyField'
 import { api, downloadSnapshotFile, fetchSnapshotFile, rememberedLinks, tokenFromHash, type Comparison, type Cop, type Role, type Session, type SessionStart, type SnapshotFile, type SnapshotMeta, type TokenRecord } from './api'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, noteBoxes, type Highlights } from './SnapshotViewer'
+import { Participants } from './Participants'
 import '../home/home.css'
 import './archive.css'
 
@@ -198,7 +199,7 @@ export function CopPage({ copId }: { copId: string }) {
                           {final?.meta.noteCount !== undefined && ` · ${t('notes', { n: final.meta.noteCount })}`}
                           {typeof final?.meta.durationMs === 'number' && ` · ${t('duration', { min: Math.round(final.meta.durationMs / 60000) })}`}
                         </p>
-                        {final?.meta.participants && final.meta.participants.length > 0 && <p className="cb-muted cb-small">{t('participants', { names: final.meta.participants.join(', ') })}</p>}
+                        {final && <Participants t={t} meta={final.meta} lang={lang} testId="session-participants" />}
                         <div className="cb-actions">
                           {s.state !== 'ended' && (
                             <a className="cb-btn cb-btn--small" href={boardHref(s)} data-testid="open-board">
@@ -290,6 +291,7 @@ export function CopPage({ copId }: { copId: string }) {
               {t('close')}
             </button>
           </div>
+          <Participants t={t} meta={viewing.snapshot.meta} lang={lang} testId="snapshot-participants" />
           <SnapshotViewer state={viewing.state} highlights={viewing.highlights} licenseKey={licenseKey} />
         </div>
       )}

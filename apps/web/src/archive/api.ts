@@ -32,11 +32,22 @@ export interface SnapshotMeta {
   meta: {
     sessionNumber?: number
     sessionTitle?: string
-    participants?: string[]
+    /** People seen on the board (older snapshots: note author names). */
+    participants?: (ParticipantMeta | string)[]
+    /** Note authors never seen on the board (e.g. a restored board). */
+    authorsOnly?: string[]
     durationMs?: number | null
     noteCount?: number
     [k: string]: unknown
   }
+}
+/** One person seen on a session's board (awareness), as stored in a snapshot's meta. */
+export interface ParticipantMeta {
+  name: string
+  perspective: string | null
+  role?: Role
+  firstSeen: string
+  lastSeen: string
 }
 export interface TokenRecord {
   id: string
