@@ -3,49 +3,49 @@
  * readable line naming the variable, what is expected and what was given.
  * Other helpers add their fields here (keep one schema, one Config type).
  */
-import { z } from 'zod'
+// zod/mini (bundled and tree-shaken by build.mjs): the classic `zod` entry loads every locale at
+// start-up, ~1.5 MiB that would stay resident for the life of the server
+import * as z from 'zod/mini'
 
 const MiB = 1024 * 1024
 
 /** An env var that may be unset or empty (both mean: use the default). */
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+)
+
+function withDefault(def: string) {
+  return z.pipe(optionalString, z.transform((v: string | undefined) => v ?? def))
+}
 
 function integer(min: number, max: number, def: number, unit = '') {
-  return optionalString.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return def
-        const n = Number(v)
-        if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}${unit}` })
-          return z.NEVER
-        }
-        return n
-      }),
+  return z.pipe(
+    optionalString,
+    z.transform((v: string | undefined, ctx) => {
+      if (v === undefined) return def
+      const n = Number(v)
+      if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.issues.push({ code: 'custom', message: `must be an integer from ${min} to ${max}${unit}`, input: v })
+        return z.NEVER
+      }
+      return n
+    }),
   )
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
-const envSchema = z.object({
-  HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+const envShape = {
+  HOST: withDefault('127.0.0.1'),
   PORT: integer(0, 65535, 8080),
-  DATA_DIR: optionalString.transform((v) => v ?? './data'),
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
-      .optional(),
+  DATA_DIR: withDefault('./data'),
+  DATABASE_URL: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' }))),
   ),
   TLDRAW_LICENSE_KEY: optionalString,
-  LOG_LEVEL: optionalString.pipe(
-    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-  ),
+  LOG_LEVEL: z.pipe(optionalString, z.optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))),
   MAX_MESSAGE_BYTES: integer(1024, 256 * MiB, 8 * MiB, ' bytes'),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * MiB, 4 * MiB, ' bytes'),
   ROOM_IDLE_MS: integer(0, 24 * 3600_000, 30_000, ' ms'),
@@ -53,7 +53,8 @@ const envSchema = z.object({
   COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
   WEB_DIST_DIR: optionalString,
   AUTOSAVE_MINUTES: integer(0, 24 * 60, 5, ' minutes (0 = only on idle and at the end)'), // ARCHIVE
-})
+}
+const envSchema = z.object(envShape)
 
 export interface Config {
   host: string
@@ -88,7 +89,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration; throws ConfigError listing every bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const keys = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]
+  const keys = Object.keys(envShape) as (keyof typeof envShape)[]
   const input: Record<string, string | undefined> = {}
   for (const k of keys) input[k] = env[k]
   const parsed = envSchema.safeParse(input)
