@@ -86,13 +86,17 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
 
   app.decorateRequest('syncAccess', null)
 
+  // a rejected frame is closed by ws with its own code; log it once, no stack (SPEC §3.4)
+  const onSocketError = function (this: WebSocket, error: Error): void {
+    const conn = connections.get(this)
+    if (conn) conn.transportError(transportErrorName(error), error.message ?? 'ws error')
+    else this.terminate()
+  }
+
   await app.register(websocket, {
     options: { maxPayload: opts.maxMessageBytes, perMessageDeflate: false },
-    // a rejected frame is closed by ws with its own code; log it once, no stack (SPEC §3.4)
     errorHandler(error, socket) {
-      const conn = connections.get(socket)
-      if (conn) conn.transportError(transportErrorName(error), (error as Error).message ?? 'ws error')
-      else socket.terminate()
+      onSocketError.call(socket, error as Error)
     },
     // graceful shutdown: every accepted edit is persisted, then sockets close with 1001
     preClose: async () => {
@@ -134,6 +138,11 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       },
     },
     (socket, request) => {
+      // @fastify/websocket's own 'error' listener closes over the Fastify request and reply (and
+      // through them the raw IncomingMessage, ServerResponse and headers): kept for the socket's
+      // whole life, that is several KiB per connection. Ours needs only the socket.
+      socket.removeAllListeners('error')
+      socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
