@@ -79,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
 
   await app.register(core, { config, storage: deps.storage, rooms })
-  await app.register(securityHeaders)
+  await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
   await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
   await app.register(syncPlugin, {
     rooms,

@@ -53,6 +53,26 @@ const envShape = {
   COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
   WEB_DIST_DIR: optionalString,
   AUTOSAVE_MINUTES: integer(0, 24 * 60, 5, ' minutes (0 = only on idle and at the end)'), // ARCHIVE
+  ALLOWED_ORIGINS: z.pipe(
+    optionalString,
+    z.transform((v: string | undefined, ctx) => {
+      const origins: string[] = []
+      for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        let url: URL | null = null
+        try {
+          url = new URL(item)
+        } catch {
+          /* reported below */
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) {
+          ctx.issues.push({ code: 'custom', message: `must be a comma-separated list of origins like https://bord.gemeente.nl (bad: ${JSON.stringify(item)})`, input: v })
+          return z.NEVER
+        }
+        origins.push(url.origin)
+      }
+      return origins
+    }),
+  ),
 }
 const envSchema = z.object(envShape)
 
@@ -76,6 +96,8 @@ export interface Config {
   webDistDir: string | undefined
   /** ARCHIVE: autosave period of live sessions' boards. */
   autosaveMinutes: number
+  /** Browser origins besides the server's own that may open /sync and call state-changing /api routes. */
+  allowedOrigins: string[]
 }
 
 const SECRET_KEYS = new Set(['DATABASE_URL', 'TLDRAW_LICENSE_KEY'])
@@ -118,5 +140,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     webDistDir: e.WEB_DIST_DIR,
     autosaveMinutes: e.AUTOSAVE_MINUTES,
+    allowedOrigins: e.ALLOWED_ORIGINS,
   }
 }

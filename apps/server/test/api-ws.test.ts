@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import securityPlugin from '../src/plugins/security.js'
 import { readRecords, writeRecords } from '@copboard/board'
 import { RoomManager } from '@copboard/sync-core'
 import syncPlugin from '../src/plugins/sync'
@@ -26,6 +27,7 @@ beforeAll(async () => {
         onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen),
       })
       archive.attachRooms(rooms)
+      await app.register(securityPlugin, { allowedOrigins: [] })
       await app.register(syncPlugin, { rooms, authorize: archive.authorize, maxMessageBytes: 8 * 1024 * 1024, pingIntervalMs: 10_000 })
       app.addHook('onClose', async () => rooms.close())
     },

@@ -1,9 +1,11 @@
 /**
- * Security headers on every response (fastify-plugin: the hook must reach every route).
+ * Security headers on every response, and the origin check (fastify-plugin: the hooks must reach
+ * every route, the WebSocket upgrade included).
  * The CSP allows only this origin: tldraw's assets are self-hosted and the page talks to no other host.
  */
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { ApiError } from './api/errors.js'
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -21,7 +23,60 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ')
 
-const securityHeaders: FastifyPluginAsync = async (app) => {
+export interface SecurityOptions {
+  /** Browser origins besides the server's own (e.g. a Vite dev server on another host). */
+  allowedOrigins: string[]
+}
+
+/**
+ * A browser always sends `Origin` on a WebSocket upgrade and on a state-changing request. Another
+ * site's page must not open a board's socket or call the API with a link it got hold of, so such
+ * requests must come from this server's own origin (same host) or an allowed one. Requests without
+ * `Origin` (scripts, the y-websocket client in Node) are not browsers' and stand on their token.
+ */
+export function isOriginAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    return false // includes the opaque origin "null" (sandboxed frames, file://)
+  }
+  return (host !== undefined && url.host === host) || allowed.includes(url.origin)
+}
+
+const LOG_EVERY_MS = 60_000
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The origin check for one request: null when it may proceed, else the error to answer. */
+    checkOrigin(request: FastifyRequest): ApiError | null
+  }
+}
+
+const securityHeaders: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
+  const lastLogged = new Map<string, number>()
+  app.decorate('checkOrigin', (request: FastifyRequest): ApiError | null => {
+    const origin = request.headers.origin
+    if (origin === undefined || isOriginAllowed(origin, request.headers.host, opts.allowedOrigins)) return null
+    // one line per origin per minute: a hostile page retrying in a loop must not flood the log
+    const now = Date.now()
+    if ((lastLogged.get(origin) ?? 0) + LOG_EVERY_MS <= now) {
+      if (lastLogged.size > 1000) lastLogged.clear()
+      lastLogged.set(origin, now)
+      request.log.warn({ origin, method: request.method }, 'refused: web origin not allowed')
+    }
+    return new ApiError('ORIGIN_NOT_ALLOWED')
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    // WebSocket upgrades are checked by their route (plugins/sync.ts): only there does
+    // @fastify/websocket close the socket of a refused upgrade
+    if (request.headers.upgrade !== undefined) return
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return
+    const err = app.checkOrigin(request)
+    if (err) return reply.code(err.statusCode).send(err.toJSON())
+  })
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff')
     // links carry the token in the fragment; never leak paths to other sites either

@@ -93,6 +93,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     else this.terminate()
   }
 
+  if (!app.hasDecorator('checkOrigin')) throw new Error('the sync plugin needs the security plugin (plugins/security.ts) registered before it')
   await app.register(websocket, {
     options: { maxPayload: opts.maxMessageBytes, perMessageDeflate: false },
     errorHandler(error, socket) {
@@ -128,6 +129,8 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     {
       websocket: true,
       onRequest: async (request, reply) => {
+        const refused = app.checkOrigin(request)
+        if (refused) return reply.code(refused.statusCode).send(refused.toJSON())
         const room = request.params.room
         if (!ROOM_NAME.test(room)) {
           return reply.code(400).send({ error: 'BAD_ROOM_NAME', message: 'room ids are 1-128 characters A-Z a-z 0-9 _ -' })

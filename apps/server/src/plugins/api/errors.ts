@@ -1,5 +1,6 @@
 /**
- * Every error the REST API and the token authorizer answer on purpose: code -> HTTP status + reason.
+ * Every HTTP error the server answers on purpose (REST API, token authorizer, origin check):
+ * code -> HTTP status + reason.
  * Response body: { error: <code>, message: <text> }. One `as const` map; a test checks it.
  */
 export const ApiErrors = {
@@ -15,6 +16,7 @@ export const ApiErrors = {
   // 403
   FACILITATOR_ONLY: { status: 403, reason: 'only the facilitator may do this' },
   OTHER_COP: { status: 403, reason: 'this token belongs to another CoP' },
+  ORIGIN_NOT_ALLOWED: { status: 403, reason: 'requests from this web origin are not allowed (see ALLOWED_ORIGINS)' },
   // 404
   NOT_FOUND: { status: 404, reason: 'no such route' },
   COP_NOT_FOUND: { status: 404, reason: 'the CoP does not exist' },
