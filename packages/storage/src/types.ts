@@ -43,6 +43,15 @@ export interface TokenRecord {
 
 export type SnapshotKind = 'final' | 'autosave'
 
+/** One person seen on a session's board (awareness), as stored in a snapshot's `meta.participants`. */
+export interface ParticipantMeta {
+  name: string
+  perspective: string | null
+  role?: Role
+  firstSeen: string // ISO-8601
+  lastSeen: string
+}
+
 export interface SnapshotMeta {
   id: string
   copId: string

@@ -1,34 +1,21 @@
 /** Typed client of the /api routes used by the home and archive pages (Bearer token). */
-export type Role = 'facilitator' | 'participant' | 'viewer'
-export type SessionState = 'planned' | 'live' | 'ended'
-export type SessionStart = { kind: 'empty' } | { kind: 'template'; templateId: string } | { kind: 'snapshot'; snapshotId: string }
+import type { Comparison as ZoneComparison } from '@copboard/archive'
+import type {
+  Cop,
+  ParticipantMeta,
+  Role,
+  Session,
+  SessionStart,
+  SnapshotMeta as StoredSnapshotMeta,
+  TokenRecord,
+} from '@copboard/storage/types'
 
-export interface Cop {
-  id: string
-  name: string
-  theme: string
-  coHost: string
-  createdAt: string
-}
-export interface Session {
-  id: string
-  copId: string
-  number: number
-  title: string
-  date: string
-  state: SessionState
-  start: SessionStart
-  room: string
-  startedAt: string | null
-  endedAt: string | null
-  createdAt: string
-}
-export interface SnapshotMeta {
-  id: string
-  copId: string
-  sessionId: string
-  kind: 'final' | 'autosave'
-  createdAt: string
+// The domain types are the server's own (type-only imports: nothing of those packages is bundled).
+export type { NoteInfo } from '@copboard/archive'
+export type { Cop, ParticipantMeta, Role, Session, SessionStart, SessionState, TokenRecord } from '@copboard/storage/types'
+
+/** A snapshot as listed by the API, with the metadata fields this client reads. */
+export interface SnapshotMeta extends Omit<StoredSnapshotMeta, 'meta'> {
   meta: {
     sessionNumber?: number
     sessionTitle?: string
@@ -41,35 +28,8 @@ export interface SnapshotMeta {
     [k: string]: unknown
   }
 }
-/** One person seen on a session's board (awareness), as stored in a snapshot's meta. */
-export interface ParticipantMeta {
-  name: string
-  perspective: string | null
-  role?: Role
-  firstSeen: string
-  lastSeen: string
-}
-export interface TokenRecord {
-  id: string
-  copId: string
-  role: Role
-  label: string
-  createdAt: string
-  revokedAt: string | null
-}
-export interface NoteInfo {
-  id: string
-  text: string
-  author: string | null
-  perspective: string | null
-  zoneId: string | null
-}
-export interface Comparison {
-  a: string
-  b: string
-  zones: { zoneId: string | null; label: string; added: NoteInfo[]; removed: NoteInfo[]; changed: { id: string; before: NoteInfo; after: NoteInfo; fields: string[] }[] }[]
-  totals: { added: number; removed: number; changed: number; unchanged: number; notesA: number; notesB: number }
-}
+/** GET …/compare: the per-zone comparison of snapshots a and b. */
+export type Comparison = ZoneComparison & { a: string; b: string }
 export interface CreatedCop {
   cop: Cop
   session: Session

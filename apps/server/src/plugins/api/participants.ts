@@ -9,7 +9,7 @@
  * connections, else the client's claim when it is facilitator/participant.
  * Identity = the name, case-insensitive; perspective and role are the latest seen.
  */
-import type { Role } from '@copboard/storage'
+import type { ParticipantMeta, Role } from '@copboard/storage'
 import type { AwarenessSeen } from '@copboard/sync-core'
 import { looksLikeToken } from '../../auth'
 
@@ -18,14 +18,7 @@ export const MAX_PARTICIPANTS = 200
 const PERSPECTIVES = new Set(['gemeente', 'initiatief', 'overig'])
 const ROLES = new Set<string>(['facilitator', 'participant', 'viewer'])
 
-/** One entry of a snapshot's `meta.participants`. */
-export interface ParticipantMeta {
-  name: string
-  perspective: string | null
-  role?: Role
-  firstSeen: string // ISO-8601
-  lastSeen: string
-}
+export type { ParticipantMeta }
 
 interface Entry {
   name: string
