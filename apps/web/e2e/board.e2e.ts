@@ -106,6 +106,11 @@ describe('board e2e', () => {
       e.updateShape({ id, type: 'note', x: shape.x + 80 })
     }, note.id)
     await shot(a.page, 'board-4-server-down')
+    // tldraw loads its translation on every language switch: with the server down it must still work
+    await a.page.click('[data-testid=lang-en]')
+    await a.page.waitForFunction(() => (window as any).editor.user.getLocale() === 'en')
+    await a.page.click('[data-testid=lang-nl]')
+    await a.page.waitForFunction(() => (window as any).editor.user.getLocale() === 'nl')
     step('restart')
     await server.restart()
     step('restarted')

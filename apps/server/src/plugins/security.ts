@@ -15,7 +15,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "media-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
+  // blob: tldraw's bundled translations (apps/web/src/tldrawAssets.ts)
+  "connect-src 'self' blob: ws: wss:",
   "worker-src 'self' blob:",
   "frame-ancestors 'none'",
   "base-uri 'self'",

@@ -5,15 +5,14 @@
  */
 import { useEffect, useMemo, useState } from 'react'
 import { Tldraw, createTLStore, defaultBindingUtils, defaultShapeUtils, useEditor, useValue, type Editor, type TLPageId, type TLShapeId } from 'tldraw'
-import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import * as Y from 'yjs'
 import { bindStoreToDoc, readRecords } from '@copboard/board'
 import { useLang, useT } from '../i18n'
 import { archiveMessages } from './messages'
 import 'tldraw/tldraw.css'
 import '../templates/templates.css' // template frames as on the board
+import { tldrawAssetUrls } from '../tldrawAssets'
 
-const assetUrls = getAssetUrlsByImport()
 
 export interface Ghost {
   id: string
@@ -125,7 +124,7 @@ export function SnapshotViewer({ state, highlights, licenseKey, onEditor }: { st
   return (
     <div className="cb-viewer" data-testid="snapshot-viewer">
       <div className="cb-viewer__badge">{t('readOnly')}</div>
-      <Tldraw store={store} assetUrls={assetUrls} licenseKey={licenseKey ?? undefined} onMount={onMount} components={components} />
+      <Tldraw store={store} assetUrls={tldrawAssetUrls} licenseKey={licenseKey ?? undefined} onMount={onMount} components={components} />
     </div>
   )
 }

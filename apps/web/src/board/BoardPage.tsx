@@ -1,7 +1,6 @@
 /** /b/:room — the board: access, join flow, Yjs connection, tldraw, presence, extension panels. */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { react, Tldraw, type Editor, type TLComponents } from 'tldraw'
-import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
 import './board.css'
 import { setLang, useLang, useT } from '../i18n'
@@ -15,8 +14,8 @@ import { installNoteAuthorship } from './notes'
 import { JoinDialog } from '../join/JoinDialog'
 import { loadProfile, useProfile, type Profile } from '../join/profile'
 import type { RouteParams } from '../routes'
+import { tldrawAssetUrls } from '../tldrawAssets'
 
-const assetUrls = getAssetUrlsByImport()
 
 let configPromise: Promise<{ tldrawLicenseKey: string | null }> | null = null
 /** GET /api/config (tolerates a server without it). */
@@ -147,7 +146,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
       <ChromeContext.Provider value={chrome}>
       <Tldraw
         store={conn.store}
-        assetUrls={assetUrls}
+        assetUrls={tldrawAssetUrls}
         licenseKey={licenseKey}
         components={components}
         onMount={(e) => {
