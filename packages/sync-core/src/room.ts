@@ -273,13 +273,18 @@ export class Room {
     if (conn.state === 'closed') return
     this.conns.add(conn)
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    this.sendAwarenessStates(conn)
+    if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
+    if (conn.isClosed()) return
+    conn.goLive(this)
+  }
+
+  /** Sends every awareness state the room holds (nothing when it holds none). */
+  private sendAwarenessStates(conn: SyncConnection): void {
     const states = this.awareness.getStates()
     if (states.size > 0) {
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
     }
-    if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
-    if (conn.isClosed()) return
-    conn.goLive(this)
   }
 
   /** §4.3: a connection left; its awareness states are removed and announced. */
@@ -382,13 +387,9 @@ export class Room {
             throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
           }
           return
-        case 'query-awareness': {
-          const states = this.awareness.getStates()
-          if (states.size > 0) {
-            conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
-          }
+        case 'query-awareness':
+          this.sendAwarenessStates(conn)
           return
-        }
       }
     } catch (err) {
       if (err instanceof ProtocolError) conn.close(err.closeCode, err.detail)
