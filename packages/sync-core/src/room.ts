@@ -103,14 +103,7 @@ export class SyncConnection {
   close(name: CloseCodeName, detail?: string): void {
     if (this.state === 'closed') return
     const info = CloseCodes[name]
-    if (detail !== undefined) {
-      this.ctx.badInput.report(
-        this.loggedReasons,
-        name,
-        { conn: this.id, room: this.roomName, code: info.code, detail, ...this.logFields },
-        `sync: closing connection: ${info.reason}`,
-      )
-    }
+    if (detail !== undefined) this.reportBadInput(name, detail)
     try {
       this.socket.close(info.code, info.reason)
     } catch {
@@ -125,6 +118,12 @@ export class SyncConnection {
    */
   transportError(name: CloseCodeName, detail: string): void {
     if (this.state === 'closed') return
+    this.reportBadInput(name, detail)
+    this.closed()
+  }
+
+  /** One log line per (connection, reason), within the global budget (§3.4). */
+  private reportBadInput(name: CloseCodeName, detail: string): void {
     const info = CloseCodes[name]
     this.ctx.badInput.report(
       this.loggedReasons,
@@ -132,7 +131,6 @@ export class SyncConnection {
       { conn: this.id, room: this.roomName, code: info.code, detail, ...this.logFields },
       `sync: closing connection: ${info.reason}`,
     )
-    this.closed()
   }
 
   /** Sends unless the client fell too far behind (§7.2). */
