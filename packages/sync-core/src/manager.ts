@@ -117,10 +117,6 @@ export class RoomManager {
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
     const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields)
     if (opts.info) this.connInfo.set(conn, opts.info)
-    if (this.closing) {
-      conn.close('GOING_AWAY')
-      return conn
-    }
     this.attach(conn)
     return conn
   }
