@@ -198,7 +198,8 @@ export class ArchiveService {
     // the last second of awareness, then stop tracking (the final snapshot takes this LiveRoom)
     this.opts.rooms?.flushAwarenessSeen?.(session.room)
     this.live.delete(session.room)
-    const snapshot = await this.snapshot(session, 'final', renders, lr)
+    // through the RoomManager: drains pending server-side writes
+    const snapshot = await this.snapshot(session, 'final', await this.loadDoc(session.room), renders, lr)
     // connected boards reconnect and come back read-only (ended boards are frozen)
     this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
     return { session, snapshot }
@@ -212,11 +213,8 @@ export class ArchiveService {
     return s
   }
 
-  /** Builds and stores an immutable snapshot of the session's board. */
-  async snapshot(session: Session, kind: SnapshotKind, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
-    // final: through the RoomManager (drains pending server-side writes); autosave: from storage,
-    // which holds every accepted edit (persist-then-broadcast) and never pins or loads a room
-    const doc = kind === 'final' ? await this.loadDoc(session.room) : await loadBoardDoc(this.storage, session.room)
+  /** Builds and stores an immutable snapshot of the session's board `doc`. */
+  async snapshot(session: Session, kind: SnapshotKind, doc: Y.Doc, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
     const state = Y.encodeStateAsUpdate(doc)
     const records = boardRecords(doc)
     const serverSvg = renderSvg(records)
@@ -259,7 +257,7 @@ export class ArchiveService {
       parts,
     )
     if (lr) {
-      lr.lastSavedHash = stateHash(doc)
+      lr.lastSavedHash = stateHash(doc, state)
       lr.participants.markSaved()
     }
     this.log?.info({ copId: session.copId, sessionId: session.id, snapshotId: meta.id, kind }, 'archive: snapshot stored')
@@ -327,11 +325,11 @@ export class ArchiveService {
         this.live.delete(room)
         return null
       }
+      // from storage, which holds every accepted edit (persist-then-broadcast) and never pins or loads a room
       const doc = await loadBoardDoc(this.storage, room)
-      const h = stateHash(doc)
       // unchanged board and nobody new on it: nothing to save
-      if (h === lr.lastSavedHash && !lr.participants.dirty) return null
-      return this.snapshot(session, 'autosave')
+      if (stateHash(doc) === lr.lastSavedHash && !lr.participants.dirty) return null
+      return this.snapshot(session, 'autosave', doc)
     })()
     lr.saving = run
     try {
@@ -396,6 +394,7 @@ export class ArchiveService {
   }
 }
 
-function stateHash(doc: Y.Doc): string {
-  return createHash('sha256').update(Y.encodeStateVector(doc)).update(Y.encodeStateAsUpdate(doc)).digest('base64url')
+/** `update` = Y.encodeStateAsUpdate(doc), when the caller has it already. */
+function stateHash(doc: Y.Doc, update: Uint8Array = Y.encodeStateAsUpdate(doc)): string {
+  return createHash('sha256').update(Y.encodeStateVector(doc)).update(update).digest('base64url')
 }
