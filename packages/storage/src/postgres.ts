@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { StorageError } from './errors'
 import { MIGRATIONS_TABLE, pendingMigrations, postgresMigrations, type Migration } from './migrations'
 import {
-  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
+  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, SNAPSHOT_PART_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
   isPartName, newCop, newSession, newSnapshotMeta, newToken, partValueFromRow, rowToCop, rowToParts, rowToSession,
   rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8,
 } from './rows'
@@ -377,7 +377,7 @@ export class PostgresStorage implements Storage {
 
   async getSnapshotParts(id: string): Promise<SnapshotParts | null> {
     const r = await this.q(
-      'SELECT yjs_state, tldr, svg, png, thumbnail_png, report_json, report_md, report_csv FROM snapshots WHERE id = $1',
+      `SELECT ${SNAPSHOT_PART_COLUMNS} FROM snapshots WHERE id = $1`,
       [id],
     )
     return r.rows[0] ? rowToParts(r.rows[0]) : null

@@ -81,6 +81,9 @@ export const PART_COLUMNS: { readonly [K in SnapshotPartName]: { column: string;
 
 export const PART_NAMES = Object.keys(PART_COLUMNS) as SnapshotPartName[]
 
+/** Every part column, in PART_COLUMNS order (the columns rowToParts reads). */
+export const SNAPSHOT_PART_COLUMNS = PART_NAMES.map((p) => PART_COLUMNS[p].column).join(', ')
+
 export function partValueFromRow(v: unknown, binary: boolean): unknown {
   if (v === null || v === undefined) return null
   return binary ? toU8(v as Uint8Array) : v
@@ -127,8 +130,7 @@ export function newSnapshotMeta(input: Omit<SnapshotMeta, 'id' | 'createdAt'>): 
 }
 
 /** Column list of a new snapshot row; snapshotValues gives the values in this order. */
-export const SNAPSHOT_INSERT_COLUMNS =
-  'id, cop_id, session_id, kind, created_at, meta_json, yjs_state, tldr, svg, png, thumbnail_png, report_json, report_md, report_csv'
+export const SNAPSHOT_INSERT_COLUMNS = `${SNAPSHOT_META_COLUMNS}, ${SNAPSHOT_PART_COLUMNS}`
 
 export function snapshotValues(s: SnapshotMeta, parts: SnapshotParts): unknown[] {
   return [

@@ -14,7 +14,7 @@ import * as Y from 'yjs'
 import { StorageError } from './errors'
 import { MIGRATIONS_TABLE, pendingMigrations, sqliteMigrations, type Migration } from './migrations'
 import {
-  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
+  COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, SNAPSHOT_PART_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
   isPartName, newCop, newSession, newSnapshotMeta, newToken, partValueFromRow, rowToCop, rowToParts, rowToSession,
   rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8, type Row,
 } from './rows'
@@ -366,7 +366,7 @@ export class SqliteStorage implements Storage {
 
   async getSnapshotParts(id: string): Promise<SnapshotParts | null> {
     const r = this.stmt(
-      'SELECT yjs_state, tldr, svg, png, thumbnail_png, report_json, report_md, report_csv FROM snapshots WHERE id = ?',
+      `SELECT ${SNAPSHOT_PART_COLUMNS} FROM snapshots WHERE id = ?`,
     ).get(id) as Row | undefined
     return r ? rowToParts(r) : null
   }
