@@ -12,13 +12,11 @@ import { MIGRATIONS_TABLE, pendingMigrations, postgresMigrations, type Migration
 import {
   COP_COLUMNS, SESSION_COLUMNS, SNAPSHOT_INSERT_COLUMNS, SNAPSHOT_META_COLUMNS, SNAPSHOT_PART_COLUMNS, TOKEN_COLUMNS, PART_COLUMNS,
   isPartName, newCop, newSession, newSnapshotMeta, newToken, partValueFromRow, rowToCop, rowToParts, rowToSession,
-  rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8,
+  rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8, type Row,
 } from './rows'
 import type {
   Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
 } from './types'
-
-type Row = Record<string, unknown>
 
 export interface PostgresStorageOptions {
   logger?: StorageLogger
