@@ -54,7 +54,6 @@ interface LiveRoom {
   copId: string
   lastSavedHash: string | null
   connections: number
-  roles: Set<Role>
   saving: Promise<unknown> | null
   /** people seen in the board's awareness (sync-core §4.4) */
   participants: SessionParticipants
@@ -81,11 +80,10 @@ export class ArchiveService {
     this.log = opts.logger
     this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures })
     this.authorize = createSyncAuthorizer(opts.storage, this.resolver, {
-      onAuthorized: ({ room, sessionId, copId, role }) => {
+      onAuthorized: ({ room, sessionId }) => {
         const lr = this.live.get(room)
         if (lr) {
           lr.connections++
-          lr.roles.add(role)
           return
         }
         // after a restart: re-track a live session on its first connection
@@ -103,7 +101,6 @@ export class ArchiveService {
           .catch(() => null)
           .finally(() => this.tracking.delete(room))
         this.tracking.set(room, tracked)
-        void copId
       },
     })
     const ms = opts.autosaveMs ?? 5 * 60_000
@@ -300,7 +297,6 @@ export class ArchiveService {
         copId: session.copId,
         lastSavedHash: null,
         connections: 0,
-        roles: new Set(),
         saving: null,
         participants: new SessionParticipants(),
         restoring: null,
