@@ -11,7 +11,7 @@ import type { Config } from './config.js'
 import healthPlugin from './plugins/health.js'
 import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
-import syncPlugin, { allowAll, type Authorize } from './plugins/sync.js'
+import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
 
 export type { Config } from './config.js'
@@ -28,7 +28,7 @@ declare module 'fastify' {
 
 export interface AppDeps {
   storage: Storage
-  /** Sync authorisation (PLAN.md contract). Default: allow everyone as participant. */
+  /** Sync authorisation (PLAN.md contract). Default: the archive's token authorizer. */
   authorize?: Authorize
   /** Fastify logger options (level, stream, …); default: pino at config.logLevel. */
   logger?: FastifyServerOptions['logger']

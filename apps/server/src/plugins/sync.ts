@@ -15,7 +15,7 @@ export type AuthorizeResult =
   | { ok: false; status: 401 | 403 | 404; error: string }
 export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
 
-/** Lets everyone in as a participant: tests of the sync layer, and the default until auth is wired. */
+/** Lets everyone in as a participant (tests of the sync layer; production uses the archive's token authorizer). */
 export const allowAll: Authorize = async () => ({ ok: true, role: 'participant' })
 
 export interface SyncPluginOptions {
