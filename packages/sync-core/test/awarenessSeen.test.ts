@@ -1,15 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { RoomManager, type AwarenessSeen, type Logger } from '../src/index.js'
+import { RoomManager, type AwarenessSeen } from '../src/index.js'
+import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
-
-class CapturingLogger implements Logger {
-  lines: { level: string; obj: Record<string, unknown>; msg: string }[] = []
-  debug = (obj: object, msg: string) => void this.lines.push({ level: 'debug', obj: obj as never, msg })
-  info = (obj: object, msg: string) => void this.lines.push({ level: 'info', obj: obj as never, msg })
-  warn = (obj: object, msg: string) => void this.lines.push({ level: 'warn', obj: obj as never, msg })
-  error = (obj: object, msg: string) => void this.lines.push({ level: 'error', obj: obj as never, msg })
-}
 
 const managers: RoomManager[] = []
 const clients: TestClient[] = []

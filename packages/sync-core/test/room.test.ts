@@ -2,20 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { CloseCodes, RoomManager, READ_ONLY_REASON, encodeSyncUpdate, type Logger } from '../src/index.js'
+import { CloseCodes, RoomManager, READ_ONLY_REASON, encodeSyncUpdate } from '../src/index.js'
+import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage, gate } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
-
-class CapturingLogger implements Logger {
-  lines: { level: string; obj: Record<string, unknown>; msg: string }[] = []
-  debug = (obj: object, msg: string) => void this.lines.push({ level: 'debug', obj: obj as never, msg })
-  info = (obj: object, msg: string) => void this.lines.push({ level: 'info', obj: obj as never, msg })
-  warn = (obj: object, msg: string) => void this.lines.push({ level: 'warn', obj: obj as never, msg })
-  error = (obj: object, msg: string) => void this.lines.push({ level: 'error', obj: obj as never, msg })
-  at(level: string) {
-    return this.lines.filter((l) => l.level === level)
-  }
-}
 
 let managers: RoomManager[] = []
 const clients: TestClient[] = []
