@@ -9,8 +9,7 @@ import type { Storage } from '@copboard/storage'
 import { readDocSchema, readRecords, writeDocSchema, writeRecords } from '@copboard/board'
 import type { TLRecord } from '@tldraw/tlschema'
 import { baseBoardRecords, defaultSerializedSchema } from '@copboard/archive'
-import { getTemplate, templateToRecords, type TitleBlockInfo } from '@copboard/templates'
-import { ApiError } from './errors'
+import { templateToRecords, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
 
 export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc()
@@ -28,9 +27,7 @@ export function boardSchema(doc: Y.Doc): unknown {
 }
 
 /** Writes a template's scaffold into a new room (server-side launch). */
-export async function seedRoomFromTemplate(storage: Storage, room: string, templateId: string, title: TitleBlockInfo, lang: 'nl' | 'en' = 'nl'): Promise<void> {
-  const template = getTemplate(templateId)
-  if (!template) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${templateId}"`)
+export async function seedRoomFromTemplate(storage: Storage, room: string, template: TemplateDefinition, title: TitleBlockInfo, lang: 'nl' | 'en' = 'nl'): Promise<void> {
   const doc = new Y.Doc()
   const records = [
     ...baseBoardRecords(),

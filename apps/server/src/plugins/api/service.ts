@@ -13,6 +13,7 @@ import { isPng, pngThumbnail, svgToPng } from './raster'
 import { buildReportParts } from './report'
 import { SessionParticipants, authorsOnly, parseParticipants, type ParticipantMeta } from './participants'
 import type { AwarenessSeen } from '@copboard/sync-core'
+import { getTemplate, type TemplateDefinition } from '@copboard/templates'
 
 export interface ArchiveLogger extends AuthLogger {
   info(obj: object, msg: string): void
@@ -158,14 +159,14 @@ export class ArchiveService {
       snapshotState = await this.storage.getSnapshotPart(snap.id, 'yjsState')
       if (!snapshotState) throw new ApiError('PART_NOT_FOUND', 'the snapshot has no board state')
     }
+    let template: TemplateDefinition | undefined
     if (input.start.kind === 'template') {
-      const { getTemplate } = await import('@copboard/templates')
-      if (!getTemplate(input.start.templateId)) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${input.start.templateId}"`)
+      template = getTemplate(input.start.templateId)
+      if (!template) throw new ApiError('TEMPLATE_UNKNOWN', `no template "${input.start.templateId}"`)
     }
     const session = await this.storage.createSession({ copId: cop.id, title: input.title, date: input.date, start: input.start })
     // the room is new: nobody can be connected yet, so seeding through storage is safe
-    if (input.start.kind === 'template')
-      await seedRoomFromTemplate(this.storage, session.room, input.start.templateId, { copName: cop.name, sessionNumber: session.number, date: session.date })
+    if (template) await seedRoomFromTemplate(this.storage, session.room, template, { copName: cop.name, sessionNumber: session.number, date: session.date })
     else if (snapshotState) await seedRoomFromState(this.storage, session.room, snapshotState)
     this.log?.info({ copId: cop.id, sessionId: session.id, start: input.start.kind }, 'archive: session created')
     return session
