@@ -174,12 +174,8 @@ export class ArchiveService {
 
   async transition(copId: string, sessionId: string, action: SessionAction, renders?: ClientRenders): Promise<{ session: Session; snapshot: SnapshotMeta | null }> {
     const current = await this.getSession(copId, sessionId)
-    let t
-    try {
-      t = planTransition(current.state, action)
-    } catch (err) {
-      throw new ApiError('SESSION_STATE_CONFLICT', (err as Error).message)
-    }
+    // an invalid transition throws LifecycleError: the API's error handler answers it as SESSION_STATE_CONFLICT
+    const t = planTransition(current.state, action)
     const at = new Date().toISOString()
     const session = await this.storage.transitionSession(sessionId, t.from, t.to, at)
     if (!session) throw new ApiError('SESSION_STATE_CONFLICT', `the session changed state meanwhile (wanted ${t.from} -> ${t.to})`)
