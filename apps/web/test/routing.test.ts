@@ -9,6 +9,7 @@ describe('role.ts tokenFromFragment', () => {
     expect(tokenFromFragment('#x=1&t=tok')).toBe('tok')
     expect(tokenFromFragment('')).toBeNull()
     expect(tokenFromFragment('#token=nope')).toBeNull()
+    expect(tokenFromFragment('#t=%zz')).toBeNull()
   })
   it('reads the room from /b/:room', () => {
     expect(roomFromPath('/b/r1')).toBe('r1')

@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { templates } from '@copboard/templates'
 import { setLang, useLang, useT } from '../i18n'
 import { CopyField } from '../home/CopyField'
-import { api, downloadSnapshotFile, fetchSnapshotFile, rememberedLinks, tokenFromHash, type Comparison, type Cop, type Role, type Session, type SessionStart, type SnapshotFile, type SnapshotMeta, type TokenRecord } from './api'
+import { api, downloadSnapshotFile, fetchSnapshotFile, rememberedLinks, type Comparison, type Cop, type Role, type Session, type SessionStart, type SnapshotFile, type SnapshotMeta, type TokenRecord } from './api'
+import { tokenFromFragment } from '../board/role'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, noteBoxes, type Highlights } from './SnapshotViewer'
 import { Participants } from './Participants'
@@ -74,7 +75,7 @@ function ExportButtons({ token, cop, snapshot, t }: { token: string; cop: Cop; s
 export function CopPage({ copId }: { copId: string }) {
   const t = useT(archiveMessages)
   const lang = useLang()
-  const token = useMemo(() => tokenFromHash(), [])
+  const token = useMemo(() => tokenFromFragment(), [])
   const [data, setData] = useState<{ cop: Cop; role: Role; sessions: Session[]; snapshots: SnapshotMeta[] } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -476,7 +477,7 @@ function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; cop
   // links handed out at creation, re-pointed at the current session's board (tokens are per CoP)
   const remembered: Record<string, string> = {}
   for (const [k, v] of Object.entries(rememberedLinks(copId))) {
-    const secret = tokenFromHash(v.slice(v.indexOf('#')))
+    const secret = tokenFromFragment(v.slice(v.indexOf('#')))
     if (secret && (k === 'participant' || k === 'viewer')) remembered[k] = currentRoom ? `${location.origin}/b/${currentRoom}#t=${secret}` : `${location.origin}/cop/${copId}#t=${secret}`
   }
   const load = useCallback(() => {

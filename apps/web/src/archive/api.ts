@@ -124,8 +124,3 @@ export function rememberedLinks(copId: string): Record<string, string> {
     return {}
   }
 }
-
-export function tokenFromHash(hash = typeof location === 'undefined' ? '' : location.hash): string | null {
-  const m = /[#&]t=([A-Za-z0-9_-]+)/.exec(hash)
-  return m ? m[1] : null
-}

@@ -36,9 +36,15 @@ export interface BoardAccess {
   error?: string
 }
 
+/** The token of a page link's fragment (`#t=<token>`, also `#…&t=<token>`); null when absent or malformed. */
 export function tokenFromFragment(hash: string = typeof location === 'undefined' ? '' : location.hash): string | null {
   const m = /(?:^#|&)t=([^&]+)/.exec(hash)
-  return m ? decodeURIComponent(m[1]) : null
+  if (!m) return null
+  try {
+    return decodeURIComponent(m[1])
+  } catch {
+    return null // a broken %-escape: no token rather than a crashed page
+  }
 }
 
 const FACILITATOR_FLAG = 'copboard.facilitatorFlag'
