@@ -364,7 +364,7 @@ export class ArchiveService {
   /** After a restart: the people of the session's latest snapshot (autosave), so little is lost. */
   private async restoreParticipants(lr: LiveRoom): Promise<void> {
     try {
-      const latest = (await this.storage.listSnapshots(lr.copId)).filter((s) => s.sessionId === lr.sessionId).at(-1)
+      const latest = await this.latestSnapshotOf(lr.copId, lr.sessionId)
       if (latest) lr.participants.restore(latest.meta.participants)
     } catch (err) {
       this.log?.error({ err, room: lr.room }, 'archive: restoring participants failed')
@@ -377,8 +377,12 @@ export class ArchiveService {
       if (lr.restoring) await lr.restoring
       return lr.participants.toMeta(Date.now())
     }
-    const latest = (await this.storage.listSnapshots(session.copId)).filter((s) => s.sessionId === session.id).at(-1)
+    const latest = await this.latestSnapshotOf(session.copId, session.id)
     return latest ? parseParticipants(latest.meta.participants) : []
+  }
+
+  private async latestSnapshotOf(copId: string, sessionId: string): Promise<SnapshotMeta | undefined> {
+    return (await this.storage.listSnapshots(copId)).filter((s) => s.sessionId === sessionId).at(-1)
   }
 
   /** Sync hook: the last connection of a room closed. */
