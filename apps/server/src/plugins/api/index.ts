@@ -9,6 +9,7 @@ import type { Role, Session, SnapshotMeta, SnapshotPartName, TokenRecord } from 
 import { LifecycleError } from '@copboard/archive'
 import { accessFor, mintToken, requireFacilitator, requireToken } from '../../auth'
 import { ApiError } from './errors'
+import { isPng } from './raster'
 import type { ArchiveService, ClientRenders } from './service'
 
 export { ApiError, ApiErrors, type ApiErrorCode } from './errors'
@@ -258,7 +259,6 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
         if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(b.svg)) throw new ApiError('BAD_SNAPSHOT_UPLOAD', 'svg must be an <svg> document')
         renders.svg = b.svg
       }
-      const { isPng } = await import('./raster')
       if ((renders.png && !isPng(renders.png)) || (renders.thumbnail && !isPng(renders.thumbnail))) throw new ApiError('BAD_SNAPSHOT_UPLOAD', 'png must be a base64 PNG')
       const { session, snapshot } = await archive.transition(copId, sessionId, 'end', renders)
       return { session, snapshot }
