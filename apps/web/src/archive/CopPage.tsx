@@ -9,6 +9,7 @@ import { setLang, useLang, useT } from '../i18n'
 import { CopyField } from '../home/CopyField'
 import { api, downloadSnapshotFile, fetchSnapshotFile, rememberedLinks, type Comparison, type Cop, type Role, type Session, type SessionStart, type SnapshotFile, type SnapshotMeta, type TokenRecord } from './api'
 import { tokenFromFragment } from '../board/role'
+import { loadConfig } from '../config'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, noteBoxes, type Highlights } from './SnapshotViewer'
 import { Participants } from './Participants'
@@ -96,10 +97,7 @@ export function CopPage({ copId }: { copId: string }) {
 
   useEffect(() => {
     void reload()
-    fetch('/api/config')
-      .then((r) => r.json())
-      .then((c: { tldrawLicenseKey: string | null }) => setLicenseKey(c.tldrawLicenseKey))
-      .catch(() => undefined)
+    void loadConfig().then((c) => setLicenseKey(c.tldrawLicenseKey))
   }, [reload])
 
   const act = async (label: string, fn: () => Promise<unknown>) => {

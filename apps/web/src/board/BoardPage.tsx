@@ -15,16 +15,7 @@ import { JoinDialog } from '../join/JoinDialog'
 import { loadProfile, useProfile, type Profile } from '../join/profile'
 import type { RouteParams } from '../routes'
 import { tldrawAssetUrls } from '../tldrawAssets'
-
-
-let configPromise: Promise<{ tldrawLicenseKey: string | null }> | null = null
-/** GET /api/config (tolerates a server without it). */
-function loadConfig() {
-  configPromise ??= fetch('/api/config')
-    .then((r) => (r.ok ? r.json() : { tldrawLicenseKey: null }))
-    .catch(() => ({ tldrawLicenseKey: null }))
-  return configPromise
-}
+import { loadConfig } from '../config'
 
 export function BoardPage({ params }: { params: RouteParams }) {
   const room = params.room
