@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
-import type { Role, Session, SnapshotMeta, SnapshotPartName, TokenRecord } from '@copboard/storage'
+import type { Role, Session, SnapshotPartName, TokenRecord } from '@copboard/storage'
 import { LifecycleError } from '@copboard/archive'
 import { accessFor, mintToken, requireFacilitator, requireToken } from '../../auth'
 import { ApiError } from './errors'
@@ -110,10 +110,6 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   const copLink = (request: FastifyRequest, copId: string, secret: string) => `${base(request)}/cop/${copId}#t=${secret}`
   const boardLink = (request: FastifyRequest, room: string, secret: string) => `${base(request)}/b/${room}#t=${secret}`
 
-  async function snapshotsOf(copId: string): Promise<SnapshotMeta[]> {
-    return storage.listSnapshots(copId)
-  }
-
   // ---- open routes -------------------------------------------------------------------------
 
   app.get('/config', async () => ({ tldrawLicenseKey: opts.tldrawLicenseKey ?? null }))
@@ -188,7 +184,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     const { copId } = request.params
     const a = accessFor(request, copId)
     const cop = await archive.getCop(copId)
-    return { cop, role: a.role, sessions: await storage.listSessions(copId), snapshots: await snapshotsOf(copId) }
+    return { cop, role: a.role, sessions: await storage.listSessions(copId), snapshots: await storage.listSnapshots(copId) }
   })
 
   app.post<{ Params: { copId: string }; Body: { title: string; date: string; start: Session['start'] } }>(
@@ -214,7 +210,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     const { copId, sessionId } = request.params
     accessFor(request, copId)
     const session = await archive.getSession(copId, sessionId)
-    const snapshots = (await snapshotsOf(copId)).filter((s) => s.sessionId === sessionId)
+    const snapshots = (await storage.listSnapshots(copId)).filter((s) => s.sessionId === sessionId)
     return { session, snapshots }
   })
 
@@ -268,7 +264,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.get<{ Params: { copId: string } }>('/cops/:copId/snapshots', { preHandler: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     accessFor(request, copId)
-    return { snapshots: await snapshotsOf(copId) }
+    return { snapshots: await storage.listSnapshots(copId) }
   })
 
   app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId', { preHandler: authed, schema: { params: snapshotParams } }, async (request) => {
