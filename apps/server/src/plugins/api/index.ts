@@ -136,26 +136,19 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     async (request, reply) => {
       const b = request.body
       const { cop, session, secrets } = await archive.createCop(b, { title: b.sessionTitle ?? 'Sessie 1', date: b.date ?? today() })
-      reply.code(201)
-      return {
-        cop,
-        session,
-        links: {
-          facilitator: copLink(request, cop.id, secrets.facilitator),
-          participant: boardLink(request, session.room, secrets.participant),
-          viewer: boardLink(request, session.room, secrets.viewer),
-        },
-        copLinks: {
-          facilitator: copLink(request, cop.id, secrets.facilitator),
-          participant: copLink(request, cop.id, secrets.participant),
-          viewer: copLink(request, cop.id, secrets.viewer),
-        },
-        boardLinks: {
-          facilitator: boardLink(request, session.room, secrets.facilitator),
-          participant: boardLink(request, session.room, secrets.participant),
-          viewer: boardLink(request, session.room, secrets.viewer),
-        },
+      const copLinks = {
+        facilitator: copLink(request, cop.id, secrets.facilitator),
+        participant: copLink(request, cop.id, secrets.participant),
+        viewer: copLink(request, cop.id, secrets.viewer),
       }
+      const boardLinks = {
+        facilitator: boardLink(request, session.room, secrets.facilitator),
+        participant: boardLink(request, session.room, secrets.participant),
+        viewer: boardLink(request, session.room, secrets.viewer),
+      }
+      reply.code(201)
+      // links: the facilitator's CoP page, the board for the others
+      return { cop, session, links: { facilitator: copLinks.facilitator, participant: boardLinks.participant, viewer: boardLinks.viewer }, copLinks, boardLinks }
     },
   )
 
