@@ -8,7 +8,8 @@
  *   (the archive is the snapshot; the board is frozen).
  */
 import type { FastifyRequest } from 'fastify'
-import type { Role, Storage } from '@copboard/storage'
+import type { Role, Session, Storage } from '@copboard/storage'
+import { isBoardWritable } from '@copboard/archive'
 import { ApiError } from '../plugins/api/errors'
 import type { AccessResolver } from './access'
 
@@ -29,6 +30,11 @@ export function tokenFromQuery(request: FastifyRequest): string | null {
   return m ? decodeURIComponent(m[1]) : null
 }
 
+/** The role on a session's board: the token's, except on an ended (frozen) board, where everyone is a viewer. */
+export function roleOnBoard(session: Pick<Session, 'state'>, tokenRole: Role): Role {
+  return isBoardWritable(session.state) ? tokenRole : 'viewer'
+}
+
 export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver, hooks: SyncAuthorizerHooks = {}): Authorize {
   return async (request, room) => {
     let access
@@ -41,7 +47,7 @@ export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver,
     const session = await storage.getSessionByRoom(room)
     if (!session) return { ok: false, status: 404, error: 'ROOM_NOT_FOUND' }
     if (session.copId !== access.copId) return { ok: false, status: 403, error: 'OTHER_COP' }
-    const role: Role = session.state === 'ended' ? 'viewer' : access.role
+    const role = roleOnBoard(session, access.role)
     hooks.onAuthorized?.({ room, copId: session.copId, sessionId: session.id, role, tokenId: access.tokenId })
     return { ok: true, role, copId: session.copId }
   }

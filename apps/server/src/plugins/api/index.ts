@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import rateLimit from '@fastify/rate-limit'
 import type { Role, Session, SnapshotPartName, TokenRecord } from '@copboard/storage'
 import { LifecycleError } from '@copboard/archive'
-import { accessFor, mintToken, requireFacilitator, requireToken } from '../../auth'
+import { accessFor, roleOnBoard, mintToken, requireFacilitator, requireToken } from '../../auth'
 import { ApiError } from './errors'
 import { isPng } from './raster'
 import type { ArchiveService, ClientRenders } from './service'
@@ -167,7 +167,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
         session = await storage.getSessionByRoom(request.query.room)
         if (!session) throw new ApiError('ROOM_NOT_FOUND')
         if (session.copId !== a.copId) throw new ApiError('OTHER_COP')
-        boardRole = session.state === 'ended' ? 'viewer' : a.role
+        boardRole = roleOnBoard(session, a.role)
       }
       return { role: a.role, copId: a.copId, tokenId: a.tokenId, cop, sessions, session, boardRole }
     },
