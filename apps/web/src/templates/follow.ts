@@ -5,13 +5,8 @@
  * pages themselves afterwards.
  */
 import type { Editor, TLPageId, TLRecord, TLShape } from 'tldraw'
-import { isScaffold } from './scaffoldLock'
+import { isScaffold, pageHasScaffold } from './scaffoldLock'
 import { frameTemplate } from './launch'
-
-function pageHasScaffold(editor: Editor, pageId: TLPageId): boolean {
-  for (const id of editor.getPageShapeIds(pageId)) if (isScaffold(editor.getShape(id))) return true
-  return false
-}
 
 function goTo(editor: Editor, pageId: TLPageId) {
   editor.setCurrentPage(pageId)

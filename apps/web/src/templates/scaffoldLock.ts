@@ -4,11 +4,17 @@
  * resize handles, context-menu "unlock", keyboard delete, API calls) is refused — prevented, not
  * discouraged. Changes arriving from the sync (source 'remote', via mergeRemoteChanges) always apply.
  */
-import type { Editor, TLPage, TLShape } from 'tldraw'
+import type { Editor, TLPage, TLPageId, TLShape } from 'tldraw'
 
 export function isScaffold(shape: { meta?: unknown } | undefined): boolean {
   const m = (shape?.meta as { copboard?: { scaffold?: unknown } } | undefined)?.copboard
   return !!m && m.scaffold === true
+}
+
+/** True when the page holds a template's scaffold. */
+export function pageHasScaffold(editor: Editor, pageId: TLPageId): boolean {
+  for (const id of editor.getPageShapeIds(pageId)) if (isScaffold(editor.getShape(id))) return true
+  return false
 }
 
 /**
@@ -36,8 +42,7 @@ export function installScaffoldLock(editor: Editor, canEditScaffold: () => boole
     // deleting a template page would take the scaffold with it
     se.registerBeforeDeleteHandler('page', (page: TLPage, source) => {
       if (source === 'remote' || canEditScaffold()) return
-      const ids = editor.getPageShapeIds(page.id)
-      for (const id of ids) if (isScaffold(editor.getShape(id))) return false
+      if (pageHasScaffold(editor, page.id)) return false
     }),
   ]
   return () => offs.forEach((off) => off())
