@@ -6,8 +6,7 @@
  */
 import * as Y from 'yjs'
 import type { Storage } from '@copboard/storage'
-import { readDocSchema, readRecords, writeDocSchema, writeRecords } from '@copboard/board'
-import type { TLRecord } from '@tldraw/tlschema'
+import { writeDocSchema, writeRecords } from '@copboard/board'
 import { baseBoardRecords, defaultSerializedSchema } from '@copboard/archive'
 import { templateToRecords, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
 
@@ -16,14 +15,6 @@ export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Do
   const updates = await storage.loadRoom(room)
   if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates))
   return doc
-}
-
-export function boardRecords(doc: Y.Doc): TLRecord[] {
-  return readRecords(doc)
-}
-
-export function boardSchema(doc: Y.Doc): unknown {
-  return readDocSchema(doc)
 }
 
 /** Writes a template's scaffold into a new room (server-side launch). */

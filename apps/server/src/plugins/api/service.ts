@@ -7,7 +7,8 @@ import * as Y from 'yjs'
 import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, Storage } from '@copboard/storage'
 import { compareRecords, planTransition, renderSvg, toTldrFile, type Comparison, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
-import { boardRecords, boardSchema, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
+import { readDocSchema, readRecords } from '@copboard/board'
+import { loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
 import { isPng, pngThumbnail, svgToPng } from './raster'
 import { buildReportParts } from './report'
@@ -210,7 +211,7 @@ export class ArchiveService {
   /** Builds and stores an immutable snapshot of the session's board `doc`. */
   async snapshot(session: Session, kind: SnapshotKind, doc: Y.Doc, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
     const state = Y.encodeStateAsUpdate(doc)
-    const records = boardRecords(doc)
+    const records = readRecords(doc)
     const serverSvg = renderSvg(records)
     const svg = renders.svg ?? serverSvg
     let png: Uint8Array | null = renders.png && isPng(renders.png) ? renders.png : null
@@ -227,7 +228,7 @@ export class ArchiveService {
     const lr = liveRoom ?? this.live.get(session.room)
     const end = session.endedAt ?? new Date().toISOString()
     const participants = await this.participantsOf(session, lr)
-    const parts: SnapshotParts = { yjsState: state, tldr: JSON.stringify(toTldrFile(records, boardSchema(doc))), svg, png, thumbnailPng: thumb, ...report }
+    const parts: SnapshotParts = { yjsState: state, tldr: JSON.stringify(toTldrFile(records, readDocSchema(doc))), svg, png, thumbnailPng: thumb, ...report }
     const meta = await this.storage.createSnapshot(
       {
         copId: session.copId,
@@ -264,7 +265,7 @@ export class ArchiveService {
       const state = await this.storage.getSnapshotPart(s.id, 'yjsState')
       const doc = new Y.Doc()
       if (state) Y.applyUpdate(doc, state)
-      return boardRecords(doc)
+      return readRecords(doc)
     }))
     return compareRecords(ra, rb, { outsideLabel: 'Buiten de zones' })
   }
