@@ -22,9 +22,8 @@ function createTLSchema(): ReturnType<typeof TLSchema.createTLSchema> {
 
 /** `schema` = the serialized schema stored in the board doc; the default tldraw schema when absent. */
 export function toTldrFile(records: TLRecord[], schema?: unknown): TldrFile {
-  if (!schema) defaultSchema ??= createTLSchema().serialize()
   const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return { tldrawFileFormatVersion: 1, schema: schema ?? defaultSchema, records: sorted }
+  return { tldrawFileFormatVersion: 1, schema: schema ?? defaultSerializedSchema(), records: sorted }
 }
 
 /** Default page + document records for a new board that is written on the server. */
