@@ -149,7 +149,7 @@ function text(ctx: Ctx, o: { id: string; x: number; y: number; w: number; text: 
   })
 }
 
-/** Heading size per zone kind: big containers get 'l', cells and halves 'l' too but narrower padding. */
+/** Inner padding of a zone's heading and prompt. */
 const PAD = 24
 
 function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: string; x: number; y: number }>) {
@@ -174,8 +174,8 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
     // the lemniscate decoration draws the loop; the zone area is a faint dotted outline
     geo(ctx, { id: areaId, x, y, w, h, color: z.color ?? 'grey', fill: 'none', dash: 'dotted', parentId, zoneId: z.id, part: 'zone' })
   } else {
-    const fill = kind === 'lane' || kind === 'table' ? 'solid' : kind === 'statement' ? 'solid' : 'semi'
-    geo(ctx, { id: areaId, x, y, w, h, color: z.color ?? 'grey', fill, dash: kind === 'cell' || kind === 'half' ? 'solid' : 'solid', parentId, zoneId: z.id, part: 'zone' })
+    const fill = kind === 'lane' || kind === 'table' || kind === 'statement' ? 'solid' : 'semi'
+    geo(ctx, { id: areaId, x, y, w, h, color: z.color ?? 'grey', fill, parentId, zoneId: z.id, part: 'zone' })
   }
 
   // inside an act frame, headings of the act itself are children of the frame at local coords
@@ -185,14 +185,13 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
   const hParent = own ? own.id : parentId
   const centered = kind === 'loop' || kind === 'crossing'
   const tw = (z.headerW ?? w) - 2 * PAD
-  const headingSize: Size = kind === 'cell' || kind === 'half' ? 'l' : kind === 'crossing' ? 'xl' : 'l'
   text(ctx, {
     id: shapeId(ctx, 'heading', z.id),
     x: hx,
     y: hy,
     w: tw,
     text: L(ctx, z.label),
-    size: headingSize,
+    size: kind === 'crossing' ? 'xl' : 'l',
     align: centered ? 'middle' : 'start',
     color: z.color && kind !== 'cell' && kind !== 'half' && kind !== 'zone' && kind !== 'strip' ? z.color : 'black',
     parentId: hParent,
