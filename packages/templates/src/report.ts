@@ -69,7 +69,7 @@ export function buildReport(records: Iterable<TLRecord>, options: BuildReportOpt
       version,
       title: def ? def.title[lang] : templateId,
       zones: reportZones,
-      matches: def?.matching ? findMatches(map, zones, assignments, pageId, templateId, def) : [],
+      matches: def?.matching ? findMatches(map, assignments, pageId, templateId, def) : [],
     }
     const statement = def ? readStatement(map, assignments, pageId, def) : undefined
     if (statement) section.statement = statement
@@ -107,7 +107,7 @@ function terminalNote(map: Map<string, TLRecord>, arrow: TLShape, terminal: 'sta
   return notes.find((n) => rectContains(pageBounds(map, n.note), pt))
 }
 
-function findMatches(map: Map<string, TLRecord>, _zones: BoardZone[], assignments: NoteAssignment[], pageId: string, templateId: string, def: TemplateDefinition): ReportMatch[] {
+function findMatches(map: Map<string, TLRecord>, assignments: NoteAssignment[], pageId: string, templateId: string, def: TemplateDefinition): ReportMatch[] {
   const { fromZoneId, toZoneId } = def.matching!
   const bindings = [...map.values()].filter((r) => r.typeName === 'binding' && (r as { type?: string }).type === 'arrow')
   const notes = assignments.filter((a) => a.pageId === pageId && a.zone?.templateId === templateId)
