@@ -6,14 +6,12 @@ import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { getTemplate } from './registry'
 import { statementHash } from './records'
 import { shapeText } from './richtext'
-import type { Lang, Perspective, Report, ReportEndorsement, ReportMatch, ReportNote, ReportSection, ReportZone, TemplateDefinition } from './types'
+import { PERSPECTIVES, type Lang, type Perspective, type Report, type ReportEndorsement, type ReportMatch, type ReportNote, type ReportSection, type ReportZone, type TemplateDefinition } from './types'
 import { type BoardZone, type NoteAssignment, assignNotesToZones, boardZones, isShape, pageBounds, pageOf, pageTransform, rectContains, scaffoldMeta, toMap, toPage } from './zones'
 
 export interface BuildReportOptions {
   lang?: Lang
 }
-
-const PERSPECTIVES: Perspective[] = ['gemeente', 'initiatief', 'overig']
 
 function noteMeta(s: TLShape) {
   const m = (s.meta ?? {}) as { author?: unknown; perspective?: unknown; anonymous?: unknown; prefilled?: unknown; copboard?: { signature?: { statementHash?: unknown } } }

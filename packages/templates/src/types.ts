@@ -111,7 +111,9 @@ export interface CopboardScaffoldMeta {
   part: 'zone' | 'heading' | 'prompt' | 'title' | 'agenda' | 'decoration' | 'prefilled' | 'statement'
 }
 
-export type Perspective = 'gemeente' | 'initiatief' | 'overig'
+/** The perspectives a participant writes from (note meta and awareness `user.perspective`). */
+export const PERSPECTIVES = ['gemeente', 'initiatief', 'overig'] as const
+export type Perspective = (typeof PERSPECTIVES)[number]
 
 export interface ReportNote {
   id: string

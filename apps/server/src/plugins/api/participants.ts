@@ -11,11 +11,12 @@
  */
 import type { ParticipantMeta, Role } from '@copboard/storage'
 import type { AwarenessSeen } from '@copboard/sync-core'
+import { PERSPECTIVES as PERSPECTIVE_LIST } from '@copboard/templates'
 import { looksLikeToken } from '../../auth'
 
 export const MAX_NAME_CHARS = 60
 export const MAX_PARTICIPANTS = 200
-const PERSPECTIVES = new Set(['gemeente', 'initiatief', 'overig'])
+const PERSPECTIVES = new Set<string>(PERSPECTIVE_LIST)
 const ROLES = new Set<string>(['facilitator', 'participant', 'viewer'])
 
 export type { ParticipantMeta }
