@@ -93,11 +93,12 @@ export function renderSvg(records: TLRecord[], opts: RenderOptions = {}): string
   const shapes = records.filter(isShape)
   const byId = new Map(shapes.map((s) => [s.id as string, s]))
   // default: the page with the most shapes (templates are launched on a page of their own)
+  const pageOfShape = new Map(shapes.map((s) => [s.id as string, pageOf(map, s)]))
   const counts = new Map<string, number>()
-  for (const s of shapes) counts.set(pageOf(map, s), (counts.get(pageOf(map, s)) ?? 0) + 1)
+  for (const page of pageOfShape.values()) counts.set(page, (counts.get(page) ?? 0) + 1)
   const busiest = pages.map((p) => p.id as string).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]
   const pageId = opts.pageId ?? (busiest as string | undefined)
-  const visible = shapes.filter((s) => pageId === undefined || pageOf(map, s) === pageId)
+  const visible = shapes.filter((s) => pageId === undefined || pageOfShape.get(s.id) === pageId)
   const boxes = visible.map((s) => pageBounds(map, s, drawnSize(s)))
   const bounds: Rect = boxes.length
     ? boxes.reduce((a, b) => {
