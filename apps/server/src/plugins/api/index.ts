@@ -346,7 +346,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
       const { secret, hash } = mintToken()
       const token: TokenRecord = await storage.createToken({ copId, role: request.body.role, label: request.body.label, secretHash: hash })
       const sessions = await storage.listSessions(copId)
-      const current = [...sessions].reverse().find((s) => s.state === 'live') ?? [...sessions].reverse().find((s) => s.state === 'planned')
+      const current = sessions.findLast((s) => s.state === 'live') ?? sessions.findLast((s) => s.state === 'planned')
       reply.code(201)
       return { token, link: copLink(request, copId, secret), boardLink: current ? boardLink(request, current.room, secret) : null, secret }
     },
