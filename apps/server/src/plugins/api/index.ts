@@ -285,8 +285,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
       if (data === null || data === undefined) throw new ApiError('PART_NOT_FOUND', `snapshot ${snap.id} has no ${file}`)
       const cop = await archive.getCop(copId)
       const n = (snap.meta as { sessionNumber?: number }).sessionNumber ?? ''
-      const ext = file.slice(file.indexOf('.'))
-      const name = `${slug(cop.name)}-sessie-${n}-${snap.kind}-${snap.createdAt.slice(0, 16).replace(/[:T]/g, '')}-${file.slice(0, file.indexOf('.'))}${ext}`
+      const name = `${slug(cop.name)}-sessie-${n}-${snap.kind}-${snap.createdAt.slice(0, 16).replace(/[:T]/g, '')}-${file}`
       const attach = f.attachment || request.query.download === '1'
       reply
         .header('content-type', f.type)
