@@ -1,8 +1,8 @@
 /** The participant's name, perspective and colour, remembered in localStorage. */
 import { useSyncExternalStore } from 'react'
+import { PERSPECTIVES, type Perspective } from '@copboard/templates'
 
-export const PERSPECTIVES = ['gemeente', 'initiatief', 'overig'] as const
-export type Perspective = (typeof PERSPECTIVES)[number]
+export { PERSPECTIVES, type Perspective }
 
 /** tldraw colour of a perspective's notes, and the matching hex for UI chips. */
 export const PERSPECTIVE_COLOR: Record<Perspective, { tl: 'blue' | 'green' | 'violet'; hex: string }> = {
