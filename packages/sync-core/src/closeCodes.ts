@@ -118,6 +118,12 @@ export const CloseCodes = {
     sentBy: 'server',
     description: 'Loading the room or appending an edit to the durable log failed; the edit was NOT broadcast. Reconnect: the client resends it.',
   },
+  QUEUE_FULL: {
+    code: 4507,
+    reason: 'write queue full',
+    sentBy: 'server',
+    description: 'The room\'s not-yet-persisted edits passed MAX_QUEUED_BYTES and this transport cannot pause reading. Reconnect: the client resends its edits in sync step 2.',
+  },
   SLOW_CONSUMER: {
     code: 4503,
     reason: 'slow consumer',

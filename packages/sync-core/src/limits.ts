@@ -8,6 +8,11 @@ export interface SyncLimits {
   maxAwarenessEntries: number
   /** Frames a connection may send before its room has loaded; more is TOO_MANY_MESSAGES. */
   maxBacklogMessages: number
+  /**
+   * §7.3: accepted but not yet persisted bytes per room above which the room stops reading from
+   * its connections (`SyncSocket.pause`) until the queue fell below half of it.
+   */
+  maxQueuedBytes: number
 }
 
 export const defaultLimits: SyncLimits = {
@@ -15,4 +20,5 @@ export const defaultLimits: SyncLimits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessEntries: 5000,
   maxBacklogMessages: 256,
+  maxQueuedBytes: 32 * 1024 * 1024,
 }

@@ -24,16 +24,23 @@ export class BadInputLog {
     private readonly maxLinesPerWindow = 50,
     private readonly windowMs = 1000,
     private readonly now: () => number = Date.now,
+    /** Names the lines in the summary of what the budget dropped. */
+    private readonly what = 'bad-input',
   ) {}
 
   /** Logs `reason` for `seen` (the connection's set of already-logged reasons) at most once. */
   report(seen: Set<string>, reason: string, fields: Record<string, unknown>, msg: string): void {
     if (seen.has(reason)) return
     seen.add(reason)
+    this.line('warn', { reason, ...fields }, msg)
+  }
+
+  /** Logs one line within the global budget; returns false when the budget dropped it. */
+  line(level: 'info' | 'warn', fields: Record<string, unknown>, msg: string): boolean {
     const t = this.now()
     if (t - this.windowStart >= this.windowMs) {
       if (this.suppressed > 0) {
-        this.logger.warn({ suppressed: this.suppressed }, 'sync: bad-input log lines suppressed by rate limit')
+        this.logger.warn({ suppressed: this.suppressed }, `sync: ${this.what} log lines suppressed by rate limit`)
       }
       this.windowStart = t
       this.linesInWindow = 0
@@ -41,10 +48,11 @@ export class BadInputLog {
     }
     if (this.linesInWindow >= this.maxLinesPerWindow) {
       this.suppressed++
-      return
+      return false
     }
     this.linesInWindow++
-    this.logger.warn({ reason, ...fields }, msg)
+    this.logger[level](fields, msg)
+    return true
   }
 }
 

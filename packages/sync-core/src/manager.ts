@@ -56,6 +56,10 @@ export interface ConnectOptions {
 export interface RoomManagerStats {
   rooms: number
   connections: number
+  /** §7.3: accepted, not yet persisted bytes over all rooms. */
+  queuedBytes: number
+  /** §7.3: connections not being read because their room's write queue is full. */
+  pausedConnections: number
 }
 
 export class RoomManager {
@@ -85,6 +89,8 @@ export class RoomManager {
       storage: opts.storage,
       logger,
       badInput: new BadInputLog(logger, opts.maxBadInputLogLinesPerSecond ?? 50),
+      // §7.3: at most 20 backpressure lines per 10 s over all rooms (each room: one start per 10 s)
+      flowLog: new BadInputLog(logger, 20, 10_000, Date.now, 'backpressure'),
       limits,
       idleMs: opts.roomIdleMs ?? 30_000,
       storageRetryMs: opts.storageRetryMs ?? 1000,
@@ -216,8 +222,14 @@ export class RoomManager {
 
   stats(): RoomManagerStats {
     let connections = 0
-    for (const room of this.rooms.values()) connections += room.conns.size
-    return { rooms: this.rooms.size, connections }
+    let queuedBytes = 0
+    let pausedConnections = 0
+    for (const room of this.rooms.values()) {
+      connections += room.conns.size
+      queuedBytes += room.queuedBytes
+      if (room.backpressure) for (const c of room.conns) if (c.paused) pausedConnections++
+    }
+    return { rooms: this.rooms.size, connections, queuedBytes, pausedConnections }
   }
 
   /** Names of the rooms in memory (for diagnostics and tests). */

@@ -27,6 +27,8 @@ export interface RoomContext {
   storage: RoomStorage
   logger: Logger
   badInput: BadInputLog
+  /** §7.3: backpressure start/stop lines (own global budget). */
+  flowLog: BadInputLog
   limits: SyncLimits
   idleMs: number
   storageRetryMs: number
@@ -45,6 +47,9 @@ let nextConnectionId = 1
 /** Up to this many bytes of a batch are handed to a socket as one write (§5.3). */
 const CORK_MAX_BYTES = 64 * 1024
 
+/** §7.3: a room logs the start of backpressure at most this often (episodes in between are counted). */
+const BACKPRESSURE_LOG_INTERVAL_MS = 10_000
+
 /**
  * A client's connection as the core sees it. The transport pushes frames in with `receive`
  * (from the first frame on: frames are buffered until the room is loaded, §2.2) and reports
@@ -60,6 +65,8 @@ export class SyncConnection {
   droppedUpdates = 0
   state: 'pending' | 'live' | 'closed' = 'pending'
   room: Room | null = null
+  /** §7.3: the transport was told to stop reading from this connection. */
+  paused = false
   private backlog: Uint8Array[] = []
 
   constructor(
@@ -96,6 +103,8 @@ export class SyncConnection {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.backlog = []
+    // §7.3: a closing socket must read again (the peer's close frame), and nothing stays paused
+    if (this.paused) this.resume()
     this.room?.leave(this)
   }
 
@@ -148,6 +157,32 @@ export class SyncConnection {
     }
   }
 
+  /** §7.3: whether the transport can stop reading (else the room closes it with QUEUE_FULL). */
+  canPause(): boolean {
+    return typeof this.socket.pause === 'function' && typeof this.socket.resume === 'function'
+  }
+
+  /** §7.3: stop reading from the peer (frames already received still arrive and are handled). */
+  pause(): void {
+    if (this.paused || this.state === 'closed' || !this.canPause()) return
+    this.paused = true
+    try {
+      this.socket.pause!()
+    } catch {
+      // a dead transport is reported by its close event
+    }
+  }
+
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    try {
+      this.socket.resume!()
+    } catch {
+      // a dead transport is reported by its close event
+    }
+  }
+
   /** Holds back writes until `uncork` so a batch of frames leaves in one write (if the transport can). */
   cork(): void {
     if (this.state !== 'closed') this.socket.cork?.()
@@ -179,6 +214,8 @@ interface QueueEntry {
   frame: Uint8Array
   /** The connection it came from; null for a local (server-side) change that is already applied. */
   sender: SyncConnection | null
+  /** Memory it holds until persisted (§7.3): the frame, plus the update when it is not part of it. */
+  bytes: number
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed'
@@ -202,6 +239,14 @@ export class Room {
   private waiting = new Set<SyncConnection>()
   private pins = 0
   private queue: QueueEntry[] = []
+  /** §7.3: bytes of accepted updates not yet persisted (queued + the write in flight); a running sum. */
+  queuedBytes = 0
+  /** §7.3: the room stopped reading from its connections until the queue drains below half the limit. */
+  backpressure = false
+  private backpressureSince = 0
+  private backpressureLogged = false
+  private lastBackpressureLogAt = -Infinity
+  private unloggedBackpressure = 0
   private writing = false
   private drainWaiters: (() => void)[] = []
   private idleTimer: ReturnType<typeof setTimeout> | null = null
@@ -274,6 +319,8 @@ export class Room {
     this.sendAwarenessStates(conn)
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
+    // §7.3: a newcomer to a room under backpressure is not read either (its backlog still is)
+    if (this.backpressure && !conn.readOnly) conn.pause()
     conn.goLive(this)
   }
 
@@ -342,6 +389,8 @@ export class Room {
 
   destroy(): void {
     this.clearIdle()
+    for (const c of this.conns) c.resume()
+    this.backpressure = false
     this.awareness.off('update', this.onAwarenessUpdate)
     this.doc.off('update', this.onDocUpdate)
     this.awareness.destroy()
@@ -371,11 +420,13 @@ export class Room {
             return
           }
           if (validateUpdate(msg.update, this.doc).redundant) return
-          this.enqueue({
-            update: msg.update,
-            frame: msg.type === 'sync-update' ? frame : encodeSyncUpdate(msg.update),
-            sender: conn,
-          })
+          if (msg.type === 'sync-update') {
+            // the update is a view into the received frame, which is forwarded as is (§1.3)
+            this.enqueue({ update: msg.update, frame, sender: conn, bytes: frame.byteLength })
+          } else {
+            const out = encodeSyncUpdate(msg.update)
+            this.enqueue({ update: msg.update, frame: out, sender: conn, bytes: frame.byteLength + out.byteLength })
+          }
           return
         }
         case 'awareness':
@@ -437,11 +488,14 @@ export class Room {
         return
       }
     }
-    this.enqueue({ update, frame: encodeSyncUpdate(update), sender: null })
+    const frame = encodeSyncUpdate(update)
+    this.enqueue({ update, frame, sender: null, bytes: update.byteLength + frame.byteLength })
   }
 
   private enqueue(entry: QueueEntry): void {
     this.queue.push(entry)
+    this.queuedBytes += entry.bytes
+    if (this.queuedBytes > this.ctx.limits.maxQueuedBytes) this.queueFull(entry.sender)
     if (!this.writing) {
       // §5.3 group commit: every frame that arrives in this I/O phase (one TCP read can carry
       // many; many sockets become readable together) goes into the same storage write.
@@ -454,6 +508,68 @@ export class Room {
   private startFlush = (): void => void this.flush()
 
   /**
+   * §7.3: the write queue passed `maxQueuedBytes`. Stop reading from every connection that can
+   * send edits (TCP backpressure reaches the senders; nothing is dropped); a sender whose
+   * transport cannot pause is closed with QUEUE_FULL (its client resends in sync step 2). The
+   * update that got here is kept: frames already received are processed normally.
+   */
+  private queueFull(sender: SyncConnection | null): void {
+    if (sender && !sender.canPause()) sender.close('QUEUE_FULL')
+    if (this.backpressure) return
+    this.backpressure = true
+    this.backpressureSince = Date.now()
+    let paused = 0
+    for (const c of this.conns) {
+      if (c.readOnly || c.paused) continue
+      c.pause()
+      if (c.paused) paused++
+    }
+    const now = this.backpressureSince
+    if (now - this.lastBackpressureLogAt >= BACKPRESSURE_LOG_INTERVAL_MS) {
+      this.backpressureLogged = this.ctx.flowLog.line(
+        'warn',
+        {
+          room: this.name,
+          queuedBytes: this.queuedBytes,
+          maxQueuedBytes: this.ctx.limits.maxQueuedBytes,
+          paused,
+          episodesNotLogged: this.unloggedBackpressure,
+        },
+        'sync: write queue full, room stops reading from its connections (storage is slow)',
+      )
+    } else this.backpressureLogged = false
+    if (this.backpressureLogged) {
+      this.lastBackpressureLogAt = now
+      this.unloggedBackpressure = 0
+    } else this.unloggedBackpressure++
+  }
+
+  /** §7.3: the queue fell below half the limit: every paused connection is read again. */
+  private queueDrained(): void {
+    this.backpressure = false
+    let resumed = 0
+    for (const c of this.conns) {
+      if (!c.paused) continue
+      c.resume()
+      resumed++
+    }
+    if (this.backpressureLogged) {
+      this.backpressureLogged = false
+      this.ctx.flowLog.line(
+        'info',
+        { room: this.name, queuedBytes: this.queuedBytes, resumed, durationMs: Date.now() - this.backpressureSince },
+        'sync: write queue drained, room reads from its connections again',
+      )
+    }
+  }
+
+  /** Bytes of a finished (persisted or failed) batch leave the queue; maybe end backpressure. */
+  private dequeued(bytes: number): void {
+    this.queuedBytes -= bytes
+    if (this.backpressure && this.queuedBytes < this.ctx.limits.maxQueuedBytes / 2) this.queueDrained()
+  }
+
+  /**
    * §5.1–5.3: one storage write at a time per room; whatever arrived during a write goes into the
    * next one (group commit). Only after the append resolved is an update applied and broadcast.
    */
@@ -463,13 +579,16 @@ export class Room {
       while (this.queue.length > 0) {
         const batch = this.queue
         this.queue = []
+        let batchBytes = 0
+        for (const e of batch) batchBytes += e.bytes
         try {
           await this.ctx.storage.appendUpdates(
             this.name,
             batch.map((e) => e.update),
           )
         } catch (err) {
-          this.appendFailed(batch, err)
+          this.appendFailed(batch, err) // re-queues (and re-counts) local changes
+          this.dequeued(batchBytes)
           if (this.queue.length > 0 && batch.some((e) => e.sender === null)) {
             await new Promise((r) => setTimeout(r, this.ctx.storageRetryMs))
           }
@@ -500,6 +619,7 @@ export class Room {
         } finally {
           if (corked) for (const c of corked) c.uncork()
         }
+        this.dequeued(batchBytes)
         this.logCount += batch.length
         this.logBytes += bytes
         if (
@@ -533,7 +653,10 @@ export class Room {
       else local.push(e)
     }
     for (const s of senders) s.close('STORAGE_UNAVAILABLE')
-    if (local.length > 0 && this.state !== 'closed') this.queue.unshift(...local)
+    if (local.length > 0 && this.state !== 'closed') {
+      this.queue.unshift(...local)
+      for (const e of local) this.queuedBytes += e.bytes
+    }
   }
 
   /** Resolves when every queued update is persisted and broadcast. */

@@ -15,6 +15,13 @@ export interface SyncSocket {
    */
   cork?(): void
   uncork?(): void
+  /**
+   * Optional (§7.3): stop reading frames from the peer (TCP backpressure reaches the sender) /
+   * start again. Frames the transport already received may still be delivered after `pause`.
+   * A socket without them is closed with QUEUE_FULL instead when its room's write queue is full.
+   */
+  pause?(): void
+  resume?(): void
   /** Bytes queued by the transport but not yet written to the network (backpressure). */
   readonly bufferedAmount: number
 }

@@ -35,19 +35,41 @@ export class MemorySocket implements SyncSocket {
   }
 }
 
+/**
+ * A MemorySocket that can stop reading (§7.3): while paused, what the client sends waits in
+ * `inbox` (like bytes in a TCP window); `resume` delivers it in order from a later macrotask.
+ */
+export class PausableMemorySocket extends MemorySocket {
+  paused = false
+  pauseCalls = 0
+  resumeCalls = 0
+  readonly inbox: Uint8Array[] = []
+  pause() {
+    this.paused = true
+    this.pauseCalls++
+  }
+  resume() {
+    this.paused = false
+    this.resumeCalls++
+    setImmediate(() => {
+      while (!this.paused && this.inbox.length > 0 && this.open) this.conn?.receive(this.inbox.shift()!)
+    })
+  }
+}
+
 /** A minimal y-websocket client (same message handling as the stock provider). */
 export class TestClient {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
-  readonly socket: MemorySocket
+  readonly socket: MemorySocket | PausableMemorySocket
   readonly conn: SyncConnection
   readonly received: Uint8Array[] = []
   readOnlyNotices: string[] = []
   synced = false
 
-  constructor(manager: RoomManager, room: string, opts: ConnectOptions & { name?: string } = {}) {
+  constructor(manager: RoomManager, room: string, opts: ConnectOptions & { name?: string; pausable?: boolean } = {}) {
     this.awareness.setLocalState(opts.name ? { name: opts.name } : null)
-    this.socket = new MemorySocket((f) => this.onFrame(f))
+    this.socket = opts.pausable ? new PausableMemorySocket((f) => this.onFrame(f)) : new MemorySocket((f) => this.onFrame(f))
     this.conn = manager.connect(this.socket, room, opts)
     this.socket.conn = this.conn
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -81,7 +103,10 @@ export class TestClient {
   }
 
   sendRaw(frame: Uint8Array, isBinary = true) {
-    if (this.socket.open) this.conn.receive(frame, isBinary)
+    if (!this.socket.open) return
+    const s = this.socket
+    if (s instanceof PausableMemorySocket && (s.paused || s.inbox.length > 0)) s.inbox.push(frame)
+    else this.conn.receive(frame, isBinary)
   }
 
   private onFrame(frame: Uint8Array) {
