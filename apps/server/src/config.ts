@@ -48,6 +48,7 @@ const envShape = {
   LOG_LEVEL: z.pipe(optionalString, z.optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))),
   MAX_MESSAGE_BYTES: integer(1024, 256 * MiB, 8 * MiB, ' bytes'),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * MiB, 4 * MiB, ' bytes'),
+  MAX_QUEUED_BYTES: integer(64 * 1024, 4096 * MiB, 32 * MiB, ' bytes (per room: edits not yet persisted before the room pauses its sockets)'),
   ROOM_IDLE_MS: integer(0, 24 * 3600_000, 30_000, ' ms'),
   PING_INTERVAL_MS: integer(100, 30_000, 25_000, ' ms (dead sockets must go within 60 s)'),
   COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
@@ -87,6 +88,8 @@ export interface Config {
   maxMessageBytes: number
   /** Unsent bytes to one client above which it is closed as a slow consumer. */
   maxBufferedBytes: number
+  /** sync-core §7.3: a room's accepted but unpersisted bytes above which it stops reading its sockets. */
+  maxQueuedBytes: number
   /** Grace period before a room without connections is unloaded. */
   roomIdleMs: number
   /** Keepalive ping period; a socket missing one pong is terminated at the next tick. */
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL ?? 'info',
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    maxQueuedBytes: e.MAX_QUEUED_BYTES,
     roomIdleMs: e.ROOM_IDLE_MS,
     pingIntervalMs: e.PING_INTERVAL_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,

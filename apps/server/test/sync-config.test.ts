@@ -30,6 +30,17 @@ describe('config', () => {
     expect(problems.some((p) => p.startsWith('PING_INTERVAL_MS:'))).toBe(true)
   })
 
+  it('MAX_QUEUED_BYTES (sync-core §7.3): default 32 MiB, read, and validated with a readable line', () => {
+    expect(loadConfig({}).maxQueuedBytes).toBe(32 * 1024 * 1024)
+    expect(loadConfig({ MAX_QUEUED_BYTES: '1048576' }).maxQueuedBytes).toBe(1024 * 1024)
+    try {
+      loadConfig({ MAX_QUEUED_BYTES: '10' })
+      expect.unreachable()
+    } catch (e) {
+      expect((e as ConfigError).problems).toEqual([expect.stringMatching(/^MAX_QUEUED_BYTES: must be an integer from 65536 to \d+ bytes .*\(got "10"\)$/)])
+    }
+  })
+
   it('never echoes a secret', () => {
     try {
       loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })

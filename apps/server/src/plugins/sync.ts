@@ -67,6 +67,13 @@ class WsSocket implements SyncSocket {
   uncork(): void {
     this.tcp?.uncork?.()
   }
+  /** sync-core §7.3: ws ≥ 8 stops/starts reading the TCP socket, so the sender's window fills up. */
+  pause(): void {
+    this.ws.pause()
+  }
+  resume(): void {
+    this.ws.resume()
+  }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
     // a peer that never answers the close frame (or never reads) must not pin the buffer
@@ -108,6 +115,11 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
   // §11.2: one timer for all sockets; a socket that missed a pong is gone within 2 intervals
   const keepalive = setInterval(() => {
     for (const [ws, ok] of alive) {
+      // §7.3: a socket we stopped reading cannot deliver its pong; judge it once it is resumed
+      if (ws.isPaused) {
+        alive.set(ws, true)
+        continue
+      }
       if (!ok) {
         ws.terminate()
         alive.delete(ws)
