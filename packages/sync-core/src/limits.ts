@@ -9,6 +9,11 @@ export interface SyncLimits {
   /** Frames a connection may send before its room has loaded; more is TOO_MANY_MESSAGES. */
   maxBacklogMessages: number
   /**
+   * Bytes a connection may send before its room has loaded (besides the frame count): 256 frames
+   * of the largest size would otherwise be 2 GiB held per connection. Never below two frames.
+   */
+  maxBacklogBytes: number
+  /**
    * §7.3: accepted but not yet persisted bytes per room above which the room stops reading from
    * its connections (`SyncSocket.pause`) until the queue fell below half of it.
    */
@@ -20,5 +25,6 @@ export const defaultLimits: SyncLimits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessEntries: 5000,
   maxBacklogMessages: 256,
+  maxBacklogBytes: 16 * 1024 * 1024,
   maxQueuedBytes: 32 * 1024 * 1024,
 }

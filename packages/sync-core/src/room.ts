@@ -68,6 +68,7 @@ export class SyncConnection {
   /** §7.3: the transport was told to stop reading from this connection. */
   paused = false
   private backlog: Uint8Array[] = []
+  private backlogBytes = 0
 
   constructor(
     readonly socket: SyncSocket,
@@ -92,7 +93,12 @@ export class SyncConnection {
       if (this.backlog.length >= this.ctx.limits.maxBacklogMessages) {
         return this.close('TOO_MANY_MESSAGES', `${this.backlog.length} frames while the room was loading`)
       }
+      const maxBytes = Math.max(this.ctx.limits.maxBacklogBytes, 2 * this.ctx.limits.maxMessageBytes)
+      if (this.backlogBytes + data.length > maxBytes) {
+        return this.close('TOO_MANY_MESSAGES', `${this.backlogBytes + data.length} bytes while the room was loading`)
+      }
       this.backlog.push(data)
+      this.backlogBytes += data.length
       return
     }
     this.room!.handle(this, data)
@@ -103,6 +109,7 @@ export class SyncConnection {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.backlog = []
+    this.backlogBytes = 0
     // §7.3: a closing socket must read again (the peer's close frame), and nothing stays paused
     if (this.paused) this.resume()
     this.room?.leave(this)
@@ -201,6 +208,7 @@ export class SyncConnection {
     this.state = 'live'
     const backlog = this.backlog
     this.backlog = []
+    this.backlogBytes = 0
     for (const frame of backlog) {
       if (this.state !== 'live') break
       room.handle(this, frame)

@@ -136,6 +136,25 @@ describe('§2 loading', () => {
     g.open()
   })
 
+  it('§2.2 a connection sending more bytes than the backlog holds while the room loads is closed with TOO_MANY_MESSAGES', async () => {
+    const storage = new MemoryStorage()
+    const g = gate()
+    storage.loadGate = g.promise
+    const { client } = setup({ storage, limits: { maxBacklogBytes: 4096, maxMessageBytes: 1024 } })
+    const a = client()
+    const b = client()
+    // 1,000-byte awareness-sized frames: four fit in 4 KiB, the fifth is one too many
+    const frame = new Uint8Array(1000).fill(0)
+    frame[0] = 3
+    for (let i = 0; i < 4; i++) a.sendRaw(frame)
+    expect(a.socket.closeCode).toBeNull()
+    a.sendRaw(frame)
+    expect(a.socket.closeCode).toBe(CloseCodes.TOO_MANY_MESSAGES.code)
+    b.sendRaw(frame)
+    expect(b.socket.closeCode).toBeNull()
+    g.open()
+  })
+
   it('§2.3 an undecodable stored entry is skipped with one error line', async () => {
     const storage = new MemoryStorage()
     const seed = new Y.Doc()
