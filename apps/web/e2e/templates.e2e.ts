@@ -14,7 +14,7 @@ import { startServer, type TestServer } from './support/server'
 import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
 import { createBoard, joinBoard, notes, type BoardLinks } from './support/board'
 
-const demo = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/demo-cop.json', import.meta.url), 'utf8'))
+const demo = JSON.parse(readFileSync(new URL('../../../packages/templates/fixtures/demo-cop.json', import.meta.url), 'utf8'))
 
 let server: TestServer
 let browser: Browser

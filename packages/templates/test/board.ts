@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { getTemplate, plainToRichText, templateToRecords, type TemplateDefinition } from '../src'
 
-export const demo = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/demo-cop.json', import.meta.url), 'utf8')) as {
+export const demo = JSON.parse(readFileSync(new URL('../fixtures/demo-cop.json', import.meta.url), 'utf8')) as {
   participants: { name: string; perspective: string }[]
   sessions: { number: number; date: string; template: string; notes: Record<string, { by?: string; anonymous?: boolean; text: string }[]>; matches?: [string, string][] }[]
 }
