@@ -18,6 +18,7 @@ import {
   type TLUser,
 } from 'tldraw'
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
+import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -73,7 +74,8 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: this.token ? { token: this.token } : {},
+      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §12)
+      protocols: syncProtocols(this.token),
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()
