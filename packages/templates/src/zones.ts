@@ -106,10 +106,8 @@ export function shapeSize(shape: TLShape): { w: number; h: number } {
   const scale = num(p.scale, 1)
   if (shape.type === 'note') return { w: 200 * scale, h: (200 + num(p.growY)) * scale }
   if (isLinear(shape)) {
-    const pts = linePoints(shape)
-    const xs = pts.map((q) => q.x)
-    const ys = pts.map((q) => q.y)
-    return { w: Math.max(1, Math.max(...xs) - Math.min(...xs)), h: Math.max(1, Math.max(...ys) - Math.min(...ys)) }
+    const b = extent(linePoints(shape))
+    return { w: Math.max(1, b.w), h: Math.max(1, b.h) }
   }
   return { w: num(p.w) * (shape.type === 'text' ? scale : 1), h: num(p.h) + num(p.growY) }
 }
@@ -135,12 +133,26 @@ export function pageBounds(map: RecordMap, shape: TLShape, size: { w: number; h:
   const t = pageTransform(map, shape)
   const { w, h } = size
   const local = isLinear(shape) ? linePoints(shape) : [{ x: 0, y: 0 }, { x: w, y: 0 }, { x: 0, y: h }, { x: w, y: h }]
-  const pts = local.map((q) => toPage(t, q))
-  const xs = pts.map((p) => p.x)
-  const ys = pts.map((p) => p.y)
-  const x = Math.min(...xs)
-  const y = Math.min(...ys)
-  return { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y }
+  return extent(local.map((q) => toPage(t, q)))
+}
+
+/**
+ * Bounding box of points, by a loop: user data (a line with 150,000 points) must never reach
+ * `Math.min(...xs)`, whose argument spread overflows the stack.
+ */
+export function extent(pts: readonly Point[]): Rect {
+  if (!pts.length) return { x: 0, y: 0, w: 0, h: 0 }
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -Infinity
+  let y1 = -Infinity
+  for (const p of pts) {
+    if (p.x < x0) x0 = p.x
+    if (p.x > x1) x1 = p.x
+    if (p.y < y0) y0 = p.y
+    if (p.y > y1) y1 = p.y
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }
 }
 
 export function rectContains(r: Rect, p: { x: number; y: number }): boolean {
