@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TLRecord } from '@tldraw/tlschema'
-import { LifecycleError, canTransition, compareRecords, planTransition, renderSvg } from '../src/index'
+import { LifecycleError, RENDER_LIMITS, canTransition, compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg } from '../src/index'
 
 const rt = (text: string) => ({ type: 'doc', content: text.split('\n').map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l }] })) })
 const page = { id: 'page:p', typeName: 'page', name: 'Page', index: 'a1', meta: {} } as TLRecord
@@ -91,5 +91,40 @@ describe('svg render: pages', () => {
     const svg = renderSvg([page, p2, note('a', 0, 0, 'op pagina 1'), note('b', 0, 0, 'op pagina 2', {}, 'page:t'), note('c', 300, 0, 'ook 2', {}, 'page:t')])
     expect(svg).toContain('op pagina 2')
     expect(svg).not.toContain('op pagina 1')
+  })
+})
+
+describe('svg render: limits and pages (SPEC A1–A3)', () => {
+  it('A3: a line with 150,000 points renders without overflowing the stack, sampled', () => {
+    const points: Record<string, { id: string; index: string; x: number; y: number }> = {}
+    for (let i = 0; i < 150_000; i++) points[`p${i}`] = { id: `p${i}`, index: `a${String(i).padStart(6, '0')}`, x: i % 700, y: (i * 7) % 500 }
+    const svg = renderSvg([page, shape('l', 'line', 0, 0, { points, color: 'black', dash: 'draw', size: 'm', spline: 'line', scale: 1 })])
+    const poly = svg.match(/<polyline points="([^"]*)"/)![1]
+    expect(poly.split(' ').length).toBe(RENDER_LIMITS.maxPointsPerStroke)
+    expect(svg.length).toBeLessThan(200_000)
+  })
+  it('A3: 20,000 frames nested 50 deep draw with balanced groups; shapes past the limit are left out', () => {
+    const recs: TLRecord[] = [page]
+    for (let i = 0; i < 20_000; i++) recs.push(shape(`f${i}`, 'frame', 1, 1, { w: 100, h: 100, name: '' }, {}, i % 50 === 0 ? 'page:p' : `shape:f${i - 1}`))
+    const svg = renderSvg(recs)
+    expect((svg.match(/<g /g) ?? []).length).toBe(RENDER_LIMITS.maxShapes)
+    expect((svg.match(/<g /g) ?? []).length).toBe((svg.match(/<\/g>/g) ?? []).length)
+  })
+  it('A2: the main page is the one with the most written notes, not the most shapes', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const scaffold = Array.from({ length: 30 }, (_, i) => zone(`z${i}`, i * 10, 0, 5, 5, 'z')).map((r) => ({ ...r, parentId: 'page:t' }) as TLRecord)
+    const recs = [page, p2, ...scaffold, note('a', 0, 0, 'echt geschreven'), note('b', 300, 0, 'nog een')]
+    expect(mainPageId(recs)).toBe('page:p')
+    expect(contentPages(recs).map((p) => [p.pageId, p.notes])).toEqual([['page:p', 2], ['page:t', 0]])
+    expect(renderSvg(recs)).toContain('echt geschreven')
+  })
+  it('A1: the board export holds every page with content, under its name, in page order', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const p3 = { id: 'page:e', typeName: 'page', name: 'Leeg', index: 'a3', meta: {} } as TLRecord
+    const svg = renderBoardSvg([page, p2, p3, note('a', 0, 0, 'eerste pagina'), note('b', 0, 0, 'tweede pagina', {}, 'page:t')])
+    expect(svg.indexOf('eerste pagina')).toBeGreaterThan(0)
+    expect(svg.indexOf('tweede pagina')).toBeGreaterThan(svg.indexOf('eerste pagina'))
+    expect(svg).toContain('>Komedie</text>')
+    expect(svg).not.toContain('Leeg')
   })
 })

@@ -85,10 +85,15 @@ const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFi
 export function linePoints(shape: TLShape): Point[] {
   const p = shape.props as Record<string, unknown>
   if (shape.type === 'line' && p.points && typeof p.points === 'object') {
+    // a line's points are sorted once per props object (bounds, size and render each ask)
+    const cached = sortedLinePoints.get(p.points)
+    if (cached) return cached
     const pts = Object.values(p.points as Record<string, { x: number; y: number; index: string }>)
       .sort((a, b) => (a.index < b.index ? -1 : 1))
       .map((q) => ({ x: num(q.x), y: num(q.y) }))
-    return pts.length ? pts : [{ x: 0, y: 0 }]
+    const out = pts.length ? pts : [{ x: 0, y: 0 }]
+    sortedLinePoints.set(p.points, out)
+    return out
   }
   const st = p.start as Partial<Point> | undefined
   const en = p.end as Partial<Point> | undefined
@@ -97,6 +102,8 @@ export function linePoints(shape: TLShape): Point[] {
     { x: num(en?.x), y: num(en?.y) },
   ]
 }
+
+const sortedLinePoints = new WeakMap<object, Point[]>()
 
 const isLinear = (shape: TLShape) => shape.type === 'arrow' || shape.type === 'line'
 
