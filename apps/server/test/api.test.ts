@@ -70,8 +70,8 @@ describe('CoPs and /me', () => {
     expect(c.cop).toMatchObject({ name: 'CoP Warmtetransitie', theme: 'Samenwerking', coHost: 'Provincie' })
     expect(c.session).toMatchObject({ number: 1, state: 'planned', copId: c.cop.id })
     expect(c.links.facilitator).toMatch(new RegExp(`/cop/${c.cop.id}#t=`))
-    expect(c.links.participant).toMatch(new RegExp(`/b/${c.session.room}#t=`))
-    expect(c.links.viewer).toMatch(new RegExp(`/b/${c.session.room}#t=`))
+    expect(c.links.participant).toMatch(new RegExp(`/cop/${c.cop.id}#t=`))
+    expect(c.links.viewer).toMatch(new RegExp(`/cop/${c.cop.id}#t=`))
     expect(new Set([c.facilitator, c.participant, c.viewer]).size).toBe(3)
     // the secret is not stored, only its hash
     expect(await h.storage.findTokenByHash(hashToken(c.facilitator))).toMatchObject({ role: 'facilitator', copId: c.cop.id })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { TLRecord } from '@tldraw/tlschema'
-import { LifecycleError, RENDER_LIMITS, canTransition, compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg } from '../src/index'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { LifecycleError, RENDER_LIMITS, carryOverCandidates, planCarryOver, canTransition, compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg } from '../src/index'
 
 const rt = (text: string) => ({ type: 'doc', content: text.split('\n').map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l }] })) })
 const page = { id: 'page:p', typeName: 'page', name: 'Page', index: 'a1', meta: {} } as TLRecord
@@ -102,7 +102,7 @@ describe('svg render: limits and pages (SPEC A1–A3)', () => {
     const poly = svg.match(/<polyline points="([^"]*)"/)![1]
     expect(poly.split(' ').length).toBe(RENDER_LIMITS.maxPointsPerStroke)
     expect(svg.length).toBeLessThan(200_000)
-  })
+  }, 60_000)
   it('A3: 20,000 frames nested 50 deep draw with balanced groups; shapes past the limit are left out', () => {
     const recs: TLRecord[] = [page]
     for (let i = 0; i < 20_000; i++) recs.push(shape(`f${i}`, 'frame', 1, 1, { w: 100, h: 100, name: '' }, {}, i % 50 === 0 ? 'page:p' : `shape:f${i - 1}`))
@@ -126,5 +126,44 @@ describe('svg render: limits and pages (SPEC A1–A3)', () => {
     expect(svg.indexOf('tweede pagina')).toBeGreaterThan(svg.indexOf('eerste pagina'))
     expect(svg).toContain('>Komedie</text>')
     expect(svg).not.toContain('Leeg')
+  })
+})
+
+describe('carry-over (SPEC A6–A7)', () => {
+  const lzone = (templateId: string, zoneId: string, x: number, y: number, w: number, h: number, pageId = 'page:p') =>
+    shape(`${templateId}-${zoneId}`, 'geo', x, y, { w, h, geo: 'rectangle' }, { copboard: { templateId, version: 1, zoneId, scaffold: true, part: 'zone' } }, pageId)
+  const source = [
+    page,
+    lzone('learning-questions', 'parking-lot', 0, 0, 600, 400),
+    lzone('learning-questions', 'seek', 700, 0, 600, 400),
+    lzone('lemniscaat', 'practice-next', 0, 500, 600, 400),
+    note('park', 50, 150, 'Staatssteun uitzoeken', { author: 'Anna', perspective: 'gemeente' }),
+    note('seek', 750, 150, 'Wat is een warmtenet?'),
+    note('next', 50, 650, 'Bewonersavond plannen', { author: 'Bram' }),
+    note('pre', 50, 250, 'voorbeeld', { prefilled: true }),
+  ]
+  it('A6: candidates carry their zone path; Parkeerplaats and Lemniscaat "Volgende stap" are picked by default', () => {
+    const c = carryOverCandidates(source)
+    expect(c.map((x) => [x.text, x.picked])).toEqual([
+      ['Staatssteun uitzoeken', true],
+      ['Bewonersavond plannen', true],
+      ['Wat is een warmtenet?', false],
+    ])
+    expect(c[0].path).toEqual(['Parkeerplaats'])
+  })
+  it('A7: picked notes land in the zone with the same id on the new board, marked with their session; twice = once', () => {
+    const target = [page, lzone('learning-questions', 'parking-lot', 2000, 1000, 600, 400)]
+    const from = { sessionId: 's1', sessionNumber: 1, snapshotId: 'snap1' }
+    const out = planCarryOver(target, source, ['shape:park', 'shape:next', 'shape:nope'], from) as unknown as TLShape[]
+    expect(out).toHaveLength(2)
+    const park = out.find((r) => (r.meta as { carriedFrom: { noteId: string } }).carriedFrom.noteId === 'shape:park')!
+    expect(park.x).toBeGreaterThanOrEqual(2000)
+    expect(park.y).toBeGreaterThanOrEqual(1000)
+    expect(park.meta).toMatchObject({ author: 'Anna', carriedFrom: { sessionNumber: 1, snapshotId: 'snap1' } })
+    expect(JSON.stringify(park.props)).toContain('uit sessie 1')
+    // no "Volgende stap" zone on the new board: a column right of the content
+    const next = out.find((r) => r !== park)!
+    expect(next.x).toBeGreaterThan(2600)
+    expect(planCarryOver([...target, ...(out as unknown as TLRecord[])], source, ['shape:park'], from)).toEqual([])
   })
 })

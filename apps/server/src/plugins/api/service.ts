@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
 import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, SnapshotRender, Storage } from '@copboard/storage'
 import type { TLRecord } from '@tldraw/tlschema'
-import { compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg, toTldrFile, type Comparison, type RenderLimits, type SessionAction } from '@copboard/archive'
+import { compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg, toTldrFile, carryOverCandidates, planCarryOver, type CarryCandidate, type Comparison, type RenderLimits, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
-import { readDocSchema, readRecords } from '@copboard/board'
-import { loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
+import { readDocSchema, readRecords, writeRecords } from '@copboard/board'
+import { editStoredRoom, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
 import { isPng, svgToPng } from './raster'
 import { buildReportParts, readSessionState, reportHeader } from './report'
@@ -340,6 +340,41 @@ export class ArchiveService {
       } else this.failedRenders.set(id, tries + 1)
     }
     return done
+  }
+
+  // ---- carry-over (archive A6–A7) ------------------------------------------------------------
+
+  private async snapshotRecords(snapshotId: string): Promise<TLRecord[]> {
+    const state = await this.storage.getSnapshotPart(snapshotId, 'yjsState')
+    if (!state) throw new ApiError('PART_NOT_FOUND', 'the snapshot has no board state')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, state)
+    return readRecords(doc)
+  }
+
+  async carryCandidates(copId: string, snapshotId: string): Promise<CarryCandidate[]> {
+    const snap = await this.getSnapshot(copId, snapshotId)
+    return carryOverCandidates(await this.snapshotRecords(snap.id))
+  }
+
+  /** Writes the picked notes of a snapshot into a planned or live session's board (through the room when it is loaded). */
+  async carryOver(copId: string, sessionId: string, snapshotId: string, noteIds: string[]): Promise<{ placed: number }> {
+    const session = await this.getSession(copId, sessionId)
+    if (session.state === 'ended') throw new ApiError('SESSION_STATE_CONFLICT', 'an ended board is frozen')
+    const snap = await this.getSnapshot(copId, snapshotId)
+    const fromSession = await this.storage.getSession(snap.sessionId)
+    const from = { sessionId: snap.sessionId, sessionNumber: fromSession?.number ?? Number((snap.meta as { sessionNumber?: number }).sessionNumber ?? 0), snapshotId: snap.id }
+    const source = await this.snapshotRecords(snap.id)
+    const place = (doc: Y.Doc) => {
+      const notes = planCarryOver(readRecords(doc), source, noteIds, from)
+      if (notes.length) writeRecords(doc, notes)
+      return notes.length
+    }
+    let placed: number
+    if (this.opts.rooms) placed = await this.opts.rooms.transact(session.room, place, 'carry-over')
+    else await editStoredRoom(this.storage, session.room, (doc) => void (placed = place(doc)))
+    this.log?.info({ copId, sessionId, snapshotId, placed: placed! }, 'archive: notes carried over')
+    return { placed: placed! }
   }
 
   async compare(copId: string, a: string, b: string): Promise<Comparison> {
