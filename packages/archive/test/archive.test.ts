@@ -167,3 +167,16 @@ describe('carry-over (SPEC A6–A7)', () => {
     expect(planCarryOver([...target, ...(out as unknown as TLRecord[])], source, ['shape:park'], from)).toEqual([])
   })
 })
+
+describe('compare: full zone paths and the page (issue 11)', () => {
+  it('labels every change with its full zone path and names the page of the changes', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const act = (id: string, x: number, w = 1000) => ({ ...zone(id, x, 0, w, 500, 'x'), parentId: 'page:t' }) as TLRecord
+    const base = [page, p2, act('act1', 0), act('act1-gemeente', 0, 500), act('act2', 1200), act('act2-gemeente', 1200, 500)]
+    const B = [...base, note('n', 100, 200, 'nieuw in akte 2', {}, 'page:t')].map((r) => (r.id === 'shape:n' ? ({ ...r, x: 1300 } as TLRecord) : r))
+    const c = compareRecords(base, B)
+    expect(c.zones.map((z) => z.label)).toEqual(['Akte 2 — Waarden › Gemeente'])
+    expect(c.zones[0].added[0].pageId).toBe('page:t')
+    expect(c.pageId).toBe('page:t')
+  })
+})

@@ -211,6 +211,10 @@ export interface ZoneAssignment {
   zones: { id: string; label: string }[]
   /** Note id -> zone id; null = outside every zone. */
   noteZone: Map<string, string | null>
+  /** Zone id -> labels from its top-level zone down (e.g. Akte 1 — Vooroordelen › Gemeente). */
+  paths?: Map<string, string[]>
+  /** Note id -> the page it is on. */
+  notePage?: Map<string, string>
 }
 
 /**
@@ -233,7 +237,21 @@ export function zoneAssignment(records: Iterable<TLRecord>, lang: Lang = 'nl'): 
     const label = getTemplate(z.templateId)?.zones.find((d) => d.id === z.zoneId)?.label[lang] ?? shapeText(map.get(z.shapeId) as TLShape)
     zones.push({ id: z.zoneId, label: label || z.zoneId })
   }
+  const paths = new Map<string, string[]>()
+  for (const z of found) {
+    if (paths.has(z.zoneId)) continue
+    const def = getTemplate(z.templateId)
+    const path = [zones.find((x) => x.id === z.zoneId)?.label ?? z.zoneId]
+    for (let p = def?.zones.find((d) => d.id === z.zoneId)?.parentZoneId, i = 0; p && i < 10; p = def?.zones.find((d) => d.id === p)?.parentZoneId, i++) {
+      path.unshift(def?.zones.find((d) => d.id === p)?.label[lang] ?? p)
+    }
+    paths.set(z.zoneId, path)
+  }
   const noteZone = new Map<string, string | null>()
-  for (const a of assignNotesToZones([], map, found)) noteZone.set(a.note.id, a.zone?.zoneId ?? null)
-  return { zones, noteZone }
+  const notePage = new Map<string, string>()
+  for (const a of assignNotesToZones([], map, found)) {
+    noteZone.set(a.note.id, a.zone?.zoneId ?? null)
+    notePage.set(a.note.id, a.pageId)
+  }
+  return { zones, noteZone, paths, notePage }
 }
