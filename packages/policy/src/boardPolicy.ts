@@ -9,7 +9,7 @@
  */
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
-import { RECORDS_KEY } from '@copboard/board'
+import { META_KEY, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
 import type { BoardZone } from '@copboard/templates'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
@@ -62,7 +62,10 @@ export class RoomBoardPolicy {
     private readonly doc: Y.Doc,
     private readonly shared: Shared,
   ) {
+    // the root maps are typed before any update arrives (an untyped root would be re-created mid-check)
     this.records = doc.getMap(RECORDS_KEY)
+    doc.getMap(SESSION_KEY)
+    doc.getMap(META_KEY)
     this.schemaCache = new DocSchemaCache(doc, shared.schema)
     // built now, outside any update: it is the before-view of the first update checked
     this.scaffoldIds()
@@ -90,6 +93,7 @@ export class RoomBoardPolicy {
   }
 
   private checkRecord(ctx: PolicyContext, id: string, wasScaffold: boolean): Verdict {
+    if (id === '') return refuse('invalid-record', 'content without a record id in the records map')
     const view = readRecordView(this.records, id)
     const after = view.record
     const facilitator = ctx.role === 'facilitator'

@@ -37,6 +37,8 @@ export class SyncConnection {
   readonly loggedReasons = new Set<string>()
   /** Updates dropped because the connection is read-only (§6). */
   droppedUpdates = 0
+  /** Updates the room's policy refused (§12). */
+  refusedUpdates = 0
   state: 'pending' | 'live' | 'closed' = 'pending'
   room: ConnectionRoom | null = null
   /** §7.3: the transport was told to stop reading from this connection. */
@@ -50,6 +52,8 @@ export class SyncConnection {
     readonly readOnly: boolean,
     private readonly ctx: ConnectionContext,
     readonly logFields: Record<string, unknown> = {},
+    /** The application's data about this connection (`ConnectOptions.info`), shown to the policy (§12). */
+    readonly info?: Readonly<Record<string, unknown>>,
   ) {}
 
   isClosed(): boolean {
