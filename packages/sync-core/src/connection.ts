@@ -7,6 +7,7 @@
 import { CloseCodes, type CloseCodeName } from './closeCodes.js'
 import type { SyncLimits } from './limits.js'
 import { errorMessage, type BadInputLog } from './logger.js'
+import { RateBudget } from './rateBudget.js'
 import type { SyncSocket } from './socket.js'
 
 /** What a connection needs from the room it belongs to. */
@@ -21,6 +22,8 @@ export interface ConnectionRoom {
 export interface ConnectionContext {
   limits: SyncLimits
   badInput: BadInputLog
+  /** §7.5: the connection is gone (the manager's per-room and per-address counts). */
+  connectionClosed(conn: SyncConnection): void
 }
 
 let nextConnectionId = 1
@@ -43,8 +46,12 @@ export class SyncConnection {
   room: ConnectionRoom | null = null
   /** §7.3: the transport was told to stop reading from this connection. */
   paused = false
+  /** §4.5: every client id this connection ever announced (bounded by the per-connection cap). */
+  readonly announcedClients = new Set<number>()
   private backlog: Uint8Array[] = []
   private backlogBytes = 0
+  /** §7.4: messages and bytes per second. */
+  private readonly budget: RateBudget
 
   constructor(
     readonly socket: SyncSocket,
@@ -52,9 +59,13 @@ export class SyncConnection {
     readonly readOnly: boolean,
     private readonly ctx: ConnectionContext,
     readonly logFields: Record<string, unknown> = {},
+    /** §7.5: the client's address (the transport's view, e.g. behind TRUST_PROXY); null if unknown. */
+    readonly address: string | null = null,
     /** The application's data about this connection (`ConnectOptions.info`), shown to the policy (§12). */
     readonly info?: Readonly<Record<string, unknown>>,
-  ) {}
+  ) {
+    this.budget = new RateBudget(ctx.limits)
+  }
 
   isClosed(): boolean {
     return this.state === 'closed'
@@ -67,6 +78,9 @@ export class SyncConnection {
     if (data.length > this.ctx.limits.maxMessageBytes) {
       return this.close('MESSAGE_TOO_BIG', `frame of ${data.length} bytes`)
     }
+    // §7.4: every received byte counts, before any work is done on it
+    const over = this.budget.chargeBytes(data.length)
+    if (over) return this.close('TOO_MANY_MESSAGES', over)
     if (this.state === 'pending') {
       if (this.backlog.length >= this.ctx.limits.maxBacklogMessages) {
         return this.close('TOO_MANY_MESSAGES', `${this.backlog.length} frames while the room was loading`)
@@ -82,6 +96,17 @@ export class SyncConnection {
     this.room!.handle(this, data)
   }
 
+  /**
+   * §7.4: charges the message cost of what a frame did (`MessageCost`); over budget, the
+   * connection is closed with TOO_MANY_MESSAGES and false is returned (do nothing more with it).
+   */
+  charge(cost: number): boolean {
+    const over = this.budget.chargeMessages(cost)
+    if (!over) return true
+    this.close('TOO_MANY_MESSAGES', over)
+    return false
+  }
+
   /** The transport reports that the socket is gone. */
   closed(): void {
     if (this.state === 'closed') return
@@ -91,6 +116,7 @@ export class SyncConnection {
     // §7.3: a closing socket must read again (the peer's close frame), and nothing stays paused
     if (this.paused) this.resume()
     this.room?.leave(this)
+    this.ctx.connectionClosed(this)
   }
 
   /** Closes the connection with a documented code; input errors are logged once (§3.4). */

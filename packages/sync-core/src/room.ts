@@ -10,8 +10,10 @@ import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
 import { STORAGE_ORIGIN, isOrigin, type TransactionOrigin } from './origins.js'
+import { MessageCost } from './rateBudget.js'
 import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy, type UpdatePolicy } from './admission.js'
 import {
+  type AwarenessEntry,
   ProtocolError,
   READ_ONLY_REASON,
   decodeClientMessage,
@@ -243,6 +245,7 @@ export class Room implements ConnectionRoom {
       const msg = decodeClientMessage(frame, this.ctx.limits)
       switch (msg.type) {
         case 'sync-step1':
+          if (!conn.charge(MessageCost.stateRequest)) return
           conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)))
           return
         case 'sync-step2':
@@ -250,13 +253,19 @@ export class Room implements ConnectionRoom {
           if (conn.readOnly) {
             // §6: a viewer's edits are dropped; it was told at connect time
             conn.droppedUpdates++
+            conn.charge(MessageCost.noop)
             return
           }
-          if (validateUpdate(msg.update, this.doc).redundant) return
+          if (validateUpdate(msg.update, this.doc).redundant) {
+            conn.charge(MessageCost.noop)
+            return
+          }
+          if (!conn.charge(MessageCost.effective)) return
           this.admit(conn, msg.update)
           return
         }
         case 'awareness':
+          if (!this.admitAwareness(conn, msg.entries)) return
           try {
             awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn)
           } catch (err) {
@@ -264,6 +273,7 @@ export class Room implements ConnectionRoom {
           }
           return
         case 'query-awareness':
+          if (!conn.charge(MessageCost.awarenessQuery)) return
           this.sendAwarenessStates(conn)
           return
       }
@@ -275,6 +285,36 @@ export class Room implements ConnectionRoom {
         conn.close('INTERNAL_ERROR')
       }
     }
+  }
+
+  /**
+   * §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the stock
+   * client echoes every state it receives, with the same clock) are nearly free; an update that
+   * changes something costs one message. A connection may announce at most
+   * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
+   * the room (or the participants list) with invented people. Returns false when it was closed.
+   */
+  private admitAwareness(conn: SyncConnection, entries: AwarenessEntry[]): boolean {
+    const max = this.ctx.limits.maxAwarenessClientsPerConnection
+    let changes = false
+    let fresh: number[] | null = null
+    for (const e of entries) {
+      const meta = this.awareness.meta.get(e.clientId)
+      const applies =
+        meta === undefined || meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.awareness.states.has(e.clientId))
+      if (!applies) continue
+      changes = true
+      if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)
+    }
+    if (fresh) {
+      const ids = new Set(fresh)
+      if (conn.announcedClients.size + ids.size > max) {
+        conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
+        return false
+      }
+      for (const id of ids) conn.announcedClients.add(id)
+    }
+    return conn.charge(changes ? MessageCost.effective : MessageCost.noop)
   }
 
   private onAwarenessUpdate = (
