@@ -15,6 +15,7 @@ import { redactUrl } from './auth/tokens.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import { boardUpdatePolicy } from './policy.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -87,6 +88,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
     storage: deps.storage,
     logger: app.log,
+    // issue 9: every client update is judged by the board policy before it is stored or broadcast
+    policy: boardUpdatePolicy(),
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: {

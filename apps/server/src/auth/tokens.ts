@@ -2,6 +2,7 @@
  * Access tokens: 256 random bits, base64url (43 chars). Only the SHA-256 hash is stored; lookup is
  * by hash, so no constant-time comparison is needed (the secret is never compared as a string).
  */
+import { PARTICIPANT_SECRET_PARAM } from './participant.js'
 import { createHash, randomBytes } from 'node:crypto'
 
 export const TOKEN_BYTES = 32
@@ -48,7 +49,7 @@ export function redactUrl(url: string): string {
       const rawName = eq >= 0 ? part.slice(0, eq) : part
       const name = decodeLoosely(rawName).trim().toLowerCase()
       const value = eq >= 0 ? decodeLoosely(part.slice(eq + 1)) : ''
-      return name === 'token' || looksLikeToken(value.trim()) ? `${rawName}=[redacted]` : part
+      return name === 'token' || name === PARTICIPANT_SECRET_PARAM.toLowerCase() || looksLikeToken(value.trim()) ? `${rawName}=[redacted]` : part
     })
     .join('&')
   return `${beforeHash.slice(0, q + 1)}${query}${fragment}`

@@ -11,6 +11,7 @@ import type { Role } from '@copboard/storage'
 import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
 import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
 export type AuthorizeResult =
   | { ok: true; role: Role; copId?: string }
@@ -174,13 +175,15 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.removeAllListeners('error')
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
+      // policy SPEC §6: the participant's own entries are keyed by this id
+      const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM])
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
         // sync-core §7.5: request.ip honours TRUST_PROXY, so behind the proxy each client counts
         address: request.ip,
-        // sync-core §4.4: the authorised role (and the address, for the participants list's per-address cap) reach onAwarenessSeen
-        info: { role: access.role, address: request.ip },
+        // sync-core §4.4 and §12: the authorised role, participant identity and address reach onAwarenessSeen and the board policy
+        info: { role: access.role, participantId, address: request.ip },
       })
       connections.set(socket, conn)
       alive.set(socket, true)
