@@ -24,3 +24,4 @@ export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zon
 export { buildReport, reportToMarkdown, reportToCsv, csvField, escapeMarkdown, CSV_HEADER } from './report'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'
+export { noteInVoteScope, notesInVoteScope, type VoteScopeLike } from './voteScope'

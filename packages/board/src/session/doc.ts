@@ -41,7 +41,7 @@ export function sessionFromJson(raw: unknown): SessionState {
     if (isObj(s.akkoord.endorsements)) for (const [pid, e] of Object.entries(s.akkoord.endorsements)) if (isEndorsement(e)) endorsements[pid] = e
     akkoord = { versions, endorsements }
   }
-  const follow = isFollowState(s.follow) ? ({ ...s.follow, view: s.follow.view ?? null } as FollowState) : null
+  const follow = isFollowState(s.follow) ? ({ ...s.follow, view: s.follow.view ?? null, leaderClientId: s.follow.leaderClientId ?? null } as FollowState) : null
   return {
     agenda: isAgendaState(s.agenda) ? (s.agenda as AgendaState) : null,
     timer: isTimerState(s.timer) ? (s.timer as TimerState) : null,

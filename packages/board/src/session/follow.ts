@@ -5,17 +5,17 @@
  */
 import type { FollowState, PageView } from './types.js'
 
-export const NO_FOLLOW: FollowState = { bringSeq: 0, locked: false, view: null }
+export const NO_FOLLOW: FollowState = { bringSeq: 0, locked: false, view: null, leaderClientId: null }
 
 /** "Bring everyone here": every participant jumps once to `view`. */
-export function bringEveryone(f: FollowState | null, view: PageView): FollowState {
+export function bringEveryone(f: FollowState | null, view: PageView, leaderClientId: number | null = null): FollowState {
   const cur = f ?? NO_FOLLOW
-  return { ...cur, bringSeq: cur.bringSeq + 1, view }
+  return { ...cur, bringSeq: cur.bringSeq + 1, view, leaderClientId }
 }
 
 /** Summon: bring everyone and keep them following until released. */
-export function summon(f: FollowState | null, view: PageView): FollowState {
-  return { ...bringEveryone(f, view), locked: true }
+export function summon(f: FollowState | null, view: PageView, leaderClientId: number | null = null): FollowState {
+  return { ...bringEveryone(f, view, leaderClientId), locked: true }
 }
 
 export function release(f: FollowState | null): FollowState {
@@ -23,8 +23,8 @@ export function release(f: FollowState | null): FollowState {
 }
 
 /** Update the remembered view without moving anyone (e.g. after advancing a step). */
-export function rememberView(f: FollowState | null, view: PageView): FollowState {
-  return { ...(f ?? NO_FOLLOW), view }
+export function rememberView(f: FollowState | null, view: PageView, leaderClientId: number | null = null): FollowState {
+  return { ...(f ?? NO_FOLLOW), view, leaderClientId: leaderClientId ?? f?.leaderClientId ?? null }
 }
 
 export interface FollowerState {
@@ -70,5 +70,6 @@ export function isPageView(v: unknown): v is PageView {
 export function isFollowState(v: unknown): v is FollowState {
   if (!v || typeof v !== 'object') return false
   const f = v as Record<string, unknown>
-  return Number.isInteger(f.bringSeq) && (f.bringSeq as number) >= 0 && typeof f.locked === 'boolean' && (f.view === null || f.view === undefined || isPageView(f.view))
+  return Number.isInteger(f.bringSeq) && (f.bringSeq as number) >= 0 && typeof f.locked === 'boolean' && (f.view === null || f.view === undefined || isPageView(f.view)) &&
+    (f.leaderClientId === null || f.leaderClientId === undefined || (Number.isInteger(f.leaderClientId) && (f.leaderClientId as number) >= 0))
 }

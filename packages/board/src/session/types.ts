@@ -36,6 +36,8 @@ export interface FollowState {
   locked: boolean
   /** The facilitator's view at the last bring/summon/step: for peers who cannot see their awareness. */
   view: PageView | null
+  /** Yjs clientID of the facilitator who brought/summoned (whose awareness camera to follow). */
+  leaderClientId: number | null
 }
 
 export type VoteScope = { kind: 'board'; pageId: string } | { kind: 'zone'; pageId: string; templateId: string; zoneId: string }
