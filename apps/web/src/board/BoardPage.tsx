@@ -146,7 +146,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
         }}
       />
       {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
-      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} />}
+      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} />}
       </ChromeContext.Provider>
     </div>
   )

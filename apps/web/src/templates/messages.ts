@@ -14,8 +14,8 @@ export const messages = defineMessages({
     minutes: '{n} min',
     wholeBoard: 'Hele sjabloon',
     facilitatorOnly: 'Alleen de procesbegeleider kan sjablonen plaatsen.',
-    sign: 'Onderteken het akkoord',
-    signed: 'Je hebt ondertekend',
+    
+    
     zones: '{n} zones',
   },
   en: {
@@ -31,8 +31,8 @@ export const messages = defineMessages({
     minutes: '{n} min',
     wholeBoard: 'Whole template',
     facilitatorOnly: 'Only the facilitator can place templates.',
-    sign: 'Sign the accord',
-    signed: 'You have signed',
+    
+    
     zones: '{n} zones',
   },
 })

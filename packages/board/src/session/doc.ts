@@ -29,7 +29,7 @@ export function sessionFromJson(raw: unknown): SessionState {
       const o = v as Record<string, unknown>
       const dots: Record<string, string[]> = {}
       if (isObj(o.dots)) for (const [pid, list] of Object.entries(o.dots)) if (Array.isArray(list)) dots[pid] = list.filter((x): x is string => typeof x === 'string')
-      votes[id] = { ...(o as unknown as VoteState), id, closedAt: (o.closedAt as number | null | undefined) ?? null, dots }
+      votes[id] = { ...(o as unknown as VoteState), id, closedAt: (o.closedAt as number | null | undefined) ?? null, resultsShown: o.resultsShown !== false, dots }
     }
   }
   let akkoord: AkkoordState | null = null
@@ -125,6 +125,12 @@ export class SessionWriter {
         m.set('state', 'closed')
         m.set('closedAt', now)
       }
+    })
+  }
+  showResults(voteId: string, shown: boolean) {
+    this.tx((root) => {
+      const m = child(root, 'votes').get(voteId)
+      if (m instanceof Y.Map) m.set('resultsShown', shown)
     })
   }
   deleteVote(voteId: string) {

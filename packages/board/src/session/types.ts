@@ -51,6 +51,8 @@ export interface VoteState {
   state: 'open' | 'closed'
   openedAt: number
   closedAt: number | null
+  /** Closed vote: results shown as badges on the board (the facilitator hides them when moving on). */
+  resultsShown: boolean
   /** participantId -> shape ids (a note may hold several of one participant's dots). */
   dots: Record<string, string[]>
 }

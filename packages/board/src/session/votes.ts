@@ -7,7 +7,7 @@ import { MAX_DOTS, MAX_VOTE_TITLE, type VoteScope, type VoteState } from './type
 export type VoteError = 'vote-closed' | 'no-dots-left' | 'not-in-scope' | 'no-dot-here' | 'bad-config'
 
 export function openVote(id: string, title: string, scope: VoteScope, dotsPerPerson: number, now: number): VoteState {
-  return { id, title: title.slice(0, MAX_VOTE_TITLE), scope, dotsPerPerson: clampDots(dotsPerPerson), state: 'open', openedAt: now, closedAt: null, dots: {} }
+  return { id, title: title.slice(0, MAX_VOTE_TITLE), scope, dotsPerPerson: clampDots(dotsPerPerson), state: 'open', openedAt: now, closedAt: null, resultsShown: true, dots: {} }
 }
 
 export function clampDots(n: number): number {
@@ -96,6 +96,7 @@ export function isVoteConfig(v: unknown): boolean {
     (o.dotsPerPerson as number) <= MAX_DOTS &&
     (o.state === 'open' || o.state === 'closed') &&
     typeof o.openedAt === 'number' &&
-    (o.closedAt === null || o.closedAt === undefined || typeof o.closedAt === 'number')
+    (o.closedAt === null || o.closedAt === undefined || typeof o.closedAt === 'number') &&
+    (o.resultsShown === undefined || typeof o.resultsShown === 'boolean')
   )
 }
