@@ -13,6 +13,7 @@ import { TimerDisplay } from './Timer'
 import { setSoundEnabled, soundEnabled } from './timerSignal'
 import { useAgendaTemplate, zonesView } from './useTemplate'
 import { frameRect } from '../templates/launch'
+import { IconPause, IconPlay } from './icons'
 
 export function AgendaTimerSection() {
   const t = useT(facilitationMessages)
@@ -72,11 +73,11 @@ export function AgendaTimerSection() {
         <div className="cb-fac-row" role="group" aria-label={t('timer')}>
           {timer?.state === 'running' ? (
             <button type="button" onClick={() => setTimer((now) => pauseTimer(timer, now))} data-testid="timer-pause">
-              ⏸ {t('pause')}
+              <IconPause /> {t('pause')}
             </button>
           ) : (
             <button type="button" className="cb-fac-primary" onClick={() => setTimer((now) => timer && startTimer(timer, now))} data-testid="timer-start">
-              ▶ {timer?.state === 'paused' ? t('resume') : t('start')}
+              <IconPlay /> {timer?.state === 'paused' ? t('resume') : t('start')}
             </button>
           )}
           <button type="button" onClick={() => setTimer((now) => timer && addMinutes(timer, 1, now))} aria-label={t('addMinuteLabel')} data-testid="timer-add1">

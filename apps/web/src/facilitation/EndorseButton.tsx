@@ -16,10 +16,10 @@ import { currentTemplateId } from '../templates/launch'
 
 export function EndorseButton() {
   const t = useT(facilitationMessages)
-  const { editor, session, writer, participantId, readonly } = useFacilitation()
+  const { editor, session, writer, participantId, readonly, isFacilitator } = useFacilitation()
   const onAccord = useValue('copboard accord page', () => currentTemplateId(editor) === 'accord', [editor])
   const n = currentVersion(session.akkoord)
-  if (!onAccord || !n || readonly || !participantId) return null
+  if (!onAccord || !n || readonly || isFacilitator || !participantId) return null
   const mine = session.akkoord?.endorsements[participantId]
   const done = mine?.version === n
 

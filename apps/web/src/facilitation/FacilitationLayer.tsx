@@ -3,12 +3,13 @@
  * the participant's follow behaviour, the session bar, dots on notes, the facilitator panel and
  * the in-place statement editor. Registered once in board/BoardExtensions.
  */
-import { useCallback, useMemo, useState } from 'react'
-import { SessionWriter } from '@copboard/board'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { readSession, SessionWriter } from '@copboard/board'
+import { serverClock } from './serverClock'
 import type { BoardPanelProps } from '../board/BoardExtensions'
 import { FacilitationProvider, useFacilitation, useParticipantId, useSessionState, type Facilitation } from './context'
 import { useFollowRuntime } from './followRuntime'
-import { SessionBar } from './SessionBar'
+import { ParticipantActions, SessionBar } from './SessionBar'
 import { VoteOverlay } from './VoteOverlay'
 import { FacilitatorPanel } from './FacilitatorPanel'
 import { StatementEditor, useStatementDoubleClick } from './AkkoordSection'
@@ -24,6 +25,10 @@ export function FacilitationLayer({ editor, access, readonly, conn }: BoardPanel
     [editor, conn, access, session, writer, participantId, isFacilitator, readonly],
   )
   useFollowRuntime(editor, conn, session.follow, !isFacilitator)
+  // for the browser tests and the console, beside window.copboard = { conn, editor } (set by BoardPage)
+  useEffect(() => {
+    ;(window as unknown as { copboardSession?: unknown }).copboardSession = { writer, read: () => readSession(conn.doc), participantId, clock: serverClock }
+  }, [writer, conn, participantId])
   return (
     <FacilitationProvider value={value}>
       <Inner />
@@ -33,15 +38,17 @@ export function FacilitationLayer({ editor, access, readonly, conn }: BoardPanel
 
 function Inner() {
   const [editing, setEditing] = useState(false)
+  const [panelOpen, setPanelOpen] = useState(false)
   const open = useCallback(() => setEditing(true), [])
   const { isFacilitator } = useFacilitation()
   useStatementDoubleClick(isFacilitator, open)
   return (
     <>
-      {isFacilitator && <FacilitatorPanel onEditStatement={open} />}
+      {isFacilitator && <FacilitatorPanel onEditStatement={open} onOpenChange={setPanelOpen} />}
       <div className="cb-fac-canvas">
         <VoteOverlay />
-        <SessionBar />
+        {!panelOpen && <SessionBar />}
+        <ParticipantActions />
         {editing && isFacilitator && <StatementEditor onClose={() => setEditing(false)} />}
       </div>
     </>

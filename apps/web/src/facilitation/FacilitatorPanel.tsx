@@ -14,7 +14,7 @@ import { AkkoordSection } from './AkkoordSection'
 
 const OPEN_KEY = 'copboard.facilitatorPanel'
 
-export function FacilitatorPanel({ onEditStatement }: { onEditStatement: () => void }) {
+export function FacilitatorPanel({ onEditStatement, onOpenChange }: { onEditStatement: () => void; onOpenChange?: (open: boolean) => void }) {
   const t = useT(facilitationMessages)
   const { editor } = useFacilitation()
   const [open, setOpen] = useState(() => {
@@ -30,11 +30,12 @@ export function FacilitatorPanel({ onEditStatement }: { onEditStatement: () => v
     } catch {
       /* private mode */
     }
+    onOpenChange?.(open)
     // dock: the canvas makes room for the panel
     const board = editor.getContainer().closest('.cb-board')
     board?.classList.toggle('cb-board--docked', open)
     return () => board?.classList.remove('cb-board--docked')
-  }, [open, editor])
+  }, [open, editor, onOpenChange])
 
   if (!open) {
     return (

@@ -4,6 +4,7 @@ import { useT } from '../i18n'
 import { facilitationMessages } from './messages'
 import { useFacilitation } from './context'
 import { currentView } from './useTemplate'
+import { IconGather, IconLock, IconUnlock } from './icons'
 
 export function FollowSection() {
   const t = useT(facilitationMessages)
@@ -13,18 +14,18 @@ export function FollowSection() {
   return (
     <div className="cb-fac-follow" data-testid="follow-section">
       <button type="button" className="cb-fac-primary" onClick={() => writer.setFollow(bringEveryone(follow, currentView(editor), me))} aria-describedby="cb-bring-hint" data-testid="bring-everyone">
-        ⤓ {t('bringHere')}
+        <IconGather /> {t('bringHere')}
       </button>
       <p id="cb-bring-hint" className="cb-fac-hint">
         {t('bringHereHint')}
       </p>
       {follow?.locked ? (
         <button type="button" onClick={() => writer.setFollow(release(follow))} aria-pressed="true" data-testid="release-summon">
-          🔓 {t('releaseSummon')}
+          <IconUnlock /> {t('releaseSummon')}
         </button>
       ) : (
         <button type="button" onClick={() => writer.setFollow(summon(follow, currentView(editor), me))} aria-pressed="false" aria-describedby="cb-summon-hint" data-testid="summon">
-          🔒 {t('summon')}
+          <IconLock /> {t('summon')}
         </button>
       )}
       <p id="cb-summon-hint" className="cb-fac-hint">

@@ -8,6 +8,7 @@ import { useT } from '../i18n'
 import { facilitationMessages } from './messages'
 import { useServerNow } from './serverClock'
 import { chime, soundEnabled } from './timerSignal'
+import { IconBell, IconClock, IconPause } from './icons'
 
 export function TimerDisplay({ timer, compact = false }: { timer: TimerState | null; compact?: boolean }) {
   const t = useT(facilitationMessages)
@@ -39,9 +40,7 @@ export function TimerDisplay({ timer, compact = false }: { timer: TimerState | n
   const state = elapsed ? 'up' : timer.state
   return (
     <span className="cb-timer" data-state={state} data-compact={compact} data-testid="timer">
-      <span className="cb-timer__icon" aria-hidden>
-        {elapsed ? '⏰' : timer.state === 'paused' ? '⏸' : '⏱'}
-      </span>
+      <span className="cb-timer__icon">{elapsed ? <IconBell /> : timer.state === 'paused' ? <IconPause /> : <IconClock />}</span>
       <span className="cb-timer__time" role="timer" aria-label={`${t('timeLeft')}: ${formatRemaining(left)}`} data-testid="timer-remaining" data-ms={left}>
         {formatRemaining(left)}
       </span>

@@ -73,7 +73,7 @@ export function VoteOverlay() {
                 </button>
               </>
             ) : (
-              (vote.state === 'closed' || isFacilitator) && <span className="cb-dots__count" data-testid="dot-count">{countLabel(total)}</span>
+              (vote.state === 'closed' || isFacilitator) && total > 0 && <span className="cb-dots__count" data-testid="dot-count">{countLabel(total)}</span>
             )}
           </div>
         )
