@@ -2,7 +2,7 @@
  * Akkoord (SPEC §S5): the facilitator writes the kernstatement, each saved edit a new version;
  * a participant endorses the current version once (a later version may be endorsed again).
  */
-import { MAX_STATEMENT, type AkkoordState, type Endorsement } from './types.js'
+import { MAX_STATEMENT, type AkkoordState, type AkkoordVersion, type Endorsement } from './types.js'
 
 export type AkkoordError = 'no-statement' | 'not-current' | 'already-endorsed' | 'unchanged' | 'too-long'
 
@@ -18,11 +18,11 @@ export function currentText(a: AkkoordState | null): string {
 }
 
 /** The new version to append, or why not (same text as now = no new version). */
-export function newVersion(a: AkkoordState | null, text: string, by: string, at: number): { text: string; at: number; by: string } | AkkoordError {
+export function newVersion(a: AkkoordState | null, text: string, by: string, at: number): AkkoordVersion | AkkoordError {
   const clean = text.replace(/\r\n?/g, '\n').trim()
   if (clean.length > MAX_STATEMENT) return 'too-long'
   if (clean === currentText(a)) return 'unchanged'
-  return { text: clean, at, by }
+  return { version: currentVersion(a) + 1, text: clean, at, by }
 }
 
 /** Check an endorsement written by a participant against the state before it. */

@@ -35,7 +35,9 @@ export function sessionFromJson(raw: unknown): SessionState {
   let akkoord: AkkoordState | null = null
   if (isObj(s.akkoord)) {
     const versions = Array.isArray(s.akkoord.versions)
-      ? (s.akkoord.versions as unknown[]).filter((v): v is AkkoordVersion => isObj(v) && typeof v.text === 'string' && typeof v.at === 'number' && typeof v.by === 'string')
+      ? (s.akkoord.versions as unknown[])
+          .filter((v): v is AkkoordVersion => isObj(v) && typeof v.text === 'string' && typeof v.at === 'number' && typeof v.by === 'string')
+          .map((v, i) => ({ ...v, version: i + 1 }))
       : []
     const endorsements: Record<string, Endorsement> = {}
     if (isObj(s.akkoord.endorsements)) for (const [pid, e] of Object.entries(s.akkoord.endorsements)) if (isEndorsement(e)) endorsements[pid] = e

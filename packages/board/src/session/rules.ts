@@ -5,7 +5,7 @@
  *
  *  S6.1 viewers write nothing under `session`.
  *  S6.2 the facilitator writes anything, but what they write must be well-formed (timer, agenda,
- *       follow, vote config); they cannot place dots or endorse in someone else's name either —
+ *       follow, vote config) and akkoord versions are append-only history; they cannot place dots or endorse in someone else's name either —
  *       dots and endorsements are the participant's own (a facilitator may clear a vote by deleting it).
  *  S6.3 a participant changes only `votes.<id>.dots.<own participantId>` and
  *       `akkoord.endorsements.<own participantId>`; everything else is facilitator-only.
@@ -18,7 +18,7 @@ import { isAgendaState } from './agenda.js'
 import { isFollowState } from './follow.js'
 import { isTimerState } from './timer.js'
 import { checkDots, isVoteConfig } from './votes.js'
-import type { VoteState } from './types.js'
+import { MAX_STATEMENT, type VoteState } from './types.js'
 
 export type SessionRole = 'facilitator' | 'participant' | 'viewer'
 
@@ -60,6 +60,18 @@ export function checkSessionUpdate(beforeRaw: unknown, afterRaw: unknown, actor:
     }
     for (const [id, v] of Object.entries(obj(after.votes))) {
       if (!same(obj(before.votes)[id], v) && !isVoteConfig(v)) return { rule: 'S6.2', reason: `malformed vote ${id}` }
+    }
+    // versions are history: append only, each numbered by its position, text bounded
+    const vb = Array.isArray(obj(before.akkoord).versions) ? (obj(before.akkoord).versions as unknown[]) : []
+    const va = Array.isArray(obj(after.akkoord).versions) ? (obj(after.akkoord).versions as unknown[]) : []
+    if (!same(vb, va)) {
+      if (va.length < vb.length || !same(va.slice(0, vb.length), vb)) return { rule: 'S6.2', reason: 'akkoord versions are append-only' }
+      for (const [i, v] of va.slice(vb.length).entries()) {
+        const o = obj(v)
+        if (o.version !== vb.length + i + 1 || typeof o.text !== 'string' || o.text.length > MAX_STATEMENT || typeof o.at !== 'number' || typeof o.by !== 'string') {
+          return { rule: 'S6.2', reason: 'malformed akkoord version' }
+        }
+      }
     }
     // the facilitator's own dots/endorsements follow the participant rules below; others' they may only delete
     for (const c of ownedChanges) {

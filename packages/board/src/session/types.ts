@@ -58,6 +58,8 @@ export interface VoteState {
 }
 
 export interface AkkoordVersion {
+  /** 1-based; equals its position + 1 (stored so readers need not count, e.g. the report). */
+  version: number
   text: string
   /** server epoch ms */
   at: number

@@ -14,7 +14,7 @@ function prepared() {
   w.setTimer(idleTimer(60_000))
   w.setFollow(bringEveryone(null, { pageId: 'page:a', x: 0, y: 0, w: 10, h: 10 }))
   w.openVote(openVote('v1', 'Stem', { kind: 'board', pageId: 'page:a' }, 2, 1))
-  w.publishVersion({ text: 'Samen', at: 1, by: 'F' })
+  w.publishVersion({ version: 1, text: 'Samen', at: 1, by: 'F' })
   return { doc, w }
 }
 
@@ -62,7 +62,7 @@ describe('S6 server rules for the session map', () => {
     expect(attempt(doc, ann, (w) => w.setTimer(startTimer(idleTimer(60_000), 5))).result?.rule).toBe('S6.3')
     expect(attempt(doc, ann, (w) => w.closeVote('v1', 5)).result?.rule).toBe('S6.3')
     expect(attempt(doc, ann, (w) => w.setFollow(bringEveryone(null, { pageId: 'p', x: 0, y: 0, w: 1, h: 1 }))).result?.rule).toBe('S6.3')
-    expect(attempt(doc, ann, (w) => w.publishVersion({ text: 'mijn tekst', at: 5, by: 'Ann' })).result?.rule).toBe('S6.3')
+    expect(attempt(doc, ann, (w) => w.publishVersion({ version: 2, text: 'mijn tekst', at: 5, by: 'Ann' })).result?.rule).toBe('S6.3')
     expect(attempt(doc, ann, (_w, root) => root.set('foo', 1)).result?.rule).toBe('S6.3')
   })
   it('S6.3 a participant cannot move or remove someone else\'s dot', () => {
@@ -94,15 +94,20 @@ describe('S6 server rules for the session map', () => {
     expect(attempt(first.copy, ann, (_w, root) => ((root.get('akkoord') as Y.Map<any>).get('endorsements') as Y.Map<unknown>).delete('pA')).result?.rule).toBe('S6.5')
     expect(attempt(doc, bob, (w) => w.endorse('pA', e)).result?.rule).toBe('S6.3')
     // a new version: Ann may endorse again
-    const v2 = attempt(first.copy, fac, (w) => w.publishVersion({ text: 'Samen sterk', at: 5, by: 'F' }))
+    const v2 = attempt(first.copy, fac, (w) => w.publishVersion({ version: 2, text: 'Samen sterk', at: 5, by: 'F' }))
     expect(v2.result).toBeNull()
     expect(attempt(v2.copy, ann, (w) => w.endorse('pA', { ...e, version: 2 })).result).toBeNull()
   })
-  it('S6.2 the facilitator writes only well-formed state', () => {
+  it('S6.2 the facilitator writes only well-formed state; akkoord versions are append-only', () => {
     const { doc } = prepared()
     expect(attempt(doc, fac, (w) => w.setTimer(startTimer(idleTimer(60_000), 5))).result).toBeNull()
     expect(attempt(doc, fac, (_w, root) => root.set('timer', { state: 'running', durationMs: -1 })).result?.rule).toBe('S6.2')
     expect(attempt(doc, fac, (w) => w.openVote({ ...openVote('v2', 't', { kind: 'board', pageId: 'p' }, 2, 1), dotsPerPerson: 500 })).result?.rule).toBe('S6.2')
     expect(attempt(doc, fac, (w) => w.deleteVote('v1')).result).toBeNull()
+    // versions are history: no rewriting, numbered by position
+    expect(attempt(doc, fac, (w) => w.publishVersion({ version: 2, text: 'Nieuw', at: 2, by: 'F' })).result).toBeNull()
+    expect(attempt(doc, fac, (w) => w.publishVersion({ version: 5, text: 'Nieuw', at: 2, by: 'F' })).result).toEqual({ rule: 'S6.2', reason: 'malformed akkoord version' })
+    const rewrite = (_w: SessionWriter, root: Y.Map<unknown>) => ((root.get('akkoord') as Y.Map<unknown>).get('versions') as Y.Array<unknown>).delete(0, 1)
+    expect(attempt(doc, fac, rewrite).result).toEqual({ rule: 'S6.2', reason: 'akkoord versions are append-only' })
   })
 })

@@ -81,20 +81,20 @@ describe('S5 akkoord versions and endorsements', () => {
   it('S5.1 each changed text is a new version; the same text is not', () => {
     let a: AkkoordState = { versions: [], endorsements: {} }
     const v1 = newVersion(a, '  Samen warm  ', 'Fac', 1)
-    expect(v1).toEqual({ text: 'Samen warm', at: 1, by: 'Fac' })
+    expect(v1).toEqual({ version: 1, text: 'Samen warm', at: 1, by: 'Fac' })
     a = { ...a, versions: [v1 as never] }
     expect(newVersion(a, 'Samen warm', 'Fac', 2)).toBe('unchanged')
     expect(newVersion(a, 'x'.repeat(5000), 'Fac', 2)).toBe('too-long')
     expect(currentVersion(a)).toBe(1)
   })
   it('S5.2 endorse the current version once; a new version may be endorsed again; history by version', () => {
-    let a: AkkoordState = { versions: [{ text: 'v1', at: 1, by: 'F' }], endorsements: {} }
+    let a: AkkoordState = { versions: [{ version: 1, text: 'v1', at: 1, by: 'F' }], endorsements: {} }
     expect(endorse({ versions: [], endorsements: {} }, 'p1', 'Ann', null, 1)).toBe('no-statement')
     const e = endorse(a, 'p1', 'Ann', 'gemeente', 5)
     expect(e).toEqual({ version: 1, name: 'Ann', perspective: 'gemeente', at: 5 })
     a = { ...a, endorsements: { p1: e as never, p2: { version: 1, name: 'Bob', perspective: null, at: 6 } } }
     expect(endorse(a, 'p1', 'Ann', 'gemeente', 6)).toBe('already-endorsed')
-    a = { ...a, versions: [...a.versions, { text: 'v2', at: 7, by: 'F' }] }
+    a = { ...a, versions: [...a.versions, { version: 2, text: 'v2', at: 7, by: 'F' }] }
     const e2 = endorse(a, 'p1', 'Ann', 'gemeente', 8) as never
     a = { ...a, endorsements: { ...a.endorsements, p1: e2 } }
     expect(endorsementsByVersion(a).map((v) => [v.version, v.endorsers.map((x) => x.name)])).toEqual([
