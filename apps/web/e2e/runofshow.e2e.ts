@@ -193,12 +193,12 @@ describe('run of show (facilitator + two participants)', { timeout: 600_000 }, (
 
   it('dot voting: N dots each, own dots only, results per note and in the doc', async () => {
     await fac.page.click('[data-testid=agenda-step-1]') // Uitgangspunten: frames the zone
+    await fac.page.click('[data-testid=bring-everyone]') // and everyone looks at it
     await fac.page.fill('[data-testid=vote-title]', 'Welk uitgangspunt eerst?')
     await fac.page.selectOption('[data-testid=vote-scope]', 'principles')
     await fac.page.fill('[data-testid=vote-dots]', '2')
     await fac.page.click('[data-testid=open-vote]')
     for (const who of [ann, bob]) {
-      await who.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), accordPage)
       await who.page.waitForSelector('[data-testid=vote-status]')
       await waitUntil(() => who.page.$$('[data-testid=dot-add]').then((l) => l.length === 4), 120_000, 'four notes take dots')
     }

@@ -111,3 +111,29 @@ describe('S6 server rules for the session map', () => {
     expect(attempt(doc, fac, rewrite).result).toEqual({ rule: 'S6.2', reason: 'akkoord versions are append-only' })
   })
 })
+
+describe('S6 checks for the board policy (after-view of a participant\'s own entry)', () => {
+  it('S6.4 own dots: open vote, at most N, in scope', async () => {
+    const { checkOwnDots } = await import('../../src/session')
+    const { doc, w } = prepared()
+    const after = () => readSession(doc)
+    expect(checkOwnDots(after(), 'v1', ['shape:in1', 'shape:in2'], ctx.noteInScope)).toBeNull()
+    expect(checkOwnDots(after(), 'v1', ['shape:in1', 'shape:in1', 'shape:in1'], ctx.noteInScope)).toEqual({ rule: 'S6.4', reason: 'no-dots-left' })
+    expect(checkOwnDots(after(), 'v1', ['shape:out'], ctx.noteInScope)).toEqual({ rule: 'S6.4', reason: 'not-in-scope' })
+    expect(checkOwnDots(after(), 'v1', [3], ctx.noteInScope)).toEqual({ rule: 'S6.4', reason: 'malformed dots' })
+    expect(checkOwnDots(after(), 'nope', [], ctx.noteInScope)?.reason).toBe('no such vote')
+    w.closeVote('v1', 9)
+    expect(checkOwnDots(after(), 'v1', ['shape:in1'], ctx.noteInScope)).toEqual({ rule: 'S6.4', reason: 'vote-closed' })
+    expect(checkOwnDots(after(), 'v1', undefined, ctx.noteInScope)).toEqual({ rule: 'S6.4', reason: 'vote-closed' })
+  })
+  it('S6.5 own endorsement: the current version, never withdrawn', async () => {
+    const { checkOwnEndorsement } = await import('../../src/session')
+    const { doc, w } = prepared()
+    const e = { version: 1, name: 'Ann', perspective: null, at: 1 }
+    expect(checkOwnEndorsement(readSession(doc), e)).toBeNull()
+    expect(checkOwnEndorsement(readSession(doc), undefined)?.reason).toBe('an endorsement cannot be withdrawn')
+    expect(checkOwnEndorsement(readSession(doc), { ...e, name: 5 })?.reason).toBe('malformed endorsement')
+    w.publishVersion({ version: 2, text: 'Nieuw', at: 2, by: 'F' })
+    expect(checkOwnEndorsement(readSession(doc), e)).toEqual({ rule: 'S6.5', reason: 'not-current' })
+  })
+})
