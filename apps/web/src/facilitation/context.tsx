@@ -4,7 +4,7 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { Editor } from 'tldraw'
-import { readSession, SessionWriter, SESSION_MAP, type SessionState } from '@copboard/board'
+import { readSession, SessionWriter, SESSION_KEY, type SessionState } from '@copboard/board'
 import type { BoardConnection } from '../board/sync'
 import type { BoardAccess } from '../board/role'
 import { myParticipantId } from './identity'
@@ -32,7 +32,7 @@ export function useFacilitation(): Facilitation {
 
 /** Session state of a doc, re-read when anything under `session` changes. */
 export function useSessionState(conn: BoardConnection): SessionState {
-  const map = conn.doc.getMap(SESSION_MAP)
+  const map = conn.doc.getMap(SESSION_KEY)
   const store = useMemo(() => {
     let cached = readSession(conn.doc)
     return {

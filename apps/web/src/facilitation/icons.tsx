@@ -48,9 +48,10 @@ export const IconEye = () => (
     <circle cx="12" cy="12" r="3" />
   </Svg>
 )
+/** People gathering at one point: a location pin. */
 export const IconGather = () => (
   <Svg>
-    <path d="M4 4l5 5M20 4l-5 5M4 20l5-5M20 20l-5-5" />
-    <circle cx="12" cy="12" r="2.5" />
+    <path d="M12 21s-6.5-5.6-6.5-11a6.5 6.5 0 0 1 13 0c0 5.4-6.5 11-6.5 11z" />
+    <circle cx="12" cy="10" r="2.5" />
   </Svg>
 )

@@ -4,6 +4,7 @@
  * writing goes through `SessionWriter`, one Y transaction per action.
  */
 import * as Y from 'yjs'
+import { SESSION_KEY } from '../layout.js'
 import { isAgendaState } from './agenda.js'
 import { isEndorsement } from './akkoord.js'
 import { isFollowState } from './follow.js'
@@ -11,13 +12,12 @@ import { isTimerState } from './timer.js'
 import { isVoteConfig } from './votes.js'
 import type { AgendaState, AkkoordState, AkkoordVersion, Endorsement, FollowState, SessionState, TimerState, VoteState } from './types.js'
 
-export const SESSION_MAP = 'session'
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
 
 /** Plain JSON of the session map, validated field by field. */
 export function readSession(doc: Y.Doc): SessionState {
-  return sessionFromJson(doc.getMap(SESSION_MAP).toJSON())
+  return sessionFromJson(doc.getMap(SESSION_KEY).toJSON())
 }
 
 export function sessionFromJson(raw: unknown): SessionState {
@@ -83,7 +83,7 @@ export class SessionWriter {
   ) {}
 
   private get root() {
-    return this.doc.getMap(SESSION_MAP) as Y.Map<unknown>
+    return this.doc.getMap(SESSION_KEY) as Y.Map<unknown>
   }
   private tx(fn: (root: Y.Map<unknown>) => void) {
     this.doc.transact(() => fn(this.root), this.origin)

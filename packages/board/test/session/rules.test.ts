@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { checkSessionUpdate, idleTimer, openVote, readSession, SessionWriter, SESSION_MAP, startTimer, bringEveryone, type SessionActor } from '../../src/session'
+import { checkSessionUpdate, idleTimer, openVote, readSession, SessionWriter, SESSION_KEY, startTimer, bringEveryone, type SessionActor } from '../../src'
 
 const fac: SessionActor = { role: 'facilitator', participantId: 'pF' }
 const ann: SessionActor = { role: 'participant', participantId: 'pA' }
@@ -22,9 +22,9 @@ function prepared() {
 function attempt(doc: Y.Doc, actor: SessionActor, fn: (w: SessionWriter, root: Y.Map<unknown>) => void) {
   const copy = new Y.Doc()
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
-  const before = copy.getMap(SESSION_MAP).toJSON()
-  fn(new SessionWriter(copy), copy.getMap(SESSION_MAP) as Y.Map<unknown>)
-  return { result: checkSessionUpdate(before, copy.getMap(SESSION_MAP).toJSON(), actor, ctx), copy }
+  const before = copy.getMap(SESSION_KEY).toJSON()
+  fn(new SessionWriter(copy), copy.getMap(SESSION_KEY) as Y.Map<unknown>)
+  return { result: checkSessionUpdate(before, copy.getMap(SESSION_KEY).toJSON(), actor, ctx), copy }
 }
 
 describe('S0 the session map in the doc', () => {
@@ -34,7 +34,7 @@ describe('S0 the session map in the doc', () => {
     expect(s.timer).toEqual(idleTimer(60_000))
     expect(s.votes.v1).toMatchObject({ id: 'v1', state: 'open', dotsPerPerson: 2, dots: {} })
     expect(s.akkoord?.versions).toHaveLength(1)
-    doc.getMap(SESSION_MAP).set('timer', 'garbage')
+    doc.getMap(SESSION_KEY).set('timer', 'garbage')
     expect(readSession(doc).timer).toBeNull()
   })
   it('S0.2 concurrent dots of two participants merge', () => {
