@@ -19,6 +19,7 @@ import {
 } from 'tldraw'
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
 import type { Perspective } from '../join/profile'
+import { participantSecret } from '../facilitation/identity'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
@@ -73,7 +74,8 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: this.token ? { token: this.token } : {},
+      // participantSecret: the server derives this browser's participantId from it (own dots, endorsements)
+      params: { ...(this.token ? { token: this.token } : {}), participantSecret: participantSecret() },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()

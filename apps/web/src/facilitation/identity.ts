@@ -2,7 +2,8 @@
  * Participant identity (COMMON design): a random secret kept in localStorage; the server derives
  * participantId = base64url(sha256(secret))[0..22] from it and checks own entries (dots,
  * endorsements) against it. The board computes the same id to key its own entries.
- * WIRING: the "policy" helper sends the secret on connect; use ITS storage key if it differs.
+ * The secret travels as the `participantSecret` query parameter of /sync (board/sync.ts); the server
+ * (apps/server/src/auth/participant.ts) derives the same id.
  */
 export const PARTICIPANT_SECRET_KEY = 'copboard.participantSecret'
 
