@@ -1,26 +1,9 @@
 /**
- * Participant identity (COMMON design): a random secret kept in localStorage; the server derives
- * participantId = base64url(sha256(secret))[0..22] from it and checks own entries (dots,
- * endorsements) against it. The board computes the same id to key its own entries.
- * The secret travels as the `participantSecret` query parameter of /sync (board/sync.ts); the server
- * (apps/server/src/auth/participant.ts) derives the same id.
+ * This browser's participantId, as the server derives it (apps/server/src/auth/participant.ts):
+ * base64url(sha256(secret))[0..22] of the secret board/participant.ts keeps and sends on connect.
+ * Own entries (dots, endorsements) are keyed by it.
  */
-export const PARTICIPANT_SECRET_KEY = 'copboard.participantSecret'
-
-export function participantSecret(): string {
-  try {
-    let s = localStorage.getItem(PARTICIPANT_SECRET_KEY)
-    if (!s) {
-      const bytes = crypto.getRandomValues(new Uint8Array(32))
-      s = base64url(bytes)
-      localStorage.setItem(PARTICIPANT_SECRET_KEY, s)
-    }
-    return s
-  } catch {
-    return sessionSecret
-  }
-}
-const sessionSecret = base64url(crypto.getRandomValues(new Uint8Array(32)))
+import { participantSecret } from '../board/participant'
 
 function base64url(bytes: Uint8Array): string {
   let bin = ''
