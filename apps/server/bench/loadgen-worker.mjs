@@ -13,6 +13,7 @@ let nLat = 0
 let measuring = false
 let timers = []
 let dropped = 0
+let sent = 0
 const errors = []
 
 function pushLatency(ms) {
@@ -118,6 +119,7 @@ function open(spec) {
 function start(period) {
   measuring = true
   nLat = 0
+  sent = 0
   for (const c of clients) {
     const { writer, awareness } = c.spec
     if (writer) {
@@ -126,6 +128,7 @@ function start(period) {
         if (k >= writer.moves.length || c.ws.readyState !== WebSocket.OPEN) return
         sendTimes[writer.index * maxSeq + k] = clock()
         c.ws.send(writer.moves[k++])
+        sent++
       }
       const t = setTimeout(() => {
         tick()
@@ -188,7 +191,7 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'report') {
       measuring = false
       const out = latencies.slice(0, nLat)
-      parentPort.postMessage({ t: 'report', latencies: out, dropped, errors: errors.splice(0) }, [out.buffer])
+      parentPort.postMessage({ t: 'report', latencies: out, dropped, sent, errors: errors.splice(0) }, [out.buffer])
     } else if (m.t === 'close') {
       stopTimers()
       for (const c of clients) {

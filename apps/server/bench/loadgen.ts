@@ -139,7 +139,8 @@ export class LoadGen {
     this.t0 = performance.now()
   }
 
-  async report(): Promise<{ latencies: number[]; dropped: number; errors: string[] }> {
+  /** `sent`: writes actually sent (timers of a busy generator fire late, so fewer than planned). */
+  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; errors: string[] }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'report' })))
     const latencies: number[] = []
     for (const r of replies) for (const x of r.latencies as Float64Array) latencies.push(x)
@@ -147,6 +148,7 @@ export class LoadGen {
     return {
       latencies,
       dropped: replies.reduce((a, r) => a + (r.dropped as number), 0),
+      sent: replies.reduce((a, r) => a + (r.sent as number), 0),
       errors: replies.flatMap((r) => r.errors as string[]),
     }
   }

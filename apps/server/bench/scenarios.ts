@@ -74,6 +74,8 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       const r = await gen.report()
       const expected = writers * load.rate * (load.clientsPerRoom - 1)
       const deliveriesPerSec = r.latencies.length / cfg.seconds
+      // every write sent reaches every other client of its room (nothing may be lost)
+      const complete = r.latencies.length / Math.max(1, r.sent * (load.clientsPerRoom - 1))
       return {
         cpuUsPerDelivery: (cpu * 1000) / Math.max(1, r.latencies.length),
         p50: percentile(r.latencies, 50),
@@ -82,7 +84,10 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
         expectedPerSec: expected,
         serverCpuPct: (cpu / elapsed) * 100,
         generatorCpuPct: g.pct,
-        generatorLimited: genLimited(g.pct, cfg.threads) || deliveriesPerSec < 0.95 * expected,
+        writesSent: r.sent,
+        deliveredOfSent: complete,
+        // the generator is the limit when its threads are near full or its timers fell behind
+        generatorLimited: genLimited(g.pct, cfg.threads) || r.sent < 0.95 * writers * load.rate * cfg.seconds,
         rssMiB: server.rssMiB(),
         dropped: r.dropped,
       }
@@ -293,7 +298,15 @@ export async function churn(kind: ServerKind, cfg: BenchConfig) {
         await gen.closeClients()
       }
       const churnMs = performance.now() - t0
-      await sleep(cfg.quick ? 3000 : 5000) // idle unload (300 ms) + compaction of the last rooms
+      // idle unload (300 ms) + compaction: copboard reports its loaded rooms on /healthz
+      const unloadStart = performance.now()
+      while (kind === 'copboard' && performance.now() - unloadStart < 30_000) {
+        const h = (await fetch(`${server.httpBase}/healthz`).then((r) => r.json()).catch(() => null)) as { rooms?: number } | null
+        if (h && h.rooms === 0) break
+        await sleep(250)
+      }
+      const unloadMs = performance.now() - unloadStart
+      await sleep(3000)
       const db = join(server.dataDir, 'copboard.db')
       return {
         rooms,
@@ -301,6 +314,7 @@ export async function churn(kind: ServerKind, cfg: BenchConfig) {
         rssStartMiB: rssStart,
         rssPeakMiB: rssPeak,
         rssEndMiB: server.rssMiB(),
+        unloadMs,
         walMiB: kind === 'copboard' ? fileMiB(`${db}-wal`) : NaN,
         dbMiB: kind === 'copboard' ? fileMiB(db) : NaN,
       }

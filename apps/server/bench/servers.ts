@@ -25,6 +25,8 @@ export interface RunningServer {
   /** The floor speaks no sync protocol: a client counts as synced once open. */
   relay: boolean
   dataDir: string
+  /** http://127.0.0.1:<port> */
+  httpBase: string
   /** Rooms prepared for this run (copboard: sessions with auth), with their client URL. */
   rooms: { url: string; doc: string }[]
   cpuMs(): number
@@ -137,6 +139,7 @@ export async function startServer(
     dialect: kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket',
     relay: kind === 'floor',
     dataDir,
+    httpBase: base.replace(/^ws/, 'http').replace(/\/sync$/, ''),
     rooms: names.map((doc) => ({ doc, url: seeded ? `${base}/${doc}?token=${seeded.token}` : `${base}/${doc}` })),
     cpuMs: () => procCpuMs(pid),
     rssMiB: () => procRssMiB(pid),

@@ -6,7 +6,7 @@
  *
  * Env: BENCH_QUICK=1 (short runs, for iteration) · BENCH_SECONDS (per delivery run; 8, quick 3) ·
  *      BENCH_THREADS (load generator threads, 2) · BENCH_SERVERS=copboard,yws,… ·
- *      BENCH_ONLY=delivery,latejoin,storm,crowd,memory,churn,browser · BENCH_REPEAT (delivery
+ *      BENCH_ONLY=delivery,latejoin,storm,crowd,memory,churn,browser · BENCH_LOADS=1,2,3 · BENCH_REPEAT (delivery
  *      runs per server and load, median taken; 3, quick 1) · BENCH_CPU_PROF=<dir> (copboard
  *      --cpu-prof) · BENCH_OUT=<dir>.
  */
@@ -69,7 +69,9 @@ async function attempt<T>(label: string, fn: () => Promise<T>): Promise<T | null
 const median = <T>(runs: T[], key: (r: T) => number): T => [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]
 
 if (wants('delivery')) {
-  for (const l of LOADS) {
+  // BENCH_LOADS=1,3: only those delivery loads (1 × 30, 100 × 10, 1 × 200)
+  const loads = process.env.BENCH_LOADS ? process.env.BENCH_LOADS.split(',').map((i) => LOADS[Number(i) - 1]) : LOADS
+  for (const l of loads) {
     results.delivery[l.name] = {}
     // the servers interleaved per repetition, so a change of machine load hits all of them
     const runs: Record<string, Awaited<ReturnType<typeof delivery>>[]> = {}
