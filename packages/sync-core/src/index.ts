@@ -27,3 +27,12 @@ export { RateBudget, TokenBucket, MessageCost } from './rateBudget.js'
 export { WriteQueue, type WriteQueueContext, type WriteQueueHost, type QueueEntry } from './writeQueue.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
+export {
+  admitUpdate,
+  revertTransaction,
+  POLICY_REASON_PREFIX,
+  type UpdatePolicy,
+  type RoomPolicy,
+  type UpdateContext,
+  type PolicyVerdict,
+} from './admission.js'

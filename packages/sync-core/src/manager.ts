@@ -11,6 +11,7 @@ import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
 import { SyncConnection } from './connection.js'
 import { Room, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
+import type { UpdatePolicy } from './admission.js'
 import type { RoomStorage } from './storage.js'
 
 export interface RoomManagerOptions {
@@ -43,6 +44,12 @@ export interface RoomManagerOptions {
   onAwarenessSeen?: AwarenessSeenHook
   /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
   awarenessSeenIntervalMs?: number
+  /**
+   * §12: judges every client update inside the transaction that applied it, before anything is
+   * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
+   * Without it every decodable update of an editing connection is admitted.
+   */
+  policy?: UpdatePolicy
 }
 
 export interface ConnectOptions {
@@ -117,6 +124,7 @@ export class RoomManager {
       },
       onCompactionDue: (room) => this.scheduleCompaction(room),
       connectionClosed: (conn) => this.uncount(conn),
+      policy: opts.policy,
     }
   }
 
@@ -129,7 +137,7 @@ export class RoomManager {
    * frame into the returned connection from now on; they are buffered until the room is loaded.
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
-    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null)
+    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null, opts.info)
     if (opts.info) this.connInfo.set(conn, opts.info)
     if (!this.admit(conn)) return conn
     this.attach(conn)

@@ -10,8 +10,9 @@ import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
-import { STORAGE_ORIGIN, isOrigin } from './origins.js'
+import { STORAGE_ORIGIN, isOrigin, type TransactionOrigin } from './origins.js'
 import { MessageCost } from './rateBudget.js'
+import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy, type UpdatePolicy } from './admission.js'
 import {
   type AwarenessEntry,
   ProtocolError,
@@ -37,6 +38,8 @@ export interface RoomContext extends WriteQueueContext, ConnectionContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
+  /** §12: the application's judge of every client update (none: everything is admitted). */
+  policy?: UpdatePolicy
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed'
@@ -72,6 +75,14 @@ export class Room implements ConnectionRoom {
   private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
+  /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
+  private policy: RoomPolicy | null | undefined = undefined
+  /** §12.1: client id under which reverted values are restored (never the doc's own). */
+  private readonly revertClientId: number
+  /** §12.1: the net update of the admission transaction in progress (its `update` event). */
+  private admitted: Uint8Array | null = null
+  /** §12: client updates refused by the policy. */
+  refusedUpdates = 0
 
   constructor(
     readonly name: string,
@@ -87,6 +98,7 @@ export class Room implements ConnectionRoom {
       },
       ctx,
     )
+    this.revertClientId = newRevertClientId(this.doc)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
@@ -224,6 +236,8 @@ export class Room implements ConnectionRoom {
   destroy(): void {
     this.clearIdle()
     this.writes.release()
+    this.policy?.destroy?.()
+    this.policy = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.fanout.destroy()
     this.greeting = null
@@ -261,13 +275,7 @@ export class Room implements ConnectionRoom {
             return
           }
           if (!conn.charge(MessageCost.effective)) return
-          if (msg.type === 'sync-update') {
-            // the update is a view into the received frame, which is forwarded as is (§1.3)
-            this.writes.enqueue({ update: msg.update, frame, sender: conn, bytes: frame.byteLength })
-          } else {
-            const out = encodeSyncUpdate(msg.update)
-            this.writes.enqueue({ update: msg.update, frame: out, sender: conn, bytes: frame.byteLength + out.byteLength })
-          }
+          this.admit(conn, msg.update)
           return
         }
         case 'awareness':
@@ -359,11 +367,49 @@ export class Room implements ConnectionRoom {
     return this.writes.backpressure
   }
 
+  /**
+   * §12 §1.3 §5.1: a client's update is applied and judged at once (so its next update, and the
+   * policy, see it), then its net effect is persisted and only then broadcast: to the others when
+   * admitted, to everyone including the sender when refused (the sender converges back).
+   */
+  private admit(conn: SyncConnection, update: Uint8Array): void {
+    if (this.policy === undefined) this.policy = this.ctx.policy?.forRoom(this.name, this.doc) ?? null
+    const policy = this.policy
+    const origin: TransactionOrigin = { kind: 'connection', connection: conn }
+    const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.name, connectionId: conn.id, info: conn.info }, tr) : null
+    this.admitted = null
+    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId)
+    const net = this.admitted as Uint8Array | null
+    this.admitted = null
+    if (!verdict.ok) this.refuse(conn, verdict)
+    if (!net) return
+    const frame = encodeSyncUpdate(net)
+    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+  }
+
+  /** §12.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
+  private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
+    this.refusedUpdates++
+    conn.refusedUpdates++
+    conn.send(encodePermissionDenied(POLICY_REASON_PREFIX + verdict.reason))
+    this.ctx.badInput.report(
+      conn.loggedReasons,
+      POLICY_REASON_PREFIX + verdict.reason,
+      { conn: conn.id, room: this.name, detail: verdict.detail, ...conn.logFields },
+      'sync: update refused by the policy; the room reverted it',
+    )
+  }
+
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.greeting = null
     if (isOrigin(origin)) {
-      if (origin.kind === 'connection' || origin.kind === 'storage') return
+      if (origin.kind === 'connection') {
+        // §12.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+        this.admitted = update
+        return
+      }
+      if (origin.kind === 'storage') return
       if (origin.kind === 'remote') {
         // persisted by the instance that received it; only fan out locally
         const frame = encodeSyncUpdate(update)
