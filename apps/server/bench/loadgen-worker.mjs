@@ -46,7 +46,7 @@ function onFrame(c, buf) {
   const type = buf[pos]
   if (type === 0 || type === 4) {
     const sub = buf[pos + 1]
-    if (sub === 0) c.ws.send(c.spec.step2)
+    if (sub === 0 && !c.spec.relay) c.ws.send(c.spec.step2)
     else if (sub === 1) markSynced(c)
     else if (sub === 2 && measuring) {
       let [, p] = varUint(buf, pos + 2) // update length
@@ -95,7 +95,8 @@ function open(spec) {
     ws.binaryType = 'nodebuffer'
     ws.on('open', () => {
       if (spec.auth) ws.send(spec.auth)
-      ws.send(spec.step1)
+      // the floor relays frames to everyone: a sync handshake there would be N² noise
+      if (!spec.relay) ws.send(spec.step1)
       if (spec.awareness) ws.send(spec.awareness[0])
       if (spec.setup) ws.send(spec.setup)
       if (spec.relay) markSynced(c) // the floor has no sync protocol
