@@ -141,7 +141,7 @@ try {
   const run = async (label: string, go: () => Promise<unknown>) => {
     await go()
     await page
-      .waitForFunction(() => (window as any).__bench.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout: 60_000, polling: 100 })
+      .waitForFunction(() => (window as any).__bench.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout: Number(process.env.BENCH_RENDER_TIMEOUT_MS ?? 300_000), polling: 100 })
       .catch(async (e) => {
         const state = await page.evaluate(() => ({
           url: location.href,
