@@ -115,8 +115,9 @@ export async function startServer(
       NODE_ENV: 'production',
       AUTOSAVE_MINUTES: '0',
       // every bench client comes from 127.0.0.1, and a room holds up to 500 of them
-      MAX_CONNECTIONS_PER_ADDRESS: '100000',
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
       MAX_CONNECTIONS_PER_ROOM: '1000',
+      SYNC_UPGRADES_PER_MINUTE: '1000000',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
