@@ -124,6 +124,12 @@ export const CloseCodes = {
     sentBy: 'server',
     description: 'The room\'s not-yet-persisted edits passed MAX_QUEUED_BYTES and this transport cannot pause reading. Reconnect: the client resends its edits in sync step 2.',
   },
+  ROOM_MOVED: {
+    code: 4509,
+    reason: 'room is served by another instance',
+    sentBy: 'server',
+    description: 'Several instances (§12): another instance owns this room. Reconnect through the proxy, which routes the room to its owner; this instance never serves its own copy.',
+  },
   SLOW_CONSUMER: {
     code: 4503,
     reason: 'slow consumer',

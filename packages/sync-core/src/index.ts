@@ -23,3 +23,4 @@ export {
 export { Room, SyncConnection } from './room.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
+export { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership, type RoomEvent } from './ownership.js'

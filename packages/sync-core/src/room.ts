@@ -21,6 +21,7 @@ import {
 } from './protocol.js'
 import type { SyncSocket } from './socket.js'
 import type { RoomStorage } from './storage.js'
+import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext {
@@ -40,6 +41,12 @@ export interface RoomContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
+  /** §12: leases of several instances (absent: one instance, no lease). */
+  ownership?: RoomOwnership
+  /** §12.3: the room's lease was lost. */
+  onLeaseLost(room: Room, reason: string): void
+  /** §12.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
+  onMoved(room: Room, connections: number): void
 }
 
 let nextConnectionId = 1
@@ -239,6 +246,10 @@ export class Room {
   logBytes = 0
   lastCompactedBytes = 0
   compaction: Promise<void> | null = null
+  /** §12: this instance's lease on the room (null without ownership). */
+  lease: RoomLease | null = null
+  /** §12.3: dropped because its lease was lost (server-side work on it did not persist). */
+  evicted = false
   /** Resolves once the room is loaded (rejects when loading failed). */
   readonly ready: Promise<void>
   /** Resolves once the room is unloaded. */
@@ -282,9 +293,19 @@ export class Room {
   private async load(): Promise<void> {
     let updates: Uint8Array[]
     try {
+      // §12.1: the lease first, so no other instance appends to what is loaded here
+      if (this.ctx.ownership) {
+        const lease = await this.ctx.ownership.acquire(this.name)
+        if (!lease) return this.sendOn()
+        this.lease = lease
+        lease.onLost((reason) => this.ctx.onLeaseLost(this, reason))
+      }
       updates = await this.ctx.storage.loadRoom(this.name)
     } catch (err) {
+      if (err instanceof RoomOwnedElsewhereError) throw err // sent on already
       this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: loading room from storage failed')
+      void this.lease?.release().catch(() => {})
+      this.lease = null
       for (const conn of this.waiting) conn.close('STORAGE_UNAVAILABLE')
       this.waiting.clear()
       this.finishUnload()
@@ -309,6 +330,16 @@ export class Room {
     this.waiting.clear()
     for (const conn of waiting) this.join(conn)
     this.checkIdle()
+  }
+
+  /** §12.2: another instance owns the room: send the waiting clients on, never serve a copy. */
+  private sendOn(): never {
+    const n = this.waiting.size
+    for (const conn of this.waiting) conn.close('ROOM_MOVED')
+    this.waiting.clear()
+    this.ctx.onMoved(this, n)
+    this.finishUnload()
+    throw new RoomOwnedElsewhereError(this.name)
   }
 
   /** Adds a connection (called by the manager, in arrival order). */
@@ -590,10 +621,9 @@ export class Room {
         let batchBytes = 0
         for (const e of batch) batchBytes += e.bytes
         try {
-          await this.ctx.storage.appendUpdates(
-            this.name,
-            batch.map((e) => e.update),
-          )
+          const updates = batch.map((e) => e.update)
+          // §12.1: through the lease when there is one (fenced: fails once the lease is lost)
+          await (this.lease ? this.lease.appendUpdates(updates) : this.ctx.storage.appendUpdates(this.name, updates))
         } catch (err) {
           this.appendFailed(batch, err) // re-queues (and re-counts) local changes
           this.dequeued(batchBytes)
