@@ -13,6 +13,8 @@ import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import metricsPlugin from './plugins/metrics.js'
+import { createCluster, type Cluster } from './cluster/index.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -23,6 +25,8 @@ declare module 'fastify' {
     storage: Storage
     /** sync-core's rooms: live documents, `transact`, `encodeState`, `disconnectRoom`. */
     rooms: RoomManager
+    /** Several instances: leases, Redis events, metrics (cluster/index.ts). */
+    cluster: Cluster
   }
 }
 
@@ -40,7 +44,8 @@ export function redactUrl(url: string): string {
 }
 
 const core = fp(
-  async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager }) => {
+  async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager; cluster: Cluster }) => {
+    app.decorate('cluster', opts.cluster)
     app.decorate('config', opts.config)
     app.decorate('storage', opts.storage)
     app.decorate('rooms', opts.rooms)
@@ -65,30 +70,57 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
   })
 
+  const cluster = createCluster(config, deps.storage, app.log)
   // ARCHIVE (issue 6): sessions, tokens, snapshots; its authorizer guards /sync, its hook autosaves idle rooms
-  const archive = new ArchiveService({ storage: deps.storage, logger: app.log, autosaveMs: config.autosaveMinutes * 60_000 })
-  app.addHook('onClose', async () => archive.close())
+  const archive = new ArchiveService({
+    storage: deps.storage,
+    logger: app.log,
+    autosaveMs: config.autosaveMinutes * 60_000,
+    sharedAuthFailures: cluster.sharedFailures,
+  })
+  app.addHook('onClose', async () => {
+    archive.close()
+    // after the sync plugin's preClose persisted and released every room
+    await cluster.close()
+  })
   const rooms = new RoomManager({
+    ownership: cluster.ownership, // sync-core §12: one owner per room (PostgreSQL leases)
+    onRoomEvent: cluster.metrics.onRoomEvent,
     onRoomIdle: (room) => archive.onRoomIdle(room),
     onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
-    storage: deps.storage,
+    storage: cluster.roomStorage,
     logger: app.log,
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes },
   })
 
-  await app.register(core, { config, storage: deps.storage, rooms })
+  cluster.attachRooms(rooms)
+  await app.register(core, { config, storage: deps.storage, rooms, cluster })
   await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
-  await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
+  await app.register(healthPlugin, {
+    rooms,
+    pingStorage: () => deps.storage.ping(),
+    storageBackend: deps.storage.backend,
+    pingRedis: cluster.redis ? () => cluster.redis!.ping() : undefined,
+    instanceId: cluster.instanceId,
+  })
+  await app.register(metricsPlugin, { metrics: cluster.metrics })
   await app.register(syncPlugin, {
     rooms,
     authorize: deps.authorize ?? archive.authorize,
     maxMessageBytes: config.maxMessageBytes,
     pingIntervalMs: config.pingIntervalMs,
+    metrics: cluster.metrics,
+    instanceId: cluster.instanceId,
   })
-  archive.attachRooms(rooms)
-  await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
+  archive.attachRooms(cluster.roomsApi(rooms))
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    archive,
+    tldrawLicenseKey: config.tldrawLicenseKey ?? null,
+    rateLimitRedis: cluster.redis ? { client: cluster.redis.command, prefix: cluster.redis.prefix } : undefined,
+  })
   await app.register(staticPlugin, { root: config.webDistDir })
   return app
 }

@@ -16,7 +16,20 @@ export interface AuthLogger {
   warn(obj: object, msg: string): void
 }
 
+/**
+ * Failed attempts shared by every instance (Redis; issue 13). The resolver counts locally as
+ * well and uses the larger count, so an unreachable store never lifts the limit.
+ */
+export interface SharedFailureStore {
+  /** Failures of `source` in the current window. */
+  count(source: string): Promise<number>
+  /** Records one failure; the window starts with the first. */
+  hit(source: string, windowMs: number): Promise<void>
+}
+
 export interface AccessResolverOptions {
+  /** Several instances: failures counted across all of them. */
+  shared?: SharedFailureStore
   /** Failed attempts per source per window before 429. Default 30. */
   maxFailures?: number
   /** Window in ms. Default 60 000. */
@@ -43,7 +56,7 @@ export class AccessResolver {
 
   /** Resolves the token or throws ApiError (401 / 429). `source` = client address. */
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
-    this.checkLimit(source)
+    await this.checkLimit(source)
     if (!secret) throw this.fail(source, 'TOKEN_MISSING')
     if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
@@ -52,14 +65,14 @@ export class AccessResolver {
     return { role: rec.role, copId: rec.copId, tokenId: rec.id }
   }
 
-  private checkLimit(source: string): void {
+  private async checkLimit(source: string): Promise<void> {
+    let local = 0
     const f = this.failures.get(source)
-    if (!f) return
-    if (this.now() - f.since > this.windowMs) {
-      this.failures.delete(source)
-      return
-    }
-    if (f.count >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
+    if (f && this.now() - f.since > this.windowMs) this.failures.delete(source)
+    else if (f) local = f.count
+    if (local >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
+    const shared = this.opts.shared ? await this.opts.shared.count(source).catch(() => 0) : 0
+    if (shared >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
   }
 
   private fail(source: string, code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
@@ -67,6 +80,7 @@ export class AccessResolver {
     const f = this.failures.get(source)
     if (!f || t - f.since > this.windowMs) this.failures.set(source, { count: 1, since: t })
     else f.count++
+    this.opts.shared?.hit(source, this.windowMs).catch(() => {})
     if (code !== 'TOKEN_MISSING') {
       const last = this.lastLog.get(source)
       if (last === undefined || t - last >= this.windowMs) {

@@ -24,6 +24,8 @@ export interface ApiPluginOptions {
   createCopLimit?: { max: number; timeWindowMs: number }
   /** Max size of the end-of-session upload (PNG/SVG from the browser), bytes. Default 15 MiB. */
   maxUploadBytes?: number
+  /** Several instances (issue 13): rate limits counted in Redis, shared by every instance (lifted, not failed, while Redis is down). */
+  rateLimitRedis?: { client: import('ioredis').Redis; prefix: string }
 }
 
 const id = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const
@@ -90,7 +92,11 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   const maxUpload = opts.maxUploadBytes ?? 15 * 1024 * 1024
 
   if (!app.hasRequestDecorator('access')) app.decorateRequest('access', null)
-  await app.register(rateLimit, { global: false })
+  const shared = opts.rateLimitRedis
+  await app.register(rateLimit, {
+    global: false,
+    ...(shared ? { redis: shared.client, nameSpace: `${shared.prefix}ratelimit:`, skipOnError: true } : {}),
+  })
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError) return sendError(reply, err)

@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, Storage } from '@copboard/storage'
 import { compareRecords, planTransition, renderSvg, toTldrFile, type Comparison, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
+import type { SharedFailureStore } from '../../auth/access'
 import { readDocSchema, readRecords } from '@copboard/board'
 import { loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
@@ -28,6 +29,8 @@ export interface RoomsApi {
   disconnectRoom(name: string, code?: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND'): number
   /** sync-core §4.4: hands the room's pending awareness batch to `onAwarenessSeen` now. */
   flushAwarenessSeen?(name: string): void
+  /** Several instances (sync-core §12): whether this instance serves the room. Absent: it serves every room. */
+  ownsRoom?(name: string): boolean
 }
 
 export interface ArchiveServiceOptions {
@@ -39,6 +42,8 @@ export interface ArchiveServiceOptions {
   autosaveMs?: number
   /** Failed-auth limiter: attempts per source per minute. */
   maxAuthFailures?: number
+  /** Several instances: failed attempts counted across all of them (Redis). */
+  sharedAuthFailures?: SharedFailureStore
   thumbnailWidth?: number
   fullPngWidth?: number
 }
@@ -80,7 +85,7 @@ export class ArchiveService {
   constructor(private opts: ArchiveServiceOptions) {
     this.storage = opts.storage
     this.log = opts.logger
-    this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures })
+    this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures, shared: opts.sharedAuthFailures })
     this.authorize = createSyncAuthorizer(opts.storage, this.resolver, {
       onAuthorized: ({ room, sessionId }) => {
         const lr = this.live.get(room)
@@ -337,7 +342,9 @@ export class ArchiveService {
   }
 
   async autosaveAll(): Promise<void> {
-    for (const room of this.liveRooms()) await this.autosave(room)
+    // several instances: the room's owner saves it (it knows the room's people); the others skip it
+    const owns = this.opts.rooms?.ownsRoom
+    for (const room of this.liveRooms()) if (!owns || owns(room)) await this.autosave(room)
   }
 
   /**
