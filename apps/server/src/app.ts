@@ -85,7 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   const rooms = new RoomManager({
     ownership: cluster.ownership, // sync-core §12: one owner per room (PostgreSQL leases)
-    onRoomEvent: cluster.metrics.onRoomEvent,
+    onRoomEvent: (e) => cluster.onRoomEvent(e),
     onRoomIdle: (room) => archive.onRoomIdle(room),
     onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
     storage: cluster.roomStorage,

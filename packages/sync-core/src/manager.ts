@@ -266,6 +266,20 @@ export class RoomManager {
     return n
   }
 
+  /**
+   * §12.5: gives a loaded room up (another instance is where the proxy sends its clients): every
+   * connection is closed with ROOM_MOVED, the room is drained, compacted and unloaded, and its
+   * lease released. Resolves to the number of connections sent on (0 when the room is not here).
+   */
+  async handOver(name: string): Promise<number> {
+    const room = this.rooms.get(name)
+    if (!room || room.state !== 'ready') return 0
+    const n = room.conns.size
+    room.closeAll('ROOM_MOVED')
+    await this.unload(room)
+    return n
+  }
+
   /** §4.4: hands the room's pending awareness-seen batch to `onAwarenessSeen` now (e.g. before a final snapshot). */
   flushAwarenessSeen(name: string): void {
     const room = this.rooms.get(name)

@@ -9,7 +9,13 @@ import type { ClusterRedis, RedisLogger } from './redis.js'
 
 export type ClusterEvent =
   /** Close every connection of a room (session ended, link revoked: they reconnect and are authorised afresh). */
-  { type: 'disconnect-room'; room: string; code: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND' }
+  | { type: 'disconnect-room'; room: string; code: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND' }
+  /**
+   * The proxy sends a room's clients to the publishing instance, but another one owns it (the
+   * owner got a direct connection, or the proxy's routing changed): the owner hands it over
+   * (sync-core §12.5) so ownership follows routing.
+   */
+  | { type: 'release-room'; room: string }
 
 type Envelope = ClusterEvent & { from: string }
 

@@ -7,7 +7,7 @@
 import { hostname } from 'node:os'
 import * as Y from 'yjs'
 import { PgRoomLeases, type Storage } from '@copboard/storage'
-import { RoomOwnedElsewhereError, type RoomManager, type RoomOwnership } from '@copboard/sync-core'
+import { RoomOwnedElsewhereError, type RoomEvent, type RoomManager, type RoomOwnership } from '@copboard/sync-core'
 import type { Config } from '../config.js'
 import type { SharedFailureStore } from '../auth/access.js'
 import type { RoomsApi } from '../plugins/api/service.js'
@@ -17,6 +17,11 @@ import { Metrics } from './metrics.js'
 import { connectRedis, type ClusterRedis, type RedisLogger } from './redis.js'
 
 export type ClusterLogger = RedisLogger & { error(obj: object, msg: string): void }
+
+/** An owner keeps a room at least this long before handing it over (no ping-pong between instances). */
+const HOLD_BEFORE_HANDOVER_MS = 3000
+/** A refusing instance asks for a room at most this often. */
+const RELEASE_REQUEST_INTERVAL_MS = 1000
 
 export interface Cluster {
   readonly instanceId: string
@@ -28,6 +33,8 @@ export interface Cluster {
   readonly sharedFailures: SharedFailureStore | undefined
   /** The storage sync-core appends through when it holds no lease (measured). */
   readonly roomStorage: Storage
+  /** sync-core §12.4 room events: metrics, and asking the owner of a room to hand it over. */
+  onRoomEvent(event: RoomEvent): void
   /** Wires the room manager: metrics gauges, and events from other instances closing local sockets. */
   attachRooms(rooms: RoomManager): void
   /** The archive's view of the rooms: closes reach every instance; a room owned elsewhere is read from storage. */
@@ -55,6 +62,9 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
       : undefined
   const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisPrefix, logger) : undefined
   const events = redis ? new ClusterEvents(redis, instanceId, logger) : undefined
+  /** owned rooms -> when this instance took them */
+  const ownedSince = new Map<string, number>()
+  const lastReleaseRequest = new Map<string, number>()
 
   return {
     instanceId,
@@ -64,6 +74,19 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
     events,
     sharedFailures: redis ? redisFailureStore(redis) : undefined,
     roomStorage: metrics.timedStorage(storage),
+    onRoomEvent(e) {
+      metrics.onRoomEvent(e)
+      if (e.type === 'loaded' && e.owned) ownedSince.set(e.room, Date.now())
+      else if (e.type === 'unloaded' || e.type === 'evicted') ownedSince.delete(e.room)
+      else if (e.type === 'moved' && e.connections > 0 && events) {
+        const now = Date.now()
+        if (now - (lastReleaseRequest.get(e.room) ?? 0) < RELEASE_REQUEST_INTERVAL_MS) return
+        lastReleaseRequest.set(e.room, now)
+        if (lastReleaseRequest.size > 10_000) lastReleaseRequest.clear()
+        events.publish({ type: 'release-room', room: e.room })
+        metrics.clusterEvents.inc({ direction: 'out' })
+      }
+    },
     attachRooms(manager) {
       rooms = manager
       events?.on((e) => {
@@ -71,6 +94,14 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
         if (e.type === 'disconnect-room') {
           const n = manager.disconnectRoom(e.room, e.code)
           if (n > 0) logger.info({ room: e.room, connections: n, code: e.code }, 'cluster: closed a room\'s sockets on request of another instance')
+        } else if (e.type === 'release-room') {
+          const since = ownedSince.get(e.room)
+          if (since === undefined || Date.now() - since < HOLD_BEFORE_HANDOVER_MS) return
+          ownedSince.delete(e.room)
+          manager.handOver(e.room).then(
+            (n) => logger.info({ room: e.room, connections: n }, 'cluster: handed a room over to the instance the proxy routes it to'),
+            (err: Error) => logger.error({ room: e.room, err: err.message }, 'cluster: hand-over failed'),
+          )
         }
       })
     },

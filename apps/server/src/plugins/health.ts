@@ -38,7 +38,8 @@ async function check(ping: (() => Promise<void>) | undefined, timeoutMs = 2000):
 }
 
 const healthPlugin: FastifyPluginAsync<HealthPluginOptions> = async (app, opts) => {
-  app.get('/healthz', async (_request, reply) => {
+  // polled every second by the proxy: no request log lines
+  app.get('/healthz', { logLevel: 'warn' }, async (_request, reply) => {
     const [storage, redis] = await Promise.all([check(opts.pingStorage), check(opts.pingRedis, 1000)])
     const { rooms, connections, ownedRooms } = opts.rooms.stats()
     const ok = storage === 'ok'
