@@ -19,8 +19,12 @@ export {
   encodeQueryAwareness,
   encodePermissionDenied,
   type ClientMessage,
+  type AwarenessEntry,
 } from './protocol.js'
-export { Room, SyncConnection } from './room.js'
+export { Room, type RoomContext } from './room.js'
+export { SyncConnection, type ConnectionRoom, type ConnectionContext } from './connection.js'
+export { RateBudget, TokenBucket, MessageCost } from './rateBudget.js'
+export { WriteQueue, type WriteQueueContext, type WriteQueueHost, type QueueEntry } from './writeQueue.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
 export { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership, type RoomEvent } from './ownership.js'

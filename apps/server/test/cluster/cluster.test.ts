@@ -117,14 +117,14 @@ describe('cluster: 2 instances behind HAProxy', () => {
     for (const c of cs) c.provider.destroy()
   }, 60_000)
 
-  it('§12.1 §12.2 C2 two instances asked for one room at once: exactly one owns it, the other sends its client on (4509); the log has every edit once', async () => {
+  it('§12.1 §12.2 C2 two instances asked for one room at once: exactly one owns it, the other sends its client on (4510); the log has every edit once', async () => {
     const b = await newBoard(cluster.info.proxyUrl)
     const [a, bb] = cluster.info.instances
     const url = (i: { port: number }) => `ws://127.0.0.1:${i.port}/sync/${b.room}?token=${b.participant}`
     const [pa, pb] = await Promise.all([probe(url(a)), probe(url(bb))])
     const codes = [pa.code, pb.code]
     expect(codes.filter((c) => c === 'served')).toHaveLength(1)
-    expect(codes.filter((c) => c === 4509)).toHaveLength(1)
+    expect(codes.filter((c) => c === 4510)).toHaveLength(1)
     const owner = await ownerInstance(b.room)
     expect(pa.code === 'served' ? a.id : bb.id).toBe(owner.id)
     // clients through the proxy: wherever it routes the room, they end up together on one owner
