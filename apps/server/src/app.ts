@@ -115,6 +115,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     instanceId: cluster.instanceId,
   })
   archive.attachRooms(cluster.roomsApi(rooms))
+  if (cluster.ownership) {
+    // C7: a session started through another instance is tracked (people, autosave) by its room's owner
+    const adopt = setInterval(() => void archive.trackStartedElsewhere().catch(() => {}), 30_000)
+    adopt.unref()
+    app.addHook('onClose', async () => clearInterval(adopt))
+  }
   await app.register(apiPlugin, {
     prefix: '/api',
     archive,

@@ -128,7 +128,7 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
         },
         flushAwarenessSeen: (name) => manager.flushAwarenessSeen(name),
         // with leases, only the owner autosaves a room and counts its people
-        ...(leases ? { ownsRoom: (name: string) => manager.roomNames().includes(name) } : {}),
+        ...(leases ? { ownsRoom: (name: string) => manager.roomNames().includes(name), ownedRooms: () => manager.roomNames() } : {}),
       }
     },
     async close() {

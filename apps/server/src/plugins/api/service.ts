@@ -32,6 +32,8 @@ export interface RoomsApi {
   flushAwarenessSeen?(name: string): void
   /** Several instances (sync-core §12): whether this instance serves the room. Absent: it serves every room. */
   ownsRoom?(name: string): boolean
+  /** Several instances: the rooms this instance serves. */
+  ownedRooms?(): string[]
 }
 
 export interface ArchiveServiceOptions {
@@ -459,7 +461,29 @@ export class ArchiveService {
     }
   }
 
+  /**
+   * Several instances: a room served here whose session went live through another instance (the
+   * start request reached that one) is tracked here from now on, with the people already seen
+   * on it, so its owner autosaves it. Returns the rooms it started tracking.
+   */
+  async trackStartedElsewhere(): Promise<string[]> {
+    const found: string[] = []
+    for (const room of this.opts.rooms?.ownedRooms?.() ?? []) {
+      if (this.live.has(room) || this.tracking.has(room)) continue
+      const s = await this.storage.getSessionByRoom(room).catch(() => null)
+      if (s?.state !== 'live' || this.live.has(room)) continue
+      const lr = this.track(s)
+      const pre = this.preLive.get(room)
+      this.preLive.delete(room)
+      if (pre) lr.participants.adoptPresent(pre, Date.parse(s.startedAt ?? new Date().toISOString()))
+      lr.restoring = this.restoreParticipants(lr)
+      found.push(room)
+    }
+    return found
+  }
+
   async autosaveAll(): Promise<void> {
+    await this.trackStartedElsewhere()
     // several instances: the room's owner saves it (it knows the room's people); the others skip it
     const owns = this.opts.rooms?.ownsRoom
     for (const room of this.liveRooms()) if (!owns || owns(room)) await this.autosave(room)
