@@ -45,7 +45,7 @@ describe('C7 autosave and people on the owner', () => {
     const snap = await h.archive.autosave(room)
     expect(snap).not.toBeNull()
     expect((snap!.meta.participants as { name: string }[]).map((p) => p.name)).toEqual(['Annelies'])
-  })
+  }, 30_000)
 
   it('C7 rooms this instance does not own are neither tracked nor autosaved here', async () => {
     const cop = await createCop(h)
@@ -59,5 +59,5 @@ describe('C7 autosave and people on the owner', () => {
     const before = (await h.storage.listSnapshots(cop.cop.id)).length
     await h.archive.autosaveAll()
     expect((await h.storage.listSnapshots(cop.cop.id)).length).toBe(before)
-  })
+  }, 30_000)
 })
