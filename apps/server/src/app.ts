@@ -15,6 +15,8 @@ import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
 import metricsPlugin from './plugins/metrics.js'
 import { createCluster, type Cluster } from './cluster/index.js'
+import { boardUpdatePolicy } from './policy.js'
+import { PARTICIPANT_SECRET_PARAM } from './auth/participant.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -38,9 +40,9 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
 }
 
-/** Never write a link token to the log. */
+/** Never write a link token (or a participant secret) to the log. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(new RegExp(`([?&]${PARTICIPANT_SECRET_PARAM}=)[^&#]*`, 'gi'), '$1[redacted]')
 }
 
 const core = fp(
@@ -84,12 +86,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await cluster.close()
   })
   const rooms = new RoomManager({
-    ownership: cluster.ownership, // sync-core §12: one owner per room (PostgreSQL leases)
+    ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)
     onRoomEvent: (e) => cluster.onRoomEvent(e),
     onRoomIdle: (room) => archive.onRoomIdle(room),
     onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
     storage: cluster.roomStorage,
     logger: app.log,
+    // issue 9: every client update is judged by the board policy before it is stored or broadcast
+    policy: boardUpdatePolicy(),
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes },

@@ -1,5 +1,5 @@
 /**
- * §6 Room leases on PostgreSQL (several instances, sync-core §12). A room's lease is a
+ * §6 Room leases on PostgreSQL (several instances, sync-core §13). A room's lease is a
  * session-level advisory lock taken on a connection of its own, and every append of the room
  * runs on that same connection. Why this and not a Redis lease with fencing tokens:
  * - the lease lives in the database that holds the log, so "holds the lock" and "may append"

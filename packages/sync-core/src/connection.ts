@@ -40,6 +40,8 @@ export class SyncConnection {
   readonly loggedReasons = new Set<string>()
   /** Updates dropped because the connection is read-only (§6). */
   droppedUpdates = 0
+  /** Updates the room's policy refused (§12). */
+  refusedUpdates = 0
   state: 'pending' | 'live' | 'closed' = 'pending'
   room: ConnectionRoom | null = null
   /** §7.3: the transport was told to stop reading from this connection. */
@@ -59,6 +61,8 @@ export class SyncConnection {
     readonly logFields: Record<string, unknown> = {},
     /** §7.5: the client's address (the transport's view, e.g. behind TRUST_PROXY); null if unknown. */
     readonly address: string | null = null,
+    /** The application's data about this connection (`ConnectOptions.info`), shown to the policy (§12). */
+    readonly info?: Readonly<Record<string, unknown>>,
   ) {
     this.budget = new RateBudget(ctx.limits)
   }

@@ -28,3 +28,12 @@ export { WriteQueue, type WriteQueueContext, type WriteQueueHost, type QueueEntr
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
 export { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership, type RoomEvent } from './ownership.js'
+export {
+  admitUpdate,
+  revertTransaction,
+  POLICY_REASON_PREFIX,
+  type UpdatePolicy,
+  type RoomPolicy,
+  type UpdateContext,
+  type PolicyVerdict,
+} from './admission.js'

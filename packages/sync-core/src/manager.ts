@@ -11,6 +11,7 @@ import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
 import { SyncConnection } from './connection.js'
 import { Room, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
+import type { UpdatePolicy } from './admission.js'
 import type { RoomStorage } from './storage.js'
 import { RoomOwnedElsewhereError, type RoomEvent, type RoomOwnership } from './ownership.js'
 
@@ -44,10 +45,16 @@ export interface RoomManagerOptions {
   onAwarenessSeen?: AwarenessSeenHook
   /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
   awarenessSeenIntervalMs?: number
-  /** §12: room leases when several instances share the storage. */
+  /** §13: room leases when several instances share the storage. */
   ownership?: RoomOwnership
-  /** §12.4: room lifecycle events (metrics). Errors are ignored. */
+  /** §13.4: room lifecycle events (metrics). Errors are ignored. */
   onRoomEvent?: (event: RoomEvent) => void
+  /**
+   * §12: judges every client update inside the transaction that applied it, before anything is
+   * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
+   * Without it every decodable update of an editing connection is admitted.
+   */
+  policy?: UpdatePolicy
 }
 
 export interface ConnectOptions {
@@ -68,7 +75,7 @@ export interface RoomManagerStats {
   queuedBytes: number
   /** §7.3: connections not being read because their room's write queue is full. */
   pausedConnections: number
-  /** §12: loaded rooms this instance holds the lease of. */
+  /** §13: loaded rooms this instance holds the lease of. */
   ownedRooms: number
 }
 
@@ -130,6 +137,7 @@ export class RoomManager {
         this.emit({ type: 'moved', room: room.name, connections })
       },
       connectionClosed: (conn) => this.uncount(conn),
+      policy: opts.policy,
     }
     this.onRoomEvent = opts.onRoomEvent
   }
@@ -145,7 +153,7 @@ export class RoomManager {
   }
 
   /**
-   * §12.3: the room's lease is gone (its database connection died): another instance may own the
+   * §13.3: the room's lease is gone (its database connection died): another instance may own the
    * room now, so this copy must stop at once. Its clients are closed with STORAGE_UNAVAILABLE and
    * reconnect (their unconfirmed edits travel again in sync step 2); nothing more is appended.
    */
@@ -171,7 +179,7 @@ export class RoomManager {
    * frame into the returned connection from now on; they are buffered until the room is loaded.
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
-    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null)
+    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null, opts.info)
     if (opts.info) this.connInfo.set(conn, opts.info)
     if (!this.admit(conn)) return conn
     this.attach(conn)
@@ -279,7 +287,7 @@ export class RoomManager {
         result = fn(room.doc)
       }, localOrigin(label))
       await room.drain()
-      // §12.3: a room evicted meanwhile did not persist the change
+      // §13.3: a room evicted meanwhile did not persist the change
       if (room.evicted) throw new Error(`room ${name} lost its lease before the change was stored`)
       return result
     } finally {
@@ -308,7 +316,7 @@ export class RoomManager {
   }
 
   /**
-   * §12.5: gives a loaded room up (another instance is where the proxy sends its clients): every
+   * §13.5: gives a loaded room up (another instance is where the proxy sends its clients): every
    * connection is closed with ROOM_MOVED, the room is drained, compacted and unloaded, and its
    * lease released. Resolves to the number of connections sent on (0 when the room is not here).
    */
@@ -358,7 +366,7 @@ export class RoomManager {
     } catch (err) {
       this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
     } finally {
-      // §12.1: released before the room counts as unloaded, so a reload here can take it again
+      // §13.1: released before the room counts as unloaded, so a reload here can take it again
       await this.releaseLease(room)
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
       this.seenTap?.forget(room)

@@ -1,5 +1,5 @@
 /**
- * §12 Room ownership (several instances). Before a room is loaded its instance takes a lease
+ * §13 Room ownership (several instances). Before a room is loaded its instance takes a lease
  * that no other instance can hold at the same time; every append of the room goes through that
  * lease (fencing: once the lease is lost, appends fail instead of reaching the log). Without an
  * `ownership` option (one instance, SQLite) rooms load and append straight through storage.

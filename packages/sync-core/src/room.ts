@@ -9,8 +9,9 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
-import { STORAGE_ORIGIN, isOrigin } from './origins.js'
+import { STORAGE_ORIGIN, isOrigin, type TransactionOrigin } from './origins.js'
 import { MessageCost } from './rateBudget.js'
+import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy, type UpdatePolicy } from './admission.js'
 import {
   type AwarenessEntry,
   ProtocolError,
@@ -38,12 +39,14 @@ export interface RoomContext extends WriteQueueContext, ConnectionContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
-  /** §12: leases of several instances (absent: one instance, no lease). */
+  /** §13: leases of several instances (absent: one instance, no lease). */
   ownership?: RoomOwnership
-  /** §12.3: the room's lease was lost. */
+  /** §13.3: the room's lease was lost. */
   onLeaseLost(room: Room, reason: string): void
-  /** §12.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
+  /** §13.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
   onMoved(room: Room, connections: number): void
+  /** §12: the application's judge of every client update (none: everything is admitted). */
+  policy?: UpdatePolicy
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed'
@@ -59,9 +62,9 @@ export class Room implements ConnectionRoom {
   logBytes = 0
   lastCompactedBytes = 0
   compaction: Promise<void> | null = null
-  /** §12: this instance's lease on the room (null without ownership). */
+  /** §13: this instance's lease on the room (null without ownership). */
   lease: RoomLease | null = null
-  /** §12.3: dropped because its lease was lost (server-side work on it did not persist). */
+  /** §13.3: dropped because its lease was lost (server-side work on it did not persist). */
   evicted = false
   /** Resolves once the room is loaded (rejects when loading failed). */
   readonly ready: Promise<void>
@@ -76,6 +79,14 @@ export class Room implements ConnectionRoom {
   private awarenessOwner = new Map<number, SyncConnection>()
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
+  /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
+  private policy: RoomPolicy | null | undefined = undefined
+  /** §13.1: client id under which reverted values are restored (never the doc's own). */
+  private readonly revertClientId: number
+  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
+  private admitted: Uint8Array | null = null
+  /** §12: client updates refused by the policy. */
+  refusedUpdates = 0
 
   constructor(
     readonly name: string,
@@ -88,11 +99,12 @@ export class Room implements ConnectionRoom {
         conns: this.conns,
         isClosed: () => this.state === 'closed',
         persisted: (updates, bytes) => this.persisted(updates, bytes),
-        // §12.1: fenced through the lease when the room has one
+        // §13.1: fenced through the lease when the room has one
         append: (updates) => (this.lease ? this.lease.appendUpdates(updates) : ctx.storage.appendUpdates(name, updates)),
       },
       ctx,
     )
+    this.revertClientId = newRevertClientId(this.doc)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
@@ -109,7 +121,7 @@ export class Room implements ConnectionRoom {
   private async load(): Promise<void> {
     let updates: Uint8Array[]
     try {
-      // §12.1: the lease first, so no other instance appends to what is loaded here
+      // §13.1: the lease first, so no other instance appends to what is loaded here
       if (this.ctx.ownership) {
         const lease = await this.ctx.ownership.acquire(this.name)
         if (!lease) return this.sendOn()
@@ -148,7 +160,7 @@ export class Room implements ConnectionRoom {
     this.checkIdle()
   }
 
-  /** §12.2: another instance owns the room: send the waiting clients on, never serve a copy. */
+  /** §13.2: another instance owns the room: send the waiting clients on, never serve a copy. */
   private sendOn(): never {
     const n = this.waiting.size
     for (const conn of this.waiting) conn.close('ROOM_MOVED')
@@ -245,6 +257,8 @@ export class Room implements ConnectionRoom {
   destroy(): void {
     this.clearIdle()
     this.writes.release()
+    this.policy?.destroy?.()
+    this.policy = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.doc.off('update', this.onDocUpdate)
     this.awareness.destroy()
@@ -280,13 +294,7 @@ export class Room implements ConnectionRoom {
             return
           }
           if (!conn.charge(MessageCost.effective)) return
-          if (msg.type === 'sync-update') {
-            // the update is a view into the received frame, which is forwarded as is (§1.3)
-            this.writes.enqueue({ update: msg.update, frame, sender: conn, bytes: frame.byteLength })
-          } else {
-            const out = encodeSyncUpdate(msg.update)
-            this.writes.enqueue({ update: msg.update, frame: out, sender: conn, bytes: frame.byteLength + out.byteLength })
-          }
+          this.admit(conn, msg.update)
           return
         }
         case 'awareness':
@@ -379,10 +387,48 @@ export class Room implements ConnectionRoom {
     return this.writes.backpressure
   }
 
+  /**
+   * §12 §1.3 §5.1: a client's update is applied and judged at once (so its next update, and the
+   * policy, see it), then its net effect is persisted and only then broadcast: to the others when
+   * admitted, to everyone including the sender when refused (the sender converges back).
+   */
+  private admit(conn: SyncConnection, update: Uint8Array): void {
+    if (this.policy === undefined) this.policy = this.ctx.policy?.forRoom(this.name, this.doc) ?? null
+    const policy = this.policy
+    const origin: TransactionOrigin = { kind: 'connection', connection: conn }
+    const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.name, connectionId: conn.id, info: conn.info }, tr) : null
+    this.admitted = null
+    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId)
+    const net = this.admitted as Uint8Array | null
+    this.admitted = null
+    if (!verdict.ok) this.refuse(conn, verdict)
+    if (!net) return
+    const frame = encodeSyncUpdate(net)
+    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+  }
+
+  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
+  private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
+    this.refusedUpdates++
+    conn.refusedUpdates++
+    conn.send(encodePermissionDenied(POLICY_REASON_PREFIX + verdict.reason))
+    this.ctx.badInput.report(
+      conn.loggedReasons,
+      POLICY_REASON_PREFIX + verdict.reason,
+      { conn: conn.id, room: this.name, detail: verdict.detail, ...conn.logFields },
+      'sync: update refused by the policy; the room reverted it',
+    )
+  }
+
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (isOrigin(origin)) {
-      if (origin.kind === 'connection' || origin.kind === 'storage') return
+      if (origin.kind === 'connection') {
+        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+        this.admitted = update
+        return
+      }
+      if (origin.kind === 'storage') return
       if (origin.kind === 'remote') {
         // persisted by the instance that received it; only fan out locally
         const frame = encodeSyncUpdate(update)

@@ -1,14 +1,13 @@
 /**
- * A room's persist-then-broadcast pipeline (§5) and its bounded write queue (§7.3): accepted
- * updates are appended to storage in batches (group commit), and only once the append resolved
- * are they applied to the document and broadcast. When the unpersisted bytes pass the limit, the
+ * A room's persist-then-broadcast pipeline (§5) and its bounded write queue (§7.3): admitted
+ * updates (already applied to the room's document, §12) are appended to storage in batches
+ * (group commit), and only once the append resolved are they broadcast. When the unpersisted bytes pass the limit, the
  * room's writers are paused until the queue drained below half of it.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import type { SyncConnection } from './connection.js'
 import type { SyncLimits } from './limits.js'
 import { errorMessage, type BadInputLog, type Logger } from './logger.js'
-import type { TransactionOrigin } from './origins.js'
 import type { RoomStorage } from './storage.js'
 
 /** What the queue needs from its manager. */
@@ -31,15 +30,18 @@ export interface WriteQueueHost {
   isClosed(): boolean
   /** A batch of `updates` entries (`bytes` of updates) is durable, applied and broadcast. */
   persisted(updates: number, bytes: number): void
-  /** §12.1: where the room's appends go (through its lease when it holds one). Default: storage. */
+  /** §13.1: where the room's appends go (through its lease when it holds one). Default: storage. */
   append?(updates: Uint8Array[]): Promise<void>
 }
 
 export interface QueueEntry {
   update: Uint8Array
-  /** The frame to broadcast (for a client's `update` message: the very bytes it sent). */
+  /** The frame to broadcast (a sync update message of `update`). */
   frame: Uint8Array
-  /** The connection it came from; null for a local (server-side) change that is already applied. */
+  /**
+   * The connection it came from (it is not sent back there); null for a server-side change or a
+   * refused client update's revert, which go to everyone. Every entry is already applied (§12).
+   */
   sender: SyncConnection | null
   /** Memory it holds until persisted (§7.3): the frame, plus the update when it is not part of it. */
   bytes: number
@@ -165,7 +167,7 @@ export class WriteQueue {
 
   /**
    * §5.1–5.3: one storage write at a time per room; whatever arrived during a write goes into the
-   * next one (group commit). Only after the append resolved is an update applied and broadcast.
+   * next one (group commit). Only after the append resolved is an update broadcast.
    */
   private async flush(): Promise<void> {
     this.writing = true
@@ -179,14 +181,14 @@ export class WriteQueue {
           const updates = batch.map((e) => e.update)
           await (this.host.append ? this.host.append(updates) : this.ctx.storage.appendUpdates(this.host.name, updates))
         } catch (err) {
-          this.appendFailed(batch, err) // re-queues (and re-counts) local changes
+          this.appendFailed(batch, err) // re-queues (and re-counts) the batch
           this.dequeued(batchBytes)
-          if (this.queue.length > 0 && batch.some((e) => e.sender === null)) {
+          if (this.queue.length > 0) {
             await new Promise((r) => setTimeout(r, this.ctx.storageRetryMs))
           }
           continue
         }
-        const bytes = this.applyAndBroadcast(batch)
+        const bytes = this.broadcast(batch)
         this.dequeued(batchBytes)
         this.host.persisted(batch.length, bytes)
       }
@@ -198,9 +200,9 @@ export class WriteQueue {
     }
   }
 
-  /** A persisted batch: apply the clients' updates, broadcast every entry. Returns the update bytes. */
-  private applyAndBroadcast(batch: QueueEntry[]): number {
-    const { doc, conns } = this.host
+  /** A persisted batch: broadcast every entry. Returns the update bytes. */
+  private broadcast(batch: QueueEntry[]): number {
+    const { conns } = this.host
     let bytes = 0
     // a batch of several updates reaches each socket in one write (one syscall), not one each
     // (only for small batches: corked bytes count as unsent for the slow-consumer check, §7.2)
@@ -211,16 +213,6 @@ export class WriteQueue {
     try {
       for (const entry of batch) {
         bytes += entry.update.length
-        if (entry.sender) {
-          const origin: TransactionOrigin = { kind: 'connection', connection: entry.sender }
-          try {
-            Y.applyUpdate(doc, entry.update, origin)
-          } catch (err) {
-            // validated before, so this is a Yjs-level surprise; the doc stays usable
-            this.ctx.logger.error({ room: this.host.name, err: errorMessage(err) }, 'sync: applying a validated update failed')
-            continue
-          }
-        }
         for (const c of conns) if (c !== entry.sender) c.send(entry.frame)
       }
     } finally {
@@ -230,8 +222,10 @@ export class WriteQueue {
   }
 
   /**
-   * §5.4: nothing of a failed batch is broadcast. Senders are closed with STORAGE_UNAVAILABLE
-   * (their clients keep the edits and resend them on reconnect); local changes are retried.
+   * §5.4: nothing of a failed batch is broadcast. The room's document already holds it (§12), so
+   * the whole batch is retried (after `storageRetryMs`) until it is durable; the senders are
+   * closed with STORAGE_UNAVAILABLE so their users see the trouble (their clients resync on
+   * reconnect; what they resend is already in the room).
    */
   private appendFailed(batch: QueueEntry[], err: unknown): void {
     this.ctx.logger.error(
@@ -239,15 +233,11 @@ export class WriteQueue {
       'sync: appending to storage failed; edits not broadcast',
     )
     const senders = new Set<SyncConnection>()
-    const local: QueueEntry[] = []
-    for (const e of batch) {
-      if (e.sender) senders.add(e.sender)
-      else local.push(e)
-    }
+    for (const e of batch) if (e.sender) senders.add(e.sender)
     for (const s of senders) s.close('STORAGE_UNAVAILABLE')
-    if (local.length > 0 && !this.host.isClosed()) {
-      this.queue.unshift(...local)
-      for (const e of local) this.queuedBytes += e.bytes
+    if (!this.host.isClosed()) {
+      this.queue.unshift(...batch)
+      for (const e of batch) this.queuedBytes += e.bytes
     }
   }
 }

@@ -80,8 +80,8 @@ function cluster() {
   return { storage, table, events, instance }
 }
 
-describe('§12 room ownership', () => {
-  it('§12.1 §12.2 two instances asked for one room at once: one owns it, the other sends its client on with ROOM_MOVED', async () => {
+describe('§13 room ownership', () => {
+  it('§13.1 §13.2 two instances asked for one room at once: one owns it, the other sends its client on with ROOM_MOVED', async () => {
     const { instance, table, storage, events } = cluster()
     const a = instance('a')
     const b = instance('b')
@@ -100,7 +100,7 @@ describe('§12 room ownership', () => {
     expect(events.some((e) => e.type === 'moved')).toBe(true)
   })
 
-  it('§12.2 server-side reads of a room owned elsewhere reject with RoomOwnedElsewhereError', async () => {
+  it('§13.2 server-side reads of a room owned elsewhere reject with RoomOwnedElsewhereError', async () => {
     const { instance } = cluster()
     const a = instance('a')
     const b = instance('b')
@@ -110,7 +110,7 @@ describe('§12 room ownership', () => {
     await expect(b.manager.transact('r1', (d) => d.getText('t').insert(0, 'no'))).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
   })
 
-  it('§12.1 an unloaded room releases its lease; the other instance can then own it and sees every edit', async () => {
+  it('§13.1 an unloaded room releases its lease; the other instance can then own it and sees every edit', async () => {
     const { instance, table } = cluster()
     const a = instance('a')
     const b = instance('b')
@@ -128,7 +128,7 @@ describe('§12 room ownership', () => {
     expect(c2.text()).toBe('kept')
   })
 
-  it('§12.3 a lost lease drops the room at once: clients closed with STORAGE_UNAVAILABLE, nothing more appended, a survivor takes over', async () => {
+  it('§13.3 a lost lease drops the room at once: clients closed with STORAGE_UNAVAILABLE, nothing more appended, a survivor takes over', async () => {
     const { instance, table, events } = cluster()
     const a = instance('a')
     const b = instance('b')
@@ -147,7 +147,7 @@ describe('§12 room ownership', () => {
     expect(b.manager.stats().ownedRooms).toBe(1)
   })
 
-  it('§12.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
+  it('§13.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
     const { instance, table } = cluster()
     table.down = true
     const a = instance('a')
@@ -161,8 +161,8 @@ describe('§12 room ownership', () => {
   })
 })
 
-describe('§12.5 hand over', () => {
-  it('§12.5 handOver closes the room\'s clients with ROOM_MOVED, persists, releases the lease; the other instance then owns it with every edit', async () => {
+describe('§13.5 hand over', () => {
+  it('§13.5 handOver closes the room\'s clients with ROOM_MOVED, persists, releases the lease; the other instance then owns it with every edit', async () => {
     const { instance, table } = cluster()
     const a = instance('a')
     const b = instance('b')

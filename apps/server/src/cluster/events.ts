@@ -1,7 +1,7 @@
 /**
  * Cross-instance events over Redis pub/sub (issue 13): what one instance decides about a room
  * another instance serves — a session ended, a link revoked — closes that room's sockets on
- * every instance. No document updates travel here (one owner per room; sync-core §12).
+ * every instance. No document updates travel here (one owner per room; sync-core §13).
  * Events that could not be published while Redis was down wait in a bounded outbox and go out
  * when it is back.
  */
@@ -13,7 +13,7 @@ export type ClusterEvent =
   /**
    * The proxy sends a room's clients to the publishing instance, but another one owns it (the
    * owner got a direct connection, or the proxy's routing changed): the owner hands it over
-   * (sync-core §12.5) so ownership follows routing.
+   * (sync-core §13.5) so ownership follows routing.
    */
   | { type: 'release-room'; room: string }
 

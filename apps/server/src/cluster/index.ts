@@ -1,6 +1,6 @@
 /**
  * Several instances, one service (issue 13): what one instance needs to share rooms with the
- * others. Room leases (PostgreSQL, sync-core §12) whenever the storage is PostgreSQL; Redis
+ * others. Room leases (PostgreSQL, sync-core §13) whenever the storage is PostgreSQL; Redis
  * (REDIS_URL) for cross-instance events and shared limits; metrics always. With SQLite and no
  * REDIS_URL everything here is off except the metrics: one instance, as before.
  */
@@ -33,7 +33,7 @@ export interface Cluster {
   readonly sharedFailures: SharedFailureStore | undefined
   /** The storage sync-core appends through when it holds no lease (measured). */
   readonly roomStorage: Storage
-  /** sync-core §12.4 room events: metrics, and asking the owner of a room to hand it over. */
+  /** sync-core §13.4 room events: metrics, and asking the owner of a room to hand it over. */
   onRoomEvent(event: RoomEvent): void
   /** Wires the room manager: metrics gauges, and events from other instances closing local sockets. */
   attachRooms(rooms: RoomManager): void

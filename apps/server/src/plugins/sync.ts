@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { CloseCodes, closeCodeName, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
 import type { Metrics } from '../cluster/metrics.js'
+import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
 export type AuthorizeResult =
   | { ok: true; role: Role; copId?: string }
@@ -171,11 +172,14 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.removeAllListeners('error')
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
+      // policy SPEC §6: the participant's own entries are keyed by this id
+      const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM])
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000, opts.metrics), request.params.room, {
         readOnly: access.role === 'viewer',
         // structured logs: every sync-core line of this connection carries room, conn, request and instance
         logFields: { ip: request.ip, role: access.role, reqId: request.id, ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
-        info: { role: access.role }, // sync-core §4.4: the authorised role reaches onAwarenessSeen
+        // sync-core §4.4 and §12: the authorised role and participant identity reach onAwarenessSeen and the board policy
+        info: { role: access.role, participantId },
       })
       connections.set(socket, conn)
       alive.set(socket, true)

@@ -1,7 +1,7 @@
 /**
  * Several instances, one service (issue 13), on the real engines: HAProxy + 2 production
  * instances (infra/local-cluster.sh) + PostgreSQL + Redis, all on loopback. Rules: sync-core
- * SPEC §12, storage SPEC §6, apps/server/src/cluster/SPEC.md C1–C6.
+ * SPEC §13, storage SPEC §6, apps/server/src/cluster/SPEC.md C1–C6.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
@@ -117,7 +117,7 @@ describe('cluster: 2 instances behind HAProxy', () => {
     for (const c of cs) c.provider.destroy()
   }, 60_000)
 
-  it('§12.1 §12.2 C2 two instances asked for one room at once: exactly one owns it, the other sends its client on (4510); the log has every edit once', async () => {
+  it('§13.1 §13.2 C2 two instances asked for one room at once: exactly one owns it, the other sends its client on (4510); the log has every edit once', async () => {
     const b = await newBoard(cluster.info.proxyUrl)
     const [a, bb] = cluster.info.instances
     const url = (i: { port: number }) => `ws://127.0.0.1:${i.port}/sync/${b.room}?token=${b.participant}`
@@ -205,7 +205,7 @@ describe('cluster: 2 instances behind HAProxy', () => {
     c2.provider.destroy()
   }, 90_000)
 
-  it('C5 §12.3 PostgreSQL unreachable: writers get 4500, nothing acknowledged is lost, nothing doubled after it is back', async () => {
+  it('C5 §13.3 PostgreSQL unreachable: writers get 4500, nothing acknowledged is lost, nothing doubled after it is back', async () => {
     const b = await newBoard(cluster.info.proxyUrl)
     const w = open(b.room, b.participant)
     const o = open(b.room, b.participant)

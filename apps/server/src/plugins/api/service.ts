@@ -30,7 +30,7 @@ export interface RoomsApi {
   disconnectRoom(name: string, code?: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND'): number
   /** sync-core §4.4: hands the room's pending awareness batch to `onAwarenessSeen` now. */
   flushAwarenessSeen?(name: string): void
-  /** Several instances (sync-core §12): whether this instance serves the room. Absent: it serves every room. */
+  /** Several instances (sync-core §13): whether this instance serves the room. Absent: it serves every room. */
   ownsRoom?(name: string): boolean
   /** Several instances: the rooms this instance serves. */
   ownedRooms?(): string[]
