@@ -69,7 +69,7 @@ export class Metrics {
     this.leaseChanges = new Counter({ name: 'copboard_lease_changes_total', help: 'Room lease changes: acquired, released, lost, refused (owned elsewhere)', labelNames: ['change'], registers: r })
     this.rejected = new Counter({
       name: 'copboard_rejected_total',
-      help: 'Connections closed by the server or transport, and updates dropped, by reason (close code name; READ_ONLY_UPDATE)',
+      help: 'Connections closed by the server or transport, and updates dropped, by reason (close code name; READ_ONLY_UPDATE, POLICY_REFUSED_UPDATE: counted when the connection closes)',
       labelNames: ['reason'],
       registers: r,
     })

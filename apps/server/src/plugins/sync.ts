@@ -198,6 +198,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.on('close', (code: number) => {
         alive.delete(socket)
         if (conn.droppedUpdates > 0) metrics?.rejected.inc({ reason: 'READ_ONLY_UPDATE' }, conn.droppedUpdates)
+        if (conn.refusedUpdates > 0) metrics?.rejected.inc({ reason: 'POLICY_REFUSED_UPDATE' }, conn.refusedUpdates)
         request.log.debug({ room: request.params.room, conn: conn.id, code }, 'sync: connection closed')
         conn.closed()
       })
