@@ -1,6 +1,12 @@
 /**
- * Who is calling: resolves a secret token to { role, copId, tokenId }, with a limiter for failed
- * attempts (per source address) and a log throttle (one line per source per minute).
+ * Who is calling: resolves a secret token to { role, copId, tokenId }, with a counter of failed
+ * attempts per source address and a log throttle (one line per source per minute).
+ *
+ * A valid token is never refused because of failures: behind a NAT or a proxy many people share
+ * one address, and anyone could otherwise lock them all out with a few bad tokens. The counter
+ * only turns further *bad* tokens from that source into 429 (telling a guessing script to stop);
+ * guessing itself is hopeless (256-bit tokens), and the request rate per address is bounded by
+ * plugins/rateLimit.ts, which bounds the lookups too.
  */
 import type { Role, Storage } from '@copboard/storage'
 import { ApiError } from '../plugins/api/errors'
@@ -21,10 +27,8 @@ export interface AuthLogger {
  * well and uses the larger count, so an unreachable store never lifts the limit.
  */
 export interface SharedFailureStore {
-  /** Failures of `source` in the current window. */
-  count(source: string): Promise<number>
-  /** Records one failure; the window starts with the first. */
-  hit(source: string, windowMs: number): Promise<void>
+  /** Records one failure of `source` (the window starts with the first); resolves to its failures in the window. */
+  hit(source: string, windowMs: number): Promise<number>
 }
 
 export interface AccessResolverOptions {
@@ -54,43 +58,47 @@ export class AccessResolver {
     this.now = opts.now ?? Date.now
   }
 
-  /** Resolves the token or throws ApiError (401 / 429). `source` = client address. */
+  /** Resolves the token or throws ApiError (401, or 429 for a bad token from a source over the limit). `source` = client address. */
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
-    await this.checkLimit(source)
-    if (!secret) throw this.fail(source, 'TOKEN_MISSING')
-    if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
+    // no token is not an attempt at guessing one: a clear 401, never counted
+    if (!secret) throw new ApiError('TOKEN_MISSING')
+    if (!looksLikeToken(secret)) throw await this.failShared(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
-    if (!rec) throw this.fail(source, 'TOKEN_INVALID')
-    if (rec.revokedAt) throw this.fail(source, 'TOKEN_REVOKED')
+    if (!rec) throw await this.failShared(source, 'TOKEN_INVALID')
+    if (rec.revokedAt) throw await this.failShared(source, 'TOKEN_REVOKED')
     return { role: rec.role, copId: rec.copId, tokenId: rec.id }
   }
 
-  private async checkLimit(source: string): Promise<void> {
-    let local = 0
-    const f = this.failures.get(source)
-    if (f && this.now() - f.since > this.windowMs) this.failures.delete(source)
-    else if (f) local = f.count
-    if (local >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
-    const shared = this.opts.shared ? await this.opts.shared.count(source).catch(() => 0) : 0
-    if (shared >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
+  /** Several instances: the failure counts on every instance (the local count applies as well). */
+  private async failShared(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): Promise<ApiError> {
+    const err = this.fail(source, code)
+    if (!this.opts.shared || err.code === 'TOO_MANY_AUTH_FAILURES') return err
+    try {
+      if ((await this.opts.shared.hit(source, this.windowMs)) > this.maxFailures) return new ApiError('TOO_MANY_AUTH_FAILURES')
+    } catch {
+      // Redis unreachable: the local count still limits this instance
+    }
+    return err
   }
 
-  private fail(source: string, code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
+  private overLimit(source: string, t: number): boolean {
+    const f = this.failures.get(source)
+    return f !== undefined && t - f.since <= this.windowMs && f.count > this.maxFailures
+  }
+
+  private fail(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
     const t = this.now()
     const f = this.failures.get(source)
     if (!f || t - f.since > this.windowMs) this.failures.set(source, { count: 1, since: t })
     else f.count++
-    this.opts.shared?.hit(source, this.windowMs).catch(() => {})
-    if (code !== 'TOKEN_MISSING') {
-      const last = this.lastLog.get(source)
-      if (last === undefined || t - last >= this.windowMs) {
-        this.lastLog.set(source, t)
-        this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
-      }
+    const last = this.lastLog.get(source)
+    if (last === undefined || t - last >= this.windowMs) {
+      this.lastLog.set(source, t)
+      this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
     }
     // keep the maps bounded
     if (this.failures.size > 10_000) this.failures.clear()
     if (this.lastLog.size > 10_000) this.lastLog.clear()
-    return new ApiError(code)
+    return this.overLimit(source, t) ? new ApiError('TOO_MANY_AUTH_FAILURES') : new ApiError(code)
   }
 }

@@ -5,14 +5,11 @@ import type { ClusterRedis } from './redis.js'
 export function redisFailureStore(redis: ClusterRedis): SharedFailureStore {
   const key = (source: string) => `${redis.prefix}authfail:${source}`
   return {
-    async count(source) {
-      if (!redis.isUp()) return 0
-      return Number((await redis.command.get(key(source))) ?? 0)
-    },
     async hit(source, windowMs) {
-      if (!redis.isUp()) return
+      if (!redis.isUp()) return 0
       // the window starts with the first failure (NX: later hits do not extend it)
-      await redis.command.multi().incr(key(source)).pexpire(key(source), windowMs, 'NX').exec()
+      const res = await redis.command.multi().incr(key(source)).pexpire(key(source), windowMs, 'NX').exec()
+      return Number(res?.[0]?.[1] ?? 0)
     },
   }
 }
