@@ -78,11 +78,12 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, opts) 
 
   // createRateLimit only counts (limiters can be stacked: /api + POST /api/cops); we answer ourselves
   const hook = (name: keyof HttpRateLimits): onRequestAsyncHookHandler => {
-    const check = app.createRateLimit({ max: limits[name].max, timeWindow: limits[name].timeWindowMs })
+    // one key per limit: a shared store (Redis) would otherwise add every limit's hits into one counter
+    const check = app.createRateLimit({ max: limits[name].max, timeWindow: limits[name].timeWindowMs, keyGenerator: (request) => `${name}:${request.ip}` })
     return async (request, reply) => {
       const r = await check(request)
       if (r.isAllowed || !r.isExceeded) return
-      logExceeded(name, r.key, request)
+      logExceeded(name, request.ip, request)
       const err = new ApiError('RATE_LIMITED')
       return reply.code(err.statusCode).header('retry-after', r.ttlInSeconds).send(err.toJSON())
     }
