@@ -14,3 +14,15 @@ export {
 } from './records.js'
 export * from './schema.js'
 export { bindStoreToDoc, frameScheduler, syncScheduler, type BindOptions, type BoardBinding, type Scheduler } from './binding.js'
+export {
+  fragmentToRichText,
+  richTextToFragment,
+  writeRichTextToFragment,
+  getTextFragment,
+  normalizeRichText,
+  sameRichText,
+  richTextToPlain,
+  isRichText,
+  type RichTextNode,
+} from './text.js'
+export { hasRichText } from './records.js'
