@@ -9,6 +9,7 @@ import type { Storage } from '@copboard/storage'
 import { RoomManager } from '@copboard/sync-core'
 import type { Config } from './config.js'
 import healthPlugin from './plugins/health.js'
+import licencePlugin from './plugins/licence.js'
 import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(core, { config, storage: deps.storage, rooms })
   await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
+  await app.register(licencePlugin, { licenseKey: config.tldrawLicenseKey, host: config.host, allowedOrigins: config.allowedOrigins })
   await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
   await app.register(syncPlugin, {
     rooms,

@@ -9,6 +9,7 @@ import { setLang, useLang, useT } from '../i18n'
 import { CopyField } from '../home/CopyField'
 import { api, downloadSnapshotFile, fetchSnapshotFile, rememberedLinks, type Comparison, type Cop, type Role, type Session, type SessionStart, type SnapshotFile, type SnapshotMeta, type TokenRecord } from './api'
 import { tokenFromFragment } from '../board/role'
+import { pageToken } from '../token'
 import { loadConfig } from '../config'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, noteBoxes, type Highlights } from './SnapshotViewer'
@@ -76,7 +77,7 @@ function ExportButtons({ token, cop, snapshot, t }: { token: string; cop: Cop; s
 export function CopPage({ copId }: { copId: string }) {
   const t = useT(archiveMessages)
   const lang = useLang()
-  const token = useMemo(() => tokenFromFragment(), [])
+  const token = useMemo(() => pageToken(), [])
   const [data, setData] = useState<{ cop: Cop; role: Role; sessions: Session[]; snapshots: SnapshotMeta[] } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)

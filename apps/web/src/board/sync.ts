@@ -19,6 +19,7 @@ import {
 } from 'tldraw'
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
 import type { Perspective } from '../join/profile'
+import { isTextLive } from './noteText'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
@@ -43,6 +44,11 @@ type Listener = () => void
 /** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
 const READ_ONLY_REASON = 'read-only'
 const MESSAGE_AUTH = 2
+const MESSAGE_QUERY_AWARENESS = 3
+/** Heartbeat: a socket quiet for this long is probed with a query-awareness round trip… */
+const QUIET_MS = 2000
+/** …and declared gone when the answer does not come within this long (then reconnected). */
+const PROBE_TIMEOUT_MS = 2500
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
@@ -61,6 +67,9 @@ export class BoardConnection {
   readonly timings: Record<string, number> = { start: performance.now() }
   private listeners = new Set<Listener>()
   private everConnected = false
+  /** The heartbeat found the socket dead (cleared when a socket connects again). */
+  private stale = false
+  private probeSentAt = 0
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
 
@@ -80,7 +89,11 @@ export class BoardConnection {
     this.setUser(user)
 
     const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
-      if (status === 'connected') this.everConnected = true
+      if (status === 'connected') {
+        this.everConnected = true
+        this.stale = false
+        this.probeSentAt = 0
+      }
       this.updateState()
     }
     this.provider.on('status', onStatus)
@@ -88,17 +101,34 @@ export class BoardConnection {
       if (synced) this.timings.synced ??= performance.now()
       this.emit()
     })
-    const onOnline = () => this.updateState()
+    const onOnline = () => {
+      // back online: do not wait for y-websocket's backoff (up to 10 s)
+      if (navigator.onLine && !this.provider.wsconnected && this.provider.ws === null) this.provider.connect()
+      this.updateState()
+    }
     addEventListener('online', onOnline)
     addEventListener('offline', onOnline)
+    const heartbeat = setInterval(() => this.heartbeat(), 500)
+    // closing or hiding the tab: write every pending edit into the doc now, so it reaches the
+    // socket and IndexedDB before the page goes (the scheduler would wait for a frame)
+    const flushNow = () => this.binding?.flush()
+    const onVisibility = () => document.visibilityState === 'hidden' && flushNow()
+    addEventListener('pagehide', flushNow)
+    addEventListener('beforeunload', flushNow)
+    document.addEventListener('visibilitychange', onVisibility)
     this.disposers.push(() => {
       removeEventListener('online', onOnline)
       removeEventListener('offline', onOnline)
+      clearInterval(heartbeat)
+      removeEventListener('pagehide', flushNow)
+      removeEventListener('beforeunload', flushNow)
+      document.removeEventListener('visibilitychange', onVisibility)
     })
 
     this.ready = this.waitUntilReady().then(() => {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
+        isTextLive,
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -209,12 +239,45 @@ export class BoardConnection {
     sync()
   }
 
+  /**
+   * y-websocket notices a dead socket only after 30 s without messages. A socket quiet for
+   * QUIET_MS gets a query-awareness (the server answers with the room's awareness); no answer
+   * within PROBE_TIMEOUT_MS: offline, and the socket is closed so y-websocket reconnects.
+   */
+  private heartbeat() {
+    const p = this.provider
+    if (!p.wsconnected || !p.ws) {
+      this.probeSentAt = 0
+      return
+    }
+    const now = Date.now()
+    const quietFor = now - p.wsLastMessageReceived
+    if (this.probeSentAt && p.wsLastMessageReceived >= this.probeSentAt) this.probeSentAt = 0
+    if (this.probeSentAt && now - this.probeSentAt > PROBE_TIMEOUT_MS) {
+      this.probeSentAt = 0
+      this.stale = true
+      this.updateState()
+      p.ws.close()
+      return
+    }
+    if (!this.probeSentAt && quietFor > QUIET_MS) {
+      this.probeSentAt = now
+      try {
+        p.ws.send(new Uint8Array([MESSAGE_QUERY_AWARENESS]))
+      } catch {
+        /* closing: the status event follows */
+      }
+    }
+  }
+
   private updateState() {
-    const s = this.provider.wsconnected
-      ? 'connected'
-      : typeof navigator !== 'undefined' && navigator.onLine === false
+    if (this.provider.wsconnected && !this.probeSentAt) this.stale = false
+    const s =
+      (typeof navigator !== 'undefined' && navigator.onLine === false) || this.stale
         ? 'offline'
-        : !this.everConnected
+        : this.provider.wsconnected
+          ? 'connected'
+          : !this.everConnected
           ? this.provider.wsUnsuccessfulReconnects > 2
             ? 'offline'
             : 'connecting'
