@@ -229,19 +229,25 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
           continue
         }
         if (!p.from || !records.has(p.to.id)) upsertRecord(records, p.to)
-        else if (p.fields.size) upsertRecord(records, p.to, withoutMirrorOfFragment(p.to, p.fields))
+        else if (p.fields.size) upsertRecord(records, p.to, p.fields)
       }
     }, origin)
   }
 
-  /** A text change that is just the fragment's own rendering (the editor typed into the
-   * fragment) is not written as a whole value: the mirror follows, debounced (rule 8). */
-  const withoutMirrorOfFragment = (to: TLRecord, fields: FieldChanges): FieldChanges => {
+  /**
+   * A text change that the editor made through the fragment (this client's editor is live on it,
+   * or the text equals the fragment's rendering right now — ySync writes the fragment before the
+   * editor reports the change) is not written as a whole value: the mirror follows, debounced
+   * (rule 8). Checked when the change happens, not at flush: by then a peer's keystrokes may have
+   * reached the fragment, and writing the older text would revert them.
+   */
+  const withoutEditorText = (id: string, to: TLRecord, fields: FieldChanges): FieldChanges => {
     const subs = fields.get('props')
     if (!subs || !subs.includes('richText')) return fields
-    const frag = getTextFragment(records.get(to.id))
-    if (!frag || frag.length === 0 || !sameRichText(fragmentToRichText(frag), (to as any).props?.richText)) return fields
-    scheduleMirror(to.id)
+    const frag = getTextFragment(records.get(id))
+    if (!frag || frag.length === 0) return fields
+    if (!opts.isTextLive?.(id) && !sameRichText(fragmentToRichText(frag), (to as any).props?.richText)) return fields
+    scheduleMirror(id)
     const out = new Map(fields)
     const rest = subs.filter((k) => k !== 'richText')
     if (rest.length) out.set('props', rest)
@@ -252,9 +258,9 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   const queue = (id: string, from: TLRecord | null, to: TLRecord | null) => {
     const p = pending.get(id)
     if (!p) {
-      pending.set(id, { from, to, fields: from && to ? diffFields(from, to) : new Map() })
+      pending.set(id, { from, to, fields: from && to ? withoutEditorText(id, to, diffFields(from, to)) : new Map() })
     } else {
-      if (p.to && to) p.fields = mergeFieldChanges(p.fields, diffFields(p.to, to))
+      if (p.to && to) p.fields = mergeFieldChanges(p.fields, withoutEditorText(id, to, diffFields(p.to, to)))
       else if (!p.to && to) p.from = null // deleted then re-created: write whole record
       p.to = to
       if (!p.from && !p.to) pending.delete(id) // created and deleted in one batch
