@@ -34,6 +34,18 @@ afterAll(async () => {
   await server?.dispose()
 })
 
+/** joinBoard, with what the page showed when it did not go live. */
+async function join(page: Page, link: string, name: string, persp: 'gemeente' | 'initiatief' | 'overig') {
+  await joinBoard(page, link, name, persp).catch(async (e) => {
+    await shot(page, `realuse-fail-join-${name.split(' ')[0]}`)
+    const state = await page.evaluate(() => {
+      const c = (window as any).copboard?.conn
+      return c ? { state: c.state, wsconnected: c.provider.wsconnected, synced: c.provider.synced, last: Date.now() - c.provider.wsLastMessageReceived } : document.body.innerText.slice(0, 300)
+    }).catch(() => 'no page')
+    throw new Error(`${(e as Error).message.split('\n')[0]}; page: ${JSON.stringify(state)}`)
+  })
+}
+
 async function context(b: Browser = browser): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
   const ctx = await b.newContext({ viewport: { width: 1280, height: 800 } })
   const page = await ctx.newPage()
@@ -88,12 +100,12 @@ async function editAtEnd(page: Page, id: string) {
 
 const textOf = async (page: Page, id: string) => (await notes(page)).find((n) => n.id === id)?.text
 
-describe('the board in real use (issue 14)', () => {
+describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
   it('two participants typing into one note at the same time keep both words, everywhere', async () => {
     const a = await context()
     const b = await context()
-    await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
-    await joinBoard(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
+    await join(b.page, board.participant, 'Bram Bakker', 'initiatief')
 
     for (const [i, offset] of (process.env.OFFSETS ?? '0,50,100').split(',').map(Number).entries()) {
       const id = await createNote(a.page, 150 + i * 280, 200, 'Plan')
@@ -153,8 +165,8 @@ describe('the board in real use (issue 14)', () => {
   it('undo in a shared note undoes one\'s own typing only', async () => {
     const a = await context()
     const b = await context()
-    await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
-    await joinBoard(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
+    await join(b.page, board.participant, 'Bram Bakker', 'initiatief')
     const id = await createNote(a.page, 150, 600, 'Kern')
     await waitUntil(async () => (await textOf(b.page, id)) === 'Kern', 5000, 'the note at B')
     await editAtEnd(a.page, id)
@@ -171,7 +183,7 @@ describe('the board in real use (issue 14)', () => {
 
   it('the badge says offline within seconds of the network going away, and connected again after', async () => {
     const a = await context()
-    await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
+    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
     await a.ctx.setOffline(true)
     const t0 = Date.now()
     await a.page.waitForSelector('[data-testid=connection-state][data-state=offline]', { timeout: 8000 })
@@ -189,7 +201,7 @@ describe('the board in real use (issue 14)', () => {
   it('the last keystroke before closing the tab is kept', async () => {
     for (let run = 0; run < 3; run++) {
       const a = await context()
-      await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
+      await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
       const id = await createNote(a.page, 150 + run * 260, 900, 'Laatste')
       await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).has(id), 10_000, 'the note on the server')
       await editAtEnd(a.page, id)
@@ -202,7 +214,7 @@ describe('the board in real use (issue 14)', () => {
   })
 })
 
-describe('HTTPS on a public name without a licence key', () => {
+describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, () => {
   const HOST = 'bord.gemeente.test'
   let proxy: TlsProxy
   let tlsBrowser: Browser
@@ -273,7 +285,7 @@ describe('HTTPS on a public name without a licence key', () => {
     // the viewer link: without its token the page would fall back to a participant (writable)
     const token = tokenOf(board.viewer)
     const { ctx, page } = await context()
-    await joinBoard(page, board.viewer, 'Kees Kijker', 'overig')
+    await join(page, board.viewer, 'Kees Kijker', 'overig')
     expect(page.url()).not.toContain(token)
     expect(page.url()).toBe(`${server.url}/b/${board.room}`)
     expect(await page.getAttribute('[data-testid=board]', 'data-readonly')).toBe('true')
