@@ -6,7 +6,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { setLang, useLang, useT } from '../i18n'
 import { api, fetchSnapshotFile, type Cop, type Role, type Session, type SnapshotMeta } from './api'
-import { tokenFromFragment } from '../board/role'
 import { pageToken } from '../token'
 import { loadConfig } from '../config'
 import { archiveMessages } from './messages'
