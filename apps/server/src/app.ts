@@ -10,6 +10,7 @@ import { RoomManager } from '@copboard/sync-core'
 import type { Config } from './config.js'
 import healthPlugin from './plugins/health.js'
 import timePlugin from './plugins/time.js'
+import licencePlugin from './plugins/licence.js'
 import securityHeaders from './plugins/security.js'
 import rateLimitPlugin, { type HttpRateLimits } from './plugins/rateLimit.js'
 import { redactUrl } from './auth/tokens.js'
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   cluster.attachRooms(rooms)
   await app.register(core, { config, storage: deps.storage, rooms, cluster })
   await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
+  await app.register(licencePlugin, { licenseKey: config.tldrawLicenseKey, host: config.host, allowedOrigins: config.allowedOrigins })
   await app.register(rateLimitPlugin, {
     limits: {
       api: { max: config.apiRequestsPerMinute, timeWindowMs: 60_000 },

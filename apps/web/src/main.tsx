@@ -1,5 +1,10 @@
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import './app.css'
+import { captureToken } from './token'
+
+// before anything renders or any library reads location.href: the token leaves the address bar
+captureToken()
+addEventListener('hashchange', captureToken)
 
 createRoot(document.getElementById('root')!).render(<App />)

@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { toRichText, NoteShapeUtil } from 'tldraw'
 import type { TLRecord } from '@tldraw/tlschema'
 import { upsertRecord, diffFields, recordToY } from '../src/records.js'
+import { fragmentToRichText, getTextFragment } from '../src/text.js'
 
 const NOTES = Number(process.env.NOTES ?? 200)
 const DRAGS = Number(process.env.DRAGS ?? 5000)
@@ -108,4 +109,40 @@ for (const l of ls) {
 }
 const fresh = JSON.stringify([...state.values()]).length
 console.log(`plain JSON of the final records: ${kb(fresh)}`)
+
+// --- typing: bytes per keystroke, whole-value props.richText (before) vs the text fragment ------
+// One note, a 60-character sentence typed key by key into a note that already holds 200 chars.
+// Fragment: one character into the Y.XmlText per key, plus the debounced mirror (rule 8: about
+// once a second; at 5 keys/s that is one mirror write per 5 keys).
+const SENTENCE = ' en daarom willen we de wijkaanpak samen met bewoners plannen.'.slice(0, 60)
+const BASE = 'Plan: '.padEnd(200, 'x')
+const MIRROR_EVERY = Number(process.env.MIRROR_EVERY ?? 5)
+function typing(mode: 'whole' | 'fragment') {
+  const doc = new Y.Doc()
+  const records = doc.getMap<Y.Map<unknown>>('records')
+  let rec = { ...(note(0) as any), props: { ...(note(0) as any).props, richText: toRichText(BASE) } } as TLRecord
+  doc.transact(() => records.set(rec.id, recordToY(rec)))
+  const before = Y.encodeStateAsUpdate(doc).byteLength
+  let bytes = 0
+  doc.on('update', (u: Uint8Array) => (bytes += u.byteLength))
+  const frag = getTextFragment(records.get(rec.id))!
+  for (let i = 1; i <= SENTENCE.length; i++) {
+    const next = { ...(rec as any), props: { ...(rec as any).props, richText: toRichText(BASE + SENTENCE.slice(0, i)) } } as TLRecord
+    if (mode === 'whole') doc.transact(() => upsertRecord(records, next, diffFields(rec, next)))
+    else {
+      doc.transact(() => (((frag.get(0) as Y.XmlElement).get(0)) as Y.XmlText).insert(BASE.length + i - 1, SENTENCE[i - 1]!))
+      if (i % MIRROR_EVERY === 0 || i === SENTENCE.length)
+        doc.transact(() => ((records.get(rec.id) as Y.Map<any>).get('props') as Y.Map<any>).set('richText', fragmentToRichText(frag) as any))
+    }
+    rec = next
+  }
+  const after = Y.encodeStateAsUpdate(doc).byteLength
+  return { perKey: bytes / SENTENCE.length, growthPerKey: (after - before) / SENTENCE.length }
+}
+const whole = typing('whole')
+const frag = typing('fragment')
+console.log(`\ntyping ${SENTENCE.length} keys into a ${BASE.length}-char note (mirror every ${MIRROR_EVERY} keys):`)
+console.log('layout'.padEnd(32), 'update bytes/key'.padStart(18), 'doc growth/key'.padStart(16))
+console.log('whole props.richText (before)'.padEnd(32), whole.perKey.toFixed(1).padStart(18), whole.growthPerKey.toFixed(1).padStart(16))
+console.log('Y.XmlFragment + mirror'.padEnd(32), frag.perKey.toFixed(1).padStart(18), frag.growthPerKey.toFixed(1).padStart(16))
 process.exit(0) // tldraw leaves timers behind

@@ -18,9 +18,11 @@
 import * as Y from 'yjs'
 import type { Store, RecordsDiff } from '@tldraw/store'
 import type { TLRecord } from '@tldraw/tlschema'
-import { getMetaMap, getRecordsMap } from './layout.js'
+import { getMetaMap, getRecordsMap, TEXT_KEY } from './layout.js'
+import { fragmentToRichText, getTextFragment, richTextToFragment, sameRichText } from './text.js'
 import {
   diffFields,
+  hasRichText,
   mergeFieldChanges,
   overlayFields,
   readRecords,
@@ -59,14 +61,27 @@ export interface BindOptions {
   onSchemaStatus?: (status: DocSchemaStatus) => void
   /** Called for each record from the doc that was rejected. */
   onRejected?: (id: string, reason: string) => void
+  /**
+   * True while this client's own rich-text editor shows the record's fragment (ySync keeps the
+   * editor and, through it, the store's `props.richText` current): remote changes then never
+   * replace the store's text object under the editor (SPEC rule 9).
+   */
+  isTextLive?: (id: string) => boolean
+  /** Delay of the mirror write after typing into a fragment (SPEC rule 8); default 1000 ms. */
+  mirrorDelayMs?: number
 }
 
 export interface BoardBinding {
   (): void
   /** Stops syncing (pending local changes are flushed first). */
   unbind(): void
-  /** Writes pending local changes now. */
+  /** Writes pending local changes now (and pending text mirrors). */
   flush(): void
+  /**
+   * The record's text fragment, created from its current text when the record has none yet
+   * (boards from before fragments); null when the record is not in the doc or has no text.
+   */
+  textFragment(id: string): Y.XmlFragment | null
   /** True when the doc holds a newer schema than this client: local changes are not written. */
   readonly readonly: boolean
   readonly origin: unknown
@@ -101,6 +116,9 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   const pending = new Map<string, Pending>()
   let scheduled = false
   let bound = true
+  const mirrorDelay = opts.mirrorDelayMs ?? 1000
+  const mirrorTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  const mirroredAt = new Map<string, number>()
 
   /** Reads, migrates and validates a record from the doc; null when unusable. */
   const load = (id: string, value: unknown): TLRecord | null => {
@@ -132,8 +150,16 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
         if (store.has(id as any)) removes.push(id as TLRecord['id'])
         continue
       }
-      let rec = load(id, value)
-      if (!rec) continue
+      const loaded = load(id, value)
+      if (!loaded) continue
+      let rec: TLRecord = loaded
+      const cur = store.get(id as any) as TLRecord | undefined
+      if (cur && hasRichText(cur) && hasRichText(rec) && getTextFragment(value)) {
+        const curText = (cur as any).props.richText
+        // the same text (or the editor's own, live one) keeps its object: no re-render, and
+        // tldraw's editor never gets its content replaced under the caret
+        if (opts.isTextLive?.(id) || sameRichText(curText, (rec as any).props.richText)) rec = { ...(rec as any), props: { ...(rec as any).props, richText: curText } } as TLRecord
+      }
       const p = pending.get(id)
       if (p) {
         if (!p.to) continue // we deleted it locally; the flush will delete it in the doc
@@ -153,6 +179,38 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
         }
       }
     })
+  }
+
+  /** Writes the fragment's rendering as `props.richText` where the stored mirror differs. */
+  const writeMirrors = (ids: Iterable<string>) => {
+    if (readonly) return
+    doc.transact(() => {
+      for (const id of ids) {
+        const rec = records.get(id)
+        const frag = getTextFragment(rec)
+        const props = rec instanceof Y.Map ? rec.get('props') : null
+        if (!frag || !(props instanceof Y.Map) || frag.length === 0) continue
+        const rendered = fragmentToRichText(frag)
+        if (!sameRichText(props.get('richText'), rendered)) props.set('richText', rendered as any)
+        mirroredAt.set(id, Date.now())
+      }
+    }, origin)
+  }
+  const scheduleMirror = (id: string) => {
+    if (mirrorTimers.has(id) || !bound) return
+    mirrorTimers.set(
+      id,
+      setTimeout(() => {
+        mirrorTimers.delete(id)
+        if (bound) writeMirrors([id])
+      }, mirrorDelay),
+    )
+  }
+  const flushMirrors = () => {
+    const ids = [...mirrorTimers.keys()]
+    for (const t of mirrorTimers.values()) clearTimeout(t)
+    mirrorTimers.clear()
+    if (ids.length) writeMirrors(ids)
   }
 
   const flush = () => {
@@ -176,12 +234,33 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     }, origin)
   }
 
+  /**
+   * A text change that the editor made through the fragment (this client's editor is live on it,
+   * or the text equals the fragment's rendering right now — ySync writes the fragment before the
+   * editor reports the change) is not written as a whole value: the mirror follows, debounced
+   * (rule 8). Checked when the change happens, not at flush: by then a peer's keystrokes may have
+   * reached the fragment, and writing the older text would revert them.
+   */
+  const withoutEditorText = (id: string, to: TLRecord, fields: FieldChanges): FieldChanges => {
+    const subs = fields.get('props')
+    if (!subs || !subs.includes('richText')) return fields
+    const frag = getTextFragment(records.get(id))
+    if (!frag || frag.length === 0) return fields
+    if (!opts.isTextLive?.(id) && !sameRichText(fragmentToRichText(frag), (to as any).props?.richText)) return fields
+    scheduleMirror(id)
+    const out = new Map(fields)
+    const rest = subs.filter((k) => k !== 'richText')
+    if (rest.length) out.set('props', rest)
+    else out.delete('props')
+    return out
+  }
+
   const queue = (id: string, from: TLRecord | null, to: TLRecord | null) => {
     const p = pending.get(id)
     if (!p) {
-      pending.set(id, { from, to, fields: from && to ? diffFields(from, to) : new Map() })
+      pending.set(id, { from, to, fields: from && to ? withoutEditorText(id, to, diffFields(from, to)) : new Map() })
     } else {
-      if (p.to && to) p.fields = mergeFieldChanges(p.fields, diffFields(p.to, to))
+      if (p.to && to) p.fields = mergeFieldChanges(p.fields, withoutEditorText(id, to, diffFields(p.to, to)))
       else if (!p.to && to) p.from = null // deleted then re-created: write whole record
       p.to = to
       if (!p.from && !p.to) pending.delete(id) // created and deleted in one batch
@@ -246,7 +325,14 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     const ids = new Set<string>()
     for (const ev of events) {
       if (ev.target === records) for (const k of (ev as Y.YMapEvent<unknown>).keysChanged) ids.add(k)
-      else if (typeof ev.path[0] === 'string') ids.add(ev.path[0])
+      else if (typeof ev.path[0] === 'string') {
+        const id = ev.path[0]
+        ids.add(id)
+        // this client's editor typed into the fragment: the mirror follows
+        if (txn.local && ev.path[1] === TEXT_KEY) scheduleMirror(id)
+        // a peer's mirror write raced ours: whoever wrote last re-renders from the fragment
+        else if (!txn.local && (mirroredAt.get(id) ?? 0) > Date.now() - 5000) scheduleMirror(id)
+      }
     }
     applyFromDoc(ids)
   }
@@ -267,9 +353,23 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   }
   meta.observe(onMeta)
 
+  const textFragment = (id: string): Y.XmlFragment | null => {
+    flush()
+    const rec = records.get(id)
+    if (!(rec instanceof Y.Map)) return null
+    const existing = getTextFragment(rec)
+    if (existing) return existing
+    const current = store.get(id as any) ?? yToRecord(rec)
+    if (readonly || !hasRichText(current)) return null
+    const frag = richTextToFragment((current as any).props.richText)
+    doc.transact(() => rec.set(TEXT_KEY, frag), origin)
+    return frag
+  }
+
   const unbind = () => {
     if (!bound) return
     flush()
+    flushMirrors()
     bound = false
     stopListening()
     records.unobserveDeep(onRecords)
@@ -278,7 +378,13 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   const binding = unbind as BoardBinding
   Object.defineProperties(binding, {
     unbind: { value: unbind },
-    flush: { value: flush },
+    flush: {
+      value: () => {
+        flush()
+        flushMirrors()
+      },
+    },
+    textFragment: { value: textFragment },
     readonly: { get: () => readonly },
     origin: { value: origin },
   })

@@ -15,3 +15,15 @@ export {
 export * from './schema.js'
 export { bindStoreToDoc, frameScheduler, syncScheduler, type BindOptions, type BoardBinding, type Scheduler } from './binding.js'
 export * from './session/index.js'
+export {
+  fragmentToRichText,
+  richTextToFragment,
+  writeRichTextToFragment,
+  getTextFragment,
+  normalizeRichText,
+  sameRichText,
+  richTextToPlain,
+  isRichText,
+  type RichTextNode,
+} from './text.js'
+export { hasRichText } from './records.js'

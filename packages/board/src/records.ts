@@ -4,7 +4,8 @@
  */
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
-import { getRecordsMap, NESTED_FIELDS } from './layout.js'
+import { getRecordsMap, NESTED_FIELDS, TEXT_KEY } from './layout.js'
+import { fragmentToRichText, getTextFragment, richTextToFragment, sameRichText, writeRichTextToFragment } from './text.js'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 type Obj = Record<string, unknown>
@@ -29,9 +30,19 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true
 }
 
-/** Converts one stored record (Y.Map, or a plain object written by someone else) to a plain object. */
+/**
+ * Converts one stored record (Y.Map, or a plain object written by someone else) to a plain object.
+ * A record with a text fragment gets `props.richText` rendered from it: the fragment wins over a
+ * mirror that lags or lost a race (SPEC rule 8).
+ */
 export function yToRecord(value: unknown): TLRecord | null {
-  if (value instanceof Y.Map) return value.toJSON() as TLRecord
+  if (value instanceof Y.Map) {
+    const rec = value.toJSON() as Obj
+    delete rec[TEXT_KEY]
+    const frag = getTextFragment(value)
+    if (frag && frag.length > 0 && isPlain(rec.props)) rec.props = { ...rec.props, richText: fragmentToRichText(frag) }
+    return rec as unknown as TLRecord
+  }
   if (value && typeof value === 'object' && !Array.isArray(value)) return structuredClone(value) as TLRecord
   return null
 }
@@ -66,14 +77,21 @@ function nestedMap(fields: Obj | undefined): Y.Map<unknown> {
   return m
 }
 
-/** A fresh Y.Map for `record` (props/meta nested). */
+/** True when records of this shape carry collaborative text (they have `props.richText`). */
+export function hasRichText(record: unknown): boolean {
+  const props = isPlain(record) ? record.props : undefined
+  return isPlain(props) && isPlain(props.richText)
+}
+
+/** A fresh Y.Map for `record` (props/meta nested; a text fragment when it has `props.richText`). */
 export function recordToY(record: TLRecord): Y.Map<unknown> {
   const m = new Y.Map<unknown>()
   for (const [k, v] of Object.entries(record as unknown as Obj)) {
-    if (v === undefined) continue
+    if (v === undefined || k === TEXT_KEY) continue
     if (isNested(k) && v && typeof v === 'object' && !Array.isArray(v)) m.set(k, nestedMap(v as Obj))
     else m.set(k, v as Json)
   }
+  if (hasRichText(record)) m.set(TEXT_KEY, richTextToFragment((record as unknown as { props: Obj }).props.richText))
   return m
 }
 
@@ -94,7 +112,7 @@ export function upsertRecord(
     return
   }
   const rec = record as unknown as Obj
-  const keys = changed ? [...changed.keys()] : union(Object.keys(rec), [...existing.keys()])
+  const keys = (changed ? [...changed.keys()] : union(Object.keys(rec), [...existing.keys()])).filter((k) => k !== TEXT_KEY)
   for (const key of keys) {
     const value = rec[key]
     if (isNested(key)) {
@@ -107,6 +125,10 @@ export function upsertRecord(
       const v = value as Obj
       const subKeys = changed?.get(key) ?? union(Object.keys(v), [...sub.keys()])
       for (const sk of subKeys) setValue(sub, sk, v[sk])
+      // a text written as a whole value (template, restore, paste) goes into the fragment too,
+      // as a minimal edit, so the fragment (which wins) shows it
+      const frag = key === 'props' && subKeys.includes('richText') ? getTextFragment(existing) : null
+      if (frag && isPlain(v.richText) && !sameRichText(fragmentToRichText(frag), v.richText)) writeRichTextToFragment(frag, v.richText)
     } else {
       setValue(existing, key, value)
     }

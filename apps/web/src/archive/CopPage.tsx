@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { setLang, useLang, useT } from '../i18n'
 import { api, fetchSnapshotFile, type Cop, type Role, type Session, type SnapshotMeta } from './api'
-import { tokenFromFragment } from '../board/role'
+import { pageToken } from '../token'
 import { loadConfig } from '../config'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, type Highlights } from './SnapshotViewer'
@@ -22,7 +22,7 @@ import './archive.css'
 export function CopPage({ copId }: { copId: string }) {
   const t = useT(archiveMessages)
   const lang = useLang()
-  const token = useMemo(() => tokenFromFragment(), [])
+  const token = useMemo(() => pageToken(), [])
   const [data, setData] = useState<{ cop: Cop; role: Role; sessions: Session[]; snapshots: SnapshotMeta[] } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)

@@ -17,6 +17,8 @@ import { loadProfile, useProfile, type Profile } from '../join/profile'
 import type { RouteParams } from '../routes'
 import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
+import { noteTextOptions } from './noteText'
+import { isBlockingLicenceState, LicenceNotice } from './LicenceNotice'
 
 export function BoardPage({ params }: { params: RouteParams }) {
   const room = params.room
@@ -106,8 +108,28 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
   const readonly = readonlyReason !== null
 
   const [editor, setEditor] = useState<Editor | null>(null)
+  const editorRef = useRef<Editor | null>(null)
   const profileRef = useRef(profile)
   profileRef.current = profile
+  // one TipTap configuration per connection: tldraw re-creates its text editor when it changes
+  const tldrawOptions = useMemo(
+    () => ({
+      text: noteTextOptions({
+        editor: () => editorRef.current,
+        fragment: (id) => (conn.serverReadonly || conn.binding?.readonly ? null : (conn.binding?.textFragment(id) ?? null)),
+        awareness: conn.provider.awareness,
+      }),
+    }),
+    [conn],
+  )
+
+  // tldraw's licence state (read only): the states in which tldraw hides the board get an explanation
+  const [licenceState, setLicenceState] = useState<string | null>(null)
+  useEffect(() => {
+    const manager = (editor as unknown as { licenseManager?: { state: { get(): string } } } | null)?.licenseManager
+    if (!manager) return
+    return react('copboard licence state', () => setLicenceState(manager.state.get()))
+  }, [editor])
 
   useEffect(() => {
     if (!editor) return
@@ -133,6 +155,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
   const chrome = useMemo(() => ({ conn, onEditProfile }), [conn, onEditProfile])
 
   if (!ready) return <PageLoading />
+  if (isBlockingLicenceState(licenceState)) return <LicenceNotice state={licenceState!} />
   return (
     <div className="cb-board" data-testid="board" data-readonly={readonly}>
       <ChromeContext.Provider value={chrome}>
@@ -141,7 +164,9 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
         assetUrls={tldrawAssetUrls}
         licenseKey={licenseKey}
         components={components}
+        options={tldrawOptions}
         onMount={(e) => {
+          editorRef.current = e
           setEditor(e)
           conn.timings.mounted ??= performance.now()
         }}

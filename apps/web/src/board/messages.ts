@@ -25,6 +25,11 @@ export const boardMessages = defineMessages({
     overig: 'Overig',
     changeProfile: 'Naam of perspectief wijzigen',
     home: 'Naar de startpagina',
+    licenceTitle: 'Het bord kan op dit adres niet worden getoond',
+    licenceBody: 'copboard tekent het bord met tldraw. Op een eigen domeinnaam via HTTPS werkt tldraw alleen met een licentiesleutel voor dat domein; zonder sleutel (of met een verlopen sleutel of een sleutel voor een ander domein) verbergt tldraw het bord na 5 seconden.',
+    licenceSafe: 'Er gaat niets verloren: alles wat op het bord staat, blijft bewaard op de server.',
+    licenceOperator: 'Voor de beheerder: vraag bij tldraw.dev een licentie aan voor dit domein ({host}), zet de sleutel in de omgevingsvariabele TLDRAW_LICENSE_KEY van de copboard-server en herstart de server. Zie de README (“tldraw-licentie”).',
+    licenceState: 'Licentiestatus van tldraw: {state}',
   },
   en: {
     connected: 'Connected',
@@ -50,6 +55,11 @@ export const boardMessages = defineMessages({
     overig: 'Other',
     changeProfile: 'Change name or perspective',
     home: 'Go to the start page',
+    licenceTitle: 'The board cannot be shown at this address',
+    licenceBody: 'copboard draws the board with tldraw. On its own domain over HTTPS, tldraw only works with a licence key for that domain; without one (or with an expired key, or a key for another domain) tldraw hides the board after 5 seconds.',
+    licenceSafe: 'Nothing is lost: everything on the board stays stored on the server.',
+    licenceOperator: 'For the operator: get a licence for this domain ({host}) at tldraw.dev, put the key in the TLDRAW_LICENSE_KEY environment variable of the copboard server and restart it. See the README (“tldraw licence”).',
+    licenceState: 'tldraw licence state: {state}',
   },
 })
 

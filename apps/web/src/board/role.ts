@@ -1,7 +1,8 @@
 /**
  * THE place where the web client decides who you are on a board (PLAN: never re-derive elsewhere).
  *
- *   token  from the URL fragment `#t=<token>` (never sent to the server in the URL)
+ *   token  from the link's fragment `#t=<token>`, taken out of the address bar at start-up and
+ *          kept for the tab and returning visits (src/token.ts: pageToken)
  *   role   from GET /api/me?room=<room> (Bearer token): `boardRole` (viewer once the session ended)
  *   room   from the path /b/:room, copId from /api/me
  *
@@ -10,6 +11,7 @@
  * check lives in `fallbackRole` below and nowhere else.
  */
 import { useEffect, useState } from 'react'
+import { forgetToken, pageToken } from '../token'
 
 export type Role = 'facilitator' | 'participant' | 'viewer'
 
@@ -36,16 +38,7 @@ export interface BoardAccess {
   error?: string
 }
 
-/** The token of a page link's fragment (`#t=<token>`, also `#…&t=<token>`); null when absent or malformed. */
-export function tokenFromFragment(hash: string = typeof location === 'undefined' ? '' : location.hash): string | null {
-  const m = /(?:^#|&)t=([^&]+)/.exec(hash)
-  if (!m) return null
-  try {
-    return decodeURIComponent(m[1])
-  } catch {
-    return null // a broken %-escape: no token rather than a crashed page
-  }
-}
+export { tokenFromFragment } from '../token'
 
 const FACILITATOR_FLAG = 'copboard.facilitatorFlag'
 
@@ -84,7 +77,7 @@ export function roomFromPath(path: string = typeof location === 'undefined' ? ''
 
 /** `room` defaults to the current page's /b/:room. */
 export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
-  const [token] = useState(() => tokenFromFragment())
+  const [token] = useState(() => pageToken())
   const [, bump] = useState(0)
   const [state, setState] = useState<Omit<BoardAccess, 'token' | 'room'>>({
     status: token ? 'loading' : 'ready',
@@ -119,6 +112,7 @@ export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
             verified: true,
           })
         } else if (res.status === 401 || res.status === 403 || (res.status === 404 && body?.error && body.error !== 'NOT_FOUND')) {
+          if (res.status === 401) forgetToken(location.pathname) // revoked: not offered again next visit
           setState({ status: 'denied', role: 'viewer', copId: null, session: null, copName: null, verified: false, error: res.status === 401 ? 'unauthorized' : res.status === 403 ? 'forbidden' : 'not-found' })
         } else fallback() // server without the API (development)
       })

@@ -20,6 +20,7 @@ import {
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
+import { isTextLive } from './noteText'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -54,6 +55,11 @@ export interface PolicyRefusal {
   seq: number
 }
 const MESSAGE_AUTH = 2
+const MESSAGE_QUERY_AWARENESS = 3
+/** Heartbeat: a socket quiet for this long is probed with a query-awareness round trip… */
+const QUIET_MS = 2000
+/** …and declared gone when the answer does not come within this long (then reconnected). */
+const PROBE_TIMEOUT_MS = 2500
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
@@ -74,6 +80,9 @@ export class BoardConnection {
   readonly timings: Record<string, number> = { start: performance.now() }
   private listeners = new Set<Listener>()
   private everConnected = false
+  /** The heartbeat found the socket dead (cleared when a socket connects again). */
+  private stale = false
+  private probeSentAt = 0
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
 
@@ -96,7 +105,11 @@ export class BoardConnection {
     this.setUser(user)
 
     const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
-      if (status === 'connected') this.everConnected = true
+      if (status === 'connected') {
+        this.everConnected = true
+        this.stale = false
+        this.probeSentAt = 0
+      }
       this.updateState()
     }
     this.provider.on('status', onStatus)
@@ -104,17 +117,34 @@ export class BoardConnection {
       if (synced) this.timings.synced ??= performance.now()
       this.emit()
     })
-    const onOnline = () => this.updateState()
+    const onOnline = () => {
+      // back online: do not wait for y-websocket's backoff (up to 10 s)
+      if (navigator.onLine && !this.provider.wsconnected && this.provider.ws === null) this.provider.connect()
+      this.updateState()
+    }
     addEventListener('online', onOnline)
     addEventListener('offline', onOnline)
+    const heartbeat = setInterval(() => this.heartbeat(), 500)
+    // closing or hiding the tab: write every pending edit into the doc now, so it reaches the
+    // socket and IndexedDB before the page goes (the scheduler would wait for a frame)
+    const flushNow = () => this.binding?.flush()
+    const onVisibility = () => document.visibilityState === 'hidden' && flushNow()
+    addEventListener('pagehide', flushNow)
+    addEventListener('beforeunload', flushNow)
+    document.addEventListener('visibilitychange', onVisibility)
     this.disposers.push(() => {
       removeEventListener('online', onOnline)
       removeEventListener('offline', onOnline)
+      clearInterval(heartbeat)
+      removeEventListener('pagehide', flushNow)
+      removeEventListener('beforeunload', flushNow)
+      document.removeEventListener('visibilitychange', onVisibility)
     })
 
     this.ready = this.waitUntilReady().then(() => {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
+        isTextLive,
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -233,12 +263,45 @@ export class BoardConnection {
     sync()
   }
 
+  /**
+   * y-websocket notices a dead socket only after 30 s without messages. A socket quiet for
+   * QUIET_MS gets a query-awareness (the server answers with the room's awareness); no answer
+   * within PROBE_TIMEOUT_MS: offline, and the socket is closed so y-websocket reconnects.
+   */
+  private heartbeat() {
+    const p = this.provider
+    if (!p.wsconnected || !p.ws) {
+      this.probeSentAt = 0
+      return
+    }
+    const now = Date.now()
+    const quietFor = now - p.wsLastMessageReceived
+    if (this.probeSentAt && p.wsLastMessageReceived >= this.probeSentAt) this.probeSentAt = 0
+    if (this.probeSentAt && now - this.probeSentAt > PROBE_TIMEOUT_MS) {
+      this.probeSentAt = 0
+      this.stale = true
+      this.updateState()
+      p.ws.close()
+      return
+    }
+    if (!this.probeSentAt && quietFor > QUIET_MS) {
+      this.probeSentAt = now
+      try {
+        p.ws.send(new Uint8Array([MESSAGE_QUERY_AWARENESS]))
+      } catch {
+        /* closing: the status event follows */
+      }
+    }
+  }
+
   private updateState() {
-    const s = this.provider.wsconnected
-      ? 'connected'
-      : typeof navigator !== 'undefined' && navigator.onLine === false
+    if (this.provider.wsconnected && !this.probeSentAt) this.stale = false
+    const s =
+      (typeof navigator !== 'undefined' && navigator.onLine === false) || this.stale
         ? 'offline'
-        : !this.everConnected
+        : this.provider.wsconnected
+          ? 'connected'
+          : !this.everConnected
           ? this.provider.wsUnsuccessfulReconnects > 2
             ? 'offline'
             : 'connecting'
