@@ -26,3 +26,4 @@ export {
   type RichTextNode,
 } from './text.js'
 export { hasRichText } from './records.js'
+export * from './session/index.js'

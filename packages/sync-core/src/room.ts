@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
+import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
@@ -17,7 +18,6 @@ import {
   ProtocolError,
   READ_ONLY_REASON,
   decodeClientMessage,
-  encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -25,6 +25,7 @@ import {
   validateUpdate,
 } from './protocol.js'
 import { WriteQueue, type WriteQueueContext } from './writeQueue.js'
+import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -38,6 +39,12 @@ export interface RoomContext extends WriteQueueContext, ConnectionContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
+  /** §13: leases of several instances (absent: one instance, no lease). */
+  ownership?: RoomOwnership
+  /** §13.3: the room's lease was lost. */
+  onLeaseLost(room: Room, reason: string): void
+  /** §13.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
+  onMoved(room: Room, connections: number): void
   /** §12: the application's judge of every client update (none: everything is admitted). */
   policy?: UpdatePolicy
 }
@@ -55,6 +62,10 @@ export class Room implements ConnectionRoom {
   logBytes = 0
   lastCompactedBytes = 0
   compaction: Promise<void> | null = null
+  /** §13: this instance's lease on the room (null without ownership). */
+  lease: RoomLease | null = null
+  /** §13.3: dropped because its lease was lost (server-side work on it did not persist). */
+  evicted = false
   /** Resolves once the room is loaded (rejects when loading failed). */
   readonly ready: Promise<void>
   /** Resolves once the room is unloaded. */
@@ -66,13 +77,20 @@ export class Room implements ConnectionRoom {
   private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   private awarenessOwner = new Map<number, SyncConnection>()
+  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
+  private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
+  /**
+   * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
+   * shared until the document changes (every update, whatever its origin, clears it).
+   */
+  private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
   /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
   private policy: RoomPolicy | null | undefined = undefined
-  /** §12.1: client id under which reverted values are restored (never the doc's own). */
+  /** §13.1: client id under which reverted values are restored (never the doc's own). */
   private readonly revertClientId: number
-  /** §12.1: the net update of the admission transaction in progress (its `update` event). */
+  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
   private admitted: Uint8Array | null = null
   /** §12: client updates refused by the policy. */
   refusedUpdates = 0
@@ -88,6 +106,8 @@ export class Room implements ConnectionRoom {
         conns: this.conns,
         isClosed: () => this.state === 'closed',
         persisted: (updates, bytes) => this.persisted(updates, bytes),
+        // §13.1: fenced through the lease when the room has one
+        append: (updates) => (this.lease ? this.lease.appendUpdates(updates) : ctx.storage.appendUpdates(name, updates)),
       },
       ctx,
     )
@@ -108,9 +128,19 @@ export class Room implements ConnectionRoom {
   private async load(): Promise<void> {
     let updates: Uint8Array[]
     try {
+      // §13.1: the lease first, so no other instance appends to what is loaded here
+      if (this.ctx.ownership) {
+        const lease = await this.ctx.ownership.acquire(this.name)
+        if (!lease) return this.sendOn()
+        this.lease = lease
+        lease.onLost((reason) => this.ctx.onLeaseLost(this, reason))
+      }
       updates = await this.ctx.storage.loadRoom(this.name)
     } catch (err) {
+      if (err instanceof RoomOwnedElsewhereError) throw err // sent on already
       this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: loading room from storage failed')
+      void this.lease?.release().catch(() => {})
+      this.lease = null
       for (const conn of this.waiting) conn.close('STORAGE_UNAVAILABLE')
       this.waiting.clear()
       this.finishUnload()
@@ -137,6 +167,16 @@ export class Room implements ConnectionRoom {
     this.checkIdle()
   }
 
+  /** §13.2: another instance owns the room: send the waiting clients on, never serve a copy. */
+  private sendOn(): never {
+    const n = this.waiting.size
+    for (const conn of this.waiting) conn.close('ROOM_MOVED')
+    this.waiting.clear()
+    this.ctx.onMoved(this, n)
+    this.finishUnload()
+    throw new RoomOwnedElsewhereError(this.name)
+  }
+
   /** Adds a connection (called by the manager, in arrival order). */
   attach(conn: SyncConnection): void {
     this.clearIdle()
@@ -149,7 +189,7 @@ export class Room implements ConnectionRoom {
   private join(conn: SyncConnection): void {
     if (conn.state === 'closed') return
     this.conns.add(conn)
-    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    conn.send((this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null }).step1)
     this.sendAwarenessStates(conn)
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
@@ -160,10 +200,15 @@ export class Room implements ConnectionRoom {
 
   /** Sends every awareness state the room holds (nothing when it holds none). */
   private sendAwarenessStates(conn: SyncConnection): void {
-    const states = this.awareness.getStates()
-    if (states.size > 0) {
-      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
-    }
+    const frame = this.fanout.statesFrame()
+    if (frame) conn.send(frame)
+  }
+
+  /** §1.2: what the client lacks; a client that has nothing gets the shared full state (§1.6). */
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.length !== 1 || stateVector[0] !== 0) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    const g = (this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null })
+    return (g.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
   }
 
   /** §4.3: a connection left; its awareness states are removed and announced. */
@@ -227,6 +272,8 @@ export class Room implements ConnectionRoom {
     this.policy?.destroy?.()
     this.policy = null
     this.awareness.off('update', this.onAwarenessUpdate)
+    this.fanout.destroy()
+    this.greeting = null
     this.doc.off('update', this.onDocUpdate)
     this.awareness.destroy()
     this.doc.destroy()
@@ -246,7 +293,7 @@ export class Room implements ConnectionRoom {
       switch (msg.type) {
         case 'sync-step1':
           if (!conn.charge(MessageCost.stateRequest)) return
-          conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)))
+          conn.send(this.syncStep2For(msg.stateVector))
           return
         case 'sync-step2':
         case 'sync-update': {
@@ -337,9 +384,8 @@ export class Room implements ConnectionRoom {
       }
     }
     const changed = added.concat(updated, removed)
-    if (changed.length === 0 || this.conns.size === 0) return
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const c of this.conns) if (c !== origin) c.send(frame)
+    if (changed.length === 0) return
+    this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
   }
 
   // ---- the persist-then-broadcast pipeline (§5, writeQueue.ts) ----
@@ -374,7 +420,7 @@ export class Room implements ConnectionRoom {
     this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
   }
 
-  /** §12.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
+  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
   private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
     this.refusedUpdates++
     conn.refusedUpdates++
@@ -389,9 +435,10 @@ export class Room implements ConnectionRoom {
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.greeting = null
     if (isOrigin(origin)) {
       if (origin.kind === 'connection') {
-        // §12.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
         this.admitted = update
         return
       }

@@ -22,7 +22,18 @@ export interface AuthLogger {
   warn(obj: object, msg: string): void
 }
 
+/**
+ * Failed attempts shared by every instance (Redis; issue 13). The resolver counts locally as
+ * well and uses the larger count, so an unreachable store never lifts the limit.
+ */
+export interface SharedFailureStore {
+  /** Records one failure of `source` (the window starts with the first); resolves to its failures in the window. */
+  hit(source: string, windowMs: number): Promise<number>
+}
+
 export interface AccessResolverOptions {
+  /** Several instances: failures counted across all of them. */
+  shared?: SharedFailureStore
   /** Failed attempts per source per window before 429. Default 30. */
   maxFailures?: number
   /** Window in ms. Default 60 000. */
@@ -49,12 +60,25 @@ export class AccessResolver {
 
   /** Resolves the token or throws ApiError (401, or 429 for a bad token from a source over the limit). `source` = client address. */
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
-    if (!secret) throw this.fail(source, 'TOKEN_MISSING')
-    if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
+    // no token is not an attempt at guessing one: a clear 401, never counted
+    if (!secret) throw new ApiError('TOKEN_MISSING')
+    if (!looksLikeToken(secret)) throw await this.failShared(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
-    if (!rec) throw this.fail(source, 'TOKEN_INVALID')
-    if (rec.revokedAt) throw this.fail(source, 'TOKEN_REVOKED')
+    if (!rec) throw await this.failShared(source, 'TOKEN_INVALID')
+    if (rec.revokedAt) throw await this.failShared(source, 'TOKEN_REVOKED')
     return { role: rec.role, copId: rec.copId, tokenId: rec.id }
+  }
+
+  /** Several instances: the failure counts on every instance (the local count applies as well). */
+  private async failShared(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): Promise<ApiError> {
+    const err = this.fail(source, code)
+    if (!this.opts.shared || err.code === 'TOO_MANY_AUTH_FAILURES') return err
+    try {
+      if ((await this.opts.shared.hit(source, this.windowMs)) > this.maxFailures) return new ApiError('TOO_MANY_AUTH_FAILURES')
+    } catch {
+      // Redis unreachable: the local count still limits this instance
+    }
+    return err
   }
 
   private overLimit(source: string, t: number): boolean {
@@ -62,17 +86,15 @@ export class AccessResolver {
     return f !== undefined && t - f.since <= this.windowMs && f.count > this.maxFailures
   }
 
-  private fail(source: string, code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
+  private fail(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
     const t = this.now()
     const f = this.failures.get(source)
     if (!f || t - f.since > this.windowMs) this.failures.set(source, { count: 1, since: t })
     else f.count++
-    if (code !== 'TOKEN_MISSING') {
-      const last = this.lastLog.get(source)
-      if (last === undefined || t - last >= this.windowMs) {
-        this.lastLog.set(source, t)
-        this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
-      }
+    const last = this.lastLog.get(source)
+    if (last === undefined || t - last >= this.windowMs) {
+      this.lastLog.set(source, t)
+      this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
     }
     // keep the maps bounded
     if (this.failures.size > 10_000) this.failures.clear()

@@ -173,7 +173,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
       />
       {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
       <PolicyNotice refusal={conn.refusal} />
-      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} />}
+      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} />}
       </ChromeContext.Provider>
     </div>
   )
