@@ -24,3 +24,5 @@ export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zon
 export { buildReport, reportToMarkdown, reportToCsv, csvField, escapeMarkdown, CSV_HEADER } from './report'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'
+export { planReveal, anonymizeNote, isAnonymousAt, isAnonymousZone, ANONYMOUS_NOTE_COLOR } from './reveal'
+export type { RevealPlan } from './reveal'
