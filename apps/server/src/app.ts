@@ -13,6 +13,8 @@ import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import privateModePlugin from './plugins/privateMode.js'
+import { isDraftRoom } from '@copboard/board'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -36,7 +38,7 @@ export interface AppDeps {
 
 /** Never write a link token to the log. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+  return url.replace(/([?&](?:token|pk)=)[^&#]*/gi, '$1[redacted]')
 }
 
 const core = fp(
@@ -69,8 +71,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const archive = new ArchiveService({ storage: deps.storage, logger: app.log, autosaveMs: config.autosaveMinutes * 60_000 })
   app.addHook('onClose', async () => archive.close())
   const rooms = new RoomManager({
-    onRoomIdle: (room) => archive.onRoomIdle(room),
-    onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
+    // private drafts (issue 10) are no boards: no autosave, no participant list of their own
+    onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
+    onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
     storage: deps.storage,
     logger: app.log,
     roomIdleMs: config.roomIdleMs,
@@ -89,6 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   archive.attachRooms(rooms)
   await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
+  await app.register(privateModePlugin, { prefix: '/api', archive, rooms }) // issue 10: private mode + reveal
   await app.register(staticPlugin, { root: config.webDistDir })
   return app
 }

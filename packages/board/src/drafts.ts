@@ -82,7 +82,7 @@ export function writeRevealState(doc: Y.Doc, next: Partial<RevealState>): void {
 
 /** Records of a draft doc that may move into the board: private shapes and bindings between them. */
 export function draftRecords(records: TLRecord[]): TLRecord[] {
-  const ids = new Set(records.filter(isPrivateShape).map((r) => r.id))
+  const ids = new Set<string>(records.filter(isPrivateShape).map((r) => r.id))
   return records.filter((r) => {
     if (r.typeName === 'shape') return ids.has(r.id)
     if (r.typeName === 'binding') {

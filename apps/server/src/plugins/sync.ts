@@ -9,6 +9,9 @@ import websocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import { parseDraftRoom } from '@copboard/board'
+import { ApiError } from './api/errors.js'
+import { participantIdFromSecret, participantSecretOf } from '../auth/participant.js'
 
 export type AuthorizeResult =
   | { ok: true; role: Role; copId?: string }
@@ -30,9 +33,16 @@ export interface SyncPluginOptions {
 /** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
 export const ROOM_NAME = /^[A-Za-z0-9_-]{1,128}$/
 
+export interface SyncAccess {
+  role: Role
+  copId?: string
+  /** From the participant secret (`?pk=`), when the client sent one (auth/participant.ts). */
+  participantId?: string
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    syncAccess: { role: Role; copId?: string } | null
+    syncAccess: SyncAccess | null
   }
 }
 
@@ -143,13 +153,22 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       onRequest: async (request, reply) => {
         const refused = app.checkOrigin(request)
         if (refused) return reply.code(refused.statusCode).send(refused.toJSON())
-        const room = request.params.room
+        // a private-mode draft room `<room>~draft~<participantId>` is authorised as its board (drafts.ts)
+        const draft = parseDraftRoom(request.params.room)
+        const room = draft ? draft.room : request.params.room
         if (!ROOM_NAME.test(room)) {
           return reply.code(400).send({ error: 'BAD_ROOM_NAME', message: 'room ids are 1-128 characters A-Z a-z 0-9 _ -' })
         }
         const result = await opts.authorize(request, room)
         if (!result.ok) return reply.code(result.status).send({ error: result.error })
-        request.syncAccess = { role: result.role, copId: result.copId }
+        const secret = participantSecretOf(request)
+        const participantId = secret ? participantIdFromSecret(secret) : undefined
+        if (draft) {
+          // only the participant whose secret derives the name may open it, and never read-only
+          const refusal = result.role === 'viewer' ? 'DRAFT_NOT_FOR_VIEWERS' : participantId !== draft.participantId ? 'NOT_YOUR_DRAFT' : null
+          if (refusal) return reply.code(403).send(new ApiError(refusal).toJSON())
+        }
+        request.syncAccess = { role: result.role, copId: result.copId, participantId }
       },
     },
     (socket, request) => {
@@ -162,7 +181,8 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
-        info: { role: access.role }, // sync-core §4.4: the authorised role reaches onAwarenessSeen
+        // sync-core §4.4: the authorised role reaches onAwarenessSeen
+        info: { role: access.role, ...(access.participantId ? { participantId: access.participantId } : {}) },
       })
       connections.set(socket, conn)
       alive.set(socket, true)
