@@ -23,3 +23,4 @@ export {
 export { Room, SyncConnection } from './room.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
+export { filterAwarenessUpdate, type AwarenessFilter, type AwarenessState } from './awarenessFilter.js'

@@ -10,6 +10,7 @@ import { localOrigin } from './origins.js'
 import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
 import { Room, SyncConnection, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
+import type { AwarenessFilter } from './awarenessFilter.js'
 import type { RoomStorage } from './storage.js'
 
 export interface RoomManagerOptions {
@@ -42,6 +43,8 @@ export interface RoomManagerOptions {
   onAwarenessSeen?: AwarenessSeenHook
   /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
   awarenessSeenIntervalMs?: number
+  /** §4.5: rewrites the awareness states a connection announces before they are applied and broadcast. */
+  filterAwareness?: AwarenessFilter
 }
 
 export interface ConnectOptions {
@@ -109,6 +112,8 @@ export class RoomManager {
           .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
       onCompactionDue: (room) => this.scheduleCompaction(room),
+      filterAwareness: opts.filterAwareness,
+      infoOf: (conn) => this.connInfo.get(conn),
     }
   }
 

@@ -21,6 +21,7 @@ import {
 } from './protocol.js'
 import type { SyncSocket } from './socket.js'
 import type { RoomStorage } from './storage.js'
+import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext {
@@ -40,6 +41,10 @@ export interface RoomContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
+  /** §4.5: rewrites announced awareness states before they are applied and broadcast. */
+  filterAwareness?: AwarenessFilter
+  /** §4.5: the connection's `ConnectOptions.info`, for the filter. */
+  infoOf?(conn: SyncConnection): Readonly<Record<string, unknown>> | undefined
 }
 
 let nextConnectionId = 1
@@ -437,13 +442,16 @@ export class Room {
           }
           return
         }
-        case 'awareness':
+        case 'awareness': {
+          const update = this.filteredAwareness(conn, msg.update)
+          if (!update) return
           try {
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn)
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
           } catch (err) {
             throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
           }
           return
+        }
         case 'query-awareness':
           this.sendAwarenessStates(conn)
           return
@@ -455,6 +463,19 @@ export class Room {
         this.ctx.logger.error({ room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: unexpected error handling a message')
         conn.close('INTERNAL_ERROR')
       }
+    }
+  }
+
+  /** §4.5: the update after the application's filter; null (dropped, logged) when the filter failed. */
+  private filteredAwareness(conn: SyncConnection, update: Uint8Array): Uint8Array | null {
+    const filter = this.ctx.filterAwareness
+    if (!filter) return update
+    try {
+      return filterAwarenessUpdate(update, (s) => filter(this.name, this.doc, s, this.ctx.infoOf?.(conn)))
+    } catch (err) {
+      // an application bug must neither leak what it should hide nor close the client
+      this.ctx.badInput.report(conn.loggedReasons, 'INTERNAL_ERROR', { room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: awareness filter failed; update dropped')
+      return null
     }
   }
 
