@@ -15,6 +15,7 @@ import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
 import privateModePlugin from './plugins/privateMode.js'
 import { isDraftRoom } from '@copboard/board'
+import { anonymousAwarenessFilter } from './anonymousAwareness.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -74,6 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // private drafts (issue 10) are no boards: no autosave, no participant list of their own
     onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
     onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
+    // issue 10: no cursor or selection of anyone writing in an anonymous zone reaches the others
+    filterAwareness: anonymousAwarenessFilter,
     storage: deps.storage,
     logger: app.log,
     roomIdleMs: config.roomIdleMs,

@@ -204,3 +204,39 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
     expect(ended.data.error).toBe('SESSION_STATE_CONFLICT')
   })
 })
+
+describe('anonymous zones stay anonymous while people write (templates SPEC 15, sync-core §4.5)', { timeout: 30_000 }, () => {
+  it('a cursor or selection in an anonymous zone never reaches the others; elsewhere it does', async () => {
+    const b = await board()
+    const comedy = getTemplate('comedy')!
+    const act1 = comedy.zones.find((z) => z.anonymous)!
+    const act2 = comedy.zones.find((z) => !z.anonymous && !z.parentZoneId && z.id !== act1.id)!
+    const writer = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, pk: secret('w') })
+    const watcher = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, pk: secret('v') })
+    open.push(writer, watcher)
+    await Promise.all([synced(writer), synced(watcher)])
+    const raw = await tap(b.room, b.facilitator, secret('f'))
+    const presence = (x: number, y: number, selectedShapeIds: string[] = []) => ({
+      userName: 'Anna', currentPageId: 'page:page', cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds,
+      brush: null, scribbles: [], chatMessage: '', meta: {}, camera: { x: 0, y: 0, z: 1 },
+    })
+    const seen = () => (watcher.awareness.getStates().get(writer.awareness.clientID) as any)?.presence
+
+    writer.awareness.setLocalStateField('user', { name: 'Anna' })
+    writer.awareness.setLocalStateField('presence', presence(act2.rect.x + 123.5, act2.rect.y + 77.25))
+    await waitFor(() => seen()?.cursor?.x === act2.rect.x + 123.5, 'a visible cursor outside the anonymous zone')
+
+    writer.awareness.setLocalStateField('presence', presence(act1.rect.x + 321.5, act1.rect.y + 99.75))
+    await waitFor(() => seen()?.cursor === null, 'the cursor hidden in act 1')
+    expect(seen().meta).toEqual({ anonymous: true })
+    expect((watcher.awareness.getStates().get(writer.awareness.clientID) as any).user.name).toBe('Anna') // still listed as present
+
+    // selecting a note that lies in act 1, cursor elsewhere: the selection is hidden too
+    await app.rooms.transact(b.room, (doc) => writeRecords(doc, [noteRecord('inact1', act1.rect.x + 40, act1.rect.y + 200, 'x')] as never))
+    writer.awareness.setLocalStateField('presence', presence(act2.rect.x + 5.5, act2.rect.y + 5.5, ['shape:inact1']))
+    await waitFor(() => seen()?.selectedShapeIds?.length === 0 && seen()?.cursor === null, 'selection hidden')
+    // the raw socket never carried the act-1 coordinates
+    expect(raw.carries(String(act1.rect.x + 321.5))).toBe(false)
+    expect(raw.carries('shape:inact1"]')).toBe(false)
+  })
+})
