@@ -42,6 +42,19 @@ export function isPrivateShape(record: { typeName?: string; meta?: unknown } | n
   return !!record && record.typeName === 'shape' && (record.meta as { private?: unknown } | undefined)?.private === true
 }
 
+/**
+ * A record that belongs in the draft doc: a private shape, or a binding with a private end
+ * (`get` looks the ends up, e.g. in the client's store).
+ */
+export function isPrivateRecord(record: TLRecord, get: (id: string) => { typeName?: string; meta?: unknown } | undefined): boolean {
+  if (record.typeName === 'shape') return isPrivateShape(record)
+  if (record.typeName === 'binding') {
+    const b = record as unknown as { fromId: string; toId: string }
+    return isPrivateShape(get(b.fromId)) || isPrivateShape(get(b.toId))
+  }
+  return false
+}
+
 export type RevealMode = 'open' | 'private'
 
 export interface RevealState {

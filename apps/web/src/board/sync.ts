@@ -17,8 +17,9 @@ import {
   type TLStore,
   type TLUser,
 } from 'tldraw'
-import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
+import { bindStoreToDoc, isPrivateRecord, type BoardBinding } from '@copboard/board'
 import type { Perspective } from '../join/profile'
+import { participantSecret } from '../privacy/participant'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
@@ -34,7 +35,8 @@ export interface PeerInfo {
 export interface UserInfo {
   name: string
   color: string
-  perspective: Perspective
+  /** null: the facilitator and viewers take part without a perspective */
+  perspective: Perspective | null
   role: string
 }
 
@@ -63,6 +65,13 @@ export class BoardConnection {
   private everConnected = false
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
+  /** This browser's participant secret (sent as `pk`; privacy/participant.ts). */
+  readonly participantSecret = participantSecret()
+  /**
+   * Rewrites the presence before it is announced (anonymous zones: no cursor or selection there,
+   * templates/anonymous.ts). The server applies the same rule to what it relays.
+   */
+  presenceFilter: (presence: TLInstancePresence) => TLInstancePresence = (p) => p
 
   constructor(
     readonly room: string,
@@ -73,7 +82,7 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: this.token ? { token: this.token } : {},
+      params: { ...(this.token ? { token: this.token } : {}), pk: this.participantSecret },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()
@@ -99,6 +108,8 @@ export class BoardConnection {
     this.ready = this.waitUntilReady().then(() => {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
+        // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
+        include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -168,7 +179,8 @@ export class BoardConnection {
         if (frame) return
         frame = requestAnimationFrame(() => {
           frame = 0
-          aw.setLocalStateField('presence', $presence.get() ?? null)
+          const presence = $presence.get()
+          aw.setLocalStateField('presence', presence ? this.presenceFilter(presence) : null)
         })
         void p
       }),
