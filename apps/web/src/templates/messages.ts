@@ -17,6 +17,8 @@ export const messages = defineMessages({
     sign: 'Onderteken het akkoord',
     signed: 'Je hebt ondertekend',
     zones: '{n} zones',
+    guide: 'Gids: zo begeleid je elk sjabloon',
+    closeHint: 'Sluiten (Escape)',
   },
   en: {
     templates: 'Templates',
@@ -34,5 +36,7 @@ export const messages = defineMessages({
     sign: 'Sign the accord',
     signed: 'You have signed',
     zones: '{n} zones',
+    guide: 'Guide: running each template',
+    closeHint: 'Close (Escape)',
   },
 })
