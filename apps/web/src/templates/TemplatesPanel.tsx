@@ -4,6 +4,8 @@ import type { TitleBlockInfo } from '@copboard/templates'
 import { installScaffoldLock } from './scaffoldLock'
 import { installTemplateFollow } from './follow'
 import { installAnonymousZones } from './anonymous'
+import { installPageNames } from './pageNames'
+import { getLang } from '../i18n'
 import { TemplateGallery } from './TemplateGallery'
 import { ZoneNavigator } from './ZoneNavigator'
 import { SignAccord } from './SignAccord'
@@ -35,6 +37,8 @@ export interface TemplatesPanelProps {
 export function TemplatesPanel({ editor, isFacilitator, readonly, titleDefaults, galleryOpen, onCloseGallery }: TemplatesPanelProps) {
   useScaffoldLock(editor, isFacilitator)
   useEffect(() => installAnonymousZones(editor), [editor])
+  // pages named after what is on them (the facilitator's client writes the names)
+  useEffect(() => (isFacilitator ? installPageNames(editor, getLang) : undefined), [editor, isFacilitator])
   // participants land on / follow to the facilitator's template page
   useEffect(() => (isFacilitator ? undefined : installTemplateFollow(editor)), [editor, isFacilitator])
   return (
