@@ -10,6 +10,7 @@ import { PERSPECTIVES, PERSPECTIVE_COLOR, type Perspective } from '../join/profi
 import { useT } from '../i18n'
 import { boardMessages } from './messages'
 import { privacyMessages } from '../privacy/messages'
+import { PrivacyIcon } from '../privacy/LockIcon'
 import { PERSPECTIVE_MARK, usePerspectiveFilter } from './perspectiveFilter'
 
 const perspectiveOf = (s: TLShape): Perspective | null => {
@@ -60,7 +61,11 @@ export function NoteBadges() {
                 {PERSPECTIVE_MARK[b.perspective].icon} {t(b.perspective)}
               </span>
             )}
-            {b.private && <span className="cb-note-badge cb-note-badge--private">🔒 {tp('privateBadge')}</span>}
+            {b.private && (
+              <span className="cb-note-badge cb-note-badge--private">
+                <PrivacyIcon kind="locked" size={11} /> {tp('privateBadge')}
+              </span>
+            )}
           </div>
         ))}
     </>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { useT } from '../i18n'
 import { privacyMessages } from './messages'
 import { usePrivateDrafts } from './usePrivateDrafts'
+import { PrivacyIcon } from './LockIcon'
 import type { PrivateDrafts } from './drafts'
 
 export function PrivateBanner({ drafts }: { drafts: PrivateDrafts }) {
@@ -27,7 +28,7 @@ export function PrivateBanner({ drafts }: { drafts: PrivateDrafts }) {
   if (!text) return null
   return (
     <div className="cb-private-banner" data-kind={kind} role="status" aria-live="polite" data-testid="private-banner">
-      <span aria-hidden>{kind === 'revealed' ? '👁' : '🔒'}</span>
+      <PrivacyIcon kind={kind === 'revealed' ? 'eye' : 'locked'} size={18} />
       <span>{text}</span>
       {d.writingPrivately && d.privateCount > 0 && <strong className="cb-private-banner__count">{t('bannerCount', { n: d.privateCount })}</strong>}
     </div>

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useLang, useT } from '../i18n'
 import { privacyMessages } from './messages'
 import { usePrivateDrafts } from './usePrivateDrafts'
+import { PrivacyIcon } from './LockIcon'
 import type { FacilitatorSectionProps } from '../facilitation/types'
 
 export function PrivateModeSection({ access, drafts, readonly }: FacilitatorSectionProps) {
@@ -35,7 +36,7 @@ export function PrivateModeSection({ access, drafts, readonly }: FacilitatorSect
   return (
     <div className="cb-fpanel__stack" data-testid="private-mode" data-mode={reveal.mode}>
       <p className="cb-fpanel__status">
-        <span className="cb-fpanel__icon" aria-hidden>{on ? '🔒' : '🔓'}</span>
+        <span className="cb-fpanel__icon"><PrivacyIcon kind={on ? 'locked' : 'open'} /></span>
         {on ? t('on') : t('off')}
       </p>
       {!on && (
