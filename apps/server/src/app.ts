@@ -16,6 +16,8 @@ import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (i
 import privateModePlugin from './plugins/privateMode.js'
 import { isDraftRoom } from '@copboard/board'
 import { anonymousAwarenessFilter } from './anonymousAwareness.js'
+import { boardUpdatePolicy } from './policy.js'
+import { PARTICIPANT_SECRET_PARAM } from './auth/participant.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -37,9 +39,9 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
 }
 
-/** Never write a link token to the log. */
+/** Never write a link token (or a participant secret) to the log. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|pk)=)[^&#]*/gi, '$1[redacted]')
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(new RegExp(`([?&]${PARTICIPANT_SECRET_PARAM}=)[^&#]*`, 'gi'), '$1[redacted]')
 }
 
 const core = fp(
@@ -79,6 +81,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     filterAwareness: anonymousAwarenessFilter,
     storage: deps.storage,
     logger: app.log,
+    // issue 9: every client update is judged by the board policy before it is stored or broadcast
+    policy: boardUpdatePolicy(),
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes },

@@ -72,7 +72,7 @@ const secret = (c: string) => c.repeat(43)
 /** A raw socket that records every byte it receives and asks for the full state now and then. */
 async function tap(room: string, token: string, pk: string) {
   const frames: Buffer[] = []
-  const ws = new WebSocket(`ws://${base}/sync/${room}?token=${token}&pk=${pk}`)
+  const ws = new WebSocket(`ws://${base}/sync/${room}?token=${token}&participantSecret=${pk}`)
   ws.on('message', (d: Buffer) => frames.push(Buffer.from(d)))
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
   const askAll = () => {
@@ -109,7 +109,7 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
     const act1 = comedy.zones.find((z) => z.anonymous)!
     const pkA = secret('a')
     const pkB = secret('b')
-    const pidA = participantIdFromSecret(pkA)
+    const pidA = participantIdFromSecret(pkA)!
 
     // a participant cannot switch private mode on; the facilitator can
     expect((await post(`/boards/${b.room}/private`, b.participant, { mode: 'private' })).status).toBe(403)
@@ -122,7 +122,7 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
 
     // participant A writes two notes into their draft (one in anonymous act 1)
     const draftDoc = new Y.Doc()
-    const draft = provider(`ws://${base}/sync`, draftRoomName(b.room, pidA), draftDoc, { token: b.participant, pk: pkA })
+    const draft = provider(`ws://${base}/sync`, draftRoomName(b.room, pidA), draftDoc, { token: b.participant, participantSecret: pkA })
     open.push(draft)
     await synced(draft)
     const hidden = { ...noteRecord('hidden', 3000, 3000, 'GEHEIM-IDEE-42', 'Anna', 'gemeente'), meta: { author: 'Anna', perspective: 'gemeente', private: true } }
@@ -176,18 +176,18 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
   it('a draft room opens only for its own participant: others, viewers, no secret and bad names are refused before the upgrade', async () => {
     const b = await board()
     const pkA = secret('c')
-    const draftA = draftRoomName(b.room, participantIdFromSecret(pkA))
-    expect((await upgradeStatus(draftA, `token=${b.participant}&pk=${pkA}`)).status).toBe(101)
-    const someoneElse = await upgradeStatus(draftA, `token=${b.participant}&pk=${secret('d')}`)
+    const draftA = draftRoomName(b.room, participantIdFromSecret(pkA)!)
+    expect((await upgradeStatus(draftA, `token=${b.participant}&participantSecret=${pkA}`)).status).toBe(101)
+    const someoneElse = await upgradeStatus(draftA, `token=${b.participant}&participantSecret=${secret('d')}`)
     expect(someoneElse.status).toBe(403)
     expect(JSON.parse(someoneElse.body).error).toBe('NOT_YOUR_DRAFT')
     expect((await upgradeStatus(draftA, `token=${b.participant}`)).status).toBe(403)
-    expect((await upgradeStatus(draftA, `token=${b.facilitator}&pk=${secret('e')}`)).status).toBe(403)
-    const viewer = await upgradeStatus(draftA, `token=${b.viewer}&pk=${pkA}`)
+    expect((await upgradeStatus(draftA, `token=${b.facilitator}&participantSecret=${secret('e')}`)).status).toBe(403)
+    const viewer = await upgradeStatus(draftA, `token=${b.viewer}&participantSecret=${pkA}`)
     expect(viewer.status).toBe(403)
     expect(JSON.parse(viewer.body).error).toBe('DRAFT_NOT_FOR_VIEWERS')
-    expect((await upgradeStatus(draftA, `pk=${pkA}`)).status).toBe(401)
-    expect((await upgradeStatus(`${b.room}~draft~x`, `token=${b.participant}&pk=${pkA}`)).status).toBe(400)
+    expect((await upgradeStatus(draftA, `participantSecret=${pkA}`)).status).toBe(401)
+    expect((await upgradeStatus(`${b.room}~draft~x`, `token=${b.participant}&participantSecret=${pkA}`)).status).toBe(400)
   })
 
   it('private mode and reveal are facilitator-only and refused on an ended board', async () => {
@@ -205,14 +205,14 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
   })
 })
 
-describe('anonymous zones stay anonymous while people write (templates SPEC 15, sync-core §4.5)', { timeout: 30_000 }, () => {
+describe('anonymous zones stay anonymous while people write (templates SPEC 18, sync-core §4.6)', { timeout: 30_000 }, () => {
   it('a cursor or selection in an anonymous zone never reaches the others; elsewhere it does', async () => {
     const b = await board()
     const comedy = getTemplate('comedy')!
     const act1 = comedy.zones.find((z) => z.anonymous)!
     const act2 = comedy.zones.find((z) => !z.anonymous && !z.parentZoneId && z.id !== act1.id)!
-    const writer = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, pk: secret('w') })
-    const watcher = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, pk: secret('v') })
+    const writer = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, participantSecret: secret('w') })
+    const watcher = provider(`ws://${base}/sync`, b.room, new Y.Doc(), { token: b.participant, participantSecret: secret('v') })
     open.push(writer, watcher)
     await Promise.all([synced(writer), synced(watcher)])
     const raw = await tap(b.room, b.facilitator, secret('f'))

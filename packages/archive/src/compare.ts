@@ -13,6 +13,8 @@ export interface NoteInfo {
   anonymous: boolean
   color: string | null
   zoneId: string | null
+  /** the page the note is on (compare opens and highlights that page) */
+  pageId: string | null
 }
 
 export type NoteField = 'text' | 'zone' | 'author' | 'perspective' | 'color'
@@ -27,6 +29,7 @@ export interface NoteChange {
 export interface ZoneDiff {
   /** null = notes outside every zone */
   zoneId: string | null
+  /** the full zone path, e.g. "Akte 1 — Vooroordelen › Gemeente" */
   label: string
   added: NoteInfo[]
   removed: NoteInfo[]
@@ -35,6 +38,8 @@ export interface ZoneDiff {
 
 export interface Comparison {
   zones: ZoneDiff[]
+  /** the page of snapshot b with the most changes (added/changed notes), else of a (removed) */
+  pageId: string | null
   totals: { added: number; removed: number; changed: number; unchanged: number; notesA: number; notesB: number }
 }
 
@@ -46,16 +51,16 @@ export interface CompareOptions {
 }
 
 function notesOf(records: TLRecord[], assign: (r: TLRecord[]) => ZoneAssignment) {
-  const { zones, noteZone } = assign(records)
+  const { zones, noteZone, paths, notePage } = assign(records)
   const notes = new Map<string, NoteInfo>()
   for (const r of records) {
     if (!isShape(r) || !isNote(r)) continue
-    notes.set(r.id, noteInfo(r, noteZone.get(r.id) ?? null))
+    notes.set(r.id, noteInfo(r, noteZone.get(r.id) ?? null, notePage?.get(r.id) ?? null))
   }
-  return { zones, notes }
+  return { zones: zones.map((z) => ({ ...z, label: paths?.get(z.id)?.join(' › ') ?? z.label })), notes }
 }
 
-export function noteInfo(s: TLShape, zoneId: string | null): NoteInfo {
+export function noteInfo(s: TLShape, zoneId: string | null, pageId: string | null = null): NoteInfo {
   const meta = (s.meta ?? {}) as Record<string, unknown>
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
   return {
@@ -66,6 +71,7 @@ export function noteInfo(s: TLShape, zoneId: string | null): NoteInfo {
     anonymous: meta.anonymous === true,
     color: str((s.props as { color?: unknown }).color),
     zoneId,
+    pageId,
   }
 }
 
@@ -119,5 +125,8 @@ export function compareRecords(a: TLRecord[], b: TLRecord[], opts: CompareOption
   const rank = (z: string | null) => (z === null ? Number.MAX_SAFE_INTEGER : order.indexOf(z))
   const zones = [...diffs.values()].sort((x, y) => rank(x.zoneId) - rank(y.zoneId))
   const added = zones.reduce((n, z) => n + z.added.length, 0)
-  return { zones, totals: { added, removed, changed: changedCount, unchanged, notesA: A.notes.size, notesB: B.notes.size } }
+  const perPage = new Map<string, number>()
+  for (const z of zones) for (const n of [...z.added, ...z.changed.map((c) => c.after)]) if (n.pageId) perPage.set(n.pageId, (perPage.get(n.pageId) ?? 0) + 1)
+  const pageId: string | null = [...perPage].sort((x, y) => y[1] - x[1])[0]?.[0] ?? zones.flatMap((z) => z.removed).find((n) => n.pageId)?.pageId ?? null
+  return { zones, pageId, totals: { added, removed, changed: changedCount, unchanged, notesA: A.notes.size, notesB: B.notes.size } }
 }

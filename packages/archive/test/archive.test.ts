@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { TLRecord } from '@tldraw/tlschema'
-import { LifecycleError, canTransition, compareRecords, planTransition, renderSvg } from '../src/index'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { LifecycleError, RENDER_LIMITS, carryOverCandidates, planCarryOver, canTransition, compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg } from '../src/index'
 
 const rt = (text: string) => ({ type: 'doc', content: text.split('\n').map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l }] })) })
 const page = { id: 'page:p', typeName: 'page', name: 'Page', index: 'a1', meta: {} } as TLRecord
@@ -91,5 +91,92 @@ describe('svg render: pages', () => {
     const svg = renderSvg([page, p2, note('a', 0, 0, 'op pagina 1'), note('b', 0, 0, 'op pagina 2', {}, 'page:t'), note('c', 300, 0, 'ook 2', {}, 'page:t')])
     expect(svg).toContain('op pagina 2')
     expect(svg).not.toContain('op pagina 1')
+  })
+})
+
+describe('svg render: limits and pages (SPEC A1–A3)', () => {
+  it('A3: a line with 150,000 points renders without overflowing the stack, sampled', () => {
+    const points: Record<string, { id: string; index: string; x: number; y: number }> = {}
+    for (let i = 0; i < 150_000; i++) points[`p${i}`] = { id: `p${i}`, index: `a${String(i).padStart(6, '0')}`, x: i % 700, y: (i * 7) % 500 }
+    const svg = renderSvg([page, shape('l', 'line', 0, 0, { points, color: 'black', dash: 'draw', size: 'm', spline: 'line', scale: 1 })])
+    const poly = svg.match(/<polyline points="([^"]*)"/)![1]
+    expect(poly.split(' ').length).toBe(RENDER_LIMITS.maxPointsPerStroke)
+    expect(svg.length).toBeLessThan(200_000)
+  }, 60_000)
+  it('A3: 20,000 frames nested 50 deep draw with balanced groups; shapes past the limit are left out', () => {
+    const recs: TLRecord[] = [page]
+    for (let i = 0; i < 20_000; i++) recs.push(shape(`f${i}`, 'frame', 1, 1, { w: 100, h: 100, name: '' }, {}, i % 50 === 0 ? 'page:p' : `shape:f${i - 1}`))
+    const svg = renderSvg(recs)
+    expect((svg.match(/<g /g) ?? []).length).toBe(RENDER_LIMITS.maxShapes)
+    expect((svg.match(/<g /g) ?? []).length).toBe((svg.match(/<\/g>/g) ?? []).length)
+  })
+  it('A2: the main page is the one with the most written notes, not the most shapes', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const scaffold = Array.from({ length: 30 }, (_, i) => zone(`z${i}`, i * 10, 0, 5, 5, 'z')).map((r) => ({ ...r, parentId: 'page:t' }) as TLRecord)
+    const recs = [page, p2, ...scaffold, note('a', 0, 0, 'echt geschreven'), note('b', 300, 0, 'nog een')]
+    expect(mainPageId(recs)).toBe('page:p')
+    expect(contentPages(recs).map((p) => [p.pageId, p.notes])).toEqual([['page:p', 2], ['page:t', 0]])
+    expect(renderSvg(recs)).toContain('echt geschreven')
+  })
+  it('A1: the board export holds every page with content, under its name, in page order', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const p3 = { id: 'page:e', typeName: 'page', name: 'Leeg', index: 'a3', meta: {} } as TLRecord
+    const svg = renderBoardSvg([page, p2, p3, note('a', 0, 0, 'eerste pagina'), note('b', 0, 0, 'tweede pagina', {}, 'page:t')])
+    expect(svg.indexOf('eerste pagina')).toBeGreaterThan(0)
+    expect(svg.indexOf('tweede pagina')).toBeGreaterThan(svg.indexOf('eerste pagina'))
+    expect(svg).toContain('>Komedie</text>')
+    expect(svg).not.toContain('Leeg')
+  })
+})
+
+describe('carry-over (SPEC A6–A7)', () => {
+  const lzone = (templateId: string, zoneId: string, x: number, y: number, w: number, h: number, pageId = 'page:p') =>
+    shape(`${templateId}-${zoneId}`, 'geo', x, y, { w, h, geo: 'rectangle' }, { copboard: { templateId, version: 1, zoneId, scaffold: true, part: 'zone' } }, pageId)
+  const source = [
+    page,
+    lzone('learning-questions', 'parking-lot', 0, 0, 600, 400),
+    lzone('learning-questions', 'seek', 700, 0, 600, 400),
+    lzone('lemniscaat', 'practice-next', 0, 500, 600, 400),
+    note('park', 50, 150, 'Staatssteun uitzoeken', { author: 'Anna', perspective: 'gemeente' }),
+    note('seek', 750, 150, 'Wat is een warmtenet?'),
+    note('next', 50, 650, 'Bewonersavond plannen', { author: 'Bram' }),
+    note('pre', 50, 250, 'voorbeeld', { prefilled: true }),
+  ]
+  it('A6: candidates carry their zone path; Parkeerplaats and Lemniscaat "Volgende stap" are picked by default', () => {
+    const c = carryOverCandidates(source)
+    expect(c.map((x) => [x.text, x.picked])).toEqual([
+      ['Staatssteun uitzoeken', true],
+      ['Bewonersavond plannen', true],
+      ['Wat is een warmtenet?', false],
+    ])
+    expect(c[0].path).toEqual(['Parkeerplaats'])
+  })
+  it('A7: picked notes land in the zone with the same id on the new board, marked with their session; twice = once', () => {
+    const target = [page, lzone('learning-questions', 'parking-lot', 2000, 1000, 600, 400)]
+    const from = { sessionId: 's1', sessionNumber: 1, snapshotId: 'snap1' }
+    const out = planCarryOver(target, source, ['shape:park', 'shape:next', 'shape:nope'], from) as unknown as TLShape[]
+    expect(out).toHaveLength(2)
+    const park = out.find((r) => (r.meta as { carriedFrom: { noteId: string } }).carriedFrom.noteId === 'shape:park')!
+    expect(park.x).toBeGreaterThanOrEqual(2000)
+    expect(park.y).toBeGreaterThanOrEqual(1000)
+    expect(park.meta).toMatchObject({ author: 'Anna', carriedFrom: { sessionNumber: 1, snapshotId: 'snap1' } })
+    expect(JSON.stringify(park.props)).toContain('uit sessie 1')
+    // no "Volgende stap" zone on the new board: a column right of the content
+    const next = out.find((r) => r !== park)!
+    expect(next.x).toBeGreaterThan(2600)
+    expect(planCarryOver([...target, ...(out as unknown as TLRecord[])], source, ['shape:park'], from)).toEqual([])
+  })
+})
+
+describe('compare: full zone paths and the page (issue 11)', () => {
+  it('labels every change with its full zone path and names the page of the changes', () => {
+    const p2 = { id: 'page:t', typeName: 'page', name: 'Komedie', index: 'a2', meta: {} } as TLRecord
+    const act = (id: string, x: number, w = 1000) => ({ ...zone(id, x, 0, w, 500, 'x'), parentId: 'page:t' }) as TLRecord
+    const base = [page, p2, act('act1', 0), act('act1-gemeente', 0, 500), act('act2', 1200), act('act2-gemeente', 1200, 500)]
+    const B = [...base, note('n', 100, 200, 'nieuw in akte 2', {}, 'page:t')].map((r) => (r.id === 'shape:n' ? ({ ...r, x: 1300 } as TLRecord) : r))
+    const c = compareRecords(base, B)
+    expect(c.zones.map((z) => z.label)).toEqual(['Akte 2 — Waarden › Gemeente'])
+    expect(c.zones[0].added[0].pageId).toBe('page:t')
+    expect(c.pageId).toBe('page:t')
   })
 })

@@ -15,7 +15,7 @@ import {
   rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8, type Row,
 } from './rows'
 import type {
-  Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
+  Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, SnapshotRender, Storage, StorageLogger, TokenRecord,
 } from './types'
 
 export interface PostgresStorageOptions {
@@ -353,6 +353,13 @@ export class PostgresStorage implements Storage {
       throw err
     }
     return s
+  }
+
+  async completeSnapshotRender(id: string, images: SnapshotRender, meta: Record<string, unknown>): Promise<boolean> {
+    const r = await this.q(`UPDATE snapshots SET svg = $1, png = $2, thumbnail_png = $3, meta_json = $4 WHERE id = $5`, [
+      images.svg, images.png ? toBuf(images.png) : null, images.thumbnailPng ? toBuf(images.thumbnailPng) : null, JSON.stringify(meta), id,
+    ])
+    return (r.rowCount ?? 0) > 0
   }
 
   async listSnapshots(copId: string): Promise<SnapshotMeta[]> {

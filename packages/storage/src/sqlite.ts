@@ -19,7 +19,7 @@ import {
   rowToSnapshotMeta, rowToToken, snapshotValues, toBuf, toU8, type Row,
 } from './rows'
 import type {
-  Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, Storage, StorageLogger, TokenRecord,
+  Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, SnapshotRender, Storage, StorageLogger, TokenRecord,
 } from './types'
 
 export interface SqliteStorageOptions {
@@ -342,6 +342,13 @@ export class SqliteStorage implements Storage {
       throw err
     }
     return s
+  }
+
+  async completeSnapshotRender(id: string, images: SnapshotRender, meta: Record<string, unknown>): Promise<boolean> {
+    const r = this.stmt(`UPDATE snapshots SET svg = ?, png = ?, thumbnail_png = ?, meta_json = ? WHERE id = ?`).run(
+      images.svg, images.png ? toBuf(images.png) : null, images.thumbnailPng ? toBuf(images.thumbnailPng) : null, JSON.stringify(meta), id,
+    )
+    return r.changes > 0
   }
 
   async listSnapshots(copId: string): Promise<SnapshotMeta[]> {

@@ -76,6 +76,9 @@ export interface SnapshotParts {
 
 export type SnapshotPartName = keyof SnapshotParts
 
+/** The image parts of a snapshot (rendered after the fact when the first render failed). */
+export type SnapshotRender = Pick<SnapshotParts, 'svg' | 'png' | 'thumbnailPng'>
+
 export interface Storage extends RoomStorage {
   readonly backend: 'sqlite' | 'postgres'
   /** Runs pending migrations. Idempotent. */
@@ -102,6 +105,11 @@ export interface Storage extends RoomStorage {
   listSnapshots(copId: string): Promise<SnapshotMeta[]> // oldest first
   getSnapshot(id: string): Promise<SnapshotMeta | null>
   getSnapshotPart<K extends SnapshotPartName>(id: string, part: K): Promise<SnapshotParts[K] | null>
+  /**
+   * SPEC 3.8: fills in the image parts of a snapshot whose render failed or was deferred, and
+   * replaces its `meta` (the board state, .tldr and report parts never change). False when unknown.
+   */
+  completeSnapshotRender(id: string, images: SnapshotRender, meta: Record<string, unknown>): Promise<boolean>
 
   // ---- additions (STORE) ----
   /** All parts of a snapshot at once (e.g. for restore / compare); null when the snapshot does not exist. */

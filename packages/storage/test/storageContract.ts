@@ -307,6 +307,21 @@ export function runStorageContract(name: string, makeBackend: () => Promise<Cont
       })
     })
 
+    it('[3.8] completeSnapshotRender fills in images and meta, never the board parts', async () => {
+      const cop = await s.createCop({ name: 'Render', theme: '', coHost: '' })
+      const ses = await s.createSession({ copId: cop.id, title: 'x', date: '2026-01-01', start: { kind: 'empty' } })
+      const parts = { ...sampleParts(5), png: null, thumbnailPng: null, svg: '' }
+      const snap = await s.createSnapshot({ copId: cop.id, sessionId: ses.id, kind: 'final', meta: { render: 'failed' } }, parts)
+      const png = new Uint8Array([1, 2, 3])
+      expect(await s.completeSnapshotRender(snap.id, { svg: '<svg/>', png, thumbnailPng: png }, { render: 'server' })).toBe(true)
+      expect(await s.completeSnapshotRender('nope', { svg: '', png: null, thumbnailPng: null }, {})).toBe(false)
+      expect((await s.getSnapshot(snap.id))!.meta).toEqual({ render: 'server' })
+      expect(await s.getSnapshotPart(snap.id, 'svg')).toBe('<svg/>')
+      expect([...(await s.getSnapshotPart(snap.id, 'thumbnailPng'))!]).toEqual([1, 2, 3])
+      expect(Buffer.from((await s.getSnapshotPart(snap.id, 'yjsState'))!).equals(Buffer.from(parts.yjsState))).toBe(true)
+      expect(await s.getSnapshotPart(snap.id, 'reportCsv')).toBe(parts.reportCsv)
+    })
+
     it('[3.5] snapshot parts round-trip exactly; listSnapshots and getSnapshot carry no parts', async () => {
       const cop = await s.createCop({ name: 'Snap', theme: '', coHost: '' })
       const ses = await s.createSession({ copId: cop.id, title: 'x', date: '2026-01-01', start: { kind: 'empty' } })

@@ -14,6 +14,7 @@ export {
   toMap,
   shapeSize,
   linePoints,
+  extent,
   noteCenter,
   rectContains,
   scaffoldMeta,
@@ -21,7 +22,21 @@ export {
   isNote,
 } from './zones'
 export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zones'
-export { buildReport, reportToMarkdown, reportToCsv, csvField, escapeMarkdown, CSV_HEADER } from './report'
+export { buildReport } from './report'
+export {
+  reportToMarkdown,
+  reportToCsv,
+  reportOutline,
+  reportLabels,
+  groupPeople,
+  formatDuration,
+  formatReportDate,
+  csvField,
+  escapeMarkdown,
+  escapeMarkdownLine,
+  CSV_HEADER,
+} from './report-output'
+export type { OutlineZone, SectionOutline, ReportLabels } from './report-output'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'
 export { planReveal, anonymizeNote, isAnonymousAt, isAnonymousZone, ANONYMOUS_NOTE_COLOR } from './reveal'

@@ -325,6 +325,12 @@ function prefilled(ctx: Ctx) {
   }
 }
 
+/** The accord's statement before the facilitator writes it (the report treats it as not written). */
+export const STATEMENT_PLACEHOLDER = {
+  nl: 'Wij, gemeente en initiatieven, … (de procesbegeleider schrijft hier het kernstatement)',
+  en: 'We, municipality and initiatives, … (the facilitator writes the core statement here)',
+} as const
+
 function statementText(ctx: Ctx) {
   for (const z of ctx.t.zones) {
     if (!z.statement) continue
@@ -333,7 +339,7 @@ function statementText(ctx: Ctx) {
       x: ctx.ox + z.rect.x + PAD,
       y: ctx.oy + z.rect.y + 150,
       w: z.rect.w - 2 * PAD,
-      text: ctx.lang === 'nl' ? 'Wij, gemeente en initiatieven, … (de procesbegeleider schrijft hier het kernstatement)' : 'We, municipality and initiatives, … (the facilitator writes the core statement here)',
+      text: STATEMENT_PLACEHOLDER[ctx.lang],
       size: 'l',
       zoneId: z.id,
       part: 'statement',

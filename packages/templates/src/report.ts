@@ -4,13 +4,18 @@
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { getTemplate } from './registry'
-import { statementHash } from './records'
+import { STATEMENT_PLACEHOLDER, statementHash } from './records'
 import { shapeText } from './richtext'
-import { PERSPECTIVES, type Lang, type Perspective, type Report, type ReportEndorsement, type ReportMatch, type ReportNote, type ReportSection, type ReportZone, type TemplateDefinition } from './types'
+import { PERSPECTIVES, type Lang, type Perspective, type Report, type ReportEndorsement, type ReportHeader, type ReportMatch, type ReportNote, type ReportSection, type ReportZone, type TemplateDefinition } from './types'
+import { readAccord, readVotes } from './report-session'
 import { type BoardZone, type NoteAssignment, assignNotesToZones, boardZones, isShape, pageBounds, pageOf, pageTransform, rectContains, scaffoldMeta, toMap, toPage } from './zones'
 
 export interface BuildReportOptions {
   lang?: Lang
+  /** R14: the header (CoP, session, date, duration, people), from the archive. */
+  header?: ReportHeader
+  /** R15: the board's `session` map as plain JSON (Y.Map#toJSON), for votes and the accord. */
+  session?: unknown
 }
 
 function noteMeta(s: TLShape) {
@@ -55,11 +60,18 @@ export function buildReport(records: Iterable<TLRecord>, options: BuildReportOpt
     const def = getTemplate(templateId)
     const order = def ? def.zones.map((z) => z.id) : []
     const zoneIds = [...new Set(gz.map((z) => z.zoneId))].sort((a, b) => rank(order, a) - rank(order, b))
+    const labelOf = (id: string) => def?.zones.find((z) => z.id === id)?.label[lang] ?? id
     const reportZones: ReportZone[] = zoneIds.map((zoneId) => {
       const zd = def?.zones.find((z) => z.id === zoneId)
       const anonymous = zd?.anonymous === true
       const notes = assignments.filter((a) => a.zone && a.zone.pageId === pageId && a.zone.templateId === templateId && a.zone.zoneId === zoneId).map((a) => toReportNote(a.note, anonymous))
-      return { zoneId, label: zd ? zd.label[lang] : zoneId, anonymous, notes }
+      // R13: the path from the top-level zone (bounded: declared nesting is shallow)
+      const path = [labelOf(zoneId)]
+      for (let p = zd?.parentZoneId, i = 0; p && i < 10; p = def?.zones.find((z) => z.id === p)?.parentZoneId, i++) path.unshift(labelOf(p))
+      const z: ReportZone = { zoneId, label: labelOf(zoneId), anonymous, notes, parentZoneId: zd?.parentZoneId ?? null, path }
+      if (zd?.statement) z.role = 'statement'
+      else if (zd?.signatures) z.role = 'signatures'
+      return z
     })
     const section: ReportSection = {
       pageId,
@@ -73,8 +85,22 @@ export function buildReport(records: Iterable<TLRecord>, options: BuildReportOpt
     if (statement) section.statement = statement
     sections.push(section)
   }
-  sections.sort((a, b) => (a.pageId < b.pageId ? -1 : a.pageId > b.pageId ? 1 : 0))
-  return { lang, sections, unzoned }
+  // R13: templates in the order they were used: page order (each launch opens a page after the
+  // last), then top to bottom on one page
+  const pageIndex = (id: string) => String((map.get(id) as { index?: unknown } | undefined)?.index ?? '')
+  const top = new Map<ReportSection, number>()
+  for (const sec of sections) top.set(sec, Math.min(...zones.filter((z) => z.pageId === sec.pageId && z.templateId === sec.templateId).map((z) => z.bounds.y)))
+  sections.sort((a, b) => (pageIndex(a.pageId) < pageIndex(b.pageId) ? -1 : pageIndex(a.pageId) > pageIndex(b.pageId) ? 1 : top.get(a)! - top.get(b)!))
+  const report: Report = { lang, sections, unzoned }
+  if (options.header) report.header = options.header
+  if (options.session !== undefined) {
+    const notesById = new Map(assignments.map((a) => [a.note.id as string, shapeText(a.note).trim()]))
+    const votes = readVotes(options.session, notesById)
+    if (votes.length) report.votes = votes
+    const accord = readAccord(options.session)
+    if (accord) report.accord = accord
+  }
+  return report
 }
 
 function rank(order: string[], id: string) {
@@ -142,6 +168,7 @@ function readStatement(map: Map<string, TLRecord>, assignments: NoteAssignment[]
     const m = scaffoldMeta(r)
     if (m?.templateId === def.id && m.part === 'statement' && pageOf(map, r) === pageId) text = shapeText(r).trim()
   }
+  if (text === STATEMENT_PLACEHOLDER.nl || text === STATEMENT_PLACEHOLDER.en) text = ''
   const hash = statementHash(text)
   const endorsements: ReportEndorsement[] = []
   const names = new Set<string>()
@@ -156,90 +183,4 @@ function readStatement(map: Map<string, TLRecord>, assignments: NoteAssignment[]
     endorsements.push({ name, perspective: m.perspective, statementHash: m.signatureHash, current: m.signatureHash === null || m.signatureHash === hash })
   }
   return { text, hash, endorsements }
-}
-
-// ---------------------------------------------------------------- Markdown
-
-const MD: Record<Lang, Record<string, string>> = {
-  nl: { report: 'Sessieverslag', anonymous: 'anoniem', none: '_(geen notities)_', matches: 'Kruisbestuiving', unzoned: 'Buiten de zones', statement: 'Kernstatement', endorsed: 'Onderschreven door', earlier: 'eerdere versie', example: 'voorbeeld', gemeente: 'gemeente', initiatief: 'initiatief', overig: 'overig' },
-  en: { report: 'Session report', anonymous: 'anonymous', none: '_(no notes)_', matches: 'Cross-pollination', unzoned: 'Outside the zones', statement: 'Core statement', endorsed: 'Endorsed by', earlier: 'earlier version', example: 'example', gemeente: 'municipality', initiatief: 'initiative', overig: 'other' },
-}
-
-/** Escape Markdown inline syntax so note text can never break the document structure. */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/([\\`*_[\]<>#|!~])/g, '\\$1')
-}
-
-/** Multi-line text as one list item: continuation lines indented (stays inside the bullet). */
-function mdLines(s: string): string {
-  return s
-    .split(/\r\n|\r|\n/)
-    .map((l) => escapeMarkdown(l.trim()))
-    .filter((l) => l.length > 0)
-    .join('  \n  ')
-}
-
-export function reportToMarkdown(report: Report, lang: Lang = report.lang): string {
-  const t = MD[lang]
-  const out: string[] = [`# ${t.report}`, '']
-  const who = (author: string | null, perspective: Perspective | null) => {
-    const bits = [author ? escapeMarkdown(author) : null, perspective ? t[perspective] : null].filter(Boolean)
-    return bits.length ? ` — ${bits.join(', ')}` : ''
-  }
-  for (const s of report.sections) {
-    out.push(`## ${escapeMarkdown(s.title)}`, '')
-    if (s.statement) {
-      out.push(`### ${t.statement}`, '')
-      for (const l of (s.statement.text || '…').split(/\r\n|\r|\n/)) out.push(`> ${escapeMarkdown(l)}`)
-      out.push('')
-    }
-    for (const z of s.zones) {
-      out.push(`### ${escapeMarkdown(z.label)}${z.anonymous ? ` (${t.anonymous})` : ''}`, '')
-      if (!z.notes.length) out.push(t.none)
-      for (const n of z.notes) out.push(`- ${mdLines(n.text) || '…'}${n.prefilled ? ` _(${t.example})_` : who(n.author, n.perspective)}`)
-      out.push('')
-    }
-    if (s.matches.length) {
-      out.push(`### ${t.matches}`, '')
-      for (const m of s.matches) out.push(`- ${mdLines(m.question.text)} → ${mdLines(m.offer.text)}`)
-      out.push('')
-    }
-    if (s.statement) {
-      out.push(`### ${t.endorsed}`, '')
-      if (!s.statement.endorsements.length) out.push(t.none)
-      for (const e of s.statement.endorsements) out.push(`- ${escapeMarkdown(e.name)}${e.perspective ? ` — ${t[e.perspective]}` : ''}${e.current ? '' : ` _(${t.earlier})_`}`)
-      out.push('')
-    }
-  }
-  if (report.unzoned.length) {
-    out.push(`## ${t.unzoned}`, '')
-    for (const n of report.unzoned) out.push(`- ${mdLines(n.text) || '…'}${who(n.author, n.perspective)}`)
-    out.push('')
-  }
-  return out.join('\n')
-}
-
-// ---------------------------------------------------------------- CSV (RFC 4180)
-
-/** Quote a CSV field when needed (comma, quote, CR, LF); guard against spreadsheet formula injection. */
-export function csvField(v: string | number | boolean | null | undefined): string {
-  let s = v === null || v === undefined ? '' : String(v)
-  if (/^[=+@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-export const CSV_HEADER = ['kind', 'template', 'page', 'zone_id', 'zone', 'note_id', 'text', 'author', 'perspective', 'related_text'] as const
-
-export function reportToCsv(report: Report): string {
-  const rows: (string | null)[][] = [[...CSV_HEADER]]
-  for (const s of report.sections) {
-    for (const z of s.zones) for (const n of z.notes) rows.push([n.prefilled ? 'example' : 'note', s.templateId, s.pageId, z.zoneId, z.label, n.id, n.text, n.author, n.perspective, null])
-    for (const m of s.matches) rows.push(['match', s.templateId, s.pageId, null, null, m.question.id, m.question.text, m.question.author, null, m.offer.text])
-    if (s.statement) {
-      rows.push(['statement', s.templateId, s.pageId, null, null, null, s.statement.text, null, null, s.statement.hash])
-      for (const e of s.statement.endorsements) rows.push(['endorsement', s.templateId, s.pageId, null, null, null, e.name, e.name, e.perspective, e.statementHash])
-    }
-  }
-  for (const n of report.unzoned) rows.push(['note', null, null, null, null, n.id, n.text, n.author, n.perspective, null])
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n'
 }

@@ -129,6 +129,12 @@ export interface ReportZone {
   label: string
   anonymous: boolean
   notes: ReportNote[]
+  /** Declared parent zone (comedy act of a Gemeente/Initiatieven half), null at top level (R13). */
+  parentZoneId: string | null
+  /** Labels from the top-level zone down to this one, e.g. ['Akte 1 — Vooroordelen', 'Gemeente'] (R13). */
+  path: string[]
+  /** Zones the report shows in another form: the accord's statement text and its signatures (R11). */
+  role?: 'statement' | 'signatures'
 }
 
 export interface ReportMatch {
@@ -156,8 +162,48 @@ export interface ReportSection {
   statement?: { text: string; hash: string; endorsements: ReportEndorsement[] }
 }
 
+/** Who took part, as the report header shows it (R14). */
+export interface ReportPerson {
+  name: string
+  perspective: Perspective | null
+  role?: 'facilitator' | 'participant' | 'viewer'
+}
+
+/** The report's header (R14): filled in by the archive from the CoP, the session and the people seen. */
+export interface ReportHeader {
+  cop: string
+  coHost?: string
+  sessionNumber: number
+  sessionTitle: string
+  /** YYYY-MM-DD */
+  date: string
+  startedAt: string | null
+  endedAt: string | null
+  durationMs: number | null
+  people: ReportPerson[]
+}
+
+/** A dot vote from the session state (`session.votes`), tallied (R15). */
+export interface ReportVote {
+  id: string
+  title: string
+  voters: number
+  /** Options with at least one dot, most dots first. */
+  results: { shapeId: string; text: string; dots: number }[]
+}
+
+/** The accord from the session state (`session.akkoord`): latest statement and endorsements (R15). */
+export interface ReportAccord {
+  statement: string
+  version: number
+  endorsements: { name: string; version: number | null; current: boolean }[]
+}
+
 export interface Report {
   lang: Lang
+  header?: ReportHeader
+  votes?: ReportVote[]
+  accord?: ReportAccord
   sections: ReportSection[]
   /** Notes that lie in no zone (also on pages and boards without a template). */
   unzoned: ReportNote[]

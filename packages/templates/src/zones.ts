@@ -85,10 +85,15 @@ const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFi
 export function linePoints(shape: TLShape): Point[] {
   const p = shape.props as Record<string, unknown>
   if (shape.type === 'line' && p.points && typeof p.points === 'object') {
+    // a line's points are sorted once per props object (bounds, size and render each ask)
+    const cached = sortedLinePoints.get(p.points)
+    if (cached) return cached
     const pts = Object.values(p.points as Record<string, { x: number; y: number; index: string }>)
       .sort((a, b) => (a.index < b.index ? -1 : 1))
       .map((q) => ({ x: num(q.x), y: num(q.y) }))
-    return pts.length ? pts : [{ x: 0, y: 0 }]
+    const out = pts.length ? pts : [{ x: 0, y: 0 }]
+    sortedLinePoints.set(p.points, out)
+    return out
   }
   const st = p.start as Partial<Point> | undefined
   const en = p.end as Partial<Point> | undefined
@@ -98,6 +103,8 @@ export function linePoints(shape: TLShape): Point[] {
   ]
 }
 
+const sortedLinePoints = new WeakMap<object, Point[]>()
+
 const isLinear = (shape: TLShape) => shape.type === 'arrow' || shape.type === 'line'
 
 /** Local size of a shape from its props (notes: 200 × (200 + growY), scaled; arrows/lines: extent of their points). */
@@ -106,10 +113,8 @@ export function shapeSize(shape: TLShape): { w: number; h: number } {
   const scale = num(p.scale, 1)
   if (shape.type === 'note') return { w: 200 * scale, h: (200 + num(p.growY)) * scale }
   if (isLinear(shape)) {
-    const pts = linePoints(shape)
-    const xs = pts.map((q) => q.x)
-    const ys = pts.map((q) => q.y)
-    return { w: Math.max(1, Math.max(...xs) - Math.min(...xs)), h: Math.max(1, Math.max(...ys) - Math.min(...ys)) }
+    const b = extent(linePoints(shape))
+    return { w: Math.max(1, b.w), h: Math.max(1, b.h) }
   }
   return { w: num(p.w) * (shape.type === 'text' ? scale : 1), h: num(p.h) + num(p.growY) }
 }
@@ -135,12 +140,26 @@ export function pageBounds(map: RecordMap, shape: TLShape, size: { w: number; h:
   const t = pageTransform(map, shape)
   const { w, h } = size
   const local = isLinear(shape) ? linePoints(shape) : [{ x: 0, y: 0 }, { x: w, y: 0 }, { x: 0, y: h }, { x: w, y: h }]
-  const pts = local.map((q) => toPage(t, q))
-  const xs = pts.map((p) => p.x)
-  const ys = pts.map((p) => p.y)
-  const x = Math.min(...xs)
-  const y = Math.min(...ys)
-  return { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y }
+  return extent(local.map((q) => toPage(t, q)))
+}
+
+/**
+ * Bounding box of points, by a loop: user data (a line with 150,000 points) must never reach
+ * `Math.min(...xs)`, whose argument spread overflows the stack.
+ */
+export function extent(pts: readonly Point[]): Rect {
+  if (!pts.length) return { x: 0, y: 0, w: 0, h: 0 }
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -Infinity
+  let y1 = -Infinity
+  for (const p of pts) {
+    if (p.x < x0) x0 = p.x
+    if (p.x > x1) x1 = p.x
+    if (p.y < y0) y0 = p.y
+    if (p.y > y1) y1 = p.y
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }
 }
 
 export function rectContains(r: Rect, p: { x: number; y: number }): boolean {
@@ -192,6 +211,10 @@ export interface ZoneAssignment {
   zones: { id: string; label: string }[]
   /** Note id -> zone id; null = outside every zone. */
   noteZone: Map<string, string | null>
+  /** Zone id -> labels from its top-level zone down (e.g. Akte 1 — Vooroordelen › Gemeente). */
+  paths?: Map<string, string[]>
+  /** Note id -> the page it is on. */
+  notePage?: Map<string, string>
 }
 
 /**
@@ -214,7 +237,21 @@ export function zoneAssignment(records: Iterable<TLRecord>, lang: Lang = 'nl'): 
     const label = getTemplate(z.templateId)?.zones.find((d) => d.id === z.zoneId)?.label[lang] ?? shapeText(map.get(z.shapeId) as TLShape)
     zones.push({ id: z.zoneId, label: label || z.zoneId })
   }
+  const paths = new Map<string, string[]>()
+  for (const z of found) {
+    if (paths.has(z.zoneId)) continue
+    const def = getTemplate(z.templateId)
+    const path = [zones.find((x) => x.id === z.zoneId)?.label ?? z.zoneId]
+    for (let p = def?.zones.find((d) => d.id === z.zoneId)?.parentZoneId, i = 0; p && i < 10; p = def?.zones.find((d) => d.id === p)?.parentZoneId, i++) {
+      path.unshift(def?.zones.find((d) => d.id === p)?.label[lang] ?? p)
+    }
+    paths.set(z.zoneId, path)
+  }
   const noteZone = new Map<string, string | null>()
-  for (const a of assignNotesToZones([], map, found)) noteZone.set(a.note.id, a.zone?.zoneId ?? null)
-  return { zones, noteZone }
+  const notePage = new Map<string, string>()
+  for (const a of assignNotesToZones([], map, found)) {
+    noteZone.set(a.note.id, a.zone?.zoneId ?? null)
+    notePage.set(a.note.id, a.pageId)
+  }
+  return { zones, noteZone, paths, notePage }
 }

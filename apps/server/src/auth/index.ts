@@ -2,4 +2,4 @@ export { AccessResolver, type Access, type AccessResolverOptions, type AuthLogge
 export { roleOnBoard, createSyncAuthorizer, tokenFromQuery, type Authorize, type AuthorizeResult, type SyncAuthorizerHooks } from './authorizer'
 export { bearerToken, requireToken, accessFor, requireFacilitator } from './rest'
 export { hashToken, mintToken, looksLikeToken, redactUrl, TOKEN_BYTES } from './tokens'
-export { participantIdFromSecret, participantSecretOf, PARTICIPANT_SECRET } from './participant'
+export { participantIdFromSecret, PARTICIPANT_SECRET_PARAM } from './participant'

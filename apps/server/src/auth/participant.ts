@@ -1,26 +1,19 @@
 /**
- * Participant identity (COMMON design): the browser keeps a random secret in localStorage and
- * sends it when connecting (`?pk=<secret>` on /sync); the server derives
- * participantId = base64url(sha256(secret)) cut to 22 characters and attaches it to the
- * connection. Others only ever see the participantId (e.g. in a draft room name), never the secret.
+ * Participant identity (COMMON design, packages/policy SPEC §6): the browser keeps a random secret
+ * in localStorage and sends it when it connects (`participantSecret` query parameter); the server
+ * derives a stable, non-reversible participantId from it. Entries a participant owns in the board
+ * (their dots, their endorsement) are keyed by that id, and the policy checks it.
  */
 import { createHash } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
 
-/** 16–128 url-safe characters (the web client sends 32 random bytes, base64url). */
-export const PARTICIPANT_SECRET = /^[A-Za-z0-9_-]{16,128}$/
+/** Query parameter that carries the secret (never logged: see redactUrl). */
+export const PARTICIPANT_SECRET_PARAM = 'participantSecret'
 
-export function participantIdFromSecret(secret: string): string {
+/** 16–128 url-safe characters (the client sends 32 random bytes, base64url = 43 characters). */
+const SECRET = /^[A-Za-z0-9_-]{16,128}$/
+
+/** base64url(sha256(secret)) cut to 22 characters (132 bits); null for a missing or malformed secret. */
+export function participantIdFromSecret(secret: unknown): string | null {
+  if (typeof secret !== 'string' || !SECRET.test(secret)) return null
   return createHash('sha256').update(secret, 'utf8').digest('base64url').slice(0, 22)
-}
-
-/** The participant secret of a /sync request (query `pk`); null when absent or malformed. */
-export function participantSecretOf(request: FastifyRequest): string | null {
-  const q = request.query as Record<string, unknown> | undefined
-  let pk = q?.pk
-  if (typeof pk !== 'string') {
-    const m = /[?&]pk=([^&#]*)/.exec(request.url)
-    pk = m ? decodeURIComponent(m[1]) : undefined
-  }
-  return typeof pk === 'string' && PARTICIPANT_SECRET.test(pk) ? pk : null
 }

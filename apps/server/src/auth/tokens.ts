@@ -20,7 +20,7 @@ export function looksLikeToken(s: unknown): s is string {
   return typeof s === 'string' && /^[A-Za-z0-9_-]{43}$/.test(s)
 }
 
-/** Replaces `token=<secret>` and the participant secret `pk=` in a URL (query) by `[redacted]`, for logs. */
+/** Replaces `token=<secret>` in a URL (query) by `token=[redacted]`, for logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|pk)=)[^&#]*/gi, '$1[redacted]').replace(/(#t=)[^&]*/g, '$1[redacted]')
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(/(#t=)[^&]*/g, '$1[redacted]')
 }

@@ -11,7 +11,7 @@ import type { Role } from '@copboard/storage'
 import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
 import { parseDraftRoom } from '@copboard/board'
 import { ApiError } from './api/errors.js'
-import { participantIdFromSecret, participantSecretOf } from '../auth/participant.js'
+import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
 export type AuthorizeResult =
   | { ok: true; role: Role; copId?: string }
@@ -161,8 +161,8 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
         }
         const result = await opts.authorize(request, room)
         if (!result.ok) return reply.code(result.status).send({ error: result.error })
-        const secret = participantSecretOf(request)
-        const participantId = secret ? participantIdFromSecret(secret) : undefined
+        // policy SPEC §6: the participant's own entries (and their draft room) are keyed by this id
+        const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM]) ?? undefined
         if (draft) {
           // only the participant whose secret derives the name may open it, and never read-only
           const refusal = result.role === 'viewer' ? 'DRAFT_NOT_FOR_VIEWERS' : participantId !== draft.participantId ? 'NOT_YOUR_DRAFT' : null
@@ -178,11 +178,12 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.removeAllListeners('error')
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
+      const participantId = access.participantId ?? null
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
-        // sync-core §4.4: the authorised role reaches onAwarenessSeen
-        info: { role: access.role, ...(access.participantId ? { participantId: access.participantId } : {}) },
+        // sync-core §4.4 and §12: the authorised role and participant identity reach onAwarenessSeen and the board policy
+        info: { role: access.role, participantId },
       })
       connections.set(socket, conn)
       alive.set(socket, true)

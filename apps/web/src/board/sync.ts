@@ -65,7 +65,7 @@ export class BoardConnection {
   private everConnected = false
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
-  /** This browser's participant secret (sent as `pk`; privacy/participant.ts). */
+  /** This browser's participant secret (sent as `participantSecret`; privacy/participant.ts). */
   readonly participantSecret = participantSecret()
   /**
    * Rewrites the presence before it is announced (anonymous zones: no cursor or selection there,
@@ -82,7 +82,7 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: { ...(this.token ? { token: this.token } : {}), pk: this.participantSecret },
+      params: { ...(this.token ? { token: this.token } : {}), participantSecret: this.participantSecret },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()

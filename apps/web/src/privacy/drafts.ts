@@ -86,7 +86,7 @@ export class PrivateDrafts {
   private open() {
     const doc = new Y.Doc()
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
-    const params: Record<string, string> = { pk: this.opts.secret }
+    const params: Record<string, string> = { participantSecret: this.opts.secret }
     if (this.opts.token) params.token = this.opts.token
     this.draftDoc = doc
     this.provider = new WebsocketProvider(wsBase, draftRoomName(this.opts.room, this.participantId!), doc, { params, maxBackoffTime: 10_000, disableBc: true })

@@ -1,6 +1,6 @@
 /**
  * Participant identity (COMMON design): a random secret kept in localStorage, sent on connect as
- * `?pk=`; the server derives participantId = base64url(sha256(secret))[0..22]. The client derives
+ * `?participantSecret=`; the server derives participantId = base64url(sha256(secret))[0..22]. The client derives
  * the same id to name its own private draft room (the server checks it, apps/server/src/auth/participant.ts).
  */
 const KEY = 'copboard.participantSecret'

@@ -33,3 +33,12 @@ export async function seedRoomFromTemplate(storage: Storage, room: string, templ
 export async function seedRoomFromState(storage: Storage, room: string, state: Uint8Array): Promise<void> {
   await storage.appendUpdates(room, [state])
 }
+
+/** Changes a room that is not loaded by the RoomManager: load from storage, apply `fn`, append the difference. */
+export async function editStoredRoom(storage: Storage, room: string, fn: (doc: Y.Doc) => void): Promise<void> {
+  const doc = await loadBoardDoc(storage, room)
+  const before = Y.encodeStateVector(doc)
+  fn(doc)
+  const diff = Y.encodeStateAsUpdate(doc, before)
+  if (diff.byteLength > 2) await storage.appendUpdates(room, [diff])
+}

@@ -9,6 +9,7 @@ import type { Role, Session, SnapshotPartName, TokenRecord } from '@copboard/sto
 import { LifecycleError } from '@copboard/archive'
 import { accessFor, roleOnBoard, mintToken, requireFacilitator, requireToken } from '../../auth'
 import { ApiError } from './errors'
+import { resolveCurrent } from './current'
 import { isPng } from './raster'
 import type { ArchiveService, ClientRenders } from './service'
 
@@ -147,8 +148,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
         viewer: boardLink(request, session.room, secrets.viewer),
       }
       reply.code(201)
-      // links: the facilitator's CoP page, the board for the others
-      return { cop, session, links: { facilitator: copLinks.facilitator, participant: boardLinks.participant, viewer: boardLinks.viewer }, copLinks, boardLinks }
+      // links: one CoP link per role for the whole series; it resolves to the live session (GET …/current)
+      return { cop, session, links: copLinks, copLinks, boardLinks }
     },
   )
 
@@ -169,9 +170,19 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
         if (session.copId !== a.copId) throw new ApiError('OTHER_COP')
         boardRole = roleOnBoard(session, a.role)
       }
-      return { role: a.role, copId: a.copId, tokenId: a.tokenId, cop, sessions, session, boardRole }
+      // an ended board points to the live session of its CoP
+      const live = resolveCurrent(sessions, a.role).live
+      return { role: a.role, copId: a.copId, tokenId: a.tokenId, cop, sessions, session, boardRole, live }
     },
   )
+
+  // one link for the whole CoP: where it leads now (issue 11)
+  app.get<{ Params: { copId: string } }>('/cops/:copId/current', { preHandler: authed, schema: { params: copParams } }, async (request) => {
+    const { copId } = request.params
+    const a = accessFor(request, copId)
+    await archive.getCop(copId)
+    return { role: a.role, ...resolveCurrent(await storage.listSessions(copId), a.role) }
+  })
 
   app.get<{ Params: { copId: string } }>('/cops/:copId', { preHandler: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
@@ -324,6 +335,35 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
       })
       reply.code(201)
       return { session }
+    },
+  )
+
+  // ---- carry-over (issue 11) ---------------------------------------------------------------
+
+  app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId/carry-over', { preHandler: authed, schema: { params: snapshotParams } }, async (request) => {
+    const { copId, snapshotId } = request.params
+    requireFacilitator(request, copId)
+    return { candidates: await archive.carryCandidates(copId, snapshotId) }
+  })
+
+  app.post<{ Params: { copId: string; sessionId: string }; Body: { snapshotId: string; noteIds: string[] } }>(
+    '/cops/:copId/sessions/:sessionId/carry-over',
+    {
+      preHandler: authed,
+      schema: {
+        params: sessionParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['snapshotId', 'noteIds'],
+          properties: { snapshotId: id, noteIds: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 128 } } },
+        },
+      },
+    },
+    async (request) => {
+      const { copId, sessionId } = request.params
+      requireFacilitator(request, copId)
+      return archive.carryOver(copId, sessionId, request.body.snapshotId, request.body.noteIds)
     },
   )
 

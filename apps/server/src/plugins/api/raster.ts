@@ -30,7 +30,11 @@ async function load(): Promise<ResvgModule> {
   return mod
 }
 
+/** Archive rule A3: the rasteriser gets at most this much SVG (its time grows with the input). */
+export const MAX_RASTER_SVG_CHARS = 16 * 1024 * 1024
+
 export async function svgToPng(svg: string, width: number): Promise<Uint8Array> {
+  if (svg.length > MAX_RASTER_SVG_CHARS) throw new Error(`svg of ${svg.length} characters is over the raster limit`)
   ready ??= load()
   const mod = await ready
   const r = new mod.Resvg(svg, {

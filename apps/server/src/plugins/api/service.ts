@@ -4,14 +4,15 @@
  */
 import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
-import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, Storage } from '@copboard/storage'
-import { compareRecords, planTransition, renderSvg, toTldrFile, type Comparison, type SessionAction } from '@copboard/archive'
+import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, SnapshotRender, Storage } from '@copboard/storage'
+import type { TLRecord } from '@tldraw/tlschema'
+import { compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg, toTldrFile, carryOverCandidates, planCarryOver, type CarryCandidate, type Comparison, type RenderLimits, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
-import { readDocSchema, readRecords } from '@copboard/board'
-import { loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
+import { readDocSchema, readRecords, writeRecords } from '@copboard/board'
+import { editStoredRoom, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
-import { isPng, pngThumbnail, svgToPng } from './raster'
-import { buildReportParts } from './report'
+import { isPng, svgToPng } from './raster'
+import { buildReportParts, readSessionState, reportHeader } from './report'
 import { SessionParticipants, authorsOnly, parseParticipants, type ParticipantMeta } from './participants'
 import type { AwarenessSeen } from '@copboard/sync-core'
 import { getTemplate, type TemplateDefinition } from '@copboard/templates'
@@ -41,6 +42,8 @@ export interface ArchiveServiceOptions {
   maxAuthFailures?: number
   thumbnailWidth?: number
   fullPngWidth?: number
+  /** SVG -> PNG (default: resvg, raster.ts); replaceable so tests can make a render fail. */
+  rasterize?: (svg: string, width: number) => Promise<Uint8Array>
 }
 
 /** Renders sent by the facilitator's browser at the end of a session (tldraw's own export). */
@@ -65,6 +68,8 @@ interface LiveRoom {
 
 /** Rooms not (yet) live whose awareness is kept, so people already on a planned board count from its start. */
 const MAX_PRELIVE_ROOMS = 100
+/** Render attempts of one snapshot's images after the first failed (rule A5). */
+const MAX_RENDER_TRIES = 3
 
 export class ArchiveService {
   readonly storage: Storage
@@ -75,6 +80,8 @@ export class ArchiveService {
   private readonly tracking = new Map<string, Promise<LiveRoom | null>>()
   private readonly preLive = new Map<string, SessionParticipants>()
   private timer: NodeJS.Timeout | null = null
+  /** snapshot id -> failed render attempts so far (rule A5) */
+  private readonly failedRenders = new Map<string, number>()
   private readonly log: ArchiveLogger | undefined
 
   constructor(private opts: ArchiveServiceOptions) {
@@ -175,6 +182,11 @@ export class ArchiveService {
 
   async transition(copId: string, sessionId: string, action: SessionAction, renders?: ClientRenders): Promise<{ session: Session; snapshot: SnapshotMeta | null }> {
     const current = await this.getSession(copId, sessionId)
+    // archive rule A5: an end that stopped before its snapshot was stored is finished by the next end
+    if (action === 'end' && current.state === 'ended') {
+      const snaps = (await this.storage.listSnapshots(copId)).filter((x) => x.sessionId === sessionId)
+      if (!snaps.some((x) => x.kind === 'final')) return { session: current, snapshot: await this.finalSnapshot(current, renders) }
+    }
     // an invalid transition throws LifecycleError: the API's error handler answers it as SESSION_STATE_CONFLICT
     const t = planTransition(current.state, action)
     const at = new Date().toISOString()
@@ -188,16 +200,27 @@ export class ArchiveService {
       if (pre) lr.participants.adoptPresent(pre, Date.parse(session.startedAt ?? at))
       return { session, snapshot: null }
     }
+    return { session, snapshot: await this.finalSnapshot(session, renders) }
+  }
+
+  /**
+   * Archive rule A4: the board is frozen before the final snapshot is taken. The session is ended
+   * in storage first (every new connection is authorized read-only), then the room's connections
+   * are closed (they come back read-only), then the state is read: nothing written after the end
+   * reaches the snapshot or the log.
+   */
+  private async finalSnapshot(session: Session, renders?: ClientRenders): Promise<SnapshotMeta> {
     const lr = this.live.get(session.room)
     if (lr?.saving) await lr.saving.catch(() => undefined)
     // the last second of awareness, then stop tracking (the final snapshot takes this LiveRoom)
     this.opts.rooms?.flushAwarenessSeen?.(session.room)
     this.live.delete(session.room)
-    // through the RoomManager: drains pending server-side writes
-    const snapshot = await this.snapshot(session, 'final', await this.loadDoc(session.room), renders, lr)
-    // connected boards reconnect and come back read-only (ended boards are frozen)
     this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
-    return { session, snapshot }
+    // through the RoomManager: drains what was accepted before the freeze
+    const snapshot = await this.snapshot(session, 'final', await this.loadDoc(session.room), renders, lr)
+    // a connection authorized just before the end may have joined meanwhile: it reconnects read-only too
+    this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
+    return snapshot
   }
 
   // ---- snapshots ---------------------------------------------------------------------------
@@ -208,27 +231,32 @@ export class ArchiveService {
     return s
   }
 
-  /** Builds and stores an immutable snapshot of the session's board `doc`. */
+  /**
+   * Builds and stores an immutable snapshot of the session's board `doc`. Archive rule A5: the
+   * board state, .tldr and report are always stored; the images are rendered within the renderer's
+   * bounds and, when that fails, the snapshot is stored without them (`meta.render = 'failed'`)
+   * and rendered again later (`retryRenders`).
+   */
   async snapshot(session: Session, kind: SnapshotKind, doc: Y.Doc, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
     const state = Y.encodeStateAsUpdate(doc)
     const records = readRecords(doc)
-    const serverSvg = renderSvg(records)
-    const svg = renders.svg ?? serverSvg
-    let png: Uint8Array | null = renders.png && isPng(renders.png) ? renders.png : null
-    let thumb: Uint8Array | null = renders.thumbnail && isPng(renders.thumbnail) ? renders.thumbnail : null
+    let tldr = ''
     try {
-      if (!png) png = await svgToPng(serverSvg, this.opts.fullPngWidth ?? 1920)
-      if (!thumb) thumb = await pngThumbnail(png, this.opts.thumbnailWidth ?? 480)
+      tldr = JSON.stringify(toTldrFile(records, readDocSchema(doc)))
     } catch (err) {
-      this.log?.error({ err, sessionId: session.id }, 'archive: PNG render failed; snapshot stored without PNG')
+      this.log?.error({ err: String(err), sessionId: session.id }, 'archive: .tldr export failed; the Yjs state is stored')
     }
-    const report = buildReportParts(records, 'nl', (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: report failed, stored an empty report'))
     const notes = records.filter((r) => r.typeName === 'shape' && r.type === 'note')
     const authors = [...new Set(notes.map((n) => (n.meta as Record<string, unknown> | undefined)?.author).filter((a): a is string => typeof a === 'string' && !!a))]
     const lr = liveRoom ?? this.live.get(session.room)
     const end = session.endedAt ?? new Date().toISOString()
     const participants = await this.participantsOf(session, lr)
-    const parts: SnapshotParts = { yjsState: state, tldr: JSON.stringify(toTldrFile(records, readDocSchema(doc))), svg, png, thumbnailPng: thumb, ...report }
+    const cop = await this.storage.getCop(session.copId)
+    const durationMs = session.startedAt ? Date.parse(end) - Date.parse(session.startedAt) : null
+    const header = reportHeader(cop, session, participants, durationMs)
+    const report = buildReportParts(records, 'nl', { header, session: readSessionState(doc) }, (err) => this.log?.warn({ err: String(err), sessionId: session.id }, 'archive: report failed, stored an empty report'))
+    const images = await this.renderImages(records, renders, session.id)
+    const parts: SnapshotParts = { yjsState: state, tldr, ...images.parts, ...report }
     const meta = await this.storage.createSnapshot(
       {
         copId: session.copId,
@@ -242,21 +270,111 @@ export class ArchiveService {
           participants,
           authorsOnly: authorsOnly(authors, participants),
           connections: lr?.connections ?? null,
-          durationMs: session.startedAt ? Date.parse(end) - Date.parse(session.startedAt) : null,
+          durationMs,
           noteCount: notes.length,
           shapeCount: records.filter((r) => r.typeName === 'shape').length,
-          renders: { png: renders.png && png === renders.png ? 'client' : png ? 'server' : null, svg: renders.svg ? 'client' : 'server' },
+          renders: images.renders,
+          render: images.status,
+          mainPageId: mainPageId(records) ?? null,
           stateBytes: state.byteLength,
         },
       },
       parts,
     )
+    if (images.status === 'failed') this.failedRenders.set(meta.id, 0)
     if (lr) {
       lr.lastSavedHash = stateHash(doc, state)
       lr.participants.markSaved()
     }
-    this.log?.info({ copId: session.copId, sessionId: session.id, snapshotId: meta.id, kind }, 'archive: snapshot stored')
+    this.log?.info({ copId: session.copId, sessionId: session.id, snapshotId: meta.id, kind, render: images.status }, 'archive: snapshot stored')
     return meta
+  }
+
+  /**
+   * The images of a snapshot (rules A1–A3): board.svg/png hold every page with content (the
+   * browser's render is kept when the board has one page), the thumbnail shows the page where
+   * participants wrote most. Never throws: a failure yields status 'failed' and no images.
+   */
+  private async renderImages(records: TLRecord[], renders: ClientRenders, sessionId: string, limits?: Partial<RenderLimits>): Promise<{ parts: SnapshotRender; renders: Record<string, string | null>; status: 'ok' | 'failed' }> {
+    const onePage = contentPages(records).length <= 1
+    const clientPng = onePage && renders.png && isPng(renders.png) ? renders.png : null
+    const clientThumb = renders.thumbnail && isPng(renders.thumbnail) ? renders.thumbnail : null
+    const clientSvg = onePage && renders.svg ? renders.svg : null
+    try {
+      const boardSvg = clientSvg ?? renderBoardSvg(records, { limits })
+      const rasterize = this.opts.rasterize ?? svgToPng
+      const png = clientPng ?? (await rasterize(clientSvg ? renderBoardSvg(records, { limits }) : boardSvg, this.opts.fullPngWidth ?? 1920))
+      const thumb = clientThumb ?? (await rasterize(renderSvg(records, { limits }), this.opts.thumbnailWidth ?? 480))
+      return {
+        parts: { svg: boardSvg, png, thumbnailPng: thumb },
+        renders: { png: clientPng ? 'client' : 'server', svg: clientSvg ? 'client' : 'server', thumbnail: clientThumb ? 'client' : 'server' },
+        status: 'ok',
+      }
+    } catch (err) {
+      this.log?.error({ err: String(err), sessionId }, 'archive: render failed; snapshot stored without images, to be rendered again')
+      return { parts: { svg: '', png: null, thumbnailPng: null }, renders: { png: null, svg: null, thumbnail: null }, status: 'failed' }
+    }
+  }
+
+  /** Renders again the images of snapshots whose render failed (autosave timer; at most MAX_RENDER_TRIES each). */
+  async retryRenders(): Promise<number> {
+    let done = 0
+    for (const [id, tries] of [...this.failedRenders]) {
+      const snap = await this.storage.getSnapshot(id).catch(() => null)
+      const state = snap ? await this.storage.getSnapshotPart(id, 'yjsState').catch(() => null) : null
+      if (!snap || !state) {
+        this.failedRenders.delete(id)
+        continue
+      }
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, state)
+      // a second try draws less: the first may have failed on the size of the board
+      const images = await this.renderImages(readRecords(doc), {}, snap.sessionId, { maxShapes: 1000, maxPointsPerStroke: 500, maxSvgChars: 2 * 1024 * 1024 })
+      if (images.status === 'ok') {
+        await this.storage.completeSnapshotRender(id, images.parts, { ...snap.meta, renders: images.renders, render: 'ok' })
+        this.failedRenders.delete(id)
+        done++
+      } else if (tries + 1 >= MAX_RENDER_TRIES) {
+        this.failedRenders.delete(id)
+        this.log?.error({ snapshotId: id }, 'archive: render failed again; the snapshot keeps no images')
+      } else this.failedRenders.set(id, tries + 1)
+    }
+    return done
+  }
+
+  // ---- carry-over (archive A6–A7) ------------------------------------------------------------
+
+  private async snapshotRecords(snapshotId: string): Promise<TLRecord[]> {
+    const state = await this.storage.getSnapshotPart(snapshotId, 'yjsState')
+    if (!state) throw new ApiError('PART_NOT_FOUND', 'the snapshot has no board state')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, state)
+    return readRecords(doc)
+  }
+
+  async carryCandidates(copId: string, snapshotId: string): Promise<CarryCandidate[]> {
+    const snap = await this.getSnapshot(copId, snapshotId)
+    return carryOverCandidates(await this.snapshotRecords(snap.id))
+  }
+
+  /** Writes the picked notes of a snapshot into a planned or live session's board (through the room when it is loaded). */
+  async carryOver(copId: string, sessionId: string, snapshotId: string, noteIds: string[]): Promise<{ placed: number }> {
+    const session = await this.getSession(copId, sessionId)
+    if (session.state === 'ended') throw new ApiError('SESSION_STATE_CONFLICT', 'an ended board is frozen')
+    const snap = await this.getSnapshot(copId, snapshotId)
+    const fromSession = await this.storage.getSession(snap.sessionId)
+    const from = { sessionId: snap.sessionId, sessionNumber: fromSession?.number ?? Number((snap.meta as { sessionNumber?: number }).sessionNumber ?? 0), snapshotId: snap.id }
+    const source = await this.snapshotRecords(snap.id)
+    const place = (doc: Y.Doc) => {
+      const notes = planCarryOver(readRecords(doc), source, noteIds, from)
+      if (notes.length) writeRecords(doc, notes)
+      return notes.length
+    }
+    let placed: number
+    if (this.opts.rooms) placed = await this.opts.rooms.transact(session.room, place, 'carry-over')
+    else await editStoredRoom(this.storage, session.room, (doc) => void (placed = place(doc)))
+    this.log?.info({ copId, sessionId, snapshotId, placed: placed! }, 'archive: notes carried over')
+    return { placed: placed! }
   }
 
   async compare(copId: string, a: string, b: string): Promise<Comparison> {
@@ -338,6 +456,7 @@ export class ArchiveService {
 
   async autosaveAll(): Promise<void> {
     for (const room of this.liveRooms()) await this.autosave(room)
+    if (this.failedRenders.size) await this.retryRenders()
   }
 
   /**
