@@ -20,7 +20,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { participantIdFromSecret } from '../src/auth/participant.js'
 import { provider, synced, waitFor } from './sync-harness.js'
-import { noteRecord, tokenOf } from './api-harness.js'
+import { tokenOf } from './api-harness.js'
 
 let app: FastifyInstance
 let storage: Storage
@@ -68,6 +68,18 @@ async function board() {
 }
 
 const secret = (c: string) => c.repeat(43)
+
+/** A note as tldraw's schema (and so the board policy) accepts it. */
+function noteRecord(id: string, x: number, y: number, text: string, author = 'Cor', perspective = 'initiatief') {
+  return {
+    id: `shape:${id}`, typeName: 'shape', type: 'note', x, y, rotation: 0, index: 'a5', parentId: 'page:page', isLocked: false, opacity: 1,
+    props: {
+      color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: null, align: 'middle', verticalAlign: 'middle', growY: 0, url: '',
+      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] }, scale: 1, textLastEditedBy: null,
+    },
+    meta: { author, perspective },
+  }
+}
 
 /** A raw socket that records every byte it receives and asks for the full state now and then. */
 async function tap(room: string, token: string, pk: string) {
