@@ -35,6 +35,7 @@ afterAll(async () => {
 async function newPage(width = 1440, height = 900) {
   const ctx = await browser.newContext({ viewport: { width, height } })
   const page = await ctx.newPage()
+  page.setDefaultTimeout(90_000) // a loaded 2-core machine; no assertion is about time
   const frames: Buffer[] = []
   page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(Buffer.isBuffer(f.payload) ? f.payload : Buffer.from(f.payload))))
   const errors: string[] = []
@@ -183,7 +184,7 @@ describe('issue 10: facilitator, private writing, anonymous zones', () => {
 
     // elsewhere, A's cursor shows again (the check above could fail)
     await a.page.keyboard.press('Escape')
-    await a.page.evaluate(() => (window as any).editor.selectNone())
+    await a.page.evaluate(() => void (window as any).editor.selectNone())
     await moveMouseTo(a.page, { x: act2.rect.x + 400, y: act2.rect.y + 400 })
     await waitUntil(async () => (await presenceOf(b.page, 'Anna'))?.cursor != null, 10_000, 'A’s cursor visible outside act 1')
   })
