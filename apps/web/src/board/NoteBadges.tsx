@@ -51,7 +51,8 @@ export function NoteBadges() {
   const dimmed = badges.filter((b) => b.dim).map((b) => `.tl-shape[data-shape-id="${b.id}"]`)
   return (
     <>
-      {dimmed.length > 0 && <style>{`${dimmed.join(',')}{opacity:.18;transition:opacity .15s}`}</style>}
+      {/* !important: tldraw sets each shape's opacity inline */}
+      {dimmed.length > 0 && <style>{`${dimmed.join(',')}{opacity:.18!important;transition:opacity .15s}`}</style>}
       {badges
         .filter((b) => b.w > 0 && (b.perspective || b.private) && !b.dim)
         .map((b) => (
