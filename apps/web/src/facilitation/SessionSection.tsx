@@ -10,7 +10,8 @@ export function SessionSection({ editor, access, sessionState, setSessionState }
   if (!access.verified || !token || !copId || !session) return <p className="cb-fpanel__hint">{t('noToken')}</p>
   return (
     <div className="cb-fpanel__stack" data-testid="facilitator-tools" data-state={sessionState ?? undefined}>
-      <p className="cb-fpanel__hint">{sessionState === 'live' ? t('sessionLive') : sessionState === 'ended' ? t('sessionEnded') : t('sessionPlanned')}</p>
+      {/* a planned session: the start button brings its own hint */}
+      {sessionState !== 'planned' && <p className="cb-fpanel__hint">{sessionState === 'live' ? t('sessionLive') : t('sessionEnded')}</p>}
       {sessionState === 'planned' && <StartSessionButton token={token} copId={copId} sessionId={session.id} onStarted={(s) => setSessionState(s.state)} />}
       {sessionState === 'live' && <EndSessionButton editor={editor} token={token} copId={copId} sessionId={session.id} sessionNumber={session.number} />}
     </div>
