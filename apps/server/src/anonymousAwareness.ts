@@ -1,5 +1,5 @@
 /**
- * The server half of "anonymous zones stay anonymous while people write" (templates SPEC rule 18):
+ * The server half of "anonymous zones stay anonymous while people write" (templates SPEC rule 19):
  * a sync-core awareness filter (§4.5) that hides the cursor and selection of anyone pointing into
  * an anonymous zone, whatever their client sends. The zones of a board are computed from its
  * scaffold once and again only after a scaffold record changed (not on every keystroke).

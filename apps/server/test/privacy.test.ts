@@ -217,7 +217,7 @@ describe('private mode (issue 10)', { timeout: 30_000 }, () => {
   })
 })
 
-describe('anonymous zones stay anonymous while people write (templates SPEC 18, sync-core §4.6)', { timeout: 30_000 }, () => {
+describe('anonymous zones stay anonymous while people write (templates SPEC 19, sync-core §4.7)', { timeout: 30_000 }, () => {
   it('a cursor or selection in an anonymous zone never reaches the others; elsewhere it does', async () => {
     const b = await board()
     const comedy = getTemplate('comedy')!

@@ -1,5 +1,5 @@
 /**
- * §4.6: the application may rewrite the awareness states a connection announces before the room
+ * §4.7: the application may rewrite the awareness states a connection announces before the room
  * applies and broadcasts them (e.g. copboard hides the cursor and selection of someone writing in
  * an anonymous zone). The payload was validated by protocol.ts (§3.3): `count, (clientID, clock,
  * JSON object|null)*`.

@@ -51,7 +51,7 @@ export interface RoomManagerOptions {
    * Without it every decodable update of an editing connection is admitted.
    */
   policy?: UpdatePolicy
-  /** §4.6: rewrites the awareness states a connection announces before they are applied and broadcast. */
+  /** §4.7: rewrites the awareness states a connection announces before they are applied and broadcast. */
   filterAwareness?: AwarenessFilter
 }
 

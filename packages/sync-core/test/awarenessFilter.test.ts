@@ -5,8 +5,8 @@ import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
 
-describe('§4.6 awareness filter', () => {
-  it('§4.6 the filter rewrites what others receive; unchanged states pass as they are; it sees the doc and the connection info', async () => {
+describe('§4.7 awareness filter', () => {
+  it('§4.7 the filter rewrites what others receive; unchanged states pass as they are; it sees the doc and the connection info', async () => {
     const seen: unknown[] = []
     const filter: AwarenessFilter = (room, doc, state, info) => {
       seen.push(info)
@@ -29,7 +29,7 @@ describe('§4.6 awareness filter', () => {
     await manager.close()
   })
 
-  it('§4.6 a filter that throws drops the update (nothing leaks), logs, and keeps the connection', async () => {
+  it('§4.7 a filter that throws drops the update (nothing leaks), logs, and keeps the connection', async () => {
     const logger = new CapturingLogger()
     const manager = new RoomManager({ storage: new MemoryStorage(), logger, roomIdleMs: 50, filterAwareness: (_r, _d, s) => { if (s.boom) throw new Error('bug'); return s } })
     const a = new TestClient(manager, 'r', { name: 'a' })

@@ -39,6 +39,7 @@ export {
 export type { OutlineZone, SectionOutline, ReportLabels } from './report-output'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'
+export { noteInVoteScope, notesInVoteScope, type VoteScopeLike } from './voteScope'
 export { planReveal, anonymizeNote, isAnonymousAt, isAnonymousZone, ANONYMOUS_NOTE_COLOR } from './reveal'
 export type { RevealPlan } from './reveal'
 export { anonymousPresence, presenceInAnonymousZone } from './presence'

@@ -1,5 +1,5 @@
 /**
- * Anonymous zones stay anonymous while people write (SPEC rule 18): a tldraw presence whose cursor
+ * Anonymous zones stay anonymous while people write (SPEC rule 19): a tldraw presence whose cursor
  * lies in an anonymous zone of its current page, or whose selection holds a shape whose centre
  * lies in one, loses the cursor, selection, brush, scribbles and chat bubble — the things that
  * would put the writer's name on the note. The web client does this before sending; the server

@@ -1,5 +1,5 @@
 /**
- * Anonymous zones and the reveal of private drafts (SPEC rules 16–17).
+ * Anonymous zones and the reveal of private drafts (SPEC rules 17–18).
  *
  * `isAnonymousAt`: the innermost zone at a page point is one a template marks anonymous.
  * `planReveal`: turns one participant's draft records (private shapes + bindings touching them)

@@ -16,15 +16,15 @@ const presence = (cursor: { x: number; y: number }, selectedShapeIds: string[] =
 })
 
 describe('anonymous presence', () => {
-  it('rule 18: a cursor in an anonymous zone is hidden with selection and chat', () => {
+  it('rule 19: a cursor in an anonymous zone is hidden with selection and chat', () => {
     const p = presence({ x: act1.rect.x + 10, y: act1.rect.y + 10 }, ['shape:out'])
     expect(anonymousPresence(p, zones, map)).toMatchObject({ cursor: null, selectedShapeIds: [], chatMessage: '', meta: { anonymous: true } })
   })
-  it('rule 18: a selection of a note in an anonymous zone is hidden even when the cursor is elsewhere', () => {
+  it('rule 19: a selection of a note in an anonymous zone is hidden even when the cursor is elsewhere', () => {
     const p = presence({ x: open.rect.x + 10, y: open.rect.y + 10 }, ['shape:in'])
     expect(anonymousPresence(p, zones, map).cursor).toBeNull()
   })
-  it('rule 18: elsewhere (or on another page) the presence is the same object', () => {
+  it('rule 19: elsewhere (or on another page) the presence is the same object', () => {
     const p = presence({ x: open.rect.x + 10, y: open.rect.y + 10 }, ['shape:out'])
     expect(anonymousPresence(p, zones, map)).toBe(p)
     const q = presence({ x: act1.rect.x + 10, y: act1.rect.y + 10 }, [], 'page:other')

@@ -13,14 +13,14 @@ const priv = (x: number, y: number, text: string, parentId = 'page:p', id?: stri
   note(x, y, text, { private: true, author: 'Fatima', perspective: 'gemeente' }, parentId, id)
 
 describe('reveal', () => {
-  it('rule 16: a point inside an anonymous zone is anonymous, elsewhere not', () => {
+  it('rule 17: a point inside an anonymous zone is anonymous, elsewhere not', () => {
     const zones = boardZones(board)
     expect(isAnonymousAt(zones, { x: act1.rect.x + act1.rect.w / 2, y: act1.rect.y + act1.rect.h / 2 }, 'page:p')).toBe(true)
     expect(isAnonymousAt(zones, { x: open.rect.x + open.rect.w / 2, y: open.rect.y + open.rect.h / 2 }, 'page:p')).toBe(false)
     expect(isAnonymousAt(zones, { x: act1.rect.x + 50, y: act1.rect.y + 150 }, 'page:other')).toBe(false)
   })
 
-  it('rule 17: private notes get fresh ids, lose meta.private, and lose their author in an anonymous zone', () => {
+  it('rule 18: private notes get fresh ids, lose meta.private, and lose their author in an anonymous zone', () => {
     const a = priv(act1.rect.x + act1.rect.w / 2 - 100, act1.rect.y + act1.rect.h / 2 - 100, 'vooroordeel')
     const b = priv(open.rect.x + 40, open.rect.y + 160, 'open idee')
     const plan = planReveal(board, [a, b], newId)
@@ -33,7 +33,7 @@ describe('reveal', () => {
     expect(pb.meta).toEqual({ author: 'Fatima', perspective: 'gemeente' })
   })
 
-  it('rule 17: bindings and parents are remapped; shapes without a page on the board stay in the draft', () => {
+  it('rule 18: bindings and parents are remapped; shapes without a page on the board stay in the draft', () => {
     const a = priv(10, 10, 'a', 'page:p', 'shape:a')
     const arr = { ...arrow('shape:arr', 0, 0, { x: 100, y: 0 }), meta: { private: true } } as TLShape
     const child = priv(5, 5, 'child', 'shape:a', 'shape:child')

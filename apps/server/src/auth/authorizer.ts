@@ -1,6 +1,9 @@
 /**
  * The token authorizer for the sync plugin (PLAN.md contract): called in onRequest BEFORE the
- * WebSocket upgrade of /sync/<room>?token=<secret>.
+ * WebSocket upgrade of /sync/<room>. The token travels in the subprotocol (preferred: not in any
+ * URL, so no proxy logs it) or in the query (`?token=`, the stock y-websocket client's way):
+ *   Sec-WebSocket-Protocol: copboard, copboard.token.<secret>
+ * The server answers with the protocol `copboard` only (never echoes the secret).
  * - no / unknown / revoked token -> 401; too many failures from one source -> 429 is reported as 401
  *   (the sync contract has 401|403|404), the limiter still blocks the lookup;
  * - unknown room -> 404; a token of another CoP -> 403;
@@ -12,6 +15,7 @@ import type { Role, Session, Storage } from '@copboard/storage'
 import { isBoardWritable } from '@copboard/archive'
 import { ApiError } from '../plugins/api/errors'
 import type { AccessResolver } from './access'
+import { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, tokenFromProtocols } from '@copboard/sync-core'
 
 export type AuthorizeResult = { ok: true; role: Role; copId?: string } | { ok: false; status: 401 | 403 | 404; error: string }
 export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
@@ -21,13 +25,21 @@ export interface SyncAuthorizerHooks {
   onAuthorized?(info: { room: string; copId: string; sessionId: string; role: Role; tokenId: string }): void
 }
 
+export { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, tokenFromProtocols }
+
+/**
+ * The token of a query (`?token=`, parsed by Fastify, so any percent-encoding of the name is the
+ * same name). A repeated `token` is ambiguous and yields none.
+ */
 export function tokenFromQuery(request: FastifyRequest): string | null {
   const q = request.query as Record<string, unknown> | undefined
   const t = q?.token
-  if (typeof t === 'string') return t
-  // before the query is parsed (raw url)
-  const m = /[?&]token=([^&#]*)/.exec(request.url)
-  return m ? decodeURIComponent(m[1]) : null
+  return typeof t === 'string' ? t : null
+}
+
+/** The sync token: the subprotocol first, then the query. */
+export function syncToken(request: FastifyRequest): string | null {
+  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? tokenFromQuery(request)
 }
 
 /** The role on a session's board: the token's, except on an ended (frozen) board, where everyone is a viewer. */
@@ -39,7 +51,7 @@ export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver,
   return async (request, room) => {
     let access
     try {
-      access = await resolver.resolve(tokenFromQuery(request), request.ip)
+      access = await resolver.resolve(syncToken(request), request.ip)
     } catch (err) {
       if (err instanceof ApiError) return { ok: false, status: 401, error: err.code }
       throw err

@@ -9,11 +9,12 @@ import { useBoardAccess, type BoardAccess } from './role'
 import { boardMessages } from './messages'
 import { BoardConnection } from './sync'
 import { ReadonlyBanner } from './BoardChrome'
+import { PolicyNotice } from './PolicyNotice'
 import { BoardExtensions } from './BoardExtensions'
 import { BoardHeader } from './BoardHeader'
 import { NoteBadges } from './NoteBadges'
 import { installNoteAuthorship, type Identity } from './notes'
-import { FacilitatorPanel } from '../facilitation/FacilitatorPanel'
+import { FacilitatorShell } from '../facilitation/FacilitatorPanel'
 import { PrivateDrafts } from '../privacy/drafts'
 import { PrivateBanner } from '../privacy/PrivateBanner'
 import { participantIdOf } from '../privacy/participant'
@@ -122,7 +123,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
 
   const snapshot = useSyncExternalStore(
     (cb) => conn.subscribe(cb),
-    () => `${conn.state}|${conn.serverReadonly}|${conn.schemaReadonly}|${conn.peers.map((p) => `${p.clientId}:${p.name}:${p.color}:${p.perspective}:${p.role}`).join(',')}`,
+    () => `${conn.state}|${conn.serverReadonly}|${conn.schemaReadonly}|${conn.refusal?.seq ?? 0}|${conn.peers.map((p) => `${p.clientId}:${p.name}:${p.color}:${p.perspective}:${p.role}`).join(',')}`,
   )
   void snapshot
 
@@ -201,11 +202,12 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
             }}
           />
           {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
+          <PolicyNotice refusal={conn.refusal} />
           <PrivateBanner drafts={drafts} />
-          {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} galleryOpen={galleryOpen} setGalleryOpen={setGalleryOpen} />}
+          {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} galleryOpen={galleryOpen} setGalleryOpen={setGalleryOpen} />}
         </div>
         {showPanel && (
-          <FacilitatorPanel
+          <FacilitatorShell
             id="cb-facilitator-panel"
             editor={editor!}
             access={access}

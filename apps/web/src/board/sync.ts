@@ -18,8 +18,9 @@ import {
   type TLUser,
 } from 'tldraw'
 import { bindStoreToDoc, isPrivateRecord, type BoardBinding } from '@copboard/board'
+import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
-import { participantSecret } from '../privacy/participant'
+import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
@@ -44,6 +45,15 @@ type Listener = () => void
 
 /** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
 const READ_ONLY_REASON = 'read-only'
+/** Prefix of the reason when the board policy refused an update (sync-core SPEC §12.3). */
+const POLICY_REASON_PREFIX = 'policy:'
+
+/** The server refused one of this client's updates and reverted it (the board shows the server's state). */
+export interface PolicyRefusal {
+  reason: string
+  /** Increases with every refusal (a repeat shows the notice again). */
+  seq: number
+}
 const MESSAGE_AUTH = 2
 
 export class BoardConnection {
@@ -57,6 +67,8 @@ export class BoardConnection {
   serverReadonly = false
   schemaReadonly = false
   peers: PeerInfo[] = []
+  /** The last update the server refused (board policy), null when none. */
+  refusal: PolicyRefusal | null = null
   /** Resolves when the first render can happen (cache loaded and server synced, or timed out). */
   readonly ready: Promise<void>
   /** ms timestamps for the render bench */
@@ -65,7 +77,7 @@ export class BoardConnection {
   private everConnected = false
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
-  /** This browser's participant secret (sent as `participantSecret`; privacy/participant.ts). */
+  /** This browser's participant secret (board/participant.ts). */
   readonly participantSecret = participantSecret()
   /**
    * Rewrites the presence before it is announced (anonymous zones: no cursor or selection there,
@@ -82,7 +94,10 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: { ...(this.token ? { token: this.token } : {}), participantSecret: this.participantSecret },
+      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
+      protocols: syncProtocols(this.token),
+      // the participant secret identifies this person's own entries (packages/policy SPEC §6)
+      params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()
@@ -142,7 +157,15 @@ export class BoardConnection {
       try {
         const bytes = decoder.arr.subarray(decoder.pos)
         // [subtype 0 = permission denied][varString reason]
-        if (bytes[0] === 0 && new TextDecoder().decode(bytes.subarray(2)).includes(READ_ONLY_REASON)) {
+        const reason = bytes[0] === 0 ? new TextDecoder().decode(bytes.subarray(2)) : ''
+        if (reason.startsWith(POLICY_REASON_PREFIX)) {
+          // the server reverted the change; its update brings the board back to the server's state
+          this.refusal = { reason: reason.slice(POLICY_REASON_PREFIX.length), seq: (this.refusal?.seq ?? 0) + 1 }
+          this.emit()
+          decoder.pos = decoder.arr.length
+          return
+        }
+        if (reason.includes(READ_ONLY_REASON)) {
           this.serverReadonly = true
           this.emit()
           decoder.pos = decoder.arr.length

@@ -5,7 +5,13 @@
  * voting, akkoord come from their own modules). Sections are native <details>: keyboard-operable,
  * labelled by their summary, open state remembered per section.
  */
-import { useState, type ComponentType } from 'react'
+import { useEffect, useState, type ComponentType, type ReactNode } from 'react'
+import { createPortal } from 'react-dom'
+import { useFacilitation } from './context'
+import { AgendaTimerSection } from './AgendaTimerSection'
+import { FollowSection } from './FollowSection'
+import { VoteSection } from './VoteSection'
+import { AkkoordSection } from './AkkoordSection'
 import { useT } from '../i18n'
 import { facilitationMessages } from './messages'
 import { SessionSection } from './SessionSection'
@@ -30,6 +36,7 @@ export const facilitatorSections: FacilitatorSection[] = [
 ]
 
 const OPEN_KEY = 'copboard.facilitator.sections'
+const TOOLS_SLOT = 'cb-fpanel-tools'
 function loadOpen(): Record<string, boolean> {
   try {
     return JSON.parse(localStorage.getItem(OPEN_KEY) ?? '{}') as Record<string, boolean>
@@ -38,7 +45,8 @@ function loadOpen(): Record<string, boolean> {
   }
 }
 
-export function FacilitatorPanel(props: FacilitatorSectionProps & { id?: string }) {
+/** The shell (rendered by BoardPage beside the canvas). The run-of-show tools fill its first slot. */
+export function FacilitatorShell(props: FacilitatorSectionProps & { id?: string }) {
   const t = useT(facilitationMessages)
   const [open, setOpen] = useState(loadOpen)
   const toggle = (id: string, value: boolean) => {
@@ -53,6 +61,8 @@ export function FacilitatorPanel(props: FacilitatorSectionProps & { id?: string 
   return (
     <aside className="cb-fpanel" id={props.id} aria-label={t('panel')} data-testid="facilitator-panel">
       <h2 className="cb-fpanel__title">{t('panel')}</h2>
+      {/* agenda/timer, follow, voting, akkoord: rendered here by FacilitatorPanel (below) from inside their provider */}
+      <div id={TOOLS_SLOT} className="cb-fpanel__tools" />
       {facilitatorSections.map(({ id, title, Section }) => (
         <details
           key={id}
@@ -68,5 +78,52 @@ export function FacilitatorPanel(props: FacilitatorSectionProps & { id?: string 
         </details>
       ))}
     </aside>
+  )
+}
+
+/**
+ * The run-of-show sections (agenda/timer, follow, voting, akkoord). They need the facilitation
+ * context, which lives in FacilitationLayer (a board panel), so they are portalled into the
+ * shell's slot: ONE panel, beside the canvas, for every facilitator tool.
+ */
+export function FacilitatorPanel({ onEditStatement, onOpenChange }: { onEditStatement: () => void; onOpenChange?: (open: boolean) => void }) {
+  const t = useT(facilitationMessages)
+  useFacilitation()
+  const [slot, setSlot] = useState<HTMLElement | null>(null)
+  useEffect(() => {
+    // the shell mounts and unmounts with the header toggle: follow its slot
+    const find = () => setSlot(document.getElementById(TOOLS_SLOT))
+    find()
+    const mo = new MutationObserver(find)
+    mo.observe(document.body, { childList: true, subtree: true })
+    return () => mo.disconnect()
+  }, [])
+  useEffect(() => onOpenChange?.(!!slot), [slot, onOpenChange])
+  if (!slot) return null
+  return createPortal(
+    <>
+      <Section id="agenda" title={t('agendaTimer')}>
+        <AgendaTimerSection />
+      </Section>
+      <Section id="follow" title={t('follow')}>
+        <FollowSection />
+      </Section>
+      <Section id="vote" title={t('vote')}>
+        <VoteSection />
+      </Section>
+      <Section id="akkoord" title={t('akkoord')}>
+        <AkkoordSection onEdit={onEditStatement} />
+      </Section>
+    </>,
+    slot,
+  )
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <details className="cb-fpanel__section cb-fac-section" open data-testid={`section-${id}`}>
+      <summary>{title}</summary>
+      <div className="cb-fpanel__body cb-fac-section__body">{children}</div>
+    </details>
   )
 }

@@ -8,6 +8,8 @@
  */
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
+import { PARTICIPANT_SECRET_PARAM } from '../board/participant'
 import type { Editor, TLShape, TLStore } from 'tldraw'
 import { bindStoreToDoc, draftRoomName, getSessionMap, isPrivateRecord, isPrivateShape, readRevealState, type BoardBinding, type RevealState } from '@copboard/board'
 
@@ -86,10 +88,13 @@ export class PrivateDrafts {
   private open() {
     const doc = new Y.Doc()
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
-    const params: Record<string, string> = { participantSecret: this.opts.secret }
-    if (this.opts.token) params.token = this.opts.token
     this.draftDoc = doc
-    this.provider = new WebsocketProvider(wsBase, draftRoomName(this.opts.room, this.participantId!), doc, { params, maxBackoffTime: 10_000, disableBc: true })
+    this.provider = new WebsocketProvider(wsBase, draftRoomName(this.opts.room, this.participantId!), doc, {
+      protocols: syncProtocols(this.opts.token), // the token as a subprotocol (sync-core SPEC §13)
+      params: { [PARTICIPANT_SECRET_PARAM]: this.opts.secret },
+      maxBackoffTime: 10_000,
+      disableBc: true,
+    })
     // the draft carries private shapes and bindings to them; the board binding carries the rest
     this.binding = bindStoreToDoc(this.store, doc, { include: (r) => isPrivateRecord(r, (id) => this.store.get(id as never) as never) })
   }

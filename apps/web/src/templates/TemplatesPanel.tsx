@@ -8,7 +8,6 @@ import { installPageNames } from './pageNames'
 import { getLang } from '../i18n'
 import { TemplateGallery } from './TemplateGallery'
 import { ZoneNavigator } from './ZoneNavigator'
-import { SignAccord } from './SignAccord'
 import './templates.css'
 
 /** Installs the scaffold lock for the lifetime of the editor; the role is read at each change. */
@@ -44,7 +43,6 @@ export function TemplatesPanel({ editor, isFacilitator, readonly, titleDefaults,
   return (
     <div className="cb-tpl-panel" data-testid="templates-panel">
       <ZoneNavigator editor={editor} />
-      {!readonly && <SignAccord editor={editor} />}
       {galleryOpen && isFacilitator && <TemplateGallery editor={editor} canLaunch={isFacilitator} defaults={titleDefaults} onClose={onCloseGallery} />}
     </div>
   )

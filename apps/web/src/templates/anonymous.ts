@@ -1,5 +1,5 @@
 /**
- * Anonymous zones (e.g. comedy act 1, TEMPLATES.md), templates SPEC rules 16 + 18:
+ * Anonymous zones (e.g. comedy act 1, TEMPLATES.md), templates SPEC rules 17 + 19:
  * - a note whose centre lies in one loses every trace of its author — meta author/perspective
  *   (kept as `anonymous: true`), tldraw's own "last edited by" attribution, and the perspective
  *   colour (`anonymizeNote`). Applied to the local user's changes; the stripped note is what syncs.
@@ -59,7 +59,7 @@ export function installAnonymousZones(editor: Editor): () => void {
   return () => offs.forEach((off) => off())
 }
 
-/** The presence rewrite for BoardConnection.presenceFilter (rule 18). Returns it and its disposer. */
+/** The presence rewrite for BoardConnection.presenceFilter (rule 19). Returns it and its disposer. */
 export function anonymousPresenceFilter(editor: Editor): { filter: (p: TLInstancePresence) => TLInstancePresence; dispose: () => void } {
   const zones = zoneCache(editor)
   const records = { get: (id: string) => editor.store.get(id as never) } as unknown as Pick<RecordMap, 'get'>
