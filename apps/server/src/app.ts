@@ -19,6 +19,8 @@ import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (i
 import privateModePlugin from './plugins/privateMode.js'
 import { isDraftRoom } from '@copboard/board'
 import { anonymousAwarenessFilter } from './anonymousAwareness.js'
+import metricsPlugin from './plugins/metrics.js'
+import { createCluster, type Cluster } from './cluster/index.js'
 import { boardUpdatePolicy } from './policy.js'
 
 export type { Config } from './config.js'
@@ -30,6 +32,8 @@ declare module 'fastify' {
     storage: Storage
     /** sync-core's rooms: live documents, `transact`, `encodeState`, `disconnectRoom`. */
     rooms: RoomManager
+    /** Several instances: leases, Redis events, metrics (cluster/index.ts). */
+    cluster: Cluster
   }
 }
 
@@ -55,7 +59,8 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024
 export { redactUrl }
 
 const core = fp(
-  async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager }) => {
+  async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager; cluster: Cluster }) => {
+    app.decorate('cluster', opts.cluster)
     app.decorate('config', opts.config)
     app.decorate('storage', opts.storage)
     app.decorate('rooms', opts.rooms)
@@ -84,16 +89,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
   })
 
+  const cluster = createCluster(config, deps.storage, app.log)
   // ARCHIVE (issue 6): sessions, tokens, snapshots; its authorizer guards /sync, its hook autosaves idle rooms
-  const archive = new ArchiveService({ storage: deps.storage, logger: app.log, autosaveMs: config.autosaveMinutes * 60_000 })
-  app.addHook('onClose', async () => archive.close())
+  const archive = new ArchiveService({
+    storage: deps.storage,
+    logger: app.log,
+    autosaveMs: config.autosaveMinutes * 60_000,
+    sharedAuthFailures: cluster.sharedFailures,
+  })
+  app.addHook('onClose', async () => {
+    archive.close()
+    // after the sync plugin's preClose persisted and released every room
+    await cluster.close()
+  })
   const rooms = new RoomManager({
+    ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)
+    onRoomEvent: (e) => cluster.onRoomEvent(e),
     // private drafts (issue 10) are no boards: no autosave, no participant list of their own
     onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
     onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
     // issue 10: no cursor or selection of anyone writing in an anonymous zone reaches the others
     filterAwareness: anonymousAwarenessFilter,
-    storage: deps.storage,
+    storage: cluster.roomStorage,
     logger: app.log,
     // issue 9: every client update is judged by the board policy before it is stored or broadcast
     policy: boardUpdatePolicy(),
@@ -112,7 +129,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   })
 
-  await app.register(core, { config, storage: deps.storage, rooms })
+  cluster.attachRooms(rooms)
+  await app.register(core, { config, storage: deps.storage, rooms, cluster })
   await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
   await app.register(rateLimitPlugin, {
     limits: {
@@ -120,17 +138,38 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       syncUpgrade: { max: config.syncUpgradesPerMinute, timeWindowMs: 60_000 },
       ...deps.httpRateLimits,
     },
+    // C4: several instances count in Redis (shared), and are not blocked while it is down
+    redis: cluster.redis ? { client: cluster.redis.command, prefix: cluster.redis.prefix } : undefined,
   })
-  await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
+  await app.register(healthPlugin, {
+    rooms,
+    pingStorage: () => deps.storage.ping(),
+    storageBackend: deps.storage.backend,
+    pingRedis: cluster.redis ? () => cluster.redis!.ping() : undefined,
+    instanceId: cluster.instanceId,
+  })
+  await app.register(metricsPlugin, { metrics: cluster.metrics })
   await app.register(timePlugin) // board SPEC S2: clients measure their offset to this clock
   await app.register(syncPlugin, {
     rooms,
     authorize: deps.authorize ?? archive.authorize,
     maxMessageBytes: config.maxMessageBytes,
     pingIntervalMs: config.pingIntervalMs,
+    metrics: cluster.metrics,
+    instanceId: cluster.instanceId,
   })
-  archive.attachRooms(rooms)
-  await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
+  archive.attachRooms(cluster.roomsApi(rooms))
+  if (cluster.ownership) {
+    // C7: a session started through another instance is tracked (people, autosave) by its room's owner
+    const adopt = setInterval(() => void archive.trackStartedElsewhere().catch(() => {}), 30_000)
+    adopt.unref()
+    app.addHook('onClose', async () => clearInterval(adopt))
+  }
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    archive,
+    tldrawLicenseKey: config.tldrawLicenseKey ?? null,
+  })
   await app.register(privateModePlugin, { prefix: '/api', archive, rooms }) // issue 10: private mode + reveal
   await app.register(staticPlugin, { root: config.webDistDir })
   return app

@@ -80,6 +80,23 @@ const envShape = {
     optionalString,
     z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' }))),
   ),
+  DATABASE_SCHEMA: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL schema name [a-z_][a-z0-9_]*' }))),
+  ),
+  DATABASE_POOL_SIZE: integer(1, 200, 10, ' connections (per instance; room leases use one more each)'),
+  REDIS_URL: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' }))),
+  ),
+  REDIS_PREFIX: z.pipe(
+    withDefault('copboard:'),
+    z.string().check(z.regex(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'must be 1-64 characters A-Z a-z 0-9 : _ . -' })),
+  ),
+  INSTANCE_ID: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1-40 characters A-Z a-z 0-9 _ . -' }))),
+  ),
   TLDRAW_LICENSE_KEY: optionalString,
   LOG_LEVEL: z.pipe(optionalString, z.optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))),
   MAX_MESSAGE_BYTES: integer(1024, 256 * MiB, 8 * MiB, ' bytes'),
@@ -127,6 +144,16 @@ export interface Config {
   port: number
   dataDir: string
   databaseUrl: string | undefined
+  /** PostgreSQL schema of the tables (default: the URL's search_path). */
+  databaseSchema: string | undefined
+  /** PostgreSQL pool size per instance (room leases add one connection per owned room). */
+  databasePoolSize: number
+  /** Several instances: cross-instance events, shared limits (absent: one instance, in-memory). */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key and channel (so deployments and test runs sharing a Redis never meet). */
+  redisPrefix: string
+  /** This instance's name in logs, metrics and as the holder of room leases. Default host-port. */
+  instanceId: string | undefined
   tldrawLicenseKey: string | undefined
   logLevel: (typeof LOG_LEVELS)[number]
   /** Largest WebSocket frame accepted (ws maxPayload and sync-core limit). */
@@ -161,7 +188,7 @@ export interface Config {
   allowedOrigins: string[]
 }
 
-const SECRET_KEYS = new Set(['DATABASE_URL', 'TLDRAW_LICENSE_KEY'])
+const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'TLDRAW_LICENSE_KEY'])
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -192,6 +219,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    instanceId: e.INSTANCE_ID,
     tldrawLicenseKey: e.TLDRAW_LICENSE_KEY,
     logLevel: e.LOG_LEVEL ?? 'info',
     maxMessageBytes: e.MAX_MESSAGE_BYTES,

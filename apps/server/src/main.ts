@@ -23,7 +23,12 @@ async function main(): Promise<void> {
 
   let storage: Storage
   try {
-    storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+    storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      pgSchema: config.databaseSchema,
+      poolSize: config.databasePoolSize,
+    })
   } catch (err) {
     fail(`cannot open storage: ${(err as Error).message}`)
   }
@@ -61,7 +66,9 @@ async function main(): Promise<void> {
   const port = typeof addr === 'object' && addr ? addr.port : config.port
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   const shownHost = host.includes(':') ? `[${host}]` : host
-  const where = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`
+  const where = config.databaseUrl
+    ? `PostgreSQL${config.databaseSchema ? ` schema ${config.databaseSchema}` : ''}${config.redisUrl ? ', Redis' : ''}, instance ${app.cluster.instanceId}`
+    : `SQLite in ${config.dataDir}`
   // one plain line on stdout for people (and the tests: they read the port from it)
   process.stdout.write(`copboard is running at http://${shownHost}:${port}/ (data: ${where})\n`)
 }

@@ -8,6 +8,8 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { CloseCodes, encodeSyncUpdate } from '@copboard/sync-core'
+import { readRecords, writeRecords } from '@copboard/board'
+import { noteRecord } from './api-harness.js'
 import { closed, provider, rawClient, roundTrip, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
 
 /** `n` distinct small valid updates (each one map entry), as y-websocket update frames. */
@@ -85,18 +87,24 @@ describe('sync limits on the real server', () => {
     a.on('connection-close', (e: { code: number } | null) => (closedCode = e?.code ?? null))
     try {
       await Promise.all([synced(a), synced(b)])
-      a.doc.transact(() => {
-        for (let i = 0; i < 500; i++) a.doc.getMap('records').set(`shape:n${i}`, { type: 'note', text: `idee ${i} `.repeat(20) })
-      })
-      for (let i = 0; i < 500; i++) a.doc.getMap('loose').set(`n${i}`, `idee ${i}`)
-      await waitFor(() => b.doc.getMap('records').size === 500 && b.doc.getMap('loose').size === 500, 'paste arrived', 30_000)
+      // valid tldraw notes (the board policy judges every update): one transaction, as tldraw pastes
+      const note = (id: string, x: number, y: number, text: string) => {
+        const r = noteRecord(id, x, y, text)
+        return { ...r, props: { ...r.props, textLastEditedBy: null } } as never
+      }
+      writeRecords(a.doc, Array.from({ length: 500 }, (_, i) => note(`paste${i}`, (i % 25) * 220, Math.floor(i / 25) * 220, `idee ${i}`)))
+      // and the worst case: 500 more, each its own update
+      for (let i = 0; i < 500; i++) writeRecords(a.doc, [note(`single${i}`, (i % 25) * 220, 5000 + Math.floor(i / 25) * 220, `los ${i}`)])
+      const notes = (doc: Y.Doc) => (readRecords(doc) as { type?: string }[]).filter((r) => r.type === 'note').length
+      await waitFor(() => notes(b.doc) === 1000, 'paste arrived', 60_000)
+      expect(notes(a.doc)).toBe(1000)
       expect(closedCode).toBeNull()
     } finally {
       a.destroy()
       b.destroy()
       await defaults.dispose()
     }
-  }, 60_000)
+  }, 120_000)
 
   it('§4.5 one socket announcing 210 people is closed with AWARENESS_LIMIT; a real participant is seen by the others', async () => {
     const spammer = await rawClient(`${server.syncUrl}/aw-room`)

@@ -8,7 +8,7 @@ export * from './errors'
 export { newId, newRoomId, newSecret, hashSecret } from './ids'
 export { sqliteMigrations, postgresMigrations, MIGRATIONS_TABLE, type Migration } from './migrations'
 export { SqliteStorage, openSqliteStorage, type SqliteStorageOptions } from './sqlite'
-export { PostgresStorage, openPostgresStorage, validateDatabaseUrl, describeDatabaseUrl, type PostgresStorageOptions } from './postgres'
+export { PostgresStorage, openPostgresStorage, validateDatabaseUrl, describeDatabaseUrl, insertUpdates, type PostgresStorageOptions } from './postgres'
 
 export const SQLITE_FILE_NAME = 'copboard.db'
 
@@ -30,3 +30,4 @@ export async function openStorage(opts: OpenStorageOptions = {}): Promise<Storag
   }
   return openSqliteStorage(join(opts.dataDir ?? './data', SQLITE_FILE_NAME), { logger: opts.logger })
 }
+export { PgRoomLeases, type PgRoomLeasesOptions, type LeaseChange } from './roomLeases'

@@ -182,25 +182,8 @@ export class PostgresStorage implements Storage {
 
   async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return
-    const now = Date.now()
-    // One multi-row INSERT per chunk: atomic per statement, rows get their seq in VALUES order.
-    // Several chunks (huge batches only) run in one transaction.
-    const CHUNK = 1000
-    const insertChunk = async (run: (sql: string, p: unknown[]) => Promise<unknown>, chunk: Uint8Array[]) => {
-      const params: unknown[] = [room, now]
-      const values = chunk.map((u, i) => {
-        params.push(toBuf(u))
-        return `($1, $${i + 3}, $2)`
-      })
-      await run(`INSERT INTO updates (room, data, created_at) VALUES ${values.join(', ')}`, params)
-    }
-    if (updates.length <= CHUNK) {
-      await insertChunk((sql, p) => this.q(sql, p), updates)
-      return
-    }
-    await this.tx(async (c) => {
-      for (let i = 0; i < updates.length; i += CHUNK) await insertChunk((sql, p) => c.query(sql, p), updates.slice(i, i + CHUNK))
-    })
+    if (updates.length <= APPEND_CHUNK) return insertUpdates((sql, p) => this.q(sql, p), room, updates)
+    await this.tx((c) => insertUpdates((sql, p) => c.query(sql, p), room, updates))
   }
 
   async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
@@ -390,6 +373,26 @@ export class PostgresStorage implements Storage {
 }
 
 class CompactionConflict extends Error {}
+
+const APPEND_CHUNK = 1000
+
+/**
+ * Appends a room's updates with `run` (a pool, or one client: the room lease of §6 appends on
+ * the connection that holds the room's lock). One multi-row INSERT per chunk: atomic per
+ * statement, rows get their seq in VALUES order. More than one chunk (huge batches only) must
+ * run inside a transaction the caller opened.
+ */
+export async function insertUpdates(run: (sql: string, params: unknown[]) => Promise<unknown>, room: string, updates: Uint8Array[]): Promise<void> {
+  const now = Date.now()
+  for (let i = 0; i < updates.length; i += APPEND_CHUNK) {
+    const params: unknown[] = [room, now]
+    const values = updates.slice(i, i + APPEND_CHUNK).map((u, j) => {
+      params.push(toBuf(u))
+      return `($1, $${j + 3}, $2)`
+    })
+    await run(`INSERT INTO updates (room, data, created_at) VALUES ${values.join(', ')}`, params)
+  }
+}
 
 async function applyPostgresMigrations(c: pg.PoolClient, migrations: readonly Migration[], logger?: StorageLogger): Promise<void> {
   // Runs inside one transaction. The advisory lock (per schema) makes a second process that

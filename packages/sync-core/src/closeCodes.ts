@@ -142,6 +142,12 @@ export const CloseCodes = {
     sentBy: 'server',
     description: 'This client address already has MAX_CONNECTIONS_PER_ADDRESS open connections (behind a proxy: see TRUST_PROXY). Transient: the client retries with back-off.',
   },
+  ROOM_MOVED: {
+    code: 4510,
+    reason: 'room is served by another instance',
+    sentBy: 'server',
+    description: 'Several instances (§12): another instance owns this room. Reconnect through the proxy, which routes the room to its owner; this instance never serves its own copy.',
+  },
   SLOW_CONSUMER: {
     code: 4503,
     reason: 'slow consumer',

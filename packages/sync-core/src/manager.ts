@@ -14,6 +14,7 @@ import type { SyncSocket } from './socket.js'
 import type { UpdatePolicy } from './admission.js'
 import type { AwarenessFilter } from './awarenessFilter.js'
 import type { RoomStorage } from './storage.js'
+import { RoomOwnedElsewhereError, type RoomEvent, type RoomOwnership } from './ownership.js'
 
 export interface RoomManagerOptions {
   storage: RoomStorage
@@ -45,6 +46,10 @@ export interface RoomManagerOptions {
   onAwarenessSeen?: AwarenessSeenHook
   /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
   awarenessSeenIntervalMs?: number
+  /** §13: room leases when several instances share the storage. */
+  ownership?: RoomOwnership
+  /** §13.4: room lifecycle events (metrics). Errors are ignored. */
+  onRoomEvent?: (event: RoomEvent) => void
   /**
    * §12: judges every client update inside the transaction that applied it, before anything is
    * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
@@ -73,6 +78,8 @@ export interface RoomManagerStats {
   queuedBytes: number
   /** §7.3: connections not being read because their room's write queue is full. */
   pausedConnections: number
+  /** §13: loaded rooms this instance holds the lease of. */
+  ownedRooms: number
 }
 
 export class RoomManager {
@@ -126,10 +133,45 @@ export class RoomManager {
           .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
       onCompactionDue: (room) => this.scheduleCompaction(room),
+      ownership: opts.ownership,
+      onLeaseLost: (room, reason) => this.evict(room, reason),
+      onMoved: (room, connections) => {
+        logger.info({ room: room.name, connections }, 'sync: room is owned by another instance; clients sent on')
+        this.emit({ type: 'moved', room: room.name, connections })
+      },
       connectionClosed: (conn) => this.uncount(conn),
       policy: opts.policy,
       filterAwareness: opts.filterAwareness,
     }
+    this.onRoomEvent = opts.onRoomEvent
+  }
+
+  private readonly onRoomEvent: RoomManagerOptions['onRoomEvent']
+
+  private emit(event: RoomEvent): void {
+    try {
+      this.onRoomEvent?.(event)
+    } catch {
+      // metrics must never break a room
+    }
+  }
+
+  /**
+   * §13.3: the room's lease is gone (its database connection died): another instance may own the
+   * room now, so this copy must stop at once. Its clients are closed with STORAGE_UNAVAILABLE and
+   * reconnect (their unconfirmed edits travel again in sync step 2); nothing more is appended.
+   */
+  private evict(room: Room, reason: string): void {
+    if (room.state === 'closed' || room.evicted) return
+    room.evicted = true
+    this.ctx.logger.error({ room: room.name, reason, connections: room.conns.size }, 'sync: room lease lost; room dropped, clients reconnect')
+    room.closeAll('STORAGE_UNAVAILABLE')
+    this.compactionQueue.delete(room)
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+    this.seenTap?.forget(room)
+    room.lease = null
+    room.destroy()
+    this.emit({ type: 'evicted', room: room.name, reason })
   }
 
   get limits(): Readonly<SyncLimits> {
@@ -200,6 +242,10 @@ export class RoomManager {
       const created = room
       this.rooms.set(name, created)
       this.seenTap?.watch(created)
+      created.ready.then(
+        () => this.emit({ type: 'loaded', room: name, owned: created.lease !== null }),
+        () => {},
+      )
       created.ready.catch(() => {
         this.seenTap?.forget(created)
         if (this.rooms.get(name) === created) this.rooms.delete(name)
@@ -225,6 +271,10 @@ export class RoomManager {
         room.unpin()
         throw err
       }
+      if (room.state === 'closed') {
+        room.unpin()
+        throw new RoomOwnedElsewhereError(name)
+      }
       return room
     }
   }
@@ -241,6 +291,8 @@ export class RoomManager {
         result = fn(room.doc)
       }, localOrigin(label))
       await room.drain()
+      // §13.3: a room evicted meanwhile did not persist the change
+      if (room.evicted) throw new Error(`room ${name} lost its lease before the change was stored`)
       return result
     } finally {
       room.unpin()
@@ -267,6 +319,20 @@ export class RoomManager {
     return n
   }
 
+  /**
+   * §13.5: gives a loaded room up (another instance is where the proxy sends its clients): every
+   * connection is closed with ROOM_MOVED, the room is drained, compacted and unloaded, and its
+   * lease released. Resolves to the number of connections sent on (0 when the room is not here).
+   */
+  async handOver(name: string): Promise<number> {
+    const room = this.rooms.get(name)
+    if (!room || room.state !== 'ready') return 0
+    const n = room.conns.size
+    room.closeAll('ROOM_MOVED')
+    await this.unload(room)
+    return n
+  }
+
   /** §4.4: hands the room's pending awareness-seen batch to `onAwarenessSeen` now (e.g. before a final snapshot). */
   flushAwarenessSeen(name: string): void {
     const room = this.rooms.get(name)
@@ -277,12 +343,14 @@ export class RoomManager {
     let connections = 0
     let queuedBytes = 0
     let pausedConnections = 0
+    let ownedRooms = 0
     for (const room of this.rooms.values()) {
+      if (room.lease) ownedRooms++
       connections += room.conns.size
       queuedBytes += room.queuedBytes
       if (room.backpressure) for (const c of room.conns) if (c.paused) pausedConnections++
     }
-    return { rooms: this.rooms.size, connections, queuedBytes, pausedConnections }
+    return { rooms: this.rooms.size, connections, queuedBytes, pausedConnections, ownedRooms }
   }
 
   /** Names of the rooms in memory (for diagnostics and tests). */
@@ -302,9 +370,23 @@ export class RoomManager {
     } catch (err) {
       this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
     } finally {
+      // §13.1: released before the room counts as unloaded, so a reload here can take it again
+      await this.releaseLease(room)
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
       this.seenTap?.forget(room)
       room.destroy()
+      this.emit({ type: 'unloaded', room: room.name })
+    }
+  }
+
+  private async releaseLease(room: Room): Promise<void> {
+    const lease = room.lease
+    room.lease = null
+    if (!lease) return
+    try {
+      await lease.release()
+    } catch (err) {
+      this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: releasing the room lease failed')
     }
   }
 
@@ -375,6 +457,7 @@ export class RoomManager {
         await room.ready.catch(() => {})
         await room.drain()
         await room.compaction
+        await this.releaseLease(room)
         this.seenTap?.forget(room)
         room.destroy()
       }),

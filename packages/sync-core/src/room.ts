@@ -25,6 +25,7 @@ import {
   validateUpdate,
 } from './protocol.js'
 import { WriteQueue, type WriteQueueContext } from './writeQueue.js'
+import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
@@ -39,6 +40,12 @@ export interface RoomContext extends WriteQueueContext, ConnectionContext {
   onLastConnectionLeft(room: Room): void
   /** Called after appends when the log passed its compaction threshold. */
   onCompactionDue(room: Room): void
+  /** §13: leases of several instances (absent: one instance, no lease). */
+  ownership?: RoomOwnership
+  /** §13.3: the room's lease was lost. */
+  onLeaseLost(room: Room, reason: string): void
+  /** §13.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
+  onMoved(room: Room, connections: number): void
   /** §12: the application's judge of every client update (none: everything is admitted). */
   policy?: UpdatePolicy
   /** §4.7: rewrites announced awareness states before they are applied and broadcast. */
@@ -58,6 +65,10 @@ export class Room implements ConnectionRoom {
   logBytes = 0
   lastCompactedBytes = 0
   compaction: Promise<void> | null = null
+  /** §13: this instance's lease on the room (null without ownership). */
+  lease: RoomLease | null = null
+  /** §13.3: dropped because its lease was lost (server-side work on it did not persist). */
+  evicted = false
   /** Resolves once the room is loaded (rejects when loading failed). */
   readonly ready: Promise<void>
   /** Resolves once the room is unloaded. */
@@ -80,9 +91,9 @@ export class Room implements ConnectionRoom {
   private loggedCorruptEntry = false
   /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
   private policy: RoomPolicy | null | undefined = undefined
-  /** §12.1: client id under which reverted values are restored (never the doc's own). */
+  /** §13.1: client id under which reverted values are restored (never the doc's own). */
   private readonly revertClientId: number
-  /** §12.1: the net update of the admission transaction in progress (its `update` event). */
+  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
   private admitted: Uint8Array | null = null
   /** §12: client updates refused by the policy. */
   refusedUpdates = 0
@@ -98,6 +109,8 @@ export class Room implements ConnectionRoom {
         conns: this.conns,
         isClosed: () => this.state === 'closed',
         persisted: (updates, bytes) => this.persisted(updates, bytes),
+        // §13.1: fenced through the lease when the room has one
+        append: (updates) => (this.lease ? this.lease.appendUpdates(updates) : ctx.storage.appendUpdates(name, updates)),
       },
       ctx,
     )
@@ -118,9 +131,19 @@ export class Room implements ConnectionRoom {
   private async load(): Promise<void> {
     let updates: Uint8Array[]
     try {
+      // §13.1: the lease first, so no other instance appends to what is loaded here
+      if (this.ctx.ownership) {
+        const lease = await this.ctx.ownership.acquire(this.name)
+        if (!lease) return this.sendOn()
+        this.lease = lease
+        lease.onLost((reason) => this.ctx.onLeaseLost(this, reason))
+      }
       updates = await this.ctx.storage.loadRoom(this.name)
     } catch (err) {
+      if (err instanceof RoomOwnedElsewhereError) throw err // sent on already
       this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: loading room from storage failed')
+      void this.lease?.release().catch(() => {})
+      this.lease = null
       for (const conn of this.waiting) conn.close('STORAGE_UNAVAILABLE')
       this.waiting.clear()
       this.finishUnload()
@@ -145,6 +168,16 @@ export class Room implements ConnectionRoom {
     this.waiting.clear()
     for (const conn of waiting) this.join(conn)
     this.checkIdle()
+  }
+
+  /** §13.2: another instance owns the room: send the waiting clients on, never serve a copy. */
+  private sendOn(): never {
+    const n = this.waiting.size
+    for (const conn of this.waiting) conn.close('ROOM_MOVED')
+    this.waiting.clear()
+    this.ctx.onMoved(this, n)
+    this.finishUnload()
+    throw new RoomOwnedElsewhereError(this.name)
   }
 
   /** Adds a connection (called by the manager, in arrival order). */
@@ -406,7 +439,7 @@ export class Room implements ConnectionRoom {
     this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
   }
 
-  /** §12.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
+  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
   private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
     this.refusedUpdates++
     conn.refusedUpdates++
@@ -424,7 +457,7 @@ export class Room implements ConnectionRoom {
     this.greeting = null
     if (isOrigin(origin)) {
       if (origin.kind === 'connection') {
-        // §12.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
         this.admitted = update
         return
       }

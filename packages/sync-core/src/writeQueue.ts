@@ -30,6 +30,8 @@ export interface WriteQueueHost {
   isClosed(): boolean
   /** A batch of `updates` entries (`bytes` of updates) is durable, applied and broadcast. */
   persisted(updates: number, bytes: number): void
+  /** §13.1: where the room's appends go (through its lease when it holds one). Default: storage. */
+  append?(updates: Uint8Array[]): Promise<void>
 }
 
 export interface QueueEntry {
@@ -176,10 +178,8 @@ export class WriteQueue {
         let batchBytes = 0
         for (const e of batch) batchBytes += e.bytes
         try {
-          await this.ctx.storage.appendUpdates(
-            this.host.name,
-            batch.map((e) => e.update),
-          )
+          const updates = batch.map((e) => e.update)
+          await (this.host.append ? this.host.append(updates) : this.ctx.storage.appendUpdates(this.host.name, updates))
         } catch (err) {
           this.appendFailed(batch, err) // re-queues (and re-counts) the batch
           this.dequeued(batchBytes)

@@ -22,7 +22,18 @@ export interface AuthLogger {
   warn(obj: object, msg: string): void
 }
 
+/**
+ * Failed attempts shared by every instance (Redis; issue 13). The resolver counts locally as
+ * well and uses the larger count, so an unreachable store never lifts the limit.
+ */
+export interface SharedFailureStore {
+  /** Records one failure of `source` (the window starts with the first); resolves to its failures in the window. */
+  hit(source: string, windowMs: number): Promise<number>
+}
+
 export interface AccessResolverOptions {
+  /** Several instances: failures counted across all of them. */
+  shared?: SharedFailureStore
   /** Failed attempts per source per window before 429. Default 30. */
   maxFailures?: number
   /** Window in ms. Default 60 000. */
@@ -51,11 +62,23 @@ export class AccessResolver {
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
     // no token is not an attempt at guessing one: a clear 401, never counted
     if (!secret) throw new ApiError('TOKEN_MISSING')
-    if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
+    if (!looksLikeToken(secret)) throw await this.failShared(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
-    if (!rec) throw this.fail(source, 'TOKEN_INVALID')
-    if (rec.revokedAt) throw this.fail(source, 'TOKEN_REVOKED')
+    if (!rec) throw await this.failShared(source, 'TOKEN_INVALID')
+    if (rec.revokedAt) throw await this.failShared(source, 'TOKEN_REVOKED')
     return { role: rec.role, copId: rec.copId, tokenId: rec.id }
+  }
+
+  /** Several instances: the failure counts on every instance (the local count applies as well). */
+  private async failShared(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): Promise<ApiError> {
+    const err = this.fail(source, code)
+    if (!this.opts.shared || err.code === 'TOO_MANY_AUTH_FAILURES') return err
+    try {
+      if ((await this.opts.shared.hit(source, this.windowMs)) > this.maxFailures) return new ApiError('TOO_MANY_AUTH_FAILURES')
+    } catch {
+      // Redis unreachable: the local count still limits this instance
+    }
+    return err
   }
 
   private overLimit(source: string, t: number): boolean {

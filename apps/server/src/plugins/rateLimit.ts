@@ -39,6 +39,11 @@ export interface RateLimitOptions {
   limits?: Partial<HttpRateLimits>
   /** A @fastify/rate-limit store constructor shared by instances (default: in memory). */
   store?: unknown
+  /**
+   * Several instances (cluster/SPEC.md C4): count in this Redis, shared by every instance; while
+   * Redis is unreachable requests are let through (`skipOnError`) rather than refused.
+   */
+  redis?: { client: import('ioredis').Redis; prefix: string }
 }
 
 declare module 'fastify' {
@@ -57,6 +62,7 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, opts) 
   await app.register(rateLimit, {
     global: false,
     ...(opts.store ? { store: opts.store as never } : {}),
+    ...(opts.redis ? { redis: opts.redis.client, nameSpace: `${opts.redis.prefix}ratelimit:`, skipOnError: true } : {}),
     keyGenerator: (request) => request.ip,
   })
 
@@ -72,11 +78,12 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, opts) 
 
   // createRateLimit only counts (limiters can be stacked: /api + POST /api/cops); we answer ourselves
   const hook = (name: keyof HttpRateLimits): onRequestAsyncHookHandler => {
-    const check = app.createRateLimit({ max: limits[name].max, timeWindow: limits[name].timeWindowMs })
+    // one key per limit: a shared store (Redis) would otherwise add every limit's hits into one counter
+    const check = app.createRateLimit({ max: limits[name].max, timeWindow: limits[name].timeWindowMs, keyGenerator: (request) => `${name}:${request.ip}` })
     return async (request, reply) => {
       const r = await check(request)
       if (r.isAllowed || !r.isExceeded) return
-      logExceeded(name, r.key, request)
+      logExceeded(name, request.ip, request)
       const err = new ApiError('RATE_LIMITED')
       return reply.code(err.statusCode).header('retry-after', r.ttlInSeconds).send(err.toJSON())
     }

@@ -10,7 +10,8 @@ import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
-import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import { CloseCodes, closeCodeName, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import type { Metrics } from '../cluster/metrics.js'
 import { parseDraftRoom } from '@copboard/board'
 import { ApiError } from './api/errors.js'
 import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
@@ -30,6 +31,10 @@ export interface SyncPluginOptions {
   pingIntervalMs: number
   /** How long a socket we closed may take to finish the close handshake. Default 2 s. */
   closeTimeoutMs?: number
+  /** Frames, bytes and closes by reason (GET /metrics). */
+  metrics?: Metrics
+  /** This instance's name in the connection's log lines. */
+  instanceId?: string
 }
 
 /** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
@@ -64,6 +69,7 @@ class WsSocket implements SyncSocket {
   constructor(
     private readonly ws: WebSocket,
     private readonly closeTimeoutMs: number,
+    private readonly metrics: Metrics | undefined,
   ) {
     this.tcp = (ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket
   }
@@ -72,6 +78,10 @@ class WsSocket implements SyncSocket {
   }
   send(data: Uint8Array): void {
     this.ws.send(data, BINARY)
+    if (this.metrics) {
+      this.metrics.frames.inc({ direction: 'out' })
+      this.metrics.bytes.inc({ direction: 'out' }, data.byteLength)
+    }
   }
   cork(): void {
     this.tcp?.cork?.()
@@ -87,6 +97,7 @@ class WsSocket implements SyncSocket {
     this.ws.resume()
   }
   close(code: number, reason: string): void {
+    this.metrics?.rejected.inc({ reason: closeCodeName(code) ?? String(code) })
     this.ws.close(code, reason)
     // a peer that never answers the close frame (or never reads) must not pin the buffer
     const timer = setTimeout(() => this.ws.terminate(), this.closeTimeoutMs)
@@ -108,6 +119,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
   // a rejected frame is closed by ws with its own code; log it once, no stack (SPEC §3.4)
   const onSocketError = function (this: WebSocket, error: Error): void {
     const conn = connections.get(this)
+    opts.metrics?.rejected.inc({ reason: transportErrorName(error) })
     if (conn) conn.transportError(transportErrorName(error), error.message ?? 'ws error')
     else this.terminate()
   }
@@ -194,9 +206,10 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
       const participantId = access.participantId ?? null
-      const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
+      const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000, opts.metrics), request.params.room, {
         readOnly: access.role === 'viewer',
-        logFields: { ip: request.ip, role: access.role },
+        // structured logs: every sync-core line of this connection carries room, conn, request and instance
+        logFields: { ip: request.ip, role: access.role, reqId: request.id, ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
         // sync-core §7.5: request.ip honours TRUST_PROXY, so behind the proxy each client counts
         address: request.ip,
         // sync-core §4.4 and §12: the authorised role, participant identity and address reach onAwarenessSeen and the board policy
@@ -204,10 +217,23 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       })
       connections.set(socket, conn)
       alive.set(socket, true)
-      socket.on('message', (data: Buffer, isBinary: boolean) => conn.receive(data, isBinary))
+      const metrics = opts.metrics
+      socket.on(
+        'message',
+        metrics
+          ? (data: Buffer, isBinary: boolean) => {
+              metrics.frames.inc({ direction: 'in' })
+              metrics.bytes.inc({ direction: 'in' }, data.byteLength)
+              conn.receive(data, isBinary)
+            }
+          : (data: Buffer, isBinary: boolean) => conn.receive(data, isBinary),
+      )
       socket.on('pong', () => alive.set(socket, true))
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
         alive.delete(socket)
+        if (conn.droppedUpdates > 0) metrics?.rejected.inc({ reason: 'READ_ONLY_UPDATE' }, conn.droppedUpdates)
+        if (conn.refusedUpdates > 0) metrics?.rejected.inc({ reason: 'POLICY_REFUSED_UPDATE' }, conn.refusedUpdates)
+        request.log.debug({ room: request.params.room, conn: conn.id, code }, 'sync: connection closed')
         conn.closed()
       })
     },

@@ -42,7 +42,10 @@ export function PolicyNotice({ refusal }: { refusal: PolicyRefusal | null }) {
   if (!refusal || hidden === refusal.seq) return null
   return (
     <div className="cb-policy-notice" role="alert" data-testid="policy-notice" data-reason={refusal.reason}>
-      <span aria-hidden className="cb-policy-notice__icon">🔒</span>
+      <svg aria-hidden className="cb-policy-notice__icon" width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.8">
+        <rect x="3" y="7" width="10" height="7" rx="1.5" />
+        <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+      </svg>
       <span>{t(refusalMessageKey(refusal.reason))}</span>
       <button type="button" onClick={() => setHidden(refusal.seq)} aria-label={t('dismiss')}>
         ×

@@ -8,6 +8,7 @@ import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, Snap
 import type { TLRecord } from '@tldraw/tlschema'
 import { compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg, toTldrFile, carryOverCandidates, planCarryOver, type CarryCandidate, type Comparison, type RenderLimits, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
+import type { SharedFailureStore } from '../../auth/access'
 import { readDocSchema, readRecords, writeRecords } from '@copboard/board'
 import { editStoredRoom, loadBoardDoc, seedRoomFromState, seedRoomFromTemplate } from './board-doc'
 import { ApiError } from './errors'
@@ -29,6 +30,10 @@ export interface RoomsApi {
   disconnectRoom(name: string, code?: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND'): number
   /** sync-core §4.4: hands the room's pending awareness batch to `onAwarenessSeen` now. */
   flushAwarenessSeen?(name: string): void
+  /** Several instances (sync-core §13): whether this instance serves the room. Absent: it serves every room. */
+  ownsRoom?(name: string): boolean
+  /** Several instances: the rooms this instance serves. */
+  ownedRooms?(): string[]
 }
 
 export interface ArchiveServiceOptions {
@@ -40,6 +45,8 @@ export interface ArchiveServiceOptions {
   autosaveMs?: number
   /** Failed-auth limiter: attempts per source per minute. */
   maxAuthFailures?: number
+  /** Several instances: failed attempts counted across all of them (Redis). */
+  sharedAuthFailures?: SharedFailureStore
   thumbnailWidth?: number
   fullPngWidth?: number
   /** SVG -> PNG (default: resvg, raster.ts); replaceable so tests can make a render fail. */
@@ -87,7 +94,7 @@ export class ArchiveService {
   constructor(private opts: ArchiveServiceOptions) {
     this.storage = opts.storage
     this.log = opts.logger
-    this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures })
+    this.resolver = new AccessResolver(opts.storage, { logger: opts.logger, maxFailures: opts.maxAuthFailures, shared: opts.sharedAuthFailures })
     this.authorize = createSyncAuthorizer(opts.storage, this.resolver, {
       onAuthorized: ({ room, sessionId }) => {
         const lr = this.live.get(room)
@@ -454,8 +461,32 @@ export class ArchiveService {
     }
   }
 
+  /**
+   * Several instances: a room served here whose session went live through another instance (the
+   * start request reached that one) is tracked here from now on, with the people already seen
+   * on it, so its owner autosaves it. Returns the rooms it started tracking.
+   */
+  async trackStartedElsewhere(): Promise<string[]> {
+    const found: string[] = []
+    for (const room of this.opts.rooms?.ownedRooms?.() ?? []) {
+      if (this.live.has(room) || this.tracking.has(room)) continue
+      const s = await this.storage.getSessionByRoom(room).catch(() => null)
+      if (s?.state !== 'live' || this.live.has(room)) continue
+      const lr = this.track(s)
+      const pre = this.preLive.get(room)
+      this.preLive.delete(room)
+      if (pre) lr.participants.adoptPresent(pre, Date.parse(s.startedAt ?? new Date().toISOString()))
+      lr.restoring = this.restoreParticipants(lr)
+      found.push(room)
+    }
+    return found
+  }
+
   async autosaveAll(): Promise<void> {
-    for (const room of this.liveRooms()) await this.autosave(room)
+    await this.trackStartedElsewhere()
+    // several instances: the room's owner saves it (it knows the room's people); the others skip it
+    const owns = this.opts.rooms?.ownsRoom
+    for (const room of this.liveRooms()) if (!owns || owns(room)) await this.autosave(room)
     if (this.failedRenders.size) await this.retryRenders()
   }
 

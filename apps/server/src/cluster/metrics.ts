@@ -1,0 +1,122 @@
+/**
+ * Prometheus metrics of one instance (prom-client, one registry per app so tests can run several
+ * apps in one process). Served by plugins/metrics.ts at GET /metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { RoomEvent, RoomManager, RoomOwnership, RoomStorage } from '@copboard/sync-core'
+
+export class Metrics {
+  readonly registry = new Registry()
+  readonly frames: Counter<'direction'>
+  readonly bytes: Counter<'direction'>
+  readonly updatesAppended: Counter
+  readonly updateBytesAppended: Counter
+  readonly appendSeconds: Histogram<'via'>
+  readonly appendFailures: Counter<'via'>
+  readonly leaseChanges: Counter<'change'>
+  readonly rejected: Counter<'reason'>
+  readonly roomEvents: Counter<'event'>
+  readonly clusterEvents: Counter<'direction'>
+
+  constructor(instanceId: string, rooms: () => RoomManager | null) {
+    this.registry.setDefaultLabels({ instance_id: instanceId })
+    collectDefaultMetrics({ register: this.registry, prefix: 'copboard_' })
+    const r = [this.registry]
+    new Gauge({
+      name: 'copboard_rooms_loaded',
+      help: 'Rooms in memory on this instance',
+      registers: r,
+      collect() {
+        this.set(rooms()?.stats().rooms ?? 0)
+      },
+    })
+    new Gauge({
+      name: 'copboard_rooms_owned',
+      help: 'Loaded rooms whose ownership lease this instance holds (0 without leases)',
+      registers: r,
+      collect() {
+        this.set(rooms()?.stats().ownedRooms ?? 0)
+      },
+    })
+    new Gauge({
+      name: 'copboard_connections',
+      help: 'Open sync connections',
+      registers: r,
+      collect() {
+        this.set(rooms()?.stats().connections ?? 0)
+      },
+    })
+    new Gauge({
+      name: 'copboard_queued_bytes',
+      help: 'Accepted edits not yet persisted (sync-core §7.3)',
+      registers: r,
+      collect() {
+        this.set(rooms()?.stats().queuedBytes ?? 0)
+      },
+    })
+    this.frames = new Counter({ name: 'copboard_sync_frames_total', help: 'WebSocket frames received (in) and sent (out)', labelNames: ['direction'], registers: r })
+    this.bytes = new Counter({ name: 'copboard_sync_bytes_total', help: 'WebSocket payload bytes received (in) and sent (out)', labelNames: ['direction'], registers: r })
+    this.updatesAppended = new Counter({ name: 'copboard_updates_appended_total', help: 'Document updates appended to the durable log', registers: r })
+    this.updateBytesAppended = new Counter({ name: 'copboard_update_bytes_appended_total', help: 'Bytes of document updates appended to the durable log', registers: r })
+    this.appendSeconds = new Histogram({
+      name: 'copboard_storage_append_seconds',
+      help: 'Latency of one storage append (a group-committed batch), by path (lease or storage)',
+      labelNames: ['via'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    })
+    this.appendFailures = new Counter({ name: 'copboard_storage_append_failures_total', help: 'Failed storage appends (edits refused with 4500, never dropped silently)', labelNames: ['via'], registers: r })
+    this.leaseChanges = new Counter({ name: 'copboard_lease_changes_total', help: 'Room lease changes: acquired, released, lost, refused (owned elsewhere)', labelNames: ['change'], registers: r })
+    this.rejected = new Counter({
+      name: 'copboard_rejected_total',
+      help: 'Connections closed by the server or transport, and updates dropped, by reason (close code name; READ_ONLY_UPDATE, POLICY_REFUSED_UPDATE: counted when the connection closes)',
+      labelNames: ['reason'],
+      registers: r,
+    })
+    this.roomEvents = new Counter({ name: 'copboard_room_events_total', help: 'Room lifecycle: loaded, unloaded (idle), evicted (lease lost), moved (owned elsewhere)', labelNames: ['event'], registers: r })
+    this.clusterEvents = new Counter({ name: 'copboard_cluster_events_total', help: 'Cross-instance events published (out) and handled (in)', labelNames: ['direction'], registers: r })
+  }
+
+  onRoomEvent = (e: RoomEvent): void => {
+    this.roomEvents.inc({ event: e.type })
+  }
+
+  /** The room storage with append latency and volume measured. */
+  timedStorage<S extends RoomStorage>(storage: S): S {
+    const appendUpdates = storage.appendUpdates.bind(storage)
+    const wrapped = Object.create(storage) as S
+    wrapped.appendUpdates = (room, updates) => this.timeAppend('storage', updates, () => appendUpdates(room, updates))
+    return wrapped
+  }
+
+  /** Leases whose appends are measured like storage appends. */
+  timedOwnership(ownership: RoomOwnership): RoomOwnership {
+    return {
+      acquire: async (room) => {
+        const lease = await ownership.acquire(room)
+        if (!lease) return null
+        return {
+          appendUpdates: (updates) => this.timeAppend('lease', updates, () => lease.appendUpdates(updates)),
+          release: () => lease.release(),
+          onLost: (cb) => lease.onLost(cb),
+        }
+      },
+    }
+  }
+
+  private async timeAppend(via: 'storage' | 'lease', updates: Uint8Array[], run: () => Promise<void>): Promise<void> {
+    const end = this.appendSeconds.startTimer({ via })
+    try {
+      await run()
+    } catch (err) {
+      this.appendFailures.inc({ via })
+      throw err
+    } finally {
+      end()
+    }
+    let bytes = 0
+    for (const u of updates) bytes += u.byteLength
+    this.updatesAppended.inc(updates.length)
+    this.updateBytesAppended.inc(bytes)
+  }
+}

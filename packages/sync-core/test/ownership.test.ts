@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { CloseCodes, RoomManager, RoomOwnedElsewhereError, type RoomEvent, type RoomLease, type RoomOwnership } from '../src/index.js'
+import { CapturingLogger } from './capturingLogger.js'
+import { MemoryStorage } from './memoryStorage.js'
+import { TestClient, settle } from './client.js'
+
+/** One lease table shared by several "instances" (managers), like advisory locks in one database. */
+class MemoryLeases {
+  readonly holders = new Map<string, string>()
+  readonly appendsBy: { room: string; instance: string }[] = []
+  down = false
+  constructor(readonly storage: MemoryStorage) {}
+
+  forInstance(instance: string): RoomOwnership & { leases: Map<string, MemoryLease> } {
+    const leases = new Map<string, MemoryLease>()
+    return {
+      leases,
+      acquire: async (room) => {
+        await Promise.resolve()
+        if (this.down) throw new Error('lease store unreachable')
+        if (this.holders.has(room)) return null
+        this.holders.set(room, instance)
+        const lease = new MemoryLease(this, room, instance)
+        leases.set(room, lease)
+        return lease
+      },
+    }
+  }
+}
+
+class MemoryLease implements RoomLease {
+  lost = false
+  private lostCb: ((reason: string) => void) | null = null
+  constructor(
+    private readonly table: MemoryLeases,
+    private readonly room: string,
+    private readonly instance: string,
+  ) {}
+  async appendUpdates(updates: Uint8Array[]): Promise<void> {
+    if (this.lost || this.table.holders.get(this.room) !== this.instance) throw new Error('lease lost')
+    this.table.appendsBy.push({ room: this.room, instance: this.instance })
+    await this.table.storage.appendUpdates(this.room, updates)
+  }
+  async release(): Promise<void> {
+    if (this.table.holders.get(this.room) === this.instance) this.table.holders.delete(this.room)
+  }
+  onLost(cb: (reason: string) => void): void {
+    this.lostCb = cb
+  }
+  /** The lock's connection died: the lease is gone (another instance may take it). */
+  lose(): void {
+    this.lost = true
+    if (this.table.holders.get(this.room) === this.instance) this.table.holders.delete(this.room)
+    this.lostCb?.('connection terminated')
+  }
+}
+
+const managers: RoomManager[] = []
+const clients: TestClient[] = []
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy()
+  await Promise.all(managers.splice(0).map((m) => m.close()))
+})
+
+function cluster() {
+  const storage = new MemoryStorage()
+  const table = new MemoryLeases(storage)
+  const events: RoomEvent[] = []
+  const instance = (id: string) => {
+    const ownership = table.forInstance(id)
+    const manager = new RoomManager({ storage, ownership, logger: new CapturingLogger(), roomIdleMs: 30, onRoomEvent: (e) => events.push(e) })
+    managers.push(manager)
+    const client = (room = 'r1') => {
+      const c = new TestClient(manager, room)
+      clients.push(c)
+      return c
+    }
+    return { manager, ownership, client }
+  }
+  return { storage, table, events, instance }
+}
+
+describe('§13 room ownership', () => {
+  it('§13.1 §13.2 two instances asked for one room at once: one owns it, the other sends its client on with ROOM_MOVED', async () => {
+    const { instance, table, storage, events } = cluster()
+    const a = instance('a')
+    const b = instance('b')
+    const ca = a.client()
+    const cb = b.client()
+    await settle()
+    const codes = [ca.socket.closeCode, cb.socket.closeCode]
+    expect(codes.filter((c) => c === CloseCodes.ROOM_MOVED.code)).toHaveLength(1)
+    expect(codes.filter((c) => c === null)).toHaveLength(1)
+    const [owner, ownerMgr] = ca.socket.closeCode === null ? [ca, a.manager] : [cb, b.manager]
+    owner.doc.getText('t').insert(0, 'x')
+    await settle()
+    expect(ownerMgr.stats().ownedRooms).toBe(1)
+    expect(new Set(table.appendsBy.map((x) => x.instance)).size).toBe(1)
+    expect(storage.docOf('r1').getText('t').toString()).toBe('x')
+    expect(events.some((e) => e.type === 'moved')).toBe(true)
+  })
+
+  it('§13.2 server-side reads of a room owned elsewhere reject with RoomOwnedElsewhereError', async () => {
+    const { instance } = cluster()
+    const a = instance('a')
+    const b = instance('b')
+    a.client()
+    await settle()
+    await expect(b.manager.encodeState('r1')).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
+    await expect(b.manager.transact('r1', (d) => d.getText('t').insert(0, 'no'))).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
+  })
+
+  it('§13.1 an unloaded room releases its lease; the other instance can then own it and sees every edit', async () => {
+    const { instance, table } = cluster()
+    const a = instance('a')
+    const b = instance('b')
+    const c1 = a.client()
+    await settle()
+    c1.doc.getText('t').insert(0, 'kept')
+    await settle()
+    c1.destroy()
+    await new Promise((r) => setTimeout(r, 80))
+    await settle()
+    expect(table.holders.has('r1')).toBe(false)
+    const c2 = b.client()
+    await settle()
+    expect(c2.socket.closeCode).toBeNull()
+    expect(c2.text()).toBe('kept')
+  })
+
+  it('§13.3 a lost lease drops the room at once: clients closed with STORAGE_UNAVAILABLE, nothing more appended, a survivor takes over', async () => {
+    const { instance, table, events } = cluster()
+    const a = instance('a')
+    const b = instance('b')
+    const c1 = a.client()
+    await settle()
+    c1.doc.getText('t').insert(0, 'one ')
+    await settle()
+    a.ownership.leases.get('r1')!.lose()
+    await settle()
+    expect(c1.socket.closeCode).toBe(CloseCodes.STORAGE_UNAVAILABLE.code)
+    expect(a.manager.stats().rooms).toBe(0)
+    expect(events.some((e) => e.type === 'evicted')).toBe(true)
+    const c2 = b.client()
+    await settle()
+    expect(c2.text()).toBe('one ')
+    expect(b.manager.stats().ownedRooms).toBe(1)
+  })
+
+  it('§13.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
+    const { instance, table } = cluster()
+    table.down = true
+    const a = instance('a')
+    const c = a.client()
+    await settle()
+    expect(c.socket.closeCode).toBe(CloseCodes.STORAGE_UNAVAILABLE.code)
+    table.down = false
+    const c2 = a.client()
+    await settle()
+    expect(c2.socket.closeCode).toBeNull()
+  })
+})
+
+describe('§13.5 hand over', () => {
+  it('§13.5 handOver closes the room\'s clients with ROOM_MOVED, persists, releases the lease; the other instance then owns it with every edit', async () => {
+    const { instance, table } = cluster()
+    const a = instance('a')
+    const b = instance('b')
+    const c1 = a.client()
+    await settle()
+    c1.doc.getText('t').insert(0, 'before hand-over')
+    await settle()
+    expect(await a.manager.handOver('r1')).toBe(1)
+    expect(c1.socket.closeCode).toBe(CloseCodes.ROOM_MOVED.code)
+    expect(table.holders.has('r1')).toBe(false)
+    expect(a.manager.stats().rooms).toBe(0)
+    const c2 = b.client()
+    await settle()
+    expect(c2.socket.closeCode).toBeNull()
+    expect(c2.text()).toBe('before hand-over')
+    expect(await a.manager.handOver('nope')).toBe(0)
+  })
+})
