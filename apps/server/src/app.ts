@@ -17,6 +17,9 @@ import { redactUrl } from './auth/tokens.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import privateModePlugin from './plugins/privateMode.js'
+import { isDraftRoom } from '@copboard/board'
+import { anonymousAwarenessFilter } from './anonymousAwareness.js'
 import metricsPlugin from './plugins/metrics.js'
 import { createCluster, type Cluster } from './cluster/index.js'
 import { boardUpdatePolicy } from './policy.js'
@@ -103,8 +106,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const rooms = new RoomManager({
     ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)
     onRoomEvent: (e) => cluster.onRoomEvent(e),
-    onRoomIdle: (room) => archive.onRoomIdle(room),
-    onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
+    // private drafts (issue 10) are no boards: no autosave, no participant list of their own
+    onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
+    onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
+    // issue 10: no cursor or selection of anyone writing in an anonymous zone reaches the others
+    filterAwareness: anonymousAwarenessFilter,
     storage: cluster.roomStorage,
     logger: app.log,
     // issue 9: every client update is judged by the board policy before it is stored or broadcast
@@ -166,6 +172,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     archive,
     tldrawLicenseKey: config.tldrawLicenseKey ?? null,
   })
+  await app.register(privateModePlugin, { prefix: '/api', archive, rooms }) // issue 10: private mode + reveal
   await app.register(staticPlugin, { root: config.webDistDir })
   return app
 }

@@ -13,6 +13,8 @@ export interface Route {
 export const routes: Route[] = [
   { pattern: '/', page: lazy(() => import('./home').then((m) => ({ default: () => <m.HomePage /> }))) },
   { pattern: '/b/:room', page: lazy(() => import('./board/BoardPage').then((m) => ({ default: m.BoardPage }))) },
+  { pattern: '/gids', page: lazy(() => import('./guide/GuidePage').then((m) => ({ default: () => <m.GuidePage /> }))) },
+  { pattern: '/guide', page: lazy(() => import('./guide/GuidePage').then((m) => ({ default: () => <m.GuidePage /> }))) },
   { pattern: '/cop/:copId', page: lazy(() => import('./archive').then((m) => ({ default: ({ params }: { params: RouteParams }) => <m.CopPage copId={params.copId} /> }))) },
 ]
 

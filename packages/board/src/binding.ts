@@ -69,6 +69,11 @@ export interface BindOptions {
   isTextLive?: (id: string) => boolean
   /** Delay of the mirror write after typing into a fragment (SPEC rule 8); default 1000 ms. */
   mirrorDelayMs?: number
+  /**
+   * Which document records this binding carries (default: all). Private mode binds one store to
+   * two docs: the board (everything but private shapes) and the participant's draft (only those).
+   */
+  include?: (record: TLRecord) => boolean
 }
 
 export interface BoardBinding {
@@ -106,6 +111,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
       .filter((t: any) => t.scope === 'document')
       .map((t: any) => t.typeName as string),
   )
+  const include = opts.include ?? (() => true)
   const warn = (id: string, reason: string) => {
     if (opts.onRejected) opts.onRejected(id, reason)
     else console.warn(`[copboard/board] skipped record ${id}: ${reason}`)
@@ -147,11 +153,12 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
       const value = records.get(id)
       if (value === undefined) {
         pending.delete(id) // a remote delete wins over a pending local edit
-        if (store.has(id as any)) removes.push(id as TLRecord['id'])
+        const held = store.get(id as any) as TLRecord | undefined
+        if (held && include(held)) removes.push(id as TLRecord['id'])
         continue
       }
       const loaded = load(id, value)
-      if (!loaded) continue
+      if (!loaded || !include(loaded)) continue
       let rec: TLRecord = loaded
       const cur = store.get(id as any) as TLRecord | undefined
       if (cur && hasRichText(cur) && hasRichText(rec) && getTextFragment(value)) {
@@ -296,13 +303,13 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
       const inDoc = new Set(records.keys())
       const stale = store
         .allRecords()
-        .filter((r) => docTypes.has(r.typeName) && !inDoc.has(r.id))
+        .filter((r) => docTypes.has(r.typeName) && include(r) && !inDoc.has(r.id))
         .map((r) => r.id)
       if (stale.length) store.mergeRemoteChanges(() => store.remove(stale))
       applyFromDoc(inDoc)
     } else if (!readonly) {
       // first client of an empty board: publish our document records
-      const mine = store.allRecords().filter((r) => docTypes.has(r.typeName))
+      const mine = store.allRecords().filter((r) => docTypes.has(r.typeName) && include(r))
       if (mine.length) doc.transact(() => mine.forEach((r) => upsertRecord(records, r)), origin)
     }
     opts.onSchemaStatus?.(status)
@@ -312,9 +319,9 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   // --- local -> doc --------------------------------------------------------------------------
   const stopListening = store.listen(
     ({ changes }: { changes: RecordsDiff<TLRecord> }) => {
-      for (const r of Object.values(changes.added)) queue(r.id, null, r)
-      for (const [from, to] of Object.values(changes.updated)) queue(to.id, from, to)
-      for (const r of Object.values(changes.removed)) queue(r.id, r, null)
+      for (const r of Object.values(changes.added)) if (include(r)) queue(r.id, null, r)
+      for (const [from, to] of Object.values(changes.updated)) if (include(to)) queue(to.id, from, to)
+      for (const r of Object.values(changes.removed)) if (include(r)) queue(r.id, r, null)
     },
     { source: 'user', scope: 'document' },
   )

@@ -27,3 +27,4 @@ export {
   type RichTextNode,
 } from './text.js'
 export { hasRichText } from './records.js'
+export * from './drafts.js'

@@ -1,5 +1,5 @@
 /**
- * §4.1, §4.6: a room's awareness fan-out, batched. Changes are collected and sent once per turn of
+ * §4.1, §4.7: a room's awareness fan-out, batched. Changes are collected and sent once per turn of
  * the event loop (setImmediate): when 500 people join at once, each of them gets a few frames
  * holding many states instead of one frame per joiner (O(N²) frames, one syscall each). The
  * greeting's "every state" frame is encoded once and shared by every joiner until the next batch.

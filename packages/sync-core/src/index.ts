@@ -38,3 +38,4 @@ export {
   type UpdateContext,
   type PolicyVerdict,
 } from './admission.js'
+export { filterAwarenessUpdate, type AwarenessFilter, type AwarenessState } from './awarenessFilter.js'

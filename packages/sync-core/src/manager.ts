@@ -12,6 +12,7 @@ import { SyncConnection } from './connection.js'
 import { Room, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
 import type { UpdatePolicy } from './admission.js'
+import type { AwarenessFilter } from './awarenessFilter.js'
 import type { RoomStorage } from './storage.js'
 import { RoomOwnedElsewhereError, type RoomEvent, type RoomOwnership } from './ownership.js'
 
@@ -55,6 +56,8 @@ export interface RoomManagerOptions {
    * Without it every decodable update of an editing connection is admitted.
    */
   policy?: UpdatePolicy
+  /** §4.7: rewrites the awareness states a connection announces before they are applied and broadcast. */
+  filterAwareness?: AwarenessFilter
 }
 
 export interface ConnectOptions {
@@ -138,6 +141,7 @@ export class RoomManager {
       },
       connectionClosed: (conn) => this.uncount(conn),
       policy: opts.policy,
+      filterAwareness: opts.filterAwareness,
     }
     this.onRoomEvent = opts.onRoomEvent
   }

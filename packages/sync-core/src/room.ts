@@ -26,6 +26,7 @@ import {
 } from './protocol.js'
 import { WriteQueue, type WriteQueueContext } from './writeQueue.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
+import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -47,6 +48,8 @@ export interface RoomContext extends WriteQueueContext, ConnectionContext {
   onMoved(room: Room, connections: number): void
   /** §12: the application's judge of every client update (none: everything is admitted). */
   policy?: UpdatePolicy
+  /** §4.7: rewrites announced awareness states before they are applied and broadcast. */
+  filterAwareness?: AwarenessFilter
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed'
@@ -77,7 +80,7 @@ export class Room implements ConnectionRoom {
   private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   private awarenessOwner = new Map<number, SyncConnection>()
-  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
+  /** §4.7: batched awareness broadcast and the shared greeting of every state. */
   private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
   /**
    * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
@@ -311,14 +314,17 @@ export class Room implements ConnectionRoom {
           this.admit(conn, msg.update)
           return
         }
-        case 'awareness':
+        case 'awareness': {
           if (!this.admitAwareness(conn, msg.entries)) return
+          const update = this.filteredAwareness(conn, msg.update)
+          if (!update) return
           try {
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn)
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
           } catch (err) {
             throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
           }
           return
+        }
         case 'query-awareness':
           if (!conn.charge(MessageCost.awarenessQuery)) return
           this.sendAwarenessStates(conn)
@@ -331,6 +337,19 @@ export class Room implements ConnectionRoom {
         this.ctx.logger.error({ room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: unexpected error handling a message')
         conn.close('INTERNAL_ERROR')
       }
+    }
+  }
+
+  /** §4.7: the update after the application's filter; null (dropped, logged) when the filter failed. */
+  private filteredAwareness(conn: SyncConnection, update: Uint8Array): Uint8Array | null {
+    const filter = this.ctx.filterAwareness
+    if (!filter) return update
+    try {
+      return filterAwarenessUpdate(update, (s) => filter(this.name, this.doc, s, conn.info))
+    } catch (err) {
+      // an application bug must neither leak what it should hide nor close the client
+      this.ctx.badInput.report(conn.loggedReasons, 'INTERNAL_ERROR', { room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: awareness filter failed; update dropped')
+      return null
     }
   }
 

@@ -65,8 +65,8 @@ describe('§1.6 shared greeting', () => {
   })
 })
 
-describe('§4.6 batched awareness fan-out', () => {
-  it('§4.6 forty joiners in one turn: each sees every other state in a few frames, not one frame per joiner', async () => {
+describe('§4.7 batched awareness fan-out', () => {
+  it('§4.7 forty joiners in one turn: each sees every other state in a few frames, not one frame per joiner', async () => {
     const { client } = setup()
     const first = client('r1', { name: 'first' })
     await settle()
@@ -78,7 +78,7 @@ describe('§4.6 batched awareness fan-out', () => {
     for (const c of [first, ...crowd]) expect(c.awareness.getStates().size).toBe(41)
   })
 
-  it('§4.1 §4.6 a change announced by one connection is not echoed to it', async () => {
+  it('§4.1 §4.7 a change announced by one connection is not echoed to it', async () => {
     const { client } = setup()
     const a = client('r1', { name: 'a' })
     const b = client('r1', { name: 'b' })
@@ -90,7 +90,7 @@ describe('§4.6 batched awareness fan-out', () => {
     expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a2' })
   })
 
-  it('§4.3 §4.6 a leaving connection is removed for everyone, also when it leaves in the batch it joined', async () => {
+  it('§4.3 §4.7 a leaving connection is removed for everyone, also when it leaves in the batch it joined', async () => {
     const { client } = setup()
     const a = client('r1', { name: 'a' })
     await settle()

@@ -133,11 +133,15 @@ function geo(ctx: Ctx, o: { id: string; x: number; y: number; w: number; h: numb
   })
 }
 
-function text(ctx: Ctx, o: { id: string; x: number; y: number; w: number; text: string; size?: Size; color?: string; align?: 'start' | 'middle' | 'end'; scale?: number; parentId?: string; zoneId: string | null; part: CopboardScaffoldMeta['part'] }) {
+/**
+ * Scaffold text is always black (#1d1d1d): coloured text on the zone tints measures 2.4–4:1
+ * (grey prompts were 2.4:1); black on every tint and on the page is above 11:1 (issue 10, rule 4).
+ */
+function text(ctx: Ctx, o: { id: string; x: number; y: number; w: number; text: string; size?: Size; align?: 'start' | 'middle' | 'end'; scale?: number; parentId?: string; zoneId: string | null; part: CopboardScaffoldMeta['part'] }) {
   push(ctx, {
     ...base(ctx, o.id, 'text', o.x, o.y, o.parentId, o.zoneId, o.part),
     props: {
-      color: o.color ?? 'black',
+      color: 'black',
       size: o.size ?? 'm',
       font: 'sans',
       textAlign: o.align ?? 'start',
@@ -193,7 +197,6 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
     text: L(ctx, z.label),
     size: kind === 'crossing' ? 'xl' : 'l',
     align: centered ? 'middle' : 'start',
-    color: z.color && kind !== 'cell' && kind !== 'half' && kind !== 'zone' && kind !== 'strip' ? z.color : 'black',
     parentId: hParent,
     zoneId: z.id,
     part: 'heading',
@@ -207,7 +210,6 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
     text: L(ctx, z.prompt),
     size: 'm',
     align: centered ? 'middle' : 'start',
-    color: 'grey',
     parentId: hParent,
     zoneId: z.id,
     part: 'prompt',
@@ -245,7 +247,7 @@ function lemniscatePoints(w: number, h: number, n = 32) {
 
 function decoration(ctx: Ctx, d: Decoration) {
   if (d.kind === 'text') {
-    text(ctx, { id: shapeId(ctx, 'deco', d.id), x: ctx.ox + d.x, y: ctx.oy + d.y, w: d.w, text: L(ctx, d.text), size: d.size ?? 'l', color: d.color, align: d.align, scale: d.scale, zoneId: null, part: 'decoration' })
+    text(ctx, { id: shapeId(ctx, 'deco', d.id), x: ctx.ox + d.x, y: ctx.oy + d.y, w: d.w, text: L(ctx, d.text), size: d.size ?? 'l', align: d.align, scale: d.scale, zoneId: null, part: 'decoration' })
   } else if (d.kind === 'lemniscate') {
     const pts = lemniscatePoints(d.rect.w, d.rect.h)
     const points: Record<string, { id: string; index: string; x: number; y: number }> = {}
@@ -286,7 +288,7 @@ function titleBlock(ctx: Ctx, info: TitleBlockInfo | undefined) {
   const r = ctx.t.titleBlock
   geo(ctx, { id: shapeId(ctx, 'title', 'box'), x: ctx.ox + r.x, y: ctx.oy + r.y, w: r.w, h: r.h, color: 'violet', fill: 'solid', zoneId: null, part: 'title' })
   text(ctx, { id: shapeId(ctx, 'title', 'name'), x: ctx.ox + r.x + 32, y: ctx.oy + r.y + 20, w: r.w - 64, text: L(ctx, ctx.t.title), size: 'xl', zoneId: null, part: 'title' })
-  text(ctx, { id: shapeId(ctx, 'title', 'line'), x: ctx.ox + r.x + 32, y: ctx.oy + r.y + 90, w: r.w - 64, text: titleLine(info, ctx.lang), size: 'm', color: 'violet', zoneId: null, part: 'title' })
+  text(ctx, { id: shapeId(ctx, 'title', 'line'), x: ctx.ox + r.x + 32, y: ctx.oy + r.y + 90, w: r.w - 64, text: titleLine(info, ctx.lang), size: 'm', zoneId: null, part: 'title' })
 }
 
 function agendaBlock(ctx: Ctx) {
@@ -339,7 +341,6 @@ function statementText(ctx: Ctx) {
       w: z.rect.w - 2 * PAD,
       text: STATEMENT_PLACEHOLDER[ctx.lang],
       size: 'l',
-      color: 'black',
       zoneId: z.id,
       part: 'statement',
     })

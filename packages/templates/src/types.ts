@@ -57,7 +57,7 @@ export interface PrefilledNote {
 
 /** Extra scaffold drawing that is not a zone: free text, lines, arrows, the lemniscate. */
 export type Decoration =
-  | { kind: 'text'; id: string; text: Localized; x: number; y: number; w: number; size?: 's' | 'm' | 'l' | 'xl'; scale?: number; color?: string; align?: 'start' | 'middle' | 'end' }
+  | { kind: 'text'; id: string; text: Localized; x: number; y: number; w: number; size?: 's' | 'm' | 'l' | 'xl'; scale?: number; align?: 'start' | 'middle' | 'end' } // scaffold text is always black (records.ts)
   | { kind: 'lemniscate'; id: string; rect: Rect; color?: string }
   | { kind: 'arrow'; id: string; from: { x: number; y: number }; to: { x: number; y: number }; bend?: number; label?: Localized; color?: string }
 

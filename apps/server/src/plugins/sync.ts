@@ -12,6 +12,8 @@ import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
 import { CloseCodes, closeCodeName, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
 import type { Metrics } from '../cluster/metrics.js'
+import { parseDraftRoom } from '@copboard/board'
+import { ApiError } from './api/errors.js'
 import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
 export type AuthorizeResult =
@@ -38,9 +40,16 @@ export interface SyncPluginOptions {
 /** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
 export const ROOM_NAME = /^[A-Za-z0-9_-]{1,128}$/
 
+export interface SyncAccess {
+  role: Role
+  copId?: string
+  /** From the participant secret (`?pk=`), when the client sent one (auth/participant.ts). */
+  participantId?: string
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    syncAccess: { role: Role; copId?: string } | null
+    syncAccess: SyncAccess | null
   }
 }
 
@@ -171,13 +180,22 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {
         const refused = app.checkOrigin(request)
         if (refused) return reply.code(refused.statusCode).send(refused.toJSON())
-        const room = request.params.room
+        // a private-mode draft room `<room>~draft~<participantId>` is authorised as its board (drafts.ts)
+        const draft = parseDraftRoom(request.params.room)
+        const room = draft ? draft.room : request.params.room
         if (!ROOM_NAME.test(room)) {
           return reply.code(400).send({ error: 'BAD_ROOM_NAME', message: 'room ids are 1-128 characters A-Z a-z 0-9 _ -' })
         }
         const result = await opts.authorize(request, room)
         if (!result.ok) return reply.code(result.status).send({ error: result.error })
-        request.syncAccess = { role: result.role, copId: result.copId }
+        // policy SPEC §6: the participant's own entries (and their draft room) are keyed by this id
+        const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM]) ?? undefined
+        if (draft) {
+          // only the participant whose secret derives the name may open it, and never read-only
+          const refusal = result.role === 'viewer' ? 'DRAFT_NOT_FOR_VIEWERS' : participantId !== draft.participantId ? 'NOT_YOUR_DRAFT' : null
+          if (refusal) return reply.code(403).send(new ApiError(refusal).toJSON())
+        }
+        request.syncAccess = { role: result.role, copId: result.copId, participantId }
       }],
     },
     (socket, request) => {
@@ -187,8 +205,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.removeAllListeners('error')
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
-      // policy SPEC §6: the participant's own entries are keyed by this id
-      const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM])
+      const participantId = access.participantId ?? null
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000, opts.metrics), request.params.room, {
         readOnly: access.role === 'viewer',
         // structured logs: every sync-core line of this connection carries room, conn, request and instance

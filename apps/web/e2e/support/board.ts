@@ -38,7 +38,8 @@ export async function completeJoin(page: Page, name: string, perspective: 'gemee
   const first = await page.waitForSelector('[data-testid=join-form], [data-testid=board]')
   if ((await first.getAttribute('data-testid')) === 'join-form') {
     await page.fill('[data-testid=join-name]', name)
-    await page.click(`label:has([data-testid=join-${perspective}])`)
+    // the facilitator (procesbegeleider) joins without a perspective
+    if (await page.locator(`[data-testid=join-${perspective}]`).count()) await page.click(`label:has([data-testid=join-${perspective}])`)
     await page.click('[data-testid=join-submit]')
   }
   await boardLive(page)

@@ -1,5 +1,5 @@
 /** /b/:room — the board: access, join flow, Yjs connection, tldraw, presence, extension panels. */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { react, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import './board.css'
@@ -8,12 +8,20 @@ import { PageLoading } from '../App'
 import { useBoardAccess, type BoardAccess } from './role'
 import { boardMessages } from './messages'
 import { BoardConnection } from './sync'
-import { ConnectionBadge, LanguageSwitch, Participants, ReadonlyBanner } from './BoardChrome'
+import { ReadonlyBanner } from './BoardChrome'
 import { PolicyNotice } from './PolicyNotice'
 import { BoardExtensions } from './BoardExtensions'
-import { installNoteAuthorship } from './notes'
+import { BoardHeader } from './BoardHeader'
+import { NoteBadges } from './NoteBadges'
+import { installNoteAuthorship, type Identity } from './notes'
+import { FacilitatorShell } from '../facilitation/FacilitatorPanel'
+import { PrivateDrafts } from '../privacy/drafts'
+import { PrivateBanner } from '../privacy/PrivateBanner'
+import { participantIdOf } from '../privacy/participant'
+import { anonymousPresenceFilter } from '../templates'
+import { randomColor } from '../join/profile'
 import { JoinDialog } from '../join/JoinDialog'
-import { loadProfile, useProfile, type Profile } from '../join/profile'
+import { useProfile, type Profile } from '../join/profile'
 import type { RouteParams } from '../routes'
 import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
@@ -39,16 +47,21 @@ export function BoardPage({ params }: { params: RouteParams }) {
       </main>
     )
   }
+  const facilitator = access.role === 'facilitator'
   const join = (
     <JoinDialog
       initial={profile}
       showFacilitatorFlag={!access.verified}
-      facilitatorFlag={access.role === 'facilitator'}
+      facilitatorFlag={facilitator}
+      asFacilitator={access.verified && facilitator}
       title={access.copName ?? undefined}
       onDone={() => setEditingProfile(false)}
     />
   )
-  if (!profile) {
+  // viewers only look: no join form about names and note colours
+  const viewerProfile = access.role === 'viewer' ? (profile ?? { name: t('viewer'), perspective: 'overig' as const, color: '#868e96' }) : null
+  const shown = viewerProfile ?? profile
+  if (!shown) {
     return (
       <>
         <div className="cb-board-placeholder" />
@@ -59,8 +72,8 @@ export function BoardPage({ params }: { params: RouteParams }) {
   // editing name/perspective later keeps the board (and its connection) mounted underneath
   return (
     <>
-      <Board access={access} profile={profile} onEditProfile={onEditProfile} />
-      {editingProfile && join}
+      <Board access={access} profile={shown} onEditProfile={onEditProfile} />
+      {editingProfile && access.role !== 'viewer' && join}
     </>
   )
 }
@@ -68,27 +81,46 @@ export function BoardPage({ params }: { params: RouteParams }) {
 function Board({ access, profile, onEditProfile }: { access: BoardAccess; profile: Profile; onEditProfile: () => void }) {
   const t = useT(boardMessages)
   const lang = useLang()
+  // the facilitator ("procesbegeleider") and viewers take part without a perspective
+  const identity: Identity = useMemo(
+    () => ({ name: profile.name, color: profile.color || randomColor(), perspective: access.role === 'participant' ? profile.perspective : null, role: access.role }),
+    [profile, access.role],
+  )
   const conn = useMemo(
-    () => new BoardConnection(access.room, access.token, { ...profile, role: access.role }),
+    () => new BoardConnection(access.room, access.token, identity),
     // one connection per room/token; profile changes go through setUser below
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [access.room, access.token],
   )
   useEffect(() => () => conn.destroy(), [conn])
-  useEffect(() => conn.setUser({ ...profile, role: access.role }), [conn, profile, access.role])
+  useEffect(() => conn.setUser(identity), [conn, identity])
+  const roleRef = useRef(access.role)
+  roleRef.current = access.role
+  const [drafts, setDrafts] = useState<PrivateDrafts | null>(null)
 
   const [ready, setReady] = useState(false)
   const [licenseKey, setLicenseKey] = useState<string | undefined>()
   useEffect(() => {
     let live = true
+    let made: PrivateDrafts | null = null
     Promise.all([conn.ready, loadConfig()]).then(([, cfg]) => {
       if (!live) return
       setLicenseKey(cfg.tldrawLicenseKey ?? undefined)
+      made = new PrivateDrafts(conn.doc, conn.store, {
+        room: access.room,
+        token: access.token,
+        secret: conn.participantSecret,
+        participantId: participantIdOf(conn.participantSecret),
+        canWritePrivately: () => roleRef.current === 'participant',
+      })
+      setDrafts(made)
       setReady(true)
     })
     return () => {
       live = false
+      made?.destroy()
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [conn])
 
   const snapshot = useSyncExternalStore(
@@ -109,8 +141,8 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
 
   const [editor, setEditor] = useState<Editor | null>(null)
   const editorRef = useRef<Editor | null>(null)
-  const profileRef = useRef(profile)
-  profileRef.current = profile
+  const identityRef = useRef(identity)
+  identityRef.current = identity
   // one TipTap configuration per connection: tldraw re-creates its text editor when it changes
   const tldrawOptions = useMemo(
     () => ({
@@ -134,9 +166,17 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
   useEffect(() => {
     if (!editor) return
     ;(window as unknown as { editor?: Editor; copboard?: unknown }).editor = editor
-    ;(window as unknown as { copboard?: unknown }).copboard = { conn, editor }
-    return installNoteAuthorship(editor, () => profileRef.current ?? loadProfile())
-  }, [editor, conn])
+    ;(window as unknown as { copboard?: unknown }).copboard = { conn, editor, drafts }
+    const offs = [installNoteAuthorship(editor, () => identityRef.current), drafts ? drafts.install(editor) : () => {}]
+    // anonymous zones: no cursor or selection of ours announced there (the server enforces it too)
+    const anon = anonymousPresenceFilter(editor)
+    conn.presenceFilter = anon.filter
+    return () => {
+      offs.forEach((off) => off())
+      anon.dispose()
+      conn.presenceFilter = (p) => p
+    }
+  }, [editor, conn, drafts])
   useEffect(() => {
     editor?.user.updateUserPreferences({ locale: lang, name: profile.name, color: profile.color })
   }, [editor, lang, profile])
@@ -152,51 +192,62 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
     editor?.updateInstanceState({ isReadonly: readonly })
   }, [editor, readonly])
 
-  const chrome = useMemo(() => ({ conn, onEditProfile }), [conn, onEditProfile])
+  // the session state as this board knows it (the facilitator may start/end it from the panel)
+  const [sessionState, setSessionState] = useState(access.session?.state ?? null)
+  useEffect(() => setSessionState(access.session?.state ?? null), [access.session?.state])
+  const isFacilitator = access.role === 'facilitator'
+  const [panelOpen, setPanelOpen] = useState(() => typeof innerWidth === 'undefined' || innerWidth >= 900)
+  const [galleryOpen, setGalleryOpen] = useState(false)
+  const openGallery = useCallback(() => setGalleryOpen(true), [])
 
-  if (!ready) return <PageLoading />
+  if (!ready || !drafts) return <PageLoading />
   if (isBlockingLicenceState(licenceState)) return <LicenceNotice state={licenceState!} />
+  const showPanel = isFacilitator && panelOpen && !!editor
   return (
-    <div className="cb-board" data-testid="board" data-readonly={readonly}>
-      <ChromeContext.Provider value={chrome}>
-      <Tldraw
-        store={conn.store}
-        assetUrls={tldrawAssetUrls}
-        licenseKey={licenseKey}
-        components={components}
-        options={tldrawOptions}
-        onMount={(e) => {
-          editorRef.current = e
-          setEditor(e)
-          conn.timings.mounted ??= performance.now()
-        }}
+    <div className="cb-board" data-testid="board" data-readonly={readonly} data-panel={showPanel}>
+      <BoardHeader
+        access={access}
+        conn={conn}
+        sessionState={sessionState}
+        onEditProfile={onEditProfile}
+        panel={isFacilitator ? { open: panelOpen, toggle: () => setPanelOpen((o) => !o), controls: 'cb-facilitator-panel' } : undefined}
       />
-      {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
-      <PolicyNotice refusal={conn.refusal} />
-      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} />}
-      </ChromeContext.Provider>
+      <div className="cb-board__main">
+        <div className="cb-board__canvas">
+          <Tldraw
+            store={conn.store}
+            assetUrls={tldrawAssetUrls}
+            licenseKey={licenseKey}
+            components={components}
+            options={tldrawOptions}
+            onMount={(e) => {
+              editorRef.current = e
+              setEditor(e)
+              conn.timings.mounted ??= performance.now()
+            }}
+          />
+          {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
+          <PolicyNotice refusal={conn.refusal} />
+          <PrivateBanner drafts={drafts} />
+          {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} galleryOpen={galleryOpen} setGalleryOpen={setGalleryOpen} />}
+        </div>
+        {showPanel && (
+          <FacilitatorShell
+            id="cb-facilitator-panel"
+            editor={editor!}
+            access={access}
+            conn={conn}
+            drafts={drafts}
+            readonly={readonly}
+            openGallery={openGallery}
+            sessionState={sessionState}
+            setSessionState={setSessionState}
+          />
+        )}
+      </div>
     </div>
   )
 }
 
-const ChromeContext = createContext<{ conn: BoardConnection; onEditProfile: () => void } | null>(null)
-
-/** tldraw's SharePanel slot (top right, laid out by tldraw beside the style panel). */
-function BoardTopRight() {
-  const ctx = useContext(ChromeContext)
-  const conn = ctx?.conn
-  useSyncExternalStore(
-    (cb) => (conn ? conn.subscribe(cb) : () => {}),
-    () => (conn ? `${conn.state}|${conn.peers.map((p) => `${p.clientId}:${p.name}:${p.color}:${p.perspective}:${p.role}`).join(',')}` : ''),
-  )
-  if (!ctx || !conn) return null
-  return (
-    <div className="cb-topright">
-      <ConnectionBadge state={conn.state} />
-      <Participants peers={conn.peers} onEditSelf={ctx.onEditProfile} />
-      <LanguageSwitch />
-    </div>
-  )
-}
-
-const components: TLComponents = { SharePanel: BoardTopRight }
+/** In front of the canvas: perspective badges, private locks, the perspective highlight. */
+const components: TLComponents = { InFrontOfTheCanvas: NoteBadges }

@@ -17,7 +17,7 @@ import {
   type TLStore,
   type TLUser,
 } from 'tldraw'
-import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
+import { bindStoreToDoc, isPrivateRecord, type BoardBinding } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
@@ -37,7 +37,8 @@ export interface PeerInfo {
 export interface UserInfo {
   name: string
   color: string
-  perspective: Perspective
+  /** null: the facilitator and viewers take part without a perspective */
+  perspective: Perspective | null
   role: string
 }
 
@@ -85,6 +86,13 @@ export class BoardConnection {
   private probeSentAt = 0
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
+  /** This browser's participant secret (board/participant.ts). */
+  readonly participantSecret = participantSecret()
+  /**
+   * Rewrites the presence before it is announced (anonymous zones: no cursor or selection there,
+   * templates/anonymous.ts). The server applies the same rule to what it relays.
+   */
+  presenceFilter: (presence: TLInstancePresence) => TLInstancePresence = (p) => p
 
   constructor(
     readonly room: string,
@@ -98,7 +106,7 @@ export class BoardConnection {
       // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
       protocols: syncProtocols(this.token),
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
-      params: { [PARTICIPANT_SECRET_PARAM]: participantSecret() },
+      params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()
@@ -145,6 +153,8 @@ export class BoardConnection {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
         isTextLive,
+        // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
+        include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -222,7 +232,8 @@ export class BoardConnection {
         if (frame) return
         frame = requestAnimationFrame(() => {
           frame = 0
-          aw.setLocalStateField('presence', $presence.get() ?? null)
+          const presence = $presence.get()
+          aw.setLocalStateField('presence', presence ? this.presenceFilter(presence) : null)
         })
         void p
       }),

@@ -1,4 +1,7 @@
-/** Join flow: name + perspective (remembered locally). */
+/**
+ * Join flow: name + perspective (remembered locally). The facilitator ("procesbegeleider") gives
+ * only a name: they take part without a perspective. Viewers never see this form (BoardPage).
+ */
 import { useState, type FormEvent } from 'react'
 import { useT } from '../i18n'
 import { joinMessages } from '../board/messages'
@@ -13,7 +16,10 @@ export function JoinDialog({
   facilitatorFlag,
   onDone,
   title,
+  asFacilitator = false,
 }: {
+  /** The token says facilitator: no perspective to choose. */
+  asFacilitator?: boolean
   initial?: Profile | null
   /** Only without a verified token (development/demo); see board/role.ts. */
   showFacilitatorFlag: boolean
@@ -26,6 +32,8 @@ export function JoinDialog({
   const [perspective, setPerspective] = useState<Perspective>(initial?.perspective ?? 'gemeente')
   const [fac, setFac] = useState(!!facilitatorFlag)
   const [error, setError] = useState(false)
+  // in fallback mode the checkbox makes the facilitator too
+  const noPerspective = asFacilitator || (showFacilitatorFlag && fac)
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const n = name.trim().slice(0, 60)
@@ -45,8 +53,9 @@ export function JoinDialog({
           <span style={{ background: PERSPECTIVE_COLOR.initiatief.hex }} />
           <span style={{ background: PERSPECTIVE_COLOR.overig.hex }} />
         </div>
-        <h1>{title ?? t('title')}</h1>
-        <p className="cb-joinflow__intro">{t('intro')}</p>
+        <h1>{asFacilitator ? t('facilitatorTitle') : (title ?? t('title'))}</h1>
+        {asFacilitator && title && <p className="cb-joinflow__cop">{title}</p>}
+        <p className="cb-joinflow__intro">{noPerspective ? t('facilitatorIntro') : t('intro')}</p>
         <label className="cb-joinflow__label" htmlFor="cb-joinflow-name">{t('name')}</label>
         <input
           id="cb-joinflow-name"
@@ -60,7 +69,7 @@ export function JoinDialog({
           aria-invalid={error}
         />
         {error && <div className="cb-joinflow__error">{t('nameRequired')}</div>}
-        <fieldset className="cb-joinflow__persp">
+        {!noPerspective && <fieldset className="cb-joinflow__persp">
           <legend className="cb-joinflow__label">{t('perspective')}</legend>
           {PERSPECTIVES.map((p) => (
             <label key={p} className="cb-joinflow__option" data-checked={p === perspective} style={{ ['--c' as string]: PERSPECTIVE_COLOR[p].hex }}>
@@ -72,7 +81,7 @@ export function JoinDialog({
               </span>
             </label>
           ))}
-        </fieldset>
+        </fieldset>}
         {showFacilitatorFlag && (
           <label className="cb-joinflow__check">
             <input type="checkbox" checked={fac} onChange={(e) => setFac(e.target.checked)} data-testid="join-facilitator" />

@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import type { Editor } from 'tldraw'
 import type { TitleBlockInfo } from '@copboard/templates'
-import { useT } from '../i18n'
-import { messages } from './messages'
 import { installScaffoldLock } from './scaffoldLock'
 import { installTemplateFollow } from './follow'
 import { installAnonymousZones } from './anonymous'
+import { installPageNames } from './pageNames'
+import { getLang } from '../i18n'
 import { TemplateGallery } from './TemplateGallery'
 import { ZoneNavigator } from './ZoneNavigator'
 import './templates.css'
@@ -24,26 +24,26 @@ export interface TemplatesPanelProps {
   editor: Editor
   /** true only for the facilitator — pass `useBoardAccess().role === 'facilitator'` (board/role.ts). */
   isFacilitator: boolean
+  /** viewers and ended boards: no signing */
+  readonly: boolean
   titleDefaults?: Partial<TitleBlockInfo>
+  /** the gallery is opened from the facilitation panel */
+  galleryOpen: boolean
+  onCloseGallery: () => void
 }
 
-/** Everything of issue 5 on the board: lock, gallery button (facilitator), zone navigator, accord signing. */
-export function TemplatesPanel({ editor, isFacilitator, titleDefaults }: TemplatesPanelProps) {
-  const t = useT(messages)
-  const [open, setOpen] = useState(false)
+/** Everything of issue 5 on the board: lock, gallery (facilitator), zone navigator, accord signing. */
+export function TemplatesPanel({ editor, isFacilitator, readonly, titleDefaults, galleryOpen, onCloseGallery }: TemplatesPanelProps) {
   useScaffoldLock(editor, isFacilitator)
   useEffect(() => installAnonymousZones(editor), [editor])
+  // pages named after what is on them (the facilitator's client writes the names)
+  useEffect(() => (isFacilitator ? installPageNames(editor, getLang) : undefined), [editor, isFacilitator])
   // participants land on / follow to the facilitator's template page
   useEffect(() => (isFacilitator ? undefined : installTemplateFollow(editor)), [editor, isFacilitator])
   return (
     <div className="cb-tpl-panel" data-testid="templates-panel">
-      {isFacilitator && (
-        <button type="button" className="cb-tpl-open" onClick={() => setOpen(true)} data-testid="open-templates">
-          {t('templates')}
-        </button>
-      )}
       <ZoneNavigator editor={editor} />
-      {open && isFacilitator && <TemplateGallery editor={editor} canLaunch={isFacilitator} defaults={titleDefaults} onClose={() => setOpen(false)} />}
+      {galleryOpen && isFacilitator && <TemplateGallery editor={editor} canLaunch={isFacilitator} defaults={titleDefaults} onClose={onCloseGallery} />}
     </div>
   )
 }

@@ -1,14 +1,17 @@
 /**
- * Anonymous zones (e.g. comedy act 1, TEMPLATES.md): a note whose centre lies in one loses every trace
- * of its author — meta author/perspective (kept as `anonymous: true`), tldraw's own "last edited by"
- * attribution shown on the note, and the perspective colour (anonymous notes are yellow). Applied to
- * the local user's changes; the stripped note is what syncs, is archived and exported.
+ * Anonymous zones (e.g. comedy act 1, TEMPLATES.md), templates SPEC rules 17 + 19:
+ * - a note whose centre lies in one loses every trace of its author — meta author/perspective
+ *   (kept as `anonymous: true`), tldraw's own "last edited by" attribution, and the perspective
+ *   colour (`anonymizeNote`). Applied to the local user's changes; the stripped note is what syncs.
+ * - while someone points or selects there, their presence carries no cursor or selection
+ *   (`anonymousPresence`), so nobody sees whose cursor sits on the note being typed. The server
+ *   applies the same rule to every presence it relays.
  */
-import type { Editor, TLNoteShape, TLShape } from 'tldraw'
-import { boardZones, getTemplate, zoneOfPoint, type BoardZone } from '@copboard/templates'
+import type { Editor, TLInstancePresence, TLNoteShape, TLShape } from 'tldraw'
+import { ANONYMOUS_NOTE_COLOR, anonymizeNote, anonymousPresence, boardZones, isAnonymousZone, zoneOfPoint, type BoardZone, type RecordMap } from '@copboard/templates'
 import { isScaffold } from './scaffoldLock'
 
-export const ANONYMOUS_COLOR = 'yellow'
+export const ANONYMOUS_COLOR = ANONYMOUS_NOTE_COLOR
 
 function revealsAuthor(note: TLNoteShape): boolean {
   const meta = note.meta as Record<string, unknown>
@@ -19,39 +22,49 @@ export function inAnonymousZone(editor: Editor, shape: TLShape, zones: BoardZone
   const b = editor.getShapePageBounds(shape.id)
   const pageId = editor.getAncestorPageId(shape.id)
   if (!b || !pageId) return false
-  const zone = zoneOfPoint(zones, { x: b.x + b.w / 2, y: b.y + b.h / 2 }, pageId)
-  if (!zone) return false
-  return !!getTemplate(zone.templateId)?.zones.find((z) => z.id === zone.zoneId)?.anonymous
+  return isAnonymousZone(zoneOfPoint(zones, { x: b.x + b.w / 2, y: b.y + b.h / 2 }, pageId))
+}
+
+/**
+ * Zones depend only on scaffold shapes: computed once and again only after a scaffold change, not
+ * on every frame of a note being dragged or every cursor move.
+ */
+function zoneCache(editor: Editor) {
+  let zones: BoardZone[] | null = null
+  const stop = editor.store.listen(
+    ({ changes }) => {
+      if (!zones) return
+      const touched = [...Object.values(changes.added), ...Object.values(changes.removed), ...Object.values(changes.updated).flat()]
+      if (touched.some((r) => r.typeName === 'shape' && isScaffold(r as TLShape))) zones = null
+    },
+    { scope: 'document' },
+  )
+  return { get: () => (zones ??= boardZones(editor.store.allRecords())), stop }
 }
 
 export function installAnonymousZones(editor: Editor): () => void {
-  // Zones depend only on scaffold shapes: computed once and recomputed after a scaffold change,
-  // not on every frame of a note being dragged across a large board.
-  let zones: BoardZone[] | null = null
-  const currentZones = () => (zones ??= boardZones(editor.store.allRecords()))
-  const invalidate = (...shapes: TLShape[]) => {
-    if (shapes.some(isScaffold)) zones = null
-  }
+  const zones = zoneCache(editor)
   const check = (shape: TLShape, source: 'user' | 'remote') => {
     if (source !== 'user' || shape.type !== 'note' || isScaffold(shape)) return
     const note = shape as TLNoteShape
-    if (!revealsAuthor(note) || !inAnonymousZone(editor, note, currentZones())) return
-    const meta: Record<string, unknown> = { ...(note.meta as Record<string, unknown>), anonymous: true }
-    delete meta.author
-    delete meta.perspective
+    if (!revealsAuthor(note) || !inAnonymousZone(editor, note, zones.get())) return
     // the whole record: updateShape would merge meta and keep the author
-    editor.store.put([{ ...note, meta: meta as TLNoteShape['meta'], props: { ...note.props, textLastEditedBy: null, color: ANONYMOUS_COLOR } }])
+    editor.store.put([anonymizeNote(note)])
   }
   const offs = [
-    editor.sideEffects.registerAfterCreateHandler('shape', (s, source) => {
-      invalidate(s)
-      check(s, source)
-    }),
-    editor.sideEffects.registerAfterChangeHandler('shape', (prev, next, source) => {
-      invalidate(prev, next)
-      check(next, source)
-    }),
-    editor.sideEffects.registerAfterDeleteHandler('shape', (s) => invalidate(s)),
+    editor.sideEffects.registerAfterCreateHandler('shape', (s, source) => check(s, source)),
+    editor.sideEffects.registerAfterChangeHandler('shape', (_prev, next, source) => check(next, source)),
+    zones.stop,
   ]
   return () => offs.forEach((off) => off())
+}
+
+/** The presence rewrite for BoardConnection.presenceFilter (rule 19). Returns it and its disposer. */
+export function anonymousPresenceFilter(editor: Editor): { filter: (p: TLInstancePresence) => TLInstancePresence; dispose: () => void } {
+  const zones = zoneCache(editor)
+  const records = { get: (id: string) => editor.store.get(id as never) } as unknown as Pick<RecordMap, 'get'>
+  return {
+    filter: (p) => anonymousPresence(p as unknown as Record<string, unknown>, zones.get(), records) as unknown as TLInstancePresence,
+    dispose: zones.stop,
+  }
 }

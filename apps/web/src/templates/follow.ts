@@ -2,15 +2,15 @@
  * Participants go where the template is: on joining they land on the most recently launched template
  * page (not on an empty first page), and when the facilitator launches a template while they are on
  * the board (a new page with scaffold arriving from the sync), they follow to it. They can still switch
- * pages themselves afterwards.
+ * pages themselves afterwards. They land on the first agenda step at a readable zoom (frameLanding).
  */
 import type { Editor, TLPageId, TLRecord, TLShape } from 'tldraw'
 import { isScaffold, pageHasScaffold } from './scaffoldLock'
-import { frameTemplate } from './launch'
+import { frameLanding } from './launch'
 
 function goTo(editor: Editor, pageId: TLPageId) {
   editor.setCurrentPage(pageId)
-  frameTemplate(editor, false)
+  frameLanding(editor, false)
 }
 
 export function installTemplateFollow(editor: Editor): () => void {

@@ -1,5 +1,5 @@
 import { Box, PageRecordType, type Editor, type TLShape, type TLShapePartial } from 'tldraw'
-import { boardZones, templateBounds, templateToRecords, type Lang, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
+import { boardZones, getTemplate, templateBounds, templateToRecords, type Lang, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
 
 export interface LaunchOptions {
   lang: Lang
@@ -27,19 +27,32 @@ export function launchTemplate(editor: Editor, template: TemplateDefinition, opt
 /** Screen insets that keep framed content clear of tldraw's menu (top), style panel (right) and toolbar (bottom). */
 export const FRAME_INSETS = { left: 24, top: 64, right: 232, bottom: 76 }
 
-export function frameRect(editor: Editor, r: { x: number; y: number; w: number; h: number }, animate = true) {
-  const vp = editor.getViewportScreenBounds()
+/** Prompts are 24 px on the page: at this zoom they are 12 px on screen (issue 10, readable canvas). */
+export const MIN_LANDING_ZOOM = 0.5
+
+/**
+ * The camera that fits `r` between the insets of a viewport of `vp` size. With `minZoom`, a rect
+ * too large to fit at that zoom is shown from its top-left corner (reading order) at `minZoom`.
+ */
+export function cameraFor(vp: { w: number; h: number }, r: { x: number; y: number; w: number; h: number }, minZoom = 0): { x: number; y: number; z: number } {
   const { left, top, right, bottom } = FRAME_INSETS
   const availW = vp.w - left - right
   const availH = vp.h - top - bottom
-  if (availW < 200 || availH < 200) {
+  const fit = Math.min(availW / r.w, availH / r.h)
+  const z = Math.max(fit, minZoom)
+  const offX = z > fit && r.w * z > availW ? 0 : (availW - r.w * z) / 2
+  const offY = z > fit && r.h * z > availH ? 0 : (availH - r.h * z) / 2
+  return { x: (left + offX) / z - r.x, y: (top + offY) / z - r.y, z }
+}
+
+export function frameRect(editor: Editor, r: { x: number; y: number; w: number; h: number }, animate = true, minZoom = 0) {
+  const vp = editor.getViewportScreenBounds()
+  const { left, top, right, bottom } = FRAME_INSETS
+  if (vp.w - left - right < 200 || vp.h - top - bottom < 200) {
     editor.zoomToBounds(new Box(r.x, r.y, r.w, r.h), { inset: 16, ...(animate ? { animation: { duration: 450 } } : {}) })
     return
   }
-  const z = Math.min(availW / r.w, availH / r.h)
-  const x = (left + (availW - r.w * z) / 2) / z - r.x
-  const y = (top + (availH - r.h * z) / 2) / z - r.y
-  editor.setCamera({ x, y, z }, animate ? { animation: { duration: 450 } } : undefined)
+  editor.setCamera(cameraFor(vp, r, minZoom), animate ? { animation: { duration: 450 } } : undefined)
 }
 
 /** The template on the current page (from its scaffold), if any. */
@@ -62,6 +75,23 @@ export function frameZones(editor: Editor, templateId: string, zoneIds: string[]
   const b = Math.max(...zones.map((z) => z.bounds.y + z.bounds.h))
   frameRect(editor, { x, y, w: r - x, h: b - y }, animate)
   return true
+}
+
+/**
+ * Where a participant lands on a template page: its first agenda step, at a zoom where every
+ * prompt is readable (MIN_LANDING_ZOOM); the whole template when it has no agenda.
+ */
+export function frameLanding(editor: Editor, animate = false) {
+  const id = currentTemplateId(editor)
+  const step = id ? getTemplate(id)?.agenda[0] : undefined
+  const pageId = editor.getCurrentPageId()
+  const zones = step ? boardZones(editor.store.allRecords()).filter((z) => z.pageId === pageId && z.templateId === id && step.zoneIds.includes(z.zoneId)) : []
+  if (!zones.length) return frameTemplate(editor, animate)
+  const x = Math.min(...zones.map((z) => z.bounds.x))
+  const y = Math.min(...zones.map((z) => z.bounds.y))
+  const r = Math.max(...zones.map((z) => z.bounds.x + z.bounds.w))
+  const b = Math.max(...zones.map((z) => z.bounds.y + z.bounds.h))
+  frameRect(editor, { x, y, w: r - x, h: b - y }, animate, MIN_LANDING_ZOOM)
 }
 
 /** Frame the whole template on the current page (all its scaffold shapes). */

@@ -14,6 +14,8 @@ export const messages = defineMessages({
     wholeBoard: 'Hele sjabloon',
     facilitatorOnly: 'Alleen de procesbegeleider kan sjablonen plaatsen.',
     zones: '{n} zones',
+    guide: 'Gids: zo begeleid je elk sjabloon',
+    closeHint: 'Sluiten (Escape)',
   },
   en: {
     templates: 'Templates',
@@ -29,5 +31,7 @@ export const messages = defineMessages({
     wholeBoard: 'Whole template',
     facilitatorOnly: 'Only the facilitator can place templates.',
     zones: '{n} zones',
+    guide: 'Guide: running each template',
+    closeHint: 'Close (Escape)',
   },
 })

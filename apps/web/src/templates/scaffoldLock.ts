@@ -13,8 +13,16 @@ export function isScaffold(shape: { meta?: unknown } | undefined): boolean {
 
 /** True when the page holds a template's scaffold. */
 export function pageHasScaffold(editor: Editor, pageId: TLPageId): boolean {
-  for (const id of editor.getPageShapeIds(pageId)) if (isScaffold(editor.getShape(id))) return true
-  return false
+  return scaffoldTemplateOf(editor, pageId) !== null
+}
+
+/** The template whose scaffold is on the page, if any. */
+export function scaffoldTemplateOf(editor: Editor, pageId: TLPageId): string | null {
+  for (const id of editor.getPageShapeIds(pageId)) {
+    const s = editor.getShape(id)
+    if (isScaffold(s)) return ((s!.meta as { copboard?: { templateId?: string } }).copboard?.templateId as string) ?? null
+  }
+  return null
 }
 
 /**

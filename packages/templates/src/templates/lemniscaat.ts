@@ -124,7 +124,6 @@ export const lemniscaat: TemplateDefinition = {
       y: band.y + BAND_H - 56,
       w: crossingW + 320,
       size: 'm',
-      color: 'violet',
       align: 'middle',
     },
   ],

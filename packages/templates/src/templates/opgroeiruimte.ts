@@ -72,8 +72,8 @@ export const opgroeiruimte: TemplateDefinition = {
   agendaBlock,
   zones,
   decorations: [
-    { kind: 'text', id: 'doen', text: { nl: 'DOEN — vier delen, tegelijk', en: 'DO — four parts, in parallel' }, x: body.x, y: doenLabelY, w: body.w, size: 'xl', color: 'green' },
-    { kind: 'text', id: 'verhelderen', text: { nl: 'VERHELDEREN — vier thema’s', en: 'CLARIFY — four themes' }, x: body.x, y: verLabelY, w: body.w, size: 'xl', color: 'blue' },
+    { kind: 'text', id: 'doen', text: { nl: 'DOEN — vier delen, tegelijk', en: 'DO — four parts, in parallel' }, x: body.x, y: doenLabelY, w: body.w, size: 'xl' },
+    { kind: 'text', id: 'verhelderen', text: { nl: 'VERHELDEREN — vier thema’s', en: 'CLARIFY — four themes' }, x: body.x, y: verLabelY, w: body.w, size: 'xl' },
   ],
   agenda: [
     { id: 'doen', title: { nl: 'DOEN: vier delen', en: 'DO: four parts' }, minutes: 25, zoneIds: parts.map((p) => p.id) },

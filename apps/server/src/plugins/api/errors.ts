@@ -16,6 +16,8 @@ export const ApiErrors = {
   // 403
   FACILITATOR_ONLY: { status: 403, reason: 'only the facilitator may do this' },
   OTHER_COP: { status: 403, reason: 'this token belongs to another CoP' },
+  NOT_YOUR_DRAFT: { status: 403, reason: 'a private draft can be opened only by the participant who writes it' },
+  DRAFT_NOT_FOR_VIEWERS: { status: 403, reason: 'viewers do not write private drafts' },
   ORIGIN_NOT_ALLOWED: { status: 403, reason: 'requests from this web origin are not allowed (see ALLOWED_ORIGINS)' },
   // 404
   NOT_FOUND: { status: 404, reason: 'no such route' },

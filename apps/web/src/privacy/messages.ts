@@ -1,0 +1,38 @@
+import { defineMessages } from '../i18n'
+
+export const privacyMessages = defineMessages({
+  nl: {
+    off: 'Uit: iedereen ziet nieuwe notities meteen.',
+    on: 'Aan: deelnemers schrijven privé. Hun notities ziet niemand anders — ook jij niet — tot je onthult.',
+    turnOn: 'Privé schrijven aanzetten',
+    reveal: 'Onthullen',
+    stop: 'Stoppen zonder te onthullen',
+    revealed: '{n} notities onthuld ({a} anoniem).',
+    lastReveal: 'Laatste onthulling om {time}.',
+    failed: 'Dat lukte niet ({error}). Probeer het opnieuw.',
+    noToken: 'Privé schrijven werkt met de link van de procesbegeleider.',
+    banner: 'Privé schrijven: je nieuwe notities ziet alleen jij, tot de procesbegeleider ze onthult.',
+    bannerCount: '{n} privé',
+    bannerLeft: 'Je hebt nog {n} privénotities; ze worden bij de volgende onthulling zichtbaar.',
+    bannerRevealed: 'Onthuld: alle notities zijn nu voor iedereen zichtbaar.',
+    unavailable: 'Privé schrijven werkt alleen via https. Je notities zijn nu voor iedereen zichtbaar.',
+    privateBadge: 'Alleen voor jou',
+  },
+  en: {
+    off: 'Off: everyone sees new notes at once.',
+    on: 'On: participants write privately. Nobody else — not even you — sees their notes until you reveal.',
+    turnOn: 'Turn private writing on',
+    reveal: 'Reveal',
+    stop: 'Stop without revealing',
+    revealed: '{n} notes revealed ({a} anonymous).',
+    lastReveal: 'Last reveal at {time}.',
+    failed: 'That did not work ({error}). Try again.',
+    noToken: 'Private writing needs the facilitator link.',
+    banner: 'Private writing: only you see your new notes until the facilitator reveals them.',
+    bannerCount: '{n} private',
+    bannerLeft: 'You still have {n} private notes; they become visible at the next reveal.',
+    bannerRevealed: 'Revealed: every note is now visible to everyone.',
+    unavailable: 'Private writing works over https only. Your notes are visible to everyone now.',
+    privateBadge: 'Only you',
+  },
+})
