@@ -12,7 +12,7 @@ import healthPlugin from './plugins/health.js'
 import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
-import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import apiPlugin, { ArchiveService, DemoCop } from './plugins/api/index.js' // ARCHIVE (issue 6)
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -88,7 +88,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     pingIntervalMs: config.pingIntervalMs,
   })
   archive.attachRooms(rooms)
-  await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
+  // issue 11: the demo CoP is offered when the data folder has no boards yet (DEMO_COP=off: never)
+  const demo = new DemoCop(archive, config.demoCop)
+  await demo.init()
+  await app.register(apiPlugin, { prefix: '/api', archive, demo, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
   await app.register(staticPlugin, { root: config.webDistDir })
   return app
 }

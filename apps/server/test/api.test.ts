@@ -99,7 +99,7 @@ describe('CoPs and /me', () => {
     expect((await api(h, 'GET', '/me?room=nosuchroom', c.viewer)).data.error).toBe('ROOM_NOT_FOUND')
   })
   it('GET /config gives the tldraw licence key without a token', async () => {
-    expect((await api(h, 'GET', '/config')).data).toEqual({ tldrawLicenseKey: 'test-key' })
+    expect((await api(h, 'GET', '/config')).data).toEqual({ tldrawLicenseKey: 'test-key', demo: false })
   })
   it('unknown /api routes answer a JSON 404', async () => {
     const r = await api(h, 'GET', '/nope')

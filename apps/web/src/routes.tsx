@@ -13,6 +13,7 @@ export interface Route {
 export const routes: Route[] = [
   { pattern: '/', page: lazy(() => import('./home').then((m) => ({ default: () => <m.HomePage /> }))) },
   { pattern: '/b/:room', page: lazy(() => import('./board/BoardPage').then((m) => ({ default: m.BoardPage }))) },
+  { pattern: '/cop/:copId/report/:snapshotId', page: lazy(() => import('./archive/ReportPage').then((m) => ({ default: ({ params }: { params: RouteParams }) => <m.ReportPage copId={params.copId} snapshotId={params.snapshotId} /> }))) },
   { pattern: '/cop/:copId', page: lazy(() => import('./archive').then((m) => ({ default: ({ params }: { params: RouteParams }) => <m.CopPage copId={params.copId} /> }))) },
 ]
 

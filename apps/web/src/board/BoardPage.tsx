@@ -16,6 +16,7 @@ import { loadProfile, useProfile, type Profile } from '../join/profile'
 import type { RouteParams } from '../routes'
 import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
+import { LiveSessionNotice } from '../archive/LiveSessionNotice'
 
 export function BoardPage({ params }: { params: RouteParams }) {
   const room = params.room
@@ -146,6 +147,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
         }}
       />
       {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
+      {readonlyReason === 'readonlyEnded' && <LiveSessionNotice token={access.token} copId={access.copId} room={access.room} />}
       {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} />}
       </ChromeContext.Provider>
     </div>
