@@ -59,6 +59,7 @@ export function CopPage({ copId }: { copId: string }) {
     // the one CoP link: straight to the live session when there is one (participants and viewers)
     api.current(token, copId).then(
       (cur) => {
+        rememberCop({ copId, name: cur.copName, role: cur.role, token })
         if (cur.go === 'board' && cur.room) {
           setRedirecting(true)
           location.replace(`/b/${cur.room}#t=${token}`)
@@ -93,7 +94,6 @@ export function CopPage({ copId }: { copId: string }) {
 
   const { cop, role, sessions, snapshots } = data
   const isFac = role === 'facilitator'
-  const current = sessions.findLast((s) => s.state === 'live') ?? sessions.findLast((s) => s.state === 'planned')
 
   const openSnapshot = async (snapshot: SnapshotMeta, highlights?: Highlights, pageId?: string | null) => {
     returnFocus.current = document.activeElement as HTMLElement | null
@@ -204,7 +204,7 @@ export function CopPage({ copId }: { copId: string }) {
             />
           )}
           {snapshots.length >= 2 && <ComparePanel t={t} token={token} copId={cop.id} snapshots={snapshots} onShow={openSnapshot} />}
-          {isFac && <LinksPanel t={t} token={token} copId={cop.id} currentRoom={current?.room ?? null} />}
+          {isFac && <LinksPanel t={t} token={token} copId={cop.id} />}
         </aside>
       </main>
 

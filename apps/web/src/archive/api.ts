@@ -18,6 +18,7 @@ export type { Report } from '@copboard/templates'
 /** GET …/current: where the one CoP link leads now. */
 export interface CurrentSession {
   role: Role
+  copName: string
   go: 'board' | 'cop'
   room: string | null
   live: Session | null

@@ -192,8 +192,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.get<{ Params: { copId: string } }>('/cops/:copId/current', { preHandler: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     const a = accessFor(request, copId)
-    await archive.getCop(copId)
-    return { role: a.role, ...resolveCurrent(await storage.listSessions(copId), a.role) }
+    const cop = await archive.getCop(copId)
+    return { role: a.role, copName: cop.name, ...resolveCurrent(await storage.listSessions(copId), a.role) }
   })
 
   app.get<{ Params: { copId: string } }>('/cops/:copId', { preHandler: authed, schema: { params: copParams } }, async (request) => {
