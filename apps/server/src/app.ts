@@ -13,6 +13,8 @@ import securityHeaders from './plugins/security.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService, DemoCop } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import { boardUpdatePolicy } from './policy.js'
+import { PARTICIPANT_SECRET_PARAM } from './auth/participant.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -34,9 +36,9 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
 }
 
-/** Never write a link token to the log. */
+/** Never write a link token (or a participant secret) to the log. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(new RegExp(`([?&]${PARTICIPANT_SECRET_PARAM}=)[^&#]*`, 'gi'), '$1[redacted]')
 }
 
 const core = fp(
@@ -73,6 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onAwarenessSeen: (room, seen) => archive.onAwarenessSeen(room, seen), // ARCHIVE: snapshot participants
     storage: deps.storage,
     logger: app.log,
+    // issue 9: every client update is judged by the board policy before it is stored or broadcast
+    policy: boardUpdatePolicy(),
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes },

@@ -11,7 +11,8 @@
  */
 import type { Logger } from './logger.js'
 import { errorMessage } from './logger.js'
-import { SyncConnection, type Room } from './room.js'
+import { SyncConnection } from './connection.js'
+import type { Room } from './room.js'
 
 export interface AwarenessSeenEntry {
   clientId: number

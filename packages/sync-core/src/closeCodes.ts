@@ -106,11 +106,17 @@ export const CloseCodes = {
     sentBy: 'server',
     description: 'A sync step 1 payload is not a decodable Yjs state vector.',
   },
+  AWARENESS_LIMIT: {
+    code: 4413,
+    reason: 'awareness limit exceeded',
+    sentBy: 'server',
+    description: 'An awareness state was larger than maxAwarenessStateBytes (128 KiB), or one connection announced more client ids than maxAwarenessClientsPerConnection (4). Nothing of that update was applied.',
+  },
   TOO_MANY_MESSAGES: {
     code: 4429,
     reason: 'too many messages',
     sentBy: 'server',
-    description: 'The connection sent more than the bounded backlog while its room was still loading.',
+    description: 'The connection sent more messages or bytes per second than its rate budget allows (burst + refill, MAX_MESSAGES_PER_SECOND / MAX_BYTES_PER_SECOND), or more than the bounded backlog while its room was still loading.',
   },
   STORAGE_UNAVAILABLE: {
     code: 4500,
@@ -123,6 +129,18 @@ export const CloseCodes = {
     reason: 'write queue full',
     sentBy: 'server',
     description: 'The room\'s not-yet-persisted edits passed MAX_QUEUED_BYTES and this transport cannot pause reading. Reconnect: the client resends its edits in sync step 2.',
+  },
+  ROOM_FULL: {
+    code: 4508,
+    reason: 'room full',
+    sentBy: 'server',
+    description: 'The room already has MAX_CONNECTIONS_PER_ROOM connections. Transient: the client retries with back-off and gets in once someone left.',
+  },
+  TOO_MANY_CONNECTIONS: {
+    code: 4509,
+    reason: 'too many connections from this address',
+    sentBy: 'server',
+    description: 'This client address already has MAX_CONNECTIONS_PER_ADDRESS open connections (behind a proxy: see TRUST_PROXY). Transient: the client retries with back-off.',
   },
   SLOW_CONSUMER: {
     code: 4503,

@@ -19,7 +19,20 @@ export {
   encodeQueryAwareness,
   encodePermissionDenied,
   type ClientMessage,
+  type AwarenessEntry,
 } from './protocol.js'
-export { Room, SyncConnection } from './room.js'
+export { Room, type RoomContext } from './room.js'
+export { SyncConnection, type ConnectionRoom, type ConnectionContext } from './connection.js'
+export { RateBudget, TokenBucket, MessageCost } from './rateBudget.js'
+export { WriteQueue, type WriteQueueContext, type WriteQueueHost, type QueueEntry } from './writeQueue.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
+export {
+  admitUpdate,
+  revertTransaction,
+  POLICY_REASON_PREFIX,
+  type UpdatePolicy,
+  type RoomPolicy,
+  type UpdateContext,
+  type PolicyVerdict,
+} from './admission.js'

@@ -18,13 +18,44 @@ export interface SyncLimits {
    * its connections (`SyncSocket.pause`) until the queue fell below half of it.
    */
   maxQueuedBytes: number
+  /** §7.4: sustained message budget per connection (refill per second; costs in SPEC §7.4). */
+  messagesPerSecond: number
+  /** §7.4: message budget a connection may spend at once (a full bucket). */
+  messageBurst: number
+  /** §7.4: sustained byte budget per connection (every received frame counts). */
+  bytesPerSecond: number
+  /** §7.4: byte budget a connection may spend at once; never below two frames of `maxMessageBytes`. */
+  byteBurst: number
+  /** §4.5: distinct awareness client ids one connection may announce in its life. */
+  maxAwarenessClientsPerConnection: number
+  /** §4.5: largest awareness state (its JSON) in bytes. */
+  maxAwarenessStateBytes: number
+  /** §7.5: open connections per room (0 = no limit). */
+  maxConnectionsPerRoom: number
+  /** §7.5: open connections per client address (0 = no limit). */
+  maxConnectionsPerAddress: number
 }
 
+const MiB = 1024 * 1024
+
 export const defaultLimits: SyncLimits = {
-  maxMessageBytes: 8 * 1024 * 1024,
-  maxBufferedBytes: 4 * 1024 * 1024,
+  maxMessageBytes: 8 * MiB,
+  maxBufferedBytes: 4 * MiB,
   maxAwarenessEntries: 5000,
   maxBacklogMessages: 256,
-  maxBacklogBytes: 16 * 1024 * 1024,
-  maxQueuedBytes: 32 * 1024 * 1024,
+  maxBacklogBytes: 16 * MiB,
+  maxQueuedBytes: 32 * MiB,
+  // a person dragging shapes sends ~60 updates + ~60 presence changes per second; pasting 500
+  // notes is one transaction (or, worst case, 500 frames): both stay far below these
+  messagesPerSecond: 300,
+  messageBurst: 3000,
+  bytesPerSecond: 4 * MiB,
+  byteBurst: 32 * MiB,
+  // one browser tab announces one client id; a few more cover a client that renews its doc
+  maxAwarenessClientsPerConnection: 4,
+  // tldraw presence is ~0.5 KiB; selecting 2,000 shapes puts ~60 KiB of ids in it
+  maxAwarenessStateBytes: 128 * 1024,
+  maxConnectionsPerRoom: 256,
+  // generous: a municipality's office shares one address behind its NAT
+  maxConnectionsPerAddress: 64,
 }

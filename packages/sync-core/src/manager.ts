@@ -8,8 +8,10 @@ import { defaultLimits, type SyncLimits } from './limits.js'
 import { BadInputLog, errorMessage, silentLogger, type Logger } from './logger.js'
 import { localOrigin } from './origins.js'
 import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
-import { Room, SyncConnection, type RoomContext } from './room.js'
+import { SyncConnection } from './connection.js'
+import { Room, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
+import type { UpdatePolicy } from './admission.js'
 import type { RoomStorage } from './storage.js'
 
 export interface RoomManagerOptions {
@@ -42,6 +44,12 @@ export interface RoomManagerOptions {
   onAwarenessSeen?: AwarenessSeenHook
   /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
   awarenessSeenIntervalMs?: number
+  /**
+   * §12: judges every client update inside the transaction that applied it, before anything is
+   * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
+   * Without it every decodable update of an editing connection is admitted.
+   */
+  policy?: UpdatePolicy
 }
 
 export interface ConnectOptions {
@@ -51,6 +59,8 @@ export interface ConnectOptions {
   logFields?: Record<string, unknown>
   /** Application data about the connection (e.g. its authorised role), handed back by `onAwarenessSeen` (§4.4). */
   info?: Readonly<Record<string, unknown>>
+  /** §7.5: the client's address, for `maxConnectionsPerAddress` (not counted when absent). */
+  address?: string
 }
 
 export interface RoomManagerStats {
@@ -71,6 +81,10 @@ export class RoomManager {
   /** §4.4: only when `onAwarenessSeen` is set. */
   private readonly seenTap: AwarenessSeenTap | null
   private readonly connInfo = new WeakMap<SyncConnection, Readonly<Record<string, unknown>>>()
+  /** §7.5: open connections per room name and per address (entries removed at zero). */
+  private readonly perRoom = new Map<string, number>()
+  private readonly perAddress = new Map<string, number>()
+  private readonly counted = new Set<SyncConnection>()
 
   constructor(opts: RoomManagerOptions) {
     const logger = opts.logger ?? silentLogger
@@ -109,6 +123,8 @@ export class RoomManager {
           .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
       onCompactionDue: (room) => this.scheduleCompaction(room),
+      connectionClosed: (conn) => this.uncount(conn),
+      policy: opts.policy,
     }
   }
 
@@ -121,10 +137,43 @@ export class RoomManager {
    * frame into the returned connection from now on; they are buffered until the room is loaded.
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
-    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields)
+    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null, opts.info)
     if (opts.info) this.connInfo.set(conn, opts.info)
+    if (!this.admit(conn)) return conn
     this.attach(conn)
     return conn
+  }
+
+  /** §7.5: per-room and per-address connection caps; a refused connection is closed at once. */
+  private admit(conn: SyncConnection): boolean {
+    const { maxConnectionsPerRoom, maxConnectionsPerAddress } = this.ctx.limits
+    const inRoom = this.perRoom.get(conn.roomName) ?? 0
+    const fromAddress = conn.address === null ? 0 : (this.perAddress.get(conn.address) ?? 0)
+    if (!this.closing) {
+      if (maxConnectionsPerAddress > 0 && conn.address !== null && fromAddress >= maxConnectionsPerAddress) {
+        conn.close('TOO_MANY_CONNECTIONS', `${fromAddress} connections open from ${conn.address}`)
+        return false
+      }
+      if (maxConnectionsPerRoom > 0 && inRoom >= maxConnectionsPerRoom) {
+        conn.close('ROOM_FULL', `${inRoom} connections open in the room`)
+        return false
+      }
+    }
+    this.counted.add(conn)
+    this.perRoom.set(conn.roomName, inRoom + 1)
+    if (conn.address !== null) this.perAddress.set(conn.address, fromAddress + 1)
+    return true
+  }
+
+  private uncount(conn: SyncConnection): void {
+    if (!this.counted.delete(conn)) return
+    const dec = (map: Map<string, number>, key: string) => {
+      const n = (map.get(key) ?? 1) - 1
+      if (n <= 0) map.delete(key)
+      else map.set(key, n)
+    }
+    dec(this.perRoom, conn.roomName)
+    if (conn.address !== null) dec(this.perAddress, conn.address)
   }
 
   private attach(conn: SyncConnection): void {

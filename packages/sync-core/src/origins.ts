@@ -1,4 +1,4 @@
-import type { SyncConnection } from './room.js'
+import type { SyncConnection } from './connection.js'
 
 /**
  * Typed origins of Yjs transactions on a room's document. They decide what happens to the

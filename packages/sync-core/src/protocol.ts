@@ -17,8 +17,16 @@ export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
   | { type: 'sync-step2'; update: Uint8Array }
   | { type: 'sync-update'; update: Uint8Array }
-  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
   | { type: 'query-awareness' }
+
+/** One entry of an awareness update, as decoded (the state itself is applied by y-protocols). */
+export interface AwarenessEntry {
+  clientId: number
+  clock: number
+  /** The entry removes the client's state. */
+  removes: boolean
+}
 
 export class ProtocolError extends Error {
   constructor(
@@ -34,6 +42,8 @@ export interface DecodeLimits {
   maxMessageBytes: number
   /** Upper bound of entries in one awareness update (a query-awareness answer lists the whole room). */
   maxAwarenessEntries: number
+  /** §4.5: largest awareness state (its UTF-8 JSON) in bytes; larger is AWARENESS_LIMIT. */
+  maxAwarenessStateBytes: number
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER
@@ -111,8 +121,8 @@ export function decodeClientMessage(frame: Uint8Array, limits: DecodeLimits): Cl
     case MessageType.awareness: {
       const payload = r.varBytes('awareness payload')
       r.end()
-      validateAwareness(payload, limits.maxAwarenessEntries)
-      return { type: 'awareness', update: payload }
+      const entries = decodeAwareness(payload, limits)
+      return { type: 'awareness', update: payload, entries }
     }
     case MessageType.queryAwareness:
       r.end()
@@ -140,28 +150,37 @@ function validateStateVector(sv: Uint8Array): void {
   }
 }
 
-/** An awareness update is `count, (clientID, clock, JSON string)*`; the JSON must be an object or null. */
-function validateAwareness(payload: Uint8Array, maxEntries: number): void {
+/**
+ * An awareness update is `count, (clientID, clock, JSON string)*`; the JSON must be an object or
+ * null and at most `maxAwarenessStateBytes` long (§4.5, checked before it is parsed).
+ */
+function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEntry[] {
+  const entries: AwarenessEntry[] = []
   try {
     const r = new Reader(payload)
     const n = r.varUint()
-    if (n > maxEntries) throw new ProtocolError('INVALID_AWARENESS', `${n} entries (max ${maxEntries})`)
+    if (n > limits.maxAwarenessEntries) throw new ProtocolError('INVALID_AWARENESS', `${n} entries (max ${limits.maxAwarenessEntries})`)
     if (n * 3 > r.remaining) throw new ProtocolError('INVALID_AWARENESS', 'entry count exceeds payload')
     for (let i = 0; i < n; i++) {
-      const clientID = r.varUint()
-      if (clientID > 0xffffffff) throw new ProtocolError('INVALID_AWARENESS', 'client id above 2^32')
-      r.varUint() // clock
-      const json = utf8.decode(r.varBytes('awareness state'))
-      const state: unknown = JSON.parse(json)
+      const clientId = r.varUint()
+      if (clientId > 0xffffffff) throw new ProtocolError('INVALID_AWARENESS', 'client id above 2^32')
+      const clock = r.varUint()
+      const raw = r.varBytes('awareness state')
+      if (raw.length > limits.maxAwarenessStateBytes) {
+        throw new ProtocolError('AWARENESS_LIMIT', `state of ${raw.length} bytes (max ${limits.maxAwarenessStateBytes})`)
+      }
+      const state: unknown = JSON.parse(utf8.decode(raw))
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new ProtocolError('INVALID_AWARENESS', 'state is not an object or null')
       }
+      entries.push({ clientId, clock, removes: state === null })
     }
     r.end()
   } catch (err) {
-    if (err instanceof ProtocolError && err.closeCode === 'INVALID_AWARENESS') throw err
+    if (err instanceof ProtocolError && (err.closeCode === 'INVALID_AWARENESS' || err.closeCode === 'AWARENESS_LIMIT')) throw err
     throw new ProtocolError('INVALID_AWARENESS', err instanceof Error ? err.message : 'undecodable')
   }
+  return entries
 }
 
 export interface UpdateCheck {

@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import type { RoomManager, ConnectOptions } from '../src/manager.js'
-import type { SyncConnection } from '../src/room.js'
+import type { SyncConnection } from '../src/connection.js'
 import type { SyncSocket } from '../src/socket.js'
 import { tick } from './memoryStorage.js'
 

@@ -9,6 +9,7 @@ import websocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
 export type AuthorizeResult =
   | { ok: true; role: Role; copId?: string }
@@ -159,10 +160,13 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.removeAllListeners('error')
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
+      // policy SPEC §6: the participant's own entries are keyed by this id
+      const participantId = participantIdFromSecret((request.query as Record<string, unknown> | undefined)?.[PARTICIPANT_SECRET_PARAM])
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
-        info: { role: access.role }, // sync-core §4.4: the authorised role reaches onAwarenessSeen
+        // sync-core §4.4 and §12: the authorised role and participant identity reach onAwarenessSeen and the board policy
+        info: { role: access.role, participantId },
       })
       connections.set(socket, conn)
       alive.set(socket, true)

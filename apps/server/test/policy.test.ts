@@ -1,0 +1,226 @@
+/**
+ * The board policy on the real server, tried as an attacker would (issue 9): stock y-websocket
+ * providers with plain Y.Docs (no tldraw, no client-side lock) and a raw ws observer that records
+ * every byte a peer receives. Rule numbers: packages/policy/SPEC.md and sync-core SPEC §12.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import WebSocketClient from 'ws'
+import type WebSocket from 'ws'
+import { createTLSchema, DocumentRecordType, PageRecordType, type TLRecord } from '@tldraw/tlschema'
+import { getRecordsMap, recordToY, writeDocSchema, writeRecords } from '@copboard/board'
+import { getTemplate, indexKey, plainToRichText, templateToRecords } from '@copboard/templates'
+import type { WebsocketProvider } from 'y-websocket'
+import { provider, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
+import { participantIdFromSecret } from '../src/auth/participant.js'
+import type { Authorize } from '../src/app.js'
+
+const asRole: Authorize = async (request) => {
+  const role = (request.query as Record<string, string>).as
+  return { ok: true, role: role === 'facilitator' || role === 'viewer' ? role : 'participant' }
+}
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startServer({ roomIdleMs: 300 }, { authorize: asRole })
+})
+afterAll(async () => {
+  await server?.dispose()
+})
+
+const pageId = 'page:main'
+const comedy = getTemplate('comedy')!
+const shapes = templateToRecords(comedy, { pageId })
+const heading = shapes.find((s) => (s.meta as any).copboard?.part === 'heading' && (s.meta as any).copboard.zoneId === 'act1')!
+const act1Frame: any = shapes.find((s) => (s.meta as any).copboard?.part === 'zone' && (s.meta as any).copboard.zoneId === 'act1')!
+const SECRET_P = 'p'.repeat(43)
+const SECRET_Q = 'q'.repeat(43)
+const pidP = participantIdFromSecret(SECRET_P)!
+const pidQ = participantIdFromSecret(SECRET_Q)!
+
+function note(id: string, x: number, y: number, meta: Record<string, unknown>): TLRecord {
+  return {
+    id: `shape:${id}`, typeName: 'shape', type: 'note', x, y, rotation: 0, index: 'a5', parentId: pageId, isLocked: false, opacity: 1, meta,
+    props: { color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: 0, align: 'middle', verticalAlign: 'middle', growY: 0, url: '', richText: plainToRichText('Ze luisteren nooit'), scale: 1, textLastEditedBy: null },
+  } as unknown as TLRecord
+}
+
+interface Board {
+  room: string
+  fac: WebsocketProvider
+  part: WebsocketProvider
+  /** Every frame a second participant received, raw. */
+  frames: Buffer[]
+  observer: WebSocket
+  denied: string[]
+  close(): void
+}
+
+/** A launched comedy board: the facilitator writes the template, a participant and a raw observer join. */
+async function board(): Promise<Board> {
+  const room = `policy${Math.random().toString(36).slice(2)}`
+  const fac = provider(server.syncUrl, room, new Y.Doc(), { as: 'facilitator' })
+  await synced(fac)
+  writeDocSchema(fac.doc, createTLSchema())
+  writeRecords(fac.doc, [
+    DocumentRecordType.create({ id: 'document:document' } as never) as TLRecord,
+    PageRecordType.create({ id: pageId as never, name: 'Bord', index: 'a1' as never }) as TLRecord,
+    ...shapes,
+  ])
+  const part = provider(server.syncUrl, room, new Y.Doc(), { as: 'participant', participantSecret: SECRET_P })
+  await synced(part)
+  await waitFor(() => getRecordsMap(part.doc).size === shapes.length + 2, "participant has the board")
+  const denied: string[] = []
+  // the stock provider only logs permission denied; record what the server said
+  const handlers = (part as unknown as { messageHandlers: ((...a: any[]) => void)[] }).messageHandlers
+  handlers[2] = (_e: unknown, decoder: { arr: Uint8Array; pos: number }) => {
+    const bytes = decoder.arr.subarray(decoder.pos)
+    denied.push(new TextDecoder().decode(bytes.subarray(2)))
+    decoder.pos = decoder.arr.length
+  }
+  const frames: Buffer[] = []
+  const observer = new WebSocketClient(`${server.syncUrl}/${room}?as=participant`)
+  observer.on('message', (data: Buffer) => frames.push(data))
+  await waitFor(() => frames.length > 0, 'observer greeted')
+  return {
+    room, fac, part, frames, observer, denied,
+    close() {
+      fac.destroy()
+      part.destroy()
+      observer.close()
+    },
+  }
+}
+
+const rec = (d: Y.Doc, id: string) => getRecordsMap(d).get(id) as Y.Map<any>
+const wire = (frames: Buffer[], needle: string) => frames.some((f) => f.includes(needle))
+async function stored(room: string): Promise<{ doc: Y.Doc; bytes: Buffer[] }> {
+  await server.app.rooms.encodeState(room) // waits until every accepted edit is durable
+  const updates = await server.storage.loadRoom(room)
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return { doc, bytes: updates.map((u) => Buffer.from(u)) }
+}
+
+describe('board policy on the server (raw protocol clients)', { timeout: 60_000 }, () => {
+  it('§2.1 a participant\'s move/unlock/retitle/delete/un-flag of comedy scaffold in one transaction is refused: not stored, never seen by a peer, the sender converges back', async () => {
+    const b = await board()
+    try {
+      const before = rec(b.part.doc, heading.id).toJSON()
+      b.part.doc.transact(() => {
+        rec(b.part.doc, act1Frame.id).set('x', 5000) // move
+        rec(b.part.doc, act1Frame.id).set('isLocked', false) // unlock
+        ;(rec(b.part.doc, heading.id).get('props') as Y.Map<unknown>).set('richText', plainToRichText('OVERGENOMEN door deelnemer')) // retitle
+        ;(rec(b.part.doc, heading.id).get('meta') as Y.Map<any>).set('copboard', { ...(heading.meta as any).copboard, scaffold: false }) // un-flag
+        getRecordsMap(b.part.doc).delete(shapes.find((s) => (s.meta as any).copboard?.part === 'prompt')!.id) // delete
+      })
+      await waitFor(() => b.denied.length > 0, 'refusal notice')
+      expect(b.denied).toEqual(['policy:scaffold-locked'])
+      // the sender's board returns to the server's state
+      await waitFor(() => rec(b.part.doc, act1Frame.id)?.get('x') === act1Frame.x && rec(b.part.doc, heading.id)?.get('props').get('richText').content[0].content[0].text !== 'OVERGENOMEN door deelnemer', 'sender converged')
+      expect(rec(b.part.doc, heading.id).toJSON()).toEqual(before)
+      expect(getRecordsMap(b.part.doc).size).toBe(shapes.length + 2)
+      expect(rec(b.part.doc, act1Frame.id).get('isLocked')).toBe(true)
+      // the facilitator (a peer) never saw it, the raw observer never got the bytes
+      expect(rec(b.fac.doc, act1Frame.id).get('x')).toBe(act1Frame.x)
+      expect(wire(b.frames, 'OVERGENOMEN')).toBe(false)
+      const s = await stored(b.room)
+      expect(s.bytes.some((u) => u.includes('OVERGENOMEN'))).toBe(false)
+      expect(rec(s.doc, heading.id).toJSON()).toEqual(before)
+      expect(getRecordsMap(s.doc).size).toBe(shapes.length + 2)
+      // and the participant can still work on the board afterwards
+      getRecordsMap(b.part.doc).set('shape:after', recordToY(note('after', 100, 1500, { author: 'Fatima' })) as Y.Map<unknown>)
+      await waitFor(() => getRecordsMap(b.fac.doc).has('shape:after'), 'later note reaches the facilitator')
+    } finally {
+      b.close()
+    }
+  })
+
+  it('§2.4 the facilitator may change the scaffold', async () => {
+    const b = await board()
+    try {
+      rec(b.fac.doc, heading.id).set('x', 777)
+      await waitFor(() => rec(b.part.doc, heading.id).get('x') === 777, 'participant sees the facilitator move')
+      expect((await stored(b.room)).doc.getMap('records').get(heading.id)).toBeInstanceOf(Y.Map)
+    } finally {
+      b.close()
+    }
+  })
+
+  it('§4.1 an author in an anonymous zone is never stored and never on a peer\'s wire; without author the note is kept', async () => {
+    const b = await board()
+    try {
+      const z = comedy.zones.find((d) => d.id === 'act1-gemeente')!
+      const x = z.rect.x + 40
+      const y = z.rect.y + 40
+      getRecordsMap(b.part.doc).set('shape:anon', recordToY(note('anon', x, y, { author: 'Fatima Verraden', perspective: 'gemeente' })) as Y.Map<unknown>)
+      await waitFor(() => b.denied.includes('policy:anonymous-author'), 'refusal notice')
+      await waitFor(() => !getRecordsMap(b.part.doc).has('shape:anon'), 'sender converged')
+      getRecordsMap(b.part.doc).set('shape:anon2', recordToY(note('anon2', x, y, { anonymous: true })) as Y.Map<unknown>)
+      await waitFor(() => getRecordsMap(b.fac.doc).has('shape:anon2'), 'anonymous note arrives')
+      expect(wire(b.frames, 'Fatima Verraden')).toBe(false)
+      const s = await stored(b.room)
+      expect(s.bytes.some((u) => u.includes('Fatima Verraden'))).toBe(false)
+      expect(getRecordsMap(s.doc).has('shape:anon')).toBe(false)
+      expect(getRecordsMap(s.doc).has('shape:anon2')).toBe(true)
+    } finally {
+      b.close()
+    }
+  })
+
+  it('§5 session state: a participant\'s write is refused, its own entry is allowed, someone else\'s entry is refused', async () => {
+    const b = await board()
+    try {
+      b.fac.doc.transact(() => {
+        const votes = new Y.Map()
+        const v1 = new Y.Map()
+        v1.set('dots', new Y.Map())
+        votes.set('v1', v1)
+        b.fac.doc.getMap('session').set('votes', votes)
+      })
+      const dots = (d: Y.Doc) => ((d.getMap('session').get('votes') as Y.Map<any>)?.get('v1') as Y.Map<any>)?.get('dots') as Y.Map<any> | undefined
+      await waitFor(() => !!dots(b.part.doc), 'vote reaches the participant')
+      b.part.doc.getMap('session').set('timer', { state: 'running', endsAt: 0, durationMs: 1 })
+      await waitFor(() => b.denied.includes('policy:session-facilitator-only'), 'timer refused')
+      await waitFor(() => !b.part.doc.getMap('session').has('timer'), 'timer reverted')
+      const own = new Y.Array<string>()
+      own.push(['shape:a'])
+      dots(b.part.doc)!.set(pidP, own)
+      await waitFor(() => dots(b.fac.doc)?.has(pidP) === true, 'own dots reach the facilitator')
+      dots(b.part.doc)!.set(pidQ, new Y.Array())
+      await waitFor(() => b.denied.includes('policy:not-own-entry'), 'foreign entry refused')
+      await waitFor(() => !dots(b.part.doc)!.has(pidQ), 'foreign entry reverted')
+      const s = await stored(b.room)
+      expect(dots(s.doc)!.has(pidP)).toBe(true)
+      expect(dots(s.doc)!.has(pidQ)).toBe(false)
+      expect(s.doc.getMap('session').has('timer')).toBe(false)
+    } finally {
+      b.close()
+    }
+  })
+
+  it('§3.2 an oversized record (a line with 150,000 points) is refused and never stored', async () => {
+    const b = await board()
+    try {
+      const points: Record<string, unknown> = {}
+      for (let i = 0; i < 150_000; i++) points[`p${i}`] = { id: `p${i}`, index: indexKey(i % 3000), x: i, y: i }
+      const line = { id: 'shape:poison', typeName: 'shape', type: 'line', x: 0, y: 0, rotation: 0, index: 'a9', parentId: pageId, isLocked: false, opacity: 1, meta: {}, props: { color: 'black', dash: 'solid', size: 'm', spline: 'line', points, scale: 1 } } as unknown as TLRecord
+      getRecordsMap(b.part.doc).set('shape:poison', recordToY(line) as Y.Map<unknown>)
+      await waitFor(() => b.denied.includes('policy:too-large'), 'refusal notice', 30_000)
+      await waitFor(() => !getRecordsMap(b.part.doc).has('shape:poison'), 'sender converged', 30_000)
+      const s = await stored(b.room)
+      expect(getRecordsMap(s.doc).has('shape:poison')).toBe(false)
+      expect(s.bytes.reduce((n, u) => n + u.length, 0)).toBeLessThan(1_000_000)
+    } finally {
+      b.close()
+    }
+  }, 60_000)
+
+  it('§6 the server derives the participantId from the secret (sha256, base64url, 22 characters)', () => {
+    expect(pidP).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(participantIdFromSecret(SECRET_P)).toBe(pidP)
+    expect(pidQ).not.toBe(pidP)
+    expect(participantIdFromSecret('short')).toBeNull()
+    expect(participantIdFromSecret(undefined)).toBeNull()
+  })
+})

@@ -1,0 +1,189 @@
+/**
+ * The board policy of one room (SPEC.md): called by the sync core inside the transaction that
+ * applied a connection's update, before anything is stored or broadcast; it reads the room's
+ * document (after-view) and answers ok or refused-with-reason. It never writes.
+ *
+ * Per room it keeps two caches, maintained from every transaction of the doc (`afterTransaction`):
+ * the ids of scaffold shapes (the before-view of "is this a scaffold shape?") and the board's
+ * zones (recomputed only after a scaffold shape changed).
+ */
+import * as Y from 'yjs'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import { META_KEY, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
+import type { BoardZone } from '@copboard/templates'
+import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
+import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
+import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
+import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
+import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
+import { collectTouches, type Touches } from './touched.js'
+import { authorFields, isScaffoldRecord, isScaffoldValue, plainRecord, readRecordView } from './view.js'
+
+export interface BoardPolicyOptions {
+  /** The board's tldraw schema; default tldraw's default schema (what the web client uses). */
+  schema?: AnySchema
+  limits?: Partial<RecordLimits>
+  /** Participant-owned session entries (§5.2); default: vote dots and akkoord endorsements. */
+  sessionRules?: readonly SessionRule[]
+}
+
+export interface BoardPolicy {
+  forRoom(doc: Y.Doc): RoomBoardPolicy
+}
+
+export function createBoardPolicy(opts: BoardPolicyOptions = {}): BoardPolicy {
+  const schema = opts.schema ?? boardSchema()
+  const shared = {
+    schema,
+    docTypes: documentTypes(schema),
+    limits: { ...defaultRecordLimits, ...opts.limits },
+    sessionRules: opts.sessionRules ?? participantOwnedEntries,
+  }
+  return { forRoom: (doc) => new RoomBoardPolicy(doc, shared) }
+}
+
+interface Shared {
+  schema: AnySchema
+  docTypes: Set<string>
+  limits: RecordLimits
+  sessionRules: readonly SessionRule[]
+}
+
+export class RoomBoardPolicy {
+  private readonly records: Y.Map<unknown>
+  private readonly schemaCache: DocSchemaCache
+  /** Ids of scaffold shapes as of the end of the last transaction (the before-view of the next). */
+  private scaffold: Set<string> | null = null
+  private zones: BoardZone[] | null = null
+  /** Touches computed by `check`, reused by the index update of the same transaction. */
+  private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly shared: Shared,
+  ) {
+    // the root maps are typed before any update arrives (an untyped root would be re-created mid-check)
+    this.records = doc.getMap(RECORDS_KEY)
+    doc.getMap(SESSION_KEY)
+    doc.getMap(META_KEY)
+    this.schemaCache = new DocSchemaCache(doc, shared.schema)
+    // built now, outside any update: it is the before-view of the first update checked
+    this.scaffoldIds()
+  }
+
+  /** §1: the verdict for the transaction `tr` (in progress: the doc shows the after-view). */
+  check(ctx: PolicyContext, tr: Y.Transaction): Verdict {
+    if (ctx.role === 'viewer') return refuse('read-only', 'viewer')
+    const touches = collectTouches(tr)
+    this.touchCache.set(tr, touches)
+    if (touches.meta.size > 0 && this.schemaCache.current().status === 'newer') {
+      return refuse('schema-newer', `meta.${[...touches.meta].join(',')}`)
+    }
+    for (const path of touches.session) {
+      const v = checkSessionChange(ctx, path, this.doc, this.shared.sessionRules, this.shared.limits)
+      if (!v.ok) return v
+    }
+    if (touches.records.size === 0) return OK
+    const scaffold = this.scaffoldIds()
+    for (const id of touches.records) {
+      const v = this.checkRecord(ctx, id, scaffold.has(id))
+      if (!v.ok) return v
+    }
+    return OK
+  }
+
+  private checkRecord(ctx: PolicyContext, id: string, wasScaffold: boolean): Verdict {
+    if (id === '') return refuse('invalid-record', 'content without a record id in the records map')
+    const view = readRecordView(this.records, id)
+    const after = view.record
+    const facilitator = ctx.role === 'facilitator'
+    // §2 scaffold: the facilitator's, before and after
+    if (!facilitator) {
+      if (wasScaffold) return refuse('scaffold-locked', after ? `changed ${id}` : `deleted ${id}`)
+      if (isScaffoldRecord(after)) return refuse('scaffold-locked', `created scaffold ${id}`)
+      if (!after && !view.problem && id.startsWith('page:') && this.pageHoldsScaffold(id)) {
+        return refuse('scaffold-locked', `deleted ${id} holding scaffold shapes`)
+      }
+    }
+    if (view.problem) return refuse('invalid-record', `${id}: ${view.problem}`)
+    if (!after) return OK // a deletion (of something that is not scaffold)
+    // §3 validity: sizes first (cheap, never recursive), then the schema
+    const tooLarge = recordSizeProblem(after, view.collab, this.shared.limits)
+    if (tooLarge) return refuse('too-large', `${id}: ${tooLarge}`)
+    const invalid = schemaProblem(this.shared.schema, this.shared.docTypes, id, after, this.schemaCache.current())
+    if (invalid) return refuse('invalid-record', `${id}: ${invalid}`)
+    // §4 anonymity
+    if (after.typeName === 'shape' && !isScaffoldRecord(after)) {
+      const fields = authorFields(after)
+      if (fields.length > 0) {
+        const zone = anonymousZoneOf(after as unknown as TLShape, this.currentZones(), (pid) => plainRecord(this.records.get(pid)) as TLRecord | null)
+        if (zone) return refuse('anonymous-author', `${id}: ${fields.join(', ')} in anonymous zone ${zone.zoneId}`)
+      }
+    }
+    return OK
+  }
+
+  /** Does any scaffold shape (after the update) still sit on page `pageId`? */
+  private pageHoldsScaffold(pageId: string): boolean {
+    for (const id of this.scaffoldIds()) {
+      let parent = plainRecord(this.records.get(id))?.parentId
+      for (let guard = 0; typeof parent === 'string' && guard < 100; guard++) {
+        if (parent === pageId) return true
+        const p = plainRecord(this.records.get(parent))
+        if (!p || p.typeName !== 'shape') break
+        parent = p.parentId
+      }
+    }
+    return false
+  }
+
+  private currentZones(): BoardZone[] {
+    if (this.zones) return this.zones
+    const recs: TLRecord[] = []
+    const seen = new Set<string>()
+    for (const id of this.scaffoldIds()) {
+      // the scaffold shape and its ancestors (a zone inside a frame is positioned through it)
+      let cur: string | undefined = id
+      for (let guard = 0; cur && !seen.has(cur) && guard < 100; guard++) {
+        seen.add(cur)
+        const r = plainRecord(this.records.get(cur))
+        if (!r) break
+        recs.push(r as unknown as TLRecord)
+        cur = r.typeName === 'shape' ? (r.parentId as string) : undefined
+      }
+    }
+    this.zones = zonesOf(recs)
+    return this.zones
+  }
+
+  private scaffoldIds(): Set<string> {
+    if (this.scaffold) return this.scaffold
+    const ids = new Set<string>()
+    this.records.forEach((value, id) => {
+      if (isScaffoldValue(value)) ids.add(id)
+    })
+    this.scaffold = ids
+    this.doc.on('afterTransaction', this.onAfterTransaction)
+    return ids
+  }
+
+  /** Keeps the scaffold index and the zone cache equal to the doc after every transaction. */
+  private onAfterTransaction = (tr: Y.Transaction): void => {
+    const scaffold = this.scaffold
+    if (!scaffold) return
+    const touches = this.touchCache.get(tr) ?? collectTouches(tr)
+    for (const id of touches.records) {
+      const now = isScaffoldValue(this.records.get(id))
+      if (now || scaffold.has(id)) this.zones = null
+      if (now) scaffold.add(id)
+      else scaffold.delete(id)
+    }
+  }
+
+  /** Stops listening to the doc (the room unloads). */
+  destroy(): void {
+    this.doc.off('afterTransaction', this.onAfterTransaction)
+    this.scaffold = null
+    this.zones = null
+  }
+}

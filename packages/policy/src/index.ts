@@ -1,0 +1,8 @@
+export { OK, refuse, contextFromInfo, RefusalReasons, type PolicyContext, type PolicyRole, type RefusalReason, type Verdict } from './context.js'
+export { defaultRecordLimits, recordSizeProblem, drawPoints, linePointCount, richTextSize, type RecordLimits } from './limits.js'
+export { collectTouches, typePath, SEQ, type Touches } from './touched.js'
+export { COLLAB_TEXT_KEY, readRecordView, isScaffoldRecord, isScaffoldValue, authorFields, type RecordView } from './view.js'
+export { anonymousZoneOf, isAnonymousZone, zonesOf } from './rules/anonymous.js'
+export { boardSchema, schemaProblem } from './rules/schema.js'
+export { checkSessionChange, participantOwnedEntries, PARTICIPANT, ANY, type SessionRule } from './rules/session.js'
+export { createBoardPolicy, RoomBoardPolicy, type BoardPolicy, type BoardPolicyOptions } from './boardPolicy.js'

@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { getRecordsMap, recordToY, upsertRecord } from '@copboard/board'
+import { indexKey, plainToRichText } from '@copboard/templates'
+import type { TLRecord } from '@tldraw/tlschema'
+import { createBoardPolicy, contextFromInfo, COLLAB_TEXT_KEY } from '../src/index.js'
+import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, rec, zoneShape } from './fixture.js'
+
+const refusedWith = (reason: string) => expect.objectContaining({ ok: false, reason })
+const ok = { ok: true }
+
+describe('§1 scope', () => {
+  it('§1.1 a change deep inside a record (collaborative text) is attributed to that record', () => {
+    const doc = boardDoc()
+    doc.transact(() => rec(doc, heading.id).set(COLLAB_TEXT_KEY, new Y.XmlFragment()))
+    const v = attempt(doc, participant, (d) => {
+      const frag = rec(d, heading.id).get(COLLAB_TEXT_KEY) as Y.XmlFragment
+      const p = new Y.XmlElement('paragraph')
+      frag.insert(0, [p])
+      p.insert(0, [new Y.XmlText('mine now')])
+    })
+    expect(v).toEqual(refusedWith('scaffold-locked'))
+  })
+
+  it('§1.2 one refused change refuses the whole update', () => {
+    const doc = boardDoc()
+    const v = attempt(doc, participant, (d) => {
+      addRecord(d, note('fine', 100, 100))
+      rec(d, heading.id).set('x', 1)
+    })
+    expect(v).toEqual(refusedWith('scaffold-locked'))
+  })
+
+  it('§1.3 a viewer changes nothing', () => {
+    expect(attempt(boardDoc(), { role: 'viewer', participantId: null }, (d) => addRecord(d, note('n', 0, 0)))).toEqual(refusedWith('read-only'))
+    expect(contextFromInfo({ role: 'admin' })).toEqual({ role: 'viewer', participantId: null })
+    expect(contextFromInfo({ role: 'participant', participantId: 'short' })).toEqual({ role: 'participant', participantId: null })
+  })
+
+  it('§1.4 other root types are not governed by the board policy', () => {
+    expect(attempt(boardDoc(), participant, (d) => d.getText('scratch').insert(0, 'x'))).toEqual(ok)
+  })
+})
+
+describe('§2 template scaffold', () => {
+  const doc = boardDoc()
+  const cases: [string, (d: Y.Doc) => void][] = [
+    ['move', (d) => rec(d, heading.id).set('x', 999)],
+    ['unlock', (d) => rec(d, heading.id).set('isLocked', false)],
+    ['retitle', (d) => (rec(d, heading.id).get('props') as Y.Map<unknown>).set('richText', plainToRichText('Weg met de gemeente'))],
+    ['delete', (d) => getRecordsMap(d).delete(heading.id)],
+    ['un-flag', (d) => (rec(d, heading.id).get('meta') as Y.Map<any>).set('copboard', { ...(heading.meta as any).copboard, scaffold: false })],
+    ['replace its meta map', (d) => rec(d, heading.id).set('meta', new Y.Map())],
+    ['replace the whole record', (d) => getRecordsMap(d).set(heading.id, recordToY({ ...heading, x: 5 } as TLRecord) as Y.Map<unknown>)],
+    ['move the act 1 frame', (d) => rec(d, zoneShape('act1').id).set('y', -500)],
+  ]
+  for (const [what, edit] of cases) {
+    it(`§2.1 a participant cannot ${what} a scaffold shape; the facilitator can`, () => {
+      expect(attempt(doc, participant, edit)).toEqual(refusedWith('scaffold-locked'))
+      expect(attempt(doc, facilitator, edit)).toEqual(ok)
+    })
+  }
+
+  it('§2.2 a participant cannot create a shape flagged as scaffold (a pasted copy must be un-flagged)', () => {
+    const flagged = note('copy', 10, 10, { copboard: { templateId: 'comedy', version: 1, zoneId: null, scaffold: true, part: 'decoration' } })
+    expect(attempt(doc, participant, (d) => addRecord(d, flagged))).toEqual(refusedWith('scaffold-locked'))
+    expect(attempt(doc, facilitator, (d) => addRecord(d, flagged))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => addRecord(d, note('plain', 10, 10)))).toEqual(ok)
+  })
+
+  it('§2.3 a participant cannot delete a page that holds scaffold shapes', () => {
+    expect(attempt(doc, participant, (d) => getRecordsMap(d).delete(pageId))).toEqual(refusedWith('scaffold-locked'))
+    expect(attempt(doc, facilitator, (d) => getRecordsMap(d).delete(pageId))).toEqual(ok)
+  })
+
+  it('§2.4 participants keep full use of their own notes next to the scaffold', () => {
+    const d0 = boardDoc()
+    addRecord(d0, note('mine', 100, 100, { author: 'Fatima', perspective: 'gemeente' }))
+    expect(attempt(d0, participant, (d) => rec(d, 'shape:mine').set('x', 300))).toEqual(ok)
+    expect(attempt(d0, participant, (d) => getRecordsMap(d).delete('shape:mine'))).toEqual(ok)
+  })
+
+  it('§2.5 the scaffold index follows server-side changes (a template launched after the room loaded)', () => {
+    const room = new Y.Doc()
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
+    const p = createBoardPolicy().forRoom(room)
+    const extra = { ...heading, id: 'shape:later', meta: heading.meta } as TLRecord
+    // first check builds the index, then a local (server) transaction adds a scaffold shape
+    room.transact((tr) => {
+      rec(room, heading.id)
+      expect(p.check(participant, tr)).toEqual(ok)
+    })
+    room.transact(() => addRecord(room, extra))
+    let v: unknown
+    room.transact((tr) => {
+      rec(room, 'shape:later').set('x', 1)
+      v = p.check(participant, tr)
+    })
+    expect(v).toEqual(refusedWith('scaffold-locked'))
+  })
+})
+
+describe('§3 validity', () => {
+  const doc = boardDoc()
+  it('§3.1 a record that does not validate against the tldraw schema is refused', () => {
+    const bad = { ...note('bad', 0, 0), props: { ...(note('bad', 0, 0) as any).props, color: 'neon' } } as TLRecord
+    expect(attempt(doc, participant, (d) => addRecord(d, bad))).toEqual(refusedWith('invalid-record'))
+    expect(attempt(doc, participant, (d) => addRecord(d, { ...note('x', 0, 0), id: 'shape:other' } as TLRecord))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => getRecordsMap(d).set('shape:y', recordToY(note('z', 0, 0)) as Y.Map<unknown>))).toEqual(refusedWith('invalid-record'))
+    expect(attempt(doc, facilitator, (d) => getRecordsMap(d).set('camera:c', recordToY({ id: 'camera:c', typeName: 'camera', x: 0, y: 0, z: 1, meta: {} } as any) as Y.Map<unknown>))).toEqual(refusedWith('invalid-record'))
+    expect(attempt(doc, participant, (d) => getRecordsMap(d).set('shape:s', 'just a string' as never))).toEqual(refusedWith('invalid-record'))
+    expect(attempt(doc, participant, (d) => (getRecordsMap(d) as Y.Map<any>).set('shape:n', recordToY(note('n', 0, 0))) && rec(d, 'shape:n').set('x', 'left'))).toEqual(refusedWith('invalid-record'))
+  })
+
+  it('§3.1 the facilitator is held to the schema too', () => {
+    expect(attempt(doc, facilitator, (d) => rec(d, heading.id).set('opacity', 7))).toEqual(refusedWith('invalid-record'))
+  })
+
+  it('§3.2 a line with 150,000 points is refused as too large; so is one just past the limit', () => {
+    const line = (n: number) => {
+      const points: Record<string, unknown> = {}
+      for (let i = 0; i < n; i++) points[`p${i}`] = { id: `p${i}`, index: indexKey(i % 3000), x: i, y: i }
+      return { id: 'shape:line', typeName: 'shape', type: 'line', x: 0, y: 0, rotation: 0, index: 'a9', parentId: pageId, isLocked: false, opacity: 1, meta: {}, props: { color: 'black', dash: 'solid', size: 'm', spline: 'line', points, scale: 1 } } as unknown as TLRecord
+    }
+    expect(attempt(doc, participant, (d) => addRecord(d, line(150_000)))).toEqual(refusedWith('too-large'))
+    expect(attempt(doc, participant, (d) => addRecord(d, line(5001)))).toEqual(refusedWith('too-large'))
+    expect(attempt(doc, participant, (d) => addRecord(d, line(300)))).toEqual(ok)
+  }, 60_000)
+
+  it('§3.2 rich text: too long, too deep, and a deep collaborative text are refused', () => {
+    const long = { ...note('long', 0, 0) } as any
+    long.props = { ...long.props, richText: plainToRichText('x'.repeat(50_001)) }
+    expect(attempt(doc, participant, (d) => addRecord(d, long))).toEqual(refusedWith('too-large'))
+    let deep: any = { type: 'text', text: 'deep' }
+    for (let i = 0; i < 30; i++) deep = { type: 'blockquote', content: [deep] }
+    const nested = { ...note('deep', 0, 0) } as any
+    nested.props = { ...nested.props, richText: { type: 'doc', content: [deep] } }
+    expect(attempt(doc, participant, (d) => addRecord(d, nested))).toEqual(refusedWith('too-large'))
+    const withText = boardDoc()
+    addRecord(withText, note('collab', 0, 0))
+    withText.transact(() => rec(withText, 'shape:collab').set(COLLAB_TEXT_KEY, new Y.XmlFragment()))
+    expect(
+      attempt(withText, participant, (d) => {
+        let parent: Y.XmlFragment | Y.XmlElement = rec(d, 'shape:collab').get(COLLAB_TEXT_KEY)
+        for (let i = 0; i < 30; i++) {
+          const el = new Y.XmlElement('blockquote')
+          parent.insert(0, [el])
+          parent = el
+        }
+      }),
+    ).toEqual(refusedWith('too-large'))
+    expect(attempt(withText, participant, (d) => (rec(d, 'shape:collab').get(COLLAB_TEXT_KEY) as Y.XmlFragment).insert(0, [new Y.XmlText('gewoon tekst')]))).toEqual(ok)
+  })
+
+  it('§3.2 props and meta have a byte limit', () => {
+    const big = { ...note('big', 0, 0), meta: { blob: 'x'.repeat(20_000) } } as TLRecord
+    expect(attempt(doc, participant, (d) => addRecord(d, big))).toEqual(refusedWith('too-large'))
+  })
+})
+
+describe('§4 anonymous zones', () => {
+  const doc = boardDoc()
+  const inAct1 = noteAtZone('act1-gemeente')
+  const inAct2 = noteAtZone('act2-gemeente')
+
+  it('§4.1 a note with an author in an anonymous zone is refused; without author it is fine', () => {
+    expect(attempt(doc, participant, (d) => addRecord(d, note('a', inAct1.x, inAct1.y, { author: 'Fatima', perspective: 'gemeente' })))).toEqual(refusedWith('anonymous-author'))
+    expect(attempt(doc, participant, (d) => addRecord(d, note('a', inAct1.x, inAct1.y, { anonymous: true })))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => addRecord(d, note('a', inAct2.x, inAct2.y, { author: 'Fatima', perspective: 'gemeente' })))).toEqual(ok)
+  })
+
+  it('§4.1 moving an authored note into act 1 is refused; moving it in without its author is fine', () => {
+    const d0 = boardDoc()
+    addRecord(d0, note('m', inAct2.x, inAct2.y, { author: 'Fatima', perspective: 'gemeente' }))
+    expect(attempt(d0, participant, (d) => rec(d, 'shape:m').set('x', inAct1.x))).toEqual(refusedWith('anonymous-author'))
+    expect(
+      attempt(d0, participant, (d) =>
+        d.transact(() => {
+          rec(d, 'shape:m').set('x', inAct1.x)
+          const meta = rec(d, 'shape:m').get('meta') as Y.Map<unknown>
+          meta.delete('author')
+          meta.delete('perspective')
+        }),
+      ),
+    ).toEqual(ok)
+  })
+
+  it('§4.1 tldraw\'s textLastEditedBy counts as an author field, and the facilitator is bound too', () => {
+    const n = note('t', inAct1.x, inAct1.y) as any
+    n.props = { ...n.props, textLastEditedBy: 'user:123' }
+    expect(attempt(doc, participant, (d) => addRecord(d, n))).toEqual(refusedWith('anonymous-author'))
+    expect(attempt(doc, facilitator, (d) => addRecord(d, note('f', inAct1.x, inAct1.y, { author: 'Facilitator' })))).toEqual(refusedWith('anonymous-author'))
+  })
+
+  it('§4.1 a note inside the act 1 frame (child of the frame, local coordinates) is found in the zone', () => {
+    const frame = comedy.zones.find((z) => z.id === 'act1')!
+    const local = { x: inAct1.x - frame.rect.x, y: inAct1.y - frame.rect.y }
+    expect(attempt(doc, participant, (d) => addRecord(d, note('c', local.x, local.y, { author: 'Fatima' }, zoneShape('act1').id)))).toEqual(refusedWith('anonymous-author'))
+  })
+
+  it('§4.2 zones follow the facilitator moving the anonymous act (zone cache invalidated)', () => {
+    const room = new Y.Doc()
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
+    const p = createBoardPolicy().forRoom(room)
+    const check = (edit: () => void, ctx = participant) => {
+      let v: unknown
+      room.transact((tr) => {
+        edit()
+        v = p.check(ctx, tr)
+      })
+      return v
+    }
+    expect(check(() => addRecord(room, note('x', inAct2.x, inAct2.y, { author: 'A' })))).toEqual(ok)
+    // the facilitator moves act 1 onto act 2's place; a new authored note there is now refused
+    const a1 = comedy.zones.find((z) => z.id === 'act1')!
+    const a2 = comedy.zones.find((z) => z.id === 'act2')!
+    expect(check(() => rec(room, zoneShape('act1').id).set('y', a2.rect.y) && rec(room, zoneShape('act1').id).set('x', a2.rect.x), facilitator)).toEqual(ok)
+    void a1
+    expect(check(() => addRecord(room, note('y', inAct2.x, inAct2.y, { author: 'A' })))).toEqual(refusedWith('anonymous-author'))
+  })
+})
+
+describe('§5 session state', () => {
+  const doc = boardDoc()
+  doc.transact(() => {
+    const session = doc.getMap('session')
+    const votes = new Y.Map()
+    const v1 = new Y.Map()
+    v1.set('title', 'Welke opgave eerst?')
+    v1.set('dots', new Y.Map())
+    votes.set('v1', v1)
+    session.set('votes', votes)
+    const akkoord = new Y.Map()
+    akkoord.set('versions', new Y.Array())
+    akkoord.set('endorsements', new Y.Map())
+    session.set('akkoord', akkoord)
+  })
+  const dots = (d: Y.Doc) => ((d.getMap('session').get('votes') as Y.Map<any>).get('v1') as Y.Map<any>).get('dots') as Y.Map<any>
+  const endorsements = (d: Y.Doc) => (d.getMap('session').get('akkoord') as Y.Map<any>).get('endorsements') as Y.Map<any>
+
+  it('§5.1 a participant cannot write facilitator state (agenda, timer, vote config); the facilitator can', () => {
+    const edits: ((d: Y.Doc) => void)[] = [
+      (d) => d.getMap('session').set('timer', { state: 'running', endsAt: 1, durationMs: 1 }),
+      (d) => d.getMap('session').set('agenda', 'step-2'),
+      (d) => ((d.getMap('session').get('votes') as Y.Map<any>).get('v1') as Y.Map<any>).set('title', 'anders'),
+      (d) => ((d.getMap('session').get('akkoord') as Y.Map<any>).get('versions') as Y.Array<string>).push(['nieuw']),
+      (d) => d.getMap('session').delete('votes'),
+    ]
+    for (const edit of edits) {
+      expect(attempt(doc, participant, edit)).toEqual(refusedWith('session-facilitator-only'))
+      expect(attempt(doc, facilitator, edit)).toEqual(ok)
+    }
+  })
+
+  it('§5.2 a participant writes their own dots and endorsement, never someone else\'s', () => {
+    const mine = participant.participantId!
+    const theirs = other.participantId!
+    expect(attempt(doc, participant, (d) => dots(d).set(mine, new Y.Array()))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => endorsements(d).set(mine, { version: 1, name: 'Fatima', at: 1 }))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => dots(d).set(theirs, new Y.Array()))).toEqual(refusedWith('not-own-entry'))
+    expect(attempt(doc, participant, (d) => endorsements(d).set(theirs, { version: 1, name: 'Fake', at: 1 }))).toEqual(refusedWith('not-own-entry'))
+    expect(attempt(doc, { role: 'participant', participantId: null }, (d) => dots(d).set(mine, new Y.Array()))).toEqual(refusedWith('not-own-entry'))
+  })
+
+  it('§5.2 inside an own entry a participant may keep editing (array of shape ids)', () => {
+    const d0 = boardDoc()
+    Y.applyUpdate(d0, Y.encodeStateAsUpdate(doc))
+    d0.transact(() => dots(d0).set(participant.participantId!, new Y.Array()))
+    expect(attempt(d0, participant, (d) => (dots(d).get(participant.participantId!) as Y.Array<string>).push(['shape:a']))).toEqual(ok)
+    expect(attempt(d0, other, (d) => (dots(d).get(participant.participantId!) as Y.Array<string>).push(['shape:a']))).toEqual(refusedWith('not-own-entry'))
+  })
+
+  it('§5.3 an own entry has a size limit', () => {
+    expect(attempt(doc, participant, (d) => endorsements(d).set(participant.participantId!, { name: 'x'.repeat(10_000) }))).toEqual(refusedWith('too-large'))
+  })
+})
+
+describe('§7 meta', () => {
+  it('§7.1 anyone who edits may stamp the schema, but not one newer than the server knows', () => {
+    const doc = boardDoc()
+    expect(attempt(doc, participant, (d) => d.getMap('meta').set('layoutVersion', 1))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => d.getMap('meta').set('layoutVersion', 99))).toEqual(refusedWith('schema-newer'))
+  })
+})
+
+void upsertRecord
