@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { startServer, type TestServer } from './support/server'
 import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
-import { completeJoin, joinBoard, notes } from './support/board'
+import { completeJoin, notes } from './support/board'
 
 let server: TestServer
 let browser: Browser
@@ -63,7 +63,8 @@ describe('archive e2e (real app)', () => {
     await fac.waitForSelector('[data-testid=cop-created]')
     const participantLink = await fac.inputValue('[data-testid=link-participant]')
     const facilitatorCopLink = await fac.inputValue('[data-testid=link-facilitator]')
-    expect(participantLink).toMatch(/\/b\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
+    // one link for the whole series (issue 11): the CoP link, which leads to the live session
+    expect(participantLink).toMatch(/\/cop\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
     expect(facilitatorCopLink).toMatch(/\/cop\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
     await shot(fac, 'archive-2-links')
 
@@ -89,7 +90,10 @@ describe('archive e2e (real app)', () => {
     const prequests = recordRequests(pctx)
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
-    await joinBoard(par, participantLink, 'Cor', 'initiatief')
+    // the CoP link leads to the live session's board
+    await par.goto(participantLink)
+    await par.waitForURL(/\/b\//, { timeout: 60_000 })
+    await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     expect(await par.locator('[data-testid=open-templates]').count()).toBe(0)
     expect(await par.locator('[data-testid=facilitator-tools]').count()).toBe(0)
@@ -142,6 +146,7 @@ describe('archive e2e (real app)', () => {
     await shot(fac, 'archive-8-snapshot-readonly')
 
     // export the report (Markdown)
+    await fac.click('.cb-modal__bar [data-testid=export-menu] summary')
     const [download] = await Promise.all([fac.waitForEvent('download'), fac.click('.cb-modal__bar [data-testid="export-report.md"]')])
     const md = await readFile((await download.path())!, 'utf8')
     const section = (from: string, to: string) => md.slice(md.indexOf(from), md.indexOf(to))
