@@ -9,7 +9,7 @@ import type {
   SessionStart,
   SnapshotMeta as StoredSnapshotMeta,
   TokenRecord,
-} from '@copboard/storage/types'
+} from '@copboard/model'
 
 // The domain types are the server's own (type-only imports: nothing of those packages is bundled).
 export type { NoteInfo, CarryCandidate } from '@copboard/archive'
@@ -24,7 +24,7 @@ export interface CurrentSession {
   live: Session | null
   next: Session | null
 }
-export type { Cop, ParticipantMeta, Role, Session, SessionStart, SessionState, TokenRecord } from '@copboard/storage/types'
+export type { Cop, ParticipantMeta, Role, Session, SessionStart, SessionState, TokenRecord } from '@copboard/model'
 
 /** A snapshot as listed by the API, with the metadata fields this client reads. */
 export interface SnapshotMeta extends Omit<StoredSnapshotMeta, 'meta'> {
