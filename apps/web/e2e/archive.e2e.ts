@@ -48,6 +48,7 @@ async function addNote(page: Page, at: { x: number; y: number }, text: string) {
 describe('archive e2e (real app)', () => {
   it('create CoP -> start -> comedy -> participant notes -> end from the board -> archive, read-only snapshot, report', async () => {
     const fctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+    fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const frequests = recordRequests(fctx)
     const fac = await fctx.newPage()
     const errors: string[] = []
@@ -87,6 +88,7 @@ describe('archive e2e (real app)', () => {
 
     // participant joins with the participant link and lands on the template's page
     const pctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const prequests = recordRequests(pctx)
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))

@@ -80,6 +80,7 @@ describe('a CoP series (issue 11)', () => {
 
     // ---- session 1: the facilitator starts it on the board and launches the comedy
     const fctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const fac = await fctx.newPage()
     fac.on('pageerror', (e) => errors.push(e.message))
     fac.on('dialog', (d) => void d.accept())
@@ -92,16 +93,17 @@ describe('a CoP series (issue 11)', () => {
 
     // the participant opens THE link: it leads to the live session 1
     const pctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
     await par.goto(participantLink)
     await par.waitForURL(new RegExp(`/b/${created.session.room}`), { timeout: 30_000 })
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
-    await waitUntil(() => par.evaluate(() => (window as any).editor.getCurrentPageShapes().some((s: any) => s.meta?.copboard?.templateId === 'comedy')), 10_000, 'participant follows to the comedy page')
+    await waitUntil(() => par.evaluate(() => (window as any).editor.getCurrentPageShapes().some((s: any) => s.meta?.copboard?.templateId === 'comedy')), 60_000, 'participant follows to the comedy page')
     await par.click('[data-testid=step-all]')
     await addNote(par, inZone('comedy', 'act1-gemeente'), S1)
-    await waitUntil(async () => (await notes(fac)).some((n) => n.text === S1), 5000, 'S1 note at the facilitator')
+    await waitUntil(async () => (await notes(fac)).some((n) => n.text === S1), 60_000, 'S1 note at the facilitator')
     await shot(par, 'series-1-session1-participant')
 
     // end session 1 from the board -> the CoP page
@@ -144,7 +146,7 @@ describe('a CoP series (issue 11)', () => {
     await shot(par, 'series-4-session2-participant')
     await waitUntil(
       () => fac.evaluate((texts) => texts.every((t) => (window as any).editor.getCurrentPageShapes !== undefined && [...(window as any).editor.store.allRecords()].some((r: any) => r.type === 'note' && JSON.stringify(r.props.richText).includes(t))), [S2a, S2b, S2c]),
-      10_000,
+      60_000,
       'session-2 notes at the facilitator',
     )
     await fac.click('[data-testid=end-session-board]')
