@@ -223,7 +223,8 @@ async function startServer(kind: ServerKind, dataDir: string, bundle: string): P
   const args = kind === 'copboard' ? [...startFlags(), ...prof, bundle] : [...prof, join(benchDir, 'reference-server.mjs')]
   const child = spawn(process.execPath, args, {
     cwd: serverDir,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
+    // every bench client comes from 127.0.0.1: lift the per-address caps (the per-connection limits stay)
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', MAX_CONNECTIONS_PER_ADDRESS: '0', SYNC_UPGRADES_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {

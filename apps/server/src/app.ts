@@ -10,11 +10,12 @@ import { RoomManager } from '@copboard/sync-core'
 import type { Config } from './config.js'
 import healthPlugin from './plugins/health.js'
 import securityHeaders from './plugins/security.js'
+import rateLimitPlugin, { type HttpRateLimits } from './plugins/rateLimit.js'
+import { redactUrl } from './auth/tokens.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService, DemoCop } from './plugins/api/index.js' // ARCHIVE (issue 6)
 import { boardUpdatePolicy } from './policy.js'
-import { PARTICIPANT_SECRET_PARAM } from './auth/participant.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -34,12 +35,20 @@ export interface AppDeps {
   authorize?: Authorize
   /** Fastify logger options (level, stream, …); default: pino at config.logLevel. */
   logger?: FastifyServerOptions['logger']
+  /** Overrides of the HTTP rate limits (plugins/rateLimit.ts), e.g. for tests. */
+  httpRateLimits?: Partial<HttpRateLimits>
 }
 
-/** Never write a link token (or a participant secret) to the log. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(new RegExp(`([?&]${PARTICIPANT_SECRET_PARAM}=)[^&#]*`, 'gi'), '$1[redacted]')
+/** TRUST_PROXY -> Fastify `trustProxy` (a hop count as proxy-addr's function: trust the nearest n hops). */
+function fastifyTrustProxy(t: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof t === 'number') return (_address, hop) => hop < t
+  return t
 }
+
+/** Body limit of every route that does not set its own (the API's JSON bodies are tiny). */
+export const DEFAULT_BODY_LIMIT = 64 * 1024
+
+export { redactUrl }
 
 const core = fp(
   async (app: FastifyInstance, opts: { config: Config; storage: Storage; rooms: RoomManager }) => {
@@ -64,6 +73,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           }
         : loggerOptions,
     forceCloseConnections: 'idle',
+    // limits key on the real client address behind the reverse proxy (TRUST_PROXY)
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // JSON bodies of the API are small; a route that takes uploads sets its own limit
+    bodyLimit: DEFAULT_BODY_LIMIT,
     return503OnClosing: true,
   })
 
@@ -79,11 +92,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     policy: boardUpdatePolicy(),
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
-    limits: { maxMessageBytes: config.maxMessageBytes, maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes },
+    limits: {
+      maxMessageBytes: config.maxMessageBytes,
+      maxBufferedBytes: config.maxBufferedBytes,
+      maxQueuedBytes: config.maxQueuedBytes,
+      messagesPerSecond: config.messagesPerSecond,
+      messageBurst: config.messageBurst,
+      bytesPerSecond: config.bytesPerSecond,
+      byteBurst: config.byteBurst,
+      maxConnectionsPerRoom: config.maxConnectionsPerRoom,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    },
   })
 
   await app.register(core, { config, storage: deps.storage, rooms })
   await app.register(securityHeaders, { allowedOrigins: config.allowedOrigins })
+  await app.register(rateLimitPlugin, {
+    limits: {
+      api: { max: config.apiRequestsPerMinute, timeWindowMs: 60_000 },
+      syncUpgrade: { max: config.syncUpgradesPerMinute, timeWindowMs: 60_000 },
+      ...deps.httpRateLimits,
+    },
+  })
   await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
   await app.register(syncPlugin, {
     rooms,

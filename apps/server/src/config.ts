@@ -6,6 +6,7 @@
 // zod/mini (bundled and tree-shaken by build.mjs): the classic `zod` entry loads every locale at
 // start-up, ~1.5 MiB that would stay resident for the life of the server
 import * as z from 'zod/mini'
+import { isIP } from 'node:net'
 
 const MiB = 1024 * 1024
 
@@ -34,6 +35,41 @@ function integer(min: number, max: number, def: number, unit = '') {
   )
 }
 
+/**
+ * TRUST_PROXY: which peers may tell us the client's address in X-Forwarded-For (Fastify
+ * `trustProxy`). Unset/false: nobody (the TCP peer is the client). A number: that many proxy hops.
+ * Else a comma-separated list of addresses/CIDRs or the names loopback, linklocal, uniquelocal.
+ * `true` (trust everyone) is refused: any client could then pick its own address.
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+const trustProxy = z.pipe(
+  optionalString,
+  z.transform((v: string | undefined, ctx): false | number | string[] => {
+    if (v === undefined || v.toLowerCase() === 'false') return false
+    if (/^\d+$/.test(v)) {
+      const n = Number(v)
+      if (n >= 1 && n <= 10) return n
+    }
+    const items = v.split(',').map((x) => x.trim()).filter(Boolean)
+    const bad = items.find((item) => {
+      if (PROXY_NAMES.has(item)) return false
+      const [ip, bits, extra] = item.split('/')
+      const family = isIP(ip)
+      if (!family || extra !== undefined) return true
+      return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+    })
+    if (items.length === 0 || bad !== undefined || v.toLowerCase() === 'true') {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'must be false, a hop count 1-10, or a comma-separated list of proxy addresses/CIDRs or loopback, linklocal, uniquelocal (true is not allowed: clients could pick their own address)',
+        input: v,
+      })
+      return z.NEVER
+    }
+    return items
+  }),
+)
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const envShape = {
@@ -52,6 +88,15 @@ const envShape = {
   ROOM_IDLE_MS: integer(0, 24 * 3600_000, 30_000, ' ms'),
   PING_INTERVAL_MS: integer(100, 30_000, 25_000, ' ms (dead sockets must go within 60 s)'),
   COMPACT_AFTER_UPDATES: integer(2, 1_000_000, 500),
+  MAX_MESSAGES_PER_SECOND: integer(1, 1_000_000, 300, ' (sync messages per connection and second)'),
+  MESSAGE_BURST: integer(1, 10_000_000, 3000, ' (sync messages a connection may send at once)'),
+  MAX_BYTES_PER_SECOND: integer(1024, 4096 * MiB, 4 * MiB, ' bytes (per connection and second)'),
+  BYTE_BURST: integer(1024, 4096 * MiB, 32 * MiB, ' bytes (a connection may send at once; at least 2 x MAX_MESSAGE_BYTES)'),
+  MAX_CONNECTIONS_PER_ROOM: integer(0, 1_000_000, 256, ' (0 = no limit)'),
+  MAX_CONNECTIONS_PER_ADDRESS: integer(0, 1_000_000, 64, ' (0 = no limit)'),
+  TRUST_PROXY: trustProxy,
+  API_REQUESTS_PER_MINUTE: integer(1, 10_000_000, 600, ' (per client address)'),
+  SYNC_UPGRADES_PER_MINUTE: integer(1, 10_000_000, 300, ' (WebSocket connection attempts per client address)'),
   WEB_DIST_DIR: optionalString,
   AUTOSAVE_MINUTES: integer(0, 24 * 60, 5, ' minutes (0 = only on idle and at the end)'), // ARCHIVE
   DEMO_COP: z.pipe(optionalString, z.optional(z.enum(['on', 'off'], { message: 'must be on or off' }))), // issue 11
@@ -96,6 +141,19 @@ export interface Config {
   /** Keepalive ping period; a socket missing one pong is terminated at the next tick. */
   pingIntervalMs: number
   compactAfterUpdates: number
+  /** sync-core §7.4: per-connection rate budget. */
+  messagesPerSecond: number
+  messageBurst: number
+  bytesPerSecond: number
+  byteBurst: number
+  /** sync-core §7.5: connection caps (0 = no limit). */
+  maxConnectionsPerRoom: number
+  maxConnectionsPerAddress: number
+  /** Fastify `trustProxy`: who may set X-Forwarded-For (limits key on the real client address). */
+  trustProxy: false | number | string[]
+  /** HTTP rate limits per client address (plugins/rateLimit.ts). */
+  apiRequestsPerMinute: number
+  syncUpgradesPerMinute: number
   /** The built web app (default: apps/web/dist next to this server). */
   webDistDir: string | undefined
   /** ARCHIVE: autosave period of live sessions' boards. */
@@ -145,6 +203,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roomIdleMs: e.ROOM_IDLE_MS,
     pingIntervalMs: e.PING_INTERVAL_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    messagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
+    messageBurst: e.MESSAGE_BURST,
+    bytesPerSecond: e.MAX_BYTES_PER_SECOND,
+    byteBurst: e.BYTE_BURST,
+    maxConnectionsPerRoom: e.MAX_CONNECTIONS_PER_ROOM,
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    trustProxy: e.TRUST_PROXY,
+    apiRequestsPerMinute: e.API_REQUESTS_PER_MINUTE,
+    syncUpgradesPerMinute: e.SYNC_UPGRADES_PER_MINUTE,
     webDistDir: e.WEB_DIST_DIR,
     autosaveMinutes: e.AUTOSAVE_MINUTES,
     demoCop: e.DEMO_COP !== 'off',

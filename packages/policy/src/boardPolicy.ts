@@ -16,8 +16,10 @@ import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './lim
 import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
-import { collectTouches, type Touches } from './touched.js'
-import { authorFields, isScaffoldRecord, isScaffoldValue, plainRecord, readRecordView } from './view.js'
+import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
+import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, isScaffoldValue, plainRecord, readRecordView, type RecordView } from './view.js'
+
+type Obj = Record<string, unknown>
 
 export interface BoardPolicyOptions {
   /** The board's tldraw schema; default tldraw's default schema (what the web client uses). */
@@ -57,6 +59,13 @@ export class RoomBoardPolicy {
   private zones: BoardZone[] | null = null
   /** Touches computed by `check`, reused by the index update of the same transaction. */
   private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
+  /**
+   * Fast path: the last validated after-view of each record a client changed (plain JSON). A drag
+   * then rebuilds only the changed fields and validates only them (tldraw's known-good
+   * validation). Committed after an admitted transaction, dropped for anything else.
+   */
+  private readonly known = new Map<string, Obj>()
+  private checked: { tr: Y.Transaction; ok: boolean; views: Map<string, Obj | null> } | null = null
 
   constructor(
     private readonly doc: Y.Doc,
@@ -76,6 +85,14 @@ export class RoomBoardPolicy {
     if (ctx.role === 'viewer') return refuse('read-only', 'viewer')
     const touches = collectTouches(tr)
     this.touchCache.set(tr, touches)
+    const views = new Map<string, Obj | null>()
+    this.checked = { tr, ok: false, views }
+    const verdict = this.judge(ctx, tr, touches, views)
+    this.checked.ok = verdict.ok
+    return verdict
+  }
+
+  private judge(ctx: PolicyContext, tr: Y.Transaction, touches: Touches, views: Map<string, Obj | null>): Verdict {
     if (touches.meta.size > 0 && this.schemaCache.current().status === 'newer') {
       return refuse('schema-newer', `meta.${[...touches.meta].join(',')}`)
     }
@@ -85,16 +102,49 @@ export class RoomBoardPolicy {
     }
     if (touches.records.size === 0) return OK
     const scaffold = this.scaffoldIds()
+    void tr
     for (const id of touches.records) {
-      const v = this.checkRecord(ctx, id, scaffold.has(id))
+      const v = this.checkRecord(ctx, id, scaffold.has(id), touches.recordFields.get(id) ?? null, views)
       if (!v.ok) return v
     }
     return OK
   }
 
-  private checkRecord(ctx: PolicyContext, id: string, wasScaffold: boolean): Verdict {
+  /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
+  private afterView(id: string, fields: RecordFieldChanges | null): RecordView & { before: Obj | null } {
+    const known = this.known.get(id)
+    const value = this.records.get(id)
+    if (fields && known && value instanceof Y.Map) {
+      const next: Obj = { ...known }
+      const read = (v: unknown) => (v instanceof Y.AbstractType ? v.toJSON() : v)
+      for (const k of fields.top) {
+        const v = value.get(k)
+        if (v === undefined) delete next[k]
+        else next[k] = read(v)
+      }
+      for (const nested of ['props', 'meta'] as const) {
+        const subs = fields[nested]
+        if (!subs) continue
+        const sub = value.get(nested)
+        if (!(sub instanceof Y.Map) || !known[nested] || typeof known[nested] !== 'object') return { ...readRecordView(this.records, id), before: null }
+        const o: Obj = { ...(known[nested] as Obj) }
+        for (const k of subs) {
+          const v = sub.get(k)
+          if (v === undefined) delete o[k]
+          else o[k] = read(v)
+        }
+        next[nested] = o
+      }
+      const collab = value.get(COLLAB_TEXT_KEY)
+      return { id, record: next, collab: collab instanceof Y.XmlFragment ? collab : null, problem: null, before: known }
+    }
+    return { ...readRecordView(this.records, id), before: null }
+  }
+
+  private checkRecord(ctx: PolicyContext, id: string, wasScaffold: boolean, fields: RecordFieldChanges | null, views: Map<string, Obj | null>): Verdict {
     if (id === '') return refuse('invalid-record', 'content without a record id in the records map')
-    const view = readRecordView(this.records, id)
+    const doc = this.schemaCache.current()
+    const view = doc.status === 'same' ? this.afterView(id, fields) : { ...readRecordView(this.records, id), before: null }
     const after = view.record
     const facilitator = ctx.role === 'facilitator'
     // §2 scaffold: the facilitator's, before and after
@@ -106,12 +156,18 @@ export class RoomBoardPolicy {
       }
     }
     if (view.problem) return refuse('invalid-record', `${id}: ${view.problem}`)
-    if (!after) return OK // a deletion (of something that is not scaffold)
-    // §3 validity: sizes first (cheap, never recursive), then the schema
-    const tooLarge = recordSizeProblem(after, view.collab, this.shared.limits)
+    if (!after) {
+      views.set(id, null)
+      return OK // a deletion (of something that is not scaffold)
+    }
+    // §3 validity: sizes first (cheap, never recursive), then the schema; a known-good record
+    // whose props/meta did not change keeps its sizes, and only its changed fields are validated
+    const sizesKnown = view.before !== null && !fields?.props && !fields?.meta
+    const tooLarge = sizesKnown ? null : recordSizeProblem(after, view.collab, this.shared.limits)
     if (tooLarge) return refuse('too-large', `${id}: ${tooLarge}`)
-    const invalid = schemaProblem(this.shared.schema, this.shared.docTypes, id, after, this.schemaCache.current())
+    const invalid = schemaProblem(this.shared.schema, this.shared.docTypes, id, after, doc, view.before)
     if (invalid) return refuse('invalid-record', `${id}: ${invalid}`)
+    if (doc.status === 'same') views.set(id, after)
     // §4 anonymity
     if (after.typeName === 'shape' && !isScaffoldRecord(after)) {
       const fields = authorFields(after)
@@ -167,11 +223,18 @@ export class RoomBoardPolicy {
     return ids
   }
 
-  /** Keeps the scaffold index and the zone cache equal to the doc after every transaction. */
+  /** Keeps the scaffold index, the zone cache and the known-good records equal to the doc after every transaction. */
   private onAfterTransaction = (tr: Y.Transaction): void => {
     const scaffold = this.scaffold
     if (!scaffold) return
     const touches = this.touchCache.get(tr) ?? collectTouches(tr)
+    const checked = this.checked?.tr === tr ? this.checked : null
+    this.checked = null
+    for (const id of touches.records) {
+      const view = checked?.ok ? checked.views.get(id) : undefined
+      if (view) this.known.set(id, view)
+      else this.known.delete(id)
+    }
     for (const id of touches.records) {
       const now = isScaffoldValue(this.records.get(id))
       if (now || scaffold.has(id)) this.zones = null
@@ -183,6 +246,7 @@ export class RoomBoardPolicy {
   /** Stops listening to the doc (the room unloads). */
   destroy(): void {
     this.doc.off('afterTransaction', this.onAfterTransaction)
+    this.known.clear()
     this.scaffold = null
     this.zones = null
   }

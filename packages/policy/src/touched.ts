@@ -6,12 +6,29 @@
 import * as Y from 'yjs'
 import { META_KEY, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
 
+/** A record's collaborative text key (view.ts COLLAB_TEXT_KEY; repeated to keep this module leaf). */
+const COLLAB_KEY = 'richTextDoc'
+
 /** Path element for a child of a sequence (array, text, XML): it has no key. */
 export const SEQ = '#'
+
+/** Which fields of an existing record changed (null in `recordFields`: read the whole record). */
+export interface RecordFieldChanges {
+  top: Set<string>
+  props: Set<string> | null
+  meta: Set<string> | null
+}
+
+const NESTED = new Set(['props', 'meta'])
 
 export interface Touches {
   /** Record ids created, changed or deleted (a malformed change straight on the records map: ''). */
   records: Set<string>
+  /**
+   * Per record: the changed top-level fields and props/meta sub-keys when that is all that
+   * changed (a drag: `x`, `y`), else null (created, replaced, deleted, or changed deeper).
+   */
+  recordFields: Map<string, RecordFieldChanges | null>
   /** Full paths below doc.getMap('session') of every changed entry (e.g. ['votes', 'v1', 'dots', pid]). */
   session: string[][]
   /** Keys of doc.getMap('meta') that changed. */
@@ -48,12 +65,39 @@ export function typePath(doc: Y.Doc, type: Y.AbstractType<any>): { root: string;
 
 export function collectTouches(tr: Y.Transaction): Touches {
   const doc = tr.doc
-  const out: Touches = { records: new Set(), session: [], meta: new Set(), otherRoots: new Set() }
+  const out: Touches = { records: new Set(), recordFields: new Map(), session: [], meta: new Set(), otherRoots: new Set() }
+  const whole = (id: string) => out.recordFields.set(id, null)
+  const fieldsOf = (id: string): RecordFieldChanges | null => {
+    if (!out.recordFields.has(id)) out.recordFields.set(id, { top: new Set(), props: null, meta: null })
+    return out.recordFields.get(id)!
+  }
   for (const [type, keys] of tr.changed) {
     const { root, path } = typePath(doc, type)
     if (root === RECORDS_KEY) {
-      if (path.length > 0) out.records.add(path[0])
-      else for (const k of keys) out.records.add(k ?? '')
+      if (path.length === 0) {
+        for (const k of keys) {
+          out.records.add(k ?? '')
+          whole(k ?? '')
+        }
+        continue
+      }
+      const id = path[0]
+      out.records.add(id)
+      const f = fieldsOf(id)
+      if (!f) continue
+      if (path.length === 1) {
+        for (const k of keys) {
+          if (k === null || NESTED.has(k) || k === COLLAB_KEY) whole(id)
+          else f.top.add(k)
+        }
+      } else if (path.length === 2 && NESTED.has(path[1])) {
+        const nested = path[1] as 'props' | 'meta'
+        const subs = (f[nested] ??= new Set())
+        for (const k of keys) {
+          if (k === null) whole(id)
+          else subs.add(k)
+        }
+      } else whole(id)
     } else if (root === SESSION_KEY) {
       for (const k of keys) out.session.push(k === null ? path : [...path, k])
     } else if (root === META_KEY) {

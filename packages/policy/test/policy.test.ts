@@ -284,3 +284,36 @@ describe('§7 meta', () => {
 })
 
 void upsertRecord
+
+describe('§3 fast path (known-good records)', () => {
+  it('§3.1 after valid drags (changed fields only), an invalid field, an oversized prop and an authored move into act 1 are still refused', () => {
+    const room = new Y.Doc()
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
+    const p = createBoardPolicy().forRoom(room)
+    const check = (edit: () => void, ctx = participant) => {
+      let v: unknown
+      room.transact((tr) => {
+        edit()
+        v = p.check(ctx, tr)
+      })
+      return v
+    }
+    expect(check(() => addRecord(room, note('d', 100, 1400, { author: 'A' })))).toEqual(ok)
+    for (let i = 0; i < 5; i++) expect(check(() => rec(room, 'shape:d').set('x', 100 + i))).toEqual(ok)
+    expect(check(() => rec(room, 'shape:d').set('x', 'left' as never))).toEqual(refusedWith('invalid-record'))
+    // (the unit test does not revert; put a valid value back through a checked update)
+    expect(check(() => rec(room, 'shape:d').set('x', 110))).toEqual(ok)
+    expect(check(() => (rec(room, 'shape:d').get('props') as Y.Map<unknown>).set('color', 'neon'))).toEqual(refusedWith('invalid-record'))
+    expect(check(() => (rec(room, 'shape:d').get('props') as Y.Map<unknown>).set('color', 'red'))).toEqual(ok)
+    expect(check(() => (rec(room, 'shape:d').get('props') as Y.Map<unknown>).set('richText', plainToRichText('x'.repeat(60_000))))).toEqual(refusedWith('too-large'))
+    expect(check(() => (rec(room, 'shape:d').get('props') as Y.Map<unknown>).set('richText', plainToRichText('kort')))).toEqual(ok)
+    const act1 = noteAtZoneIn('act1-gemeente')
+    expect(check(() => rec(room, 'shape:d').set('x', act1.x) && rec(room, 'shape:d').set('y', act1.y))).toEqual(refusedWith('anonymous-author'))
+    p.destroy()
+  })
+})
+
+function noteAtZoneIn(zoneId: string) {
+  const z = comedy.zones.find((d) => d.id === zoneId)!
+  return { x: z.rect.x + z.rect.w / 2 - 100, y: z.rect.y + z.rect.h / 2 - 100 }
+}

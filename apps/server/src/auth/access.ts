@@ -1,6 +1,12 @@
 /**
- * Who is calling: resolves a secret token to { role, copId, tokenId }, with a limiter for failed
- * attempts (per source address) and a log throttle (one line per source per minute).
+ * Who is calling: resolves a secret token to { role, copId, tokenId }, with a counter of failed
+ * attempts per source address and a log throttle (one line per source per minute).
+ *
+ * A valid token is never refused because of failures: behind a NAT or a proxy many people share
+ * one address, and anyone could otherwise lock them all out with a few bad tokens. The counter
+ * only turns further *bad* tokens from that source into 429 (telling a guessing script to stop);
+ * guessing itself is hopeless (256-bit tokens), and the request rate per address is bounded by
+ * plugins/rateLimit.ts, which bounds the lookups too.
  */
 import type { Role, Storage } from '@copboard/storage'
 import { ApiError } from '../plugins/api/errors'
@@ -41,9 +47,8 @@ export class AccessResolver {
     this.now = opts.now ?? Date.now
   }
 
-  /** Resolves the token or throws ApiError (401 / 429). `source` = client address. */
+  /** Resolves the token or throws ApiError (401, or 429 for a bad token from a source over the limit). `source` = client address. */
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
-    this.checkLimit(source)
     if (!secret) throw this.fail(source, 'TOKEN_MISSING')
     if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
@@ -52,14 +57,9 @@ export class AccessResolver {
     return { role: rec.role, copId: rec.copId, tokenId: rec.id }
   }
 
-  private checkLimit(source: string): void {
+  private overLimit(source: string, t: number): boolean {
     const f = this.failures.get(source)
-    if (!f) return
-    if (this.now() - f.since > this.windowMs) {
-      this.failures.delete(source)
-      return
-    }
-    if (f.count >= this.maxFailures) throw new ApiError('TOO_MANY_AUTH_FAILURES')
+    return f !== undefined && t - f.since <= this.windowMs && f.count > this.maxFailures
   }
 
   private fail(source: string, code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
@@ -77,6 +77,6 @@ export class AccessResolver {
     // keep the maps bounded
     if (this.failures.size > 10_000) this.failures.clear()
     if (this.lastLog.size > 10_000) this.lastLog.clear()
-    return new ApiError(code)
+    return this.overLimit(source, t) ? new ApiError('TOO_MANY_AUTH_FAILURES') : new ApiError(code)
   }
 }

@@ -1,6 +1,9 @@
 /**
  * The token authorizer for the sync plugin (PLAN.md contract): called in onRequest BEFORE the
- * WebSocket upgrade of /sync/<room>?token=<secret>.
+ * WebSocket upgrade of /sync/<room>. The token travels in the subprotocol (preferred: not in any
+ * URL, so no proxy logs it) or in the query (`?token=`, the stock y-websocket client's way):
+ *   Sec-WebSocket-Protocol: copboard, copboard.token.<secret>
+ * The server answers with the protocol `copboard` only (never echoes the secret).
  * - no / unknown / revoked token -> 401; too many failures from one source -> 429 is reported as 401
  *   (the sync contract has 401|403|404), the limiter still blocks the lookup;
  * - unknown room -> 404; a token of another CoP -> 403;
@@ -21,13 +24,34 @@ export interface SyncAuthorizerHooks {
   onAuthorized?(info: { room: string; copId: string; sessionId: string; role: Role; tokenId: string }): void
 }
 
+/** The subprotocol a client offers (with the token one) and the server selects. */
+export const SYNC_PROTOCOL = 'copboard'
+/** Prefix of the subprotocol that carries the token: `copboard.token.<secret>`. */
+export const TOKEN_PROTOCOL_PREFIX = 'copboard.token.'
+
+/** The token of the `copboard.token.<secret>` subprotocol, or null. */
+export function tokenFromProtocols(header: string | string[] | undefined): string | null {
+  const list = Array.isArray(header) ? header.join(',') : (header ?? '')
+  for (const item of list.split(',')) {
+    const p = item.trim()
+    if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length)
+  }
+  return null
+}
+
+/**
+ * The token of a query (`?token=`, parsed by Fastify, so any percent-encoding of the name is the
+ * same name). A repeated `token` is ambiguous and yields none.
+ */
 export function tokenFromQuery(request: FastifyRequest): string | null {
   const q = request.query as Record<string, unknown> | undefined
   const t = q?.token
-  if (typeof t === 'string') return t
-  // before the query is parsed (raw url)
-  const m = /[?&]token=([^&#]*)/.exec(request.url)
-  return m ? decodeURIComponent(m[1]) : null
+  return typeof t === 'string' ? t : null
+}
+
+/** The sync token: the subprotocol first, then the query. */
+export function syncToken(request: FastifyRequest): string | null {
+  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? tokenFromQuery(request)
 }
 
 /** The role on a session's board: the token's, except on an ended (frozen) board, where everyone is a viewer. */
@@ -39,7 +63,7 @@ export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver,
   return async (request, room) => {
     let access
     try {
-      access = await resolver.resolve(tokenFromQuery(request), request.ip)
+      access = await resolver.resolve(syncToken(request), request.ip)
     } catch (err) {
       if (err instanceof ApiError) return { ok: false, status: 401, error: err.code }
       throw err

@@ -8,6 +8,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import websocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
+import { SYNC_PROTOCOL } from '../auth/authorizer.js'
+import rateLimitPlugin from './rateLimit.js'
 import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
 import { PARTICIPANT_SECRET_PARAM, participantIdFromSecret } from '../auth/participant.js'
 
@@ -102,8 +104,20 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
   }
 
   if (!app.hasDecorator('checkOrigin')) throw new Error('the sync plugin needs the security plugin (plugins/security.ts) registered before it')
+  // the limiters are built in plugins/rateLimit.ts (app.ts registers it; standalone, e.g. in tests, we do)
+  if (!app.hasDecorator('httpLimits')) await app.register(rateLimitPlugin)
   await app.register(websocket, {
-    options: { maxPayload: opts.maxMessageBytes, perMessageDeflate: false },
+    options: {
+      maxPayload: opts.maxMessageBytes,
+      perMessageDeflate: false,
+      // §11.5: one message per event-loop turn and socket: a socket whose TCP chunk holds thousands
+      // of frames cannot hold the loop (other sockets, /healthz) while they are handled; its
+      // unread bytes stay in the kernel (ws pauses the socket), so memory stays bounded too
+      allowSynchronousEvents: false,
+      // a client that sends its token as a subprotocol (auth/authorizer.ts) also offers `copboard`:
+      // that is the one selected and echoed; the token protocol never goes back on the wire
+      handleProtocols: (protocols: Set<string>) => (protocols.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false),
+    },
     errorHandler(error, socket) {
       onSocketError.call(socket, error as Error)
     },
@@ -141,7 +155,8 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     '/sync/:room',
     {
       websocket: true,
-      onRequest: async (request, reply) => {
+      // the upgrade rate limit (plugins/rateLimit.ts) runs before the origin check and the token lookup
+      onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {
         const refused = app.checkOrigin(request)
         if (refused) return reply.code(refused.statusCode).send(refused.toJSON())
         const room = request.params.room
@@ -151,7 +166,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
         const result = await opts.authorize(request, room)
         if (!result.ok) return reply.code(result.status).send({ error: result.error })
         request.syncAccess = { role: result.role, copId: result.copId }
-      },
+      }],
     },
     (socket, request) => {
       // @fastify/websocket's own 'error' listener closes over the Fastify request and reply (and
@@ -165,8 +180,10 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000), request.params.room, {
         readOnly: access.role === 'viewer',
         logFields: { ip: request.ip, role: access.role },
-        // sync-core §4.4 and §12: the authorised role and participant identity reach onAwarenessSeen and the board policy
-        info: { role: access.role, participantId },
+        // sync-core §7.5: request.ip honours TRUST_PROXY, so behind the proxy each client counts
+        address: request.ip,
+        // sync-core §4.4 and §12: the authorised role, participant identity and address reach onAwarenessSeen and the board policy
+        info: { role: access.role, participantId, address: request.ip },
       })
       connections.set(socket, conn)
       alive.set(socket, true)

@@ -9,6 +9,7 @@ import { useBoardAccess, type BoardAccess } from './role'
 import { boardMessages } from './messages'
 import { BoardConnection } from './sync'
 import { ConnectionBadge, LanguageSwitch, Participants, ReadonlyBanner } from './BoardChrome'
+import { PolicyNotice } from './PolicyNotice'
 import { BoardExtensions } from './BoardExtensions'
 import { installNoteAuthorship } from './notes'
 import { JoinDialog } from '../join/JoinDialog'
@@ -91,7 +92,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
 
   const snapshot = useSyncExternalStore(
     (cb) => conn.subscribe(cb),
-    () => `${conn.state}|${conn.serverReadonly}|${conn.schemaReadonly}|${conn.peers.map((p) => `${p.clientId}:${p.name}:${p.color}:${p.perspective}:${p.role}`).join(',')}`,
+    () => `${conn.state}|${conn.serverReadonly}|${conn.schemaReadonly}|${conn.refusal?.seq ?? 0}|${conn.peers.map((p) => `${p.clientId}:${p.name}:${p.color}:${p.perspective}:${p.role}`).join(',')}`,
   )
   void snapshot
 
@@ -148,6 +149,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
       />
       {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
       {readonlyReason === 'readonlyEnded' && <LiveSessionNotice token={access.token} copId={access.copId} room={access.room} />}
+      <PolicyNotice refusal={conn.refusal} />
       {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} />}
       </ChromeContext.Provider>
     </div>

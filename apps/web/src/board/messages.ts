@@ -91,3 +91,26 @@ export const joinMessages = defineMessages({
     nameRequired: 'Enter your name.',
   },
 })
+
+/** The server refused a change (board policy, issue 9); shown by PolicyNotice. */
+export const policyMessages = defineMessages({
+  nl: {
+    scaffoldLocked: 'Dit onderdeel is vergrendeld door de procesbegeleider.',
+    facilitatorOnly: 'Alleen de procesbegeleider kan dit wijzigen.',
+    notOwnEntry: 'Je kunt alleen je eigen inbreng wijzigen.',
+    anonymousAuthor: 'In deze anonieme zone worden notities zonder naam bewaard.',
+    tooLarge: 'Deze wijziging is te groot en is niet bewaard.',
+    invalid: 'Deze wijziging is niet geldig en is niet bewaard.',
+    dismiss: 'Melding sluiten',
+  },
+  en: {
+    scaffoldLocked: 'This part is locked by the facilitator.',
+    facilitatorOnly: 'Only the facilitator can change this.',
+    notOwnEntry: 'You can only change your own entries.',
+    anonymousAuthor: 'Notes in this anonymous zone are kept without a name.',
+    tooLarge: 'This change is too large and was not saved.',
+    invalid: 'This change is not valid and was not saved.',
+    dismiss: 'Close message',
+  },
+})
+export type PolicyMessageKey = keyof typeof policyMessages.nl

@@ -19,6 +19,7 @@ import {
 } from 'tldraw'
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
 import type { Perspective } from '../join/profile'
+import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
@@ -42,6 +43,15 @@ type Listener = () => void
 
 /** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
 const READ_ONLY_REASON = 'read-only'
+/** Prefix of the reason when the board policy refused an update (sync-core SPEC §12.3). */
+const POLICY_REASON_PREFIX = 'policy:'
+
+/** The server refused one of this client's updates and reverted it (the board shows the server's state). */
+export interface PolicyRefusal {
+  reason: string
+  /** Increases with every refusal (a repeat shows the notice again). */
+  seq: number
+}
 const MESSAGE_AUTH = 2
 
 export class BoardConnection {
@@ -55,6 +65,8 @@ export class BoardConnection {
   serverReadonly = false
   schemaReadonly = false
   peers: PeerInfo[] = []
+  /** The last update the server refused (board policy), null when none. */
+  refusal: PolicyRefusal | null = null
   /** Resolves when the first render can happen (cache loaded and server synced, or timed out). */
   readonly ready: Promise<void>
   /** ms timestamps for the render bench */
@@ -73,7 +85,8 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      params: this.token ? { token: this.token } : {},
+      // the participant secret identifies this person's own entries (packages/policy SPEC §6)
+      params: { ...(this.token ? { token: this.token } : {}), [PARTICIPANT_SECRET_PARAM]: participantSecret() },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()
@@ -131,7 +144,15 @@ export class BoardConnection {
       try {
         const bytes = decoder.arr.subarray(decoder.pos)
         // [subtype 0 = permission denied][varString reason]
-        if (bytes[0] === 0 && new TextDecoder().decode(bytes.subarray(2)).includes(READ_ONLY_REASON)) {
+        const reason = bytes[0] === 0 ? new TextDecoder().decode(bytes.subarray(2)) : ''
+        if (reason.startsWith(POLICY_REASON_PREFIX)) {
+          // the server reverted the change; its update brings the board back to the server's state
+          this.refusal = { reason: reason.slice(POLICY_REASON_PREFIX.length), seq: (this.refusal?.seq ?? 0) + 1 }
+          this.emit()
+          decoder.pos = decoder.arr.length
+          return
+        }
+        if (reason.includes(READ_ONLY_REASON)) {
           this.serverReadonly = true
           this.emit()
           decoder.pos = decoder.arr.length

@@ -56,6 +56,8 @@ export function schemaProblem(
   id: string,
   record: Record<string, unknown>,
   doc: { status: DocSchemaStatus; persisted: SerializedSchema | null },
+  /** The last validated version of this record (same schema): only changed fields are validated. */
+  knownGood: Record<string, unknown> | null = null,
 ): string | null {
   if (record.id !== id) return `record stored under ${id} has id ${String(record.id)}`
   if (typeof record.typeName !== 'string' || !docTypes.has(record.typeName)) return `type ${String(record.typeName)} is not a document record`
@@ -66,7 +68,8 @@ export function schemaProblem(
     rec = m as unknown as UnknownRecord
   }
   try {
-    schema.validateRecord(null as never, rec, 'createRecord', null)
+    if (knownGood && doc.status === 'same') schema.validateRecord(null as never, rec, 'updateRecord', knownGood as unknown as UnknownRecord)
+    else schema.validateRecord(null as never, rec, 'createRecord', null)
     return null
   } catch (e) {
     return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)

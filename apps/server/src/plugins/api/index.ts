@@ -4,7 +4,7 @@
  * (codes in errors.ts). Auth: `Authorization: Bearer <token>` -> request.access (auth/rest.ts).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import rateLimit from '@fastify/rate-limit'
+import rateLimitPlugin from '../rateLimit'
 import type { Role, Session, SnapshotPartName, TokenRecord } from '@copboard/storage'
 import { LifecycleError } from '@copboard/archive'
 import { accessFor, roleOnBoard, mintToken, requireFacilitator, requireToken } from '../../auth'
@@ -25,7 +25,7 @@ export interface ApiPluginOptions {
   tldrawLicenseKey?: string | null
   /** Base of the links handed out (e.g. https://copboard.example). Default: from the request. */
   publicUrl?: string
-  /** POST /cops per source. Default 10 per minute. */
+  /** POST /cops per source when the API registers the limiters itself (else plugins/rateLimit.ts decides). Default 10 per minute. */
   createCopLimit?: { max: number; timeWindowMs: number }
   /** Max size of the end-of-session upload (PNG/SVG from the browser), bytes. Default 15 MiB. */
   maxUploadBytes?: number
@@ -95,7 +95,12 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   const maxUpload = opts.maxUploadBytes ?? 15 * 1024 * 1024
 
   if (!app.hasRequestDecorator('access')) app.decorateRequest('access', null)
-  await app.register(rateLimit, { global: false })
+  // the limiters are built in plugins/rateLimit.ts (registered by app.ts; standalone, e.g. in
+  // tests, the API registers it itself); every /api request counts before its token is looked up
+  if (!app.hasDecorator('httpLimits')) {
+    await app.register(rateLimitPlugin, opts.createCopLimit ? { limits: { createCop: opts.createCopLimit } } : {})
+  }
+  app.addHook('onRequest', app.httpLimits.api)
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError) return sendError(reply, err)
@@ -130,7 +135,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.post<{ Body: { name: string; theme?: string; coHost?: string; sessionTitle?: string; date?: string } }>(
     '/cops',
     {
-      config: { rateLimit: { max: opts.createCopLimit?.max ?? 10, timeWindow: opts.createCopLimit?.timeWindowMs ?? 60_000 } },
+      onRequest: app.httpLimits.createCop,
       schema: {
         body: {
           type: 'object',
@@ -169,7 +174,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.get<{ Querystring: { room?: string } }>(
     '/me',
-    { preHandler: authed, schema: { querystring: { type: 'object', additionalProperties: false, properties: { room: id } } } },
+    { onRequest: authed, schema: { querystring: { type: 'object', additionalProperties: false, properties: { room: id } } } },
     async (request) => {
       const a = request.access!
       const cop = await archive.getCop(a.copId)
@@ -189,14 +194,14 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   )
 
   // one link for the whole CoP: where it leads now (issue 11)
-  app.get<{ Params: { copId: string } }>('/cops/:copId/current', { preHandler: authed, schema: { params: copParams } }, async (request) => {
+  app.get<{ Params: { copId: string } }>('/cops/:copId/current', { onRequest: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     const a = accessFor(request, copId)
     const cop = await archive.getCop(copId)
     return { role: a.role, copName: cop.name, ...resolveCurrent(await storage.listSessions(copId), a.role) }
   })
 
-  app.get<{ Params: { copId: string } }>('/cops/:copId', { preHandler: authed, schema: { params: copParams } }, async (request) => {
+  app.get<{ Params: { copId: string } }>('/cops/:copId', { onRequest: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     const a = accessFor(request, copId)
     const cop = await archive.getCop(copId)
@@ -206,7 +211,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.post<{ Params: { copId: string }; Body: { title: string; date: string; start: Session['start'] } }>(
     '/cops/:copId/sessions',
     {
-      preHandler: authed,
+      onRequest: authed,
       schema: {
         params: copParams,
         body: { type: 'object', additionalProperties: false, required: ['title', 'date', 'start'], properties: { title, date, start: startSchema } },
@@ -222,7 +227,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     },
   )
 
-  app.get<{ Params: { copId: string; sessionId: string } }>('/cops/:copId/sessions/:sessionId', { preHandler: authed, schema: { params: sessionParams } }, async (request) => {
+  app.get<{ Params: { copId: string; sessionId: string } }>('/cops/:copId/sessions/:sessionId', { onRequest: authed, schema: { params: sessionParams } }, async (request) => {
     const { copId, sessionId } = request.params
     accessFor(request, copId)
     const session = await archive.getSession(copId, sessionId)
@@ -232,7 +237,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.post<{ Params: { copId: string; sessionId: string } }>(
     '/cops/:copId/sessions/:sessionId/start',
-    { preHandler: authed, schema: { params: sessionParams } },
+    { onRequest: authed, schema: { params: sessionParams } },
     async (request) => {
       const { copId, sessionId } = request.params
       requireFacilitator(request, copId)
@@ -244,7 +249,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.post<{ Params: { copId: string; sessionId: string }; Body: { png?: string; thumbnail?: string; svg?: string } | undefined }>(
     '/cops/:copId/sessions/:sessionId/end',
     {
-      preHandler: authed,
+      onRequest: authed,
       bodyLimit: maxUpload * 2 + 64 * 1024,
       schema: {
         params: sessionParams,
@@ -277,13 +282,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     },
   )
 
-  app.get<{ Params: { copId: string } }>('/cops/:copId/snapshots', { preHandler: authed, schema: { params: copParams } }, async (request) => {
+  app.get<{ Params: { copId: string } }>('/cops/:copId/snapshots', { onRequest: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     accessFor(request, copId)
     return { snapshots: await storage.listSnapshots(copId) }
   })
 
-  app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId', { preHandler: authed, schema: { params: snapshotParams } }, async (request) => {
+  app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId', { onRequest: authed, schema: { params: snapshotParams } }, async (request) => {
     const { copId, snapshotId } = request.params
     accessFor(request, copId)
     const snapshot = await archive.getSnapshot(copId, snapshotId)
@@ -293,7 +298,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.get<{ Params: { copId: string; snapshotId: string; file: SnapshotFileName }; Querystring: { download?: string } }>(
     '/cops/:copId/snapshots/:snapshotId/:file',
     {
-      preHandler: authed,
+      onRequest: authed,
       schema: {
         params: { type: 'object', required: ['copId', 'snapshotId', 'file'], properties: { copId: id, snapshotId: id, file: { type: 'string', enum: Object.keys(SNAPSHOT_FILES) } } },
         querystring: { type: 'object', additionalProperties: false, properties: { download: { type: 'string', enum: ['0', '1'] } } },
@@ -322,7 +327,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.get<{ Params: { copId: string }; Querystring: { a: string; b: string } }>(
     '/cops/:copId/compare',
-    { preHandler: authed, schema: { params: copParams, querystring: { type: 'object', additionalProperties: false, required: ['a', 'b'], properties: { a: id, b: id } } } },
+    { onRequest: authed, schema: { params: copParams, querystring: { type: 'object', additionalProperties: false, required: ['a', 'b'], properties: { a: id, b: id } } } },
     async (request) => {
       const { copId } = request.params
       accessFor(request, copId)
@@ -333,7 +338,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.post<{ Params: { copId: string; snapshotId: string }; Body: { title?: string; date?: string } | undefined }>(
     '/cops/:copId/snapshots/:snapshotId/restore',
-    { preHandler: authed, schema: { params: snapshotParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { title, date } } } },
+    { onRequest: authed, schema: { params: snapshotParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { title, date } } } },
     async (request, reply) => {
       const { copId, snapshotId } = request.params
       requireFacilitator(request, copId)
@@ -352,7 +357,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   // ---- carry-over (issue 11) ---------------------------------------------------------------
 
-  app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId/carry-over', { preHandler: authed, schema: { params: snapshotParams } }, async (request) => {
+  app.get<{ Params: { copId: string; snapshotId: string } }>('/cops/:copId/snapshots/:snapshotId/carry-over', { onRequest: authed, schema: { params: snapshotParams } }, async (request) => {
     const { copId, snapshotId } = request.params
     requireFacilitator(request, copId)
     return { candidates: await archive.carryCandidates(copId, snapshotId) }
@@ -361,7 +366,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.post<{ Params: { copId: string; sessionId: string }; Body: { snapshotId: string; noteIds: string[] } }>(
     '/cops/:copId/sessions/:sessionId/carry-over',
     {
-      preHandler: authed,
+      onRequest: authed,
       schema: {
         params: sessionParams,
         body: {
@@ -384,7 +389,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.post<{ Params: { copId: string }; Body: { role: 'participant' | 'viewer'; label: string } }>(
     '/cops/:copId/links',
     {
-      preHandler: authed,
+      onRequest: authed,
       schema: {
         params: copParams,
         body: { type: 'object', additionalProperties: false, required: ['role', 'label'], properties: { role: { enum: ['participant', 'viewer'] }, label: { type: 'string', minLength: 1, maxLength: 80 } } },
@@ -403,7 +408,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
     },
   )
 
-  app.get<{ Params: { copId: string } }>('/cops/:copId/links', { preHandler: authed, schema: { params: copParams } }, async (request) => {
+  app.get<{ Params: { copId: string } }>('/cops/:copId/links', { onRequest: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     requireFacilitator(request, copId)
     return { links: await storage.listTokens(copId) }
@@ -411,7 +416,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.delete<{ Params: { copId: string; tokenId: string } }>(
     '/cops/:copId/links/:tokenId',
-    { preHandler: authed, schema: { params: { type: 'object', required: ['copId', 'tokenId'], properties: { copId: id, tokenId: id } } } },
+    { onRequest: authed, schema: { params: { type: 'object', required: ['copId', 'tokenId'], properties: { copId: id, tokenId: id } } } },
     async (request) => {
       const { copId, tokenId } = request.params
       const a = requireFacilitator(request, copId)

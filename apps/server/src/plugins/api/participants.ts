@@ -8,6 +8,9 @@
  * the server-authorised one (ConnectOptions.info.role) when known, else viewer for read-only
  * connections, else the client's claim when it is facilitator/participant.
  * Identity = the name, case-insensitive; perspective and role are the latest seen.
+ * Not to be starved by one source: sync-core lets one connection announce at most 4 client ids
+ * (§4.5), and here at most MAX_PEOPLE_PER_ADDRESS new people come from one client address
+ * (`info.address`), so a script cannot fill the list before the real participants arrive.
  */
 import type { ParticipantMeta, Role } from '@copboard/storage'
 import type { AwarenessSeen } from '@copboard/sync-core'
@@ -16,6 +19,8 @@ import { looksLikeToken } from '../../auth'
 
 export const MAX_NAME_CHARS = 60
 export const MAX_PARTICIPANTS = 200
+/** New people recorded per client address (an office behind one NAT address stays well below). */
+export const MAX_PEOPLE_PER_ADDRESS = 50
 const PERSPECTIVES = new Set<string>(PERSPECTIVE_LIST)
 const ROLES = new Set<string>(['facilitator', 'participant', 'viewer'])
 
@@ -66,8 +71,10 @@ export class SessionParticipants {
   private readonly people = new Map<string, Entry>()
   /** awareness client id -> person key, for the clients currently on the board */
   private readonly present = new Map<number, string>()
-  /** people beyond `max` that were not recorded */
+  /** people beyond `max` (or beyond the per-address cap) that were not recorded */
   dropped = 0
+  /** people first recorded per client address */
+  private readonly perAddress = new Map<string, number>()
   /** a person was added (or changed perspective/role) since the last `markSaved()` */
   dirty = false
 
@@ -96,11 +103,15 @@ export class SessionParticipants {
         if (person.perspective !== e.perspective || (person.role && person.role !== e.role)) this.dirty = true
         e.perspective = person.perspective
         if (person.role) e.role = person.role
-      } else if (this.people.size >= this.max) {
-        this.dropped++
-        this.present.delete(s.clientId)
-        continue
       } else {
+        const address = typeof s.info?.address === 'string' ? s.info.address : null
+        const fromAddress = address === null ? 0 : (this.perAddress.get(address) ?? 0)
+        if (this.people.size >= this.max || fromAddress >= MAX_PEOPLE_PER_ADDRESS) {
+          this.dropped++
+          this.present.delete(s.clientId)
+          continue
+        }
+        if (address !== null) this.perAddress.set(address, fromAddress + 1)
         this.people.set(key, { ...person, firstSeen: seen.at, lastSeen: seen.at })
         this.dirty = true
       }
