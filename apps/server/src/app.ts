@@ -9,6 +9,7 @@ import type { Storage } from '@copboard/storage'
 import { RoomManager } from '@copboard/sync-core'
 import type { Config } from './config.js'
 import healthPlugin from './plugins/health.js'
+import timePlugin from './plugins/time.js'
 import securityHeaders from './plugins/security.js'
 import rateLimitPlugin, { type HttpRateLimits } from './plugins/rateLimit.js'
 import { redactUrl } from './auth/tokens.js'
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   })
   await app.register(healthPlugin, { rooms, pingStorage: () => deps.storage.ping() })
+  await app.register(timePlugin) // board SPEC S2: clients measure their offset to this clock
   await app.register(syncPlugin, {
     rooms,
     authorize: deps.authorize ?? archive.authorize,

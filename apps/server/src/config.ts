@@ -92,7 +92,7 @@ const envShape = {
   MESSAGE_BURST: integer(1, 10_000_000, 3000, ' (sync messages a connection may send at once)'),
   MAX_BYTES_PER_SECOND: integer(1024, 4096 * MiB, 4 * MiB, ' bytes (per connection and second)'),
   BYTE_BURST: integer(1024, 4096 * MiB, 32 * MiB, ' bytes (a connection may send at once; at least 2 x MAX_MESSAGE_BYTES)'),
-  MAX_CONNECTIONS_PER_ROOM: integer(0, 1_000_000, 256, ' (0 = no limit)'),
+  MAX_CONNECTIONS_PER_ROOM: integer(0, 1_000_000, 1000, ' (0 = no limit; issue 12: 500 participants in one room)'),
   MAX_CONNECTIONS_PER_ADDRESS: integer(0, 1_000_000, 64, ' (0 = no limit)'),
   TRUST_PROXY: trustProxy,
   API_REQUESTS_PER_MINUTE: integer(1, 10_000_000, 600, ' (per client address)'),

@@ -11,6 +11,7 @@ import { buildApp, type Authorize } from '../src/app.js'
 import { allowAll } from '../src/plugins/sync.js'
 import { loadConfig, type Config } from '../src/config.js'
 import type { FastifyInstance } from 'fastify'
+import type { HttpRateLimits } from '../src/plugins/rateLimit.js'
 
 export interface TestServer {
   app: FastifyInstance
@@ -26,7 +27,7 @@ export interface TestServer {
 
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { dataDir?: string; authorize?: Authorize } = {},
+  opts: { dataDir?: string; authorize?: Authorize; realAuth?: boolean; httpRateLimits?: Partial<HttpRateLimits> } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'copboard-sync-'))
   const storage = await openStorage({ dataDir })
@@ -38,7 +39,9 @@ export async function startServer(
     },
   })
   const config: Config = { ...loadConfig({}), port: 0, dataDir, logLevel: 'info', ...overrides }
-  const app = await buildApp(config, { storage, authorize: opts.authorize ?? allowAll, logger: { level: 'info', stream } })
+  // realAuth: the archive's token authorizer, as in production
+  const authorize = opts.realAuth ? undefined : (opts.authorize ?? allowAll)
+  const app = await buildApp(config, { storage, authorize, logger: { level: 'info', stream }, httpRateLimits: opts.httpRateLimits })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0

@@ -4,8 +4,8 @@ import { closed, provider, rawClient, startServer, synced, waitFor, type TestSer
 
 let server: TestServer
 beforeAll(async () => {
-  // 200 providers from one address: lift the per-address cap (sync-core §7.5, tested in sync-limits.test.ts)
-  server = await startServer({ roomIdleMs: 300, pingIntervalMs: 150, maxConnectionsPerAddress: 0 })
+  // 200 providers from one address: lift the per-address caps (tested in sync-limits.test.ts and http-hygiene.test.ts)
+  server = await startServer({ roomIdleMs: 300, pingIntervalMs: 150, maxConnectionsPerAddress: 0, syncUpgradesPerMinute: 1_000_000 })
 })
 afterAll(async () => {
   await server?.dispose()

@@ -36,7 +36,7 @@ function half(act: string, label: string) {
 
 /** Creates a note with the note tool at a page point and types its text. */
 async function addNote(page: Page, at: { x: number; y: number }, text: string) {
-  const p = await page.evaluate((pt) => (window as any).editor.pageToViewport(pt), at)
+  const p = await page.evaluate((pt) => (window as any).editor.pageToScreen(pt), at)
   await page.keyboard.press('n')
   await page.mouse.click(p.x, p.y)
   await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())

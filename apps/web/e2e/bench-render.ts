@@ -1,11 +1,14 @@
 /**
- * Render benchmark (a script, not a test): a board pre-filled with 1,000 notes (written into the
+ * Render benchmark (a script, not a test): a board pre-filled with 2,000 notes (written into the
  * room through a y-websocket client in node with @copboard/board's writeRecords), opened in
  * headless chromium. Prints time to first render and to fully synced, cold (empty cache) and warm
- * (reload with the IndexedDB cache).
+ * (reload with the IndexedDB cache); then 5 remote writers (node clients) each move a note 10×/s
+ * for BENCH_WRITE_SECONDS (10) while the page records its frame times (requestAnimationFrame
+ * deltas) and long tasks (PerformanceObserver). `pnpm bench` runs it with BENCH_JSON=<file>.
  *
- *   pnpm build && pnpm --filter @copboard/web bench:render      (NOTES=1000 by default)
+ *   pnpm build && pnpm --filter @copboard/web bench:render      (NOTES=2000 by default)
  */
+import { writeFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -15,7 +18,10 @@ import { startServer } from './support/server'
 import { launchBrowser } from './support/browser'
 import { createBoard } from './support/board'
 
-const NOTES = Number(process.env.NOTES ?? 1000)
+const NOTES = Number(process.env.NOTES ?? 2000)
+const WRITERS = 5
+const WRITE_RATE = 10
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 10)
 const PERSPECTIVES = ['gemeente', 'initiatief', 'overig'] as const
 const COLORS = { gemeente: 'blue', initiatief: 'green', overig: 'violet' } as const
 
@@ -44,6 +50,44 @@ function connect(base: string, room: string, token: string | null, doc: Y.Doc) {
   })
   const synced = new Promise<void>((res) => provider.once('sync', () => res()))
   return { provider, synced }
+}
+
+/** Remote writers (node y-websocket clients) each move one note; the page records frames and long tasks. */
+async function remoteWriters(page: import('playwright-core').Page, base: string, room: string, token: string | null) {
+  await page.evaluate(`(() => {
+    const s = (window.__live = { frames: [], longTasks: 0, longTaskMs: 0, moves: 0 })
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) { s.longTasks++; s.longTaskMs += e.duration } }).observe({ type: 'longtask' })
+    let last = performance.now()
+    const frame = (t) => { s.frames.push(t - last); last = t; if (!s.stop) requestAnimationFrame(frame) }
+    requestAnimationFrame(frame)
+    window.editor.store.listen(() => { s.moves++ }, { source: 'remote', scope: 'document' })
+  })()`)
+  const writers = await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      const doc = new Y.Doc()
+      const c = connect(base, room, token, doc)
+      await c.synced
+      return { doc, provider: c.provider, rec: doc.getMap<Y.Map<unknown>>('records').get(`shape:bench${w * 7}`)! }
+    }),
+  )
+  let sent = 0
+  const timers = writers.map((w, i) =>
+    setInterval(() => {
+      const k = sent++
+      w.doc.transact(() => {
+        w.rec.set('x', 200 + ((k * 13) % 600) + i * 40)
+        w.rec.set('y', 200 + ((k * 7) % 400))
+      })
+    }, 1000 / WRITE_RATE),
+  )
+  await new Promise((r) => setTimeout(r, WRITE_SECONDS * 1000))
+  for (const t of timers) clearInterval(t)
+  await new Promise((r) => setTimeout(r, 500))
+  const s = (await page.evaluate(`(() => { const s = window.__live; s.stop = true; return s })()`)) as { frames: number[]; longTasks: number; longTaskMs: number; moves: number }
+  for (const w of writers) w.provider.destroy()
+  const frames = s.frames.slice(1).sort((a, b) => a - b)
+  const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor((p / 100) * frames.length))] ?? NaN
+  return { frameP50: pct(50), frameP95: pct(95), frames: frames.length, longTasks: s.longTasks, longTaskMs: s.longTaskMs, movesSeen: s.moves, movesSent: sent }
 }
 
 const server = await startServer()
@@ -97,7 +141,7 @@ try {
   const run = async (label: string, go: () => Promise<unknown>) => {
     await go()
     await page
-      .waitForFunction(() => (window as any).__bench.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout: 60_000, polling: 100 })
+      .waitForFunction(() => (window as any).__bench.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout: Number(process.env.BENCH_RENDER_TIMEOUT_MS ?? 300_000), polling: 100 })
       .catch(async (e) => {
         const state = await page.evaluate(() => ({
           url: location.href,
@@ -125,10 +169,18 @@ try {
     console.log(`  fully synced (${NOTES} notes in store, server synced) ${f(Math.max(r.allNotes, r.wsSynced))}`)
     return r
   }
-  await run(`cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant))
+  const cold = await run(`cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant))
   await page.waitForTimeout(1500) // let y-indexeddb store the doc
-  await run(`warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload())
+  const warm = await run(`warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload())
+  const live = await remoteWriters(page, server.url, board.room, token)
+  console.log(`\n${WRITERS} remote writers × ${WRITE_RATE}/s for ${WRITE_SECONDS} s: frame time p50 ${live.frameP50.toFixed(1)} ms, p95 ${live.frameP95.toFixed(1)} ms, ${live.longTasks} long tasks (${live.longTaskMs.toFixed(0)} ms), moves seen ${live.movesSeen}/${live.movesSent}`)
   await browser.close()
+  if (process.env.BENCH_JSON) {
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({
+      notes: NOTES, firstRenderMs: cold.firstNote, allNotesMs: Math.max(cold.allNotes, cold.wsSynced), warmFirstRenderMs: warm.firstNote,
+      writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS, ...live,
+    }))
+  }
 } finally {
   await server.dispose()
 }

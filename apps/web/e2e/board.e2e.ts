@@ -35,7 +35,7 @@ async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: R
 
 /** Screen point of a page-space point. */
 function toScreen(page: Page, x: number, y: number) {
-  return page.evaluate(([x, y]) => (window as any).editor.pageToViewport({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
+  return page.evaluate(([x, y]) => (window as any).editor.pageToScreen({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
 }
 
 describe('board e2e', () => {
@@ -79,7 +79,7 @@ describe('board e2e', () => {
     const center = await b.page.evaluate((id) => {
       const e = (window as any).editor
       const bnds = e.getShapePageBounds(id)
-      return e.pageToViewport({ x: bnds.x + bnds.w / 2, y: bnds.y + bnds.h / 2 })
+      return e.pageToScreen({ x: bnds.x + bnds.w / 2, y: bnds.y + bnds.h / 2 })
     }, note.id)
     await b.page.mouse.dblclick(center.x, center.y)
     await b.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())

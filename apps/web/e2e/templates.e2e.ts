@@ -89,7 +89,7 @@ function scaffold(page: Page, pageId: string) {
 function coveredHeadings(page: Page) {
   return page.evaluate(() => {
     const ed = (window as any).editor
-    const panels = [...document.querySelectorAll('.cb-tpl-panel > *, .cb-fac-tools, .cb-topright, .cb-readonly, .tlui-toolbar__inner, .tlui-style-panel__wrapper, .tlui-menu-zone, .tlui-navigation-panel')]
+    const panels = [...document.querySelectorAll('.cb-tpl-panel > *, .cb-fac-tools, .cb-sessionbar, .cb-actions, .cb-topright, .cb-readonly, .tlui-toolbar__inner, .tlui-style-panel__wrapper, .tlui-menu-zone, .tlui-navigation-panel')]
       .map((el) => ({ cls: el.className, r: el.getBoundingClientRect() }))
       .filter((p) => p.r.width > 0 && p.r.height > 0)
     const out: string[] = []
@@ -97,8 +97,8 @@ function coveredHeadings(page: Page) {
       const part = s.meta?.copboard?.part
       if (part !== 'heading' && part !== 'title') continue
       const b = ed.getShapePageBounds(s.id)
-      const tl = ed.pageToViewport({ x: b.x, y: b.y })
-      const br = ed.pageToViewport({ x: b.x + b.w, y: b.y + b.h })
+      const tl = ed.pageToScreen({ x: b.x, y: b.y })
+      const br = ed.pageToScreen({ x: b.x + b.w, y: b.y + b.h })
       for (const p of panels) {
         if (tl.x < p.r.right && br.x > p.r.left && tl.y < p.r.bottom && br.y > p.r.top) out.push(`${s.id} under ${p.cls}`)
       }
@@ -195,7 +195,7 @@ describe('templates e2e (real board)', () => {
       const ed = (window as any).editor
       const s = ed.getCurrentPageShapes().find((x: any) => x.meta?.copboard?.zoneId === 'seek' && x.meta.copboard.part === 'heading')
       const b = ed.getShapePageBounds(s.id)
-      return ed.pageToViewport({ x: b.x + 40, y: b.y + 20 })
+      return ed.pageToScreen({ x: b.x + 40, y: b.y + 20 })
     })
     await par.page.mouse.move(heading.x, heading.y)
     await par.page.mouse.down()
@@ -225,7 +225,7 @@ describe('templates e2e (real board)', () => {
     // facilitator, everything the participant sent before it has arrived too (one ordered socket)
     await par.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), pageId)
     const seek = getTemplate('learning-questions')!.zones.find((z) => z.id === 'seek')!.rect
-    const at = await par.page.evaluate((p) => (window as any).editor.pageToViewport(p), { x: seek.x + seek.w / 2, y: seek.y + seek.h - 160 })
+    const at = await par.page.evaluate((p) => (window as any).editor.pageToScreen(p), { x: seek.x + seek.w / 2, y: seek.y + seek.h - 160 })
     await par.page.keyboard.press('n')
     await par.page.mouse.click(at.x, at.y)
     await par.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())

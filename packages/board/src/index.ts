@@ -14,3 +14,4 @@ export {
 } from './records.js'
 export * from './schema.js'
 export { bindStoreToDoc, frameScheduler, syncScheduler, type BindOptions, type BoardBinding, type Scheduler } from './binding.js'
+export * from './session/index.js'

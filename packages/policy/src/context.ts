@@ -21,6 +21,8 @@ export const RefusalReasons = {
   'anonymous-author': 'a shape in an anonymous zone carries author fields (§4)',
   'session-facilitator-only': 'session state is written by the facilitator only (§5.1)',
   'not-own-entry': 'a participant wrote a session entry keyed by another participant (§5.2)',
+  'vote-rule': 'dots only while the vote is open, at most N per participant, on notes in the vote\'s scope (board S6.4)',
+  'endorsement-rule': 'an endorsement names the current version of the statement and is never withdrawn (board S6.5)',
   'schema-newer': 'the update stamps a board schema this server does not know (§7)',
   'read-only': 'viewers change nothing (§1.3)',
   'invalid-update': 'the update could not be applied (sync-core)',

@@ -222,16 +222,21 @@ describe('§4 anonymous zones', () => {
 
 describe('§5 session state', () => {
   const doc = boardDoc()
+  // a comedy board with two notes on its page (in scope of a whole-page vote), an open vote (2 dots) and akkoord v1
+  addRecord(doc, note('a', 100, 100))
+  addRecord(doc, note('b', 400, 100))
   doc.transact(() => {
     const session = doc.getMap('session')
     const votes = new Y.Map()
     const v1 = new Y.Map()
-    v1.set('title', 'Welke opgave eerst?')
+    for (const [k, v] of Object.entries({ title: 'Welke opgave eerst?', scope: { kind: 'board', pageId }, dotsPerPerson: 2, state: 'open', openedAt: 1, closedAt: null })) v1.set(k, v)
     v1.set('dots', new Y.Map())
     votes.set('v1', v1)
     session.set('votes', votes)
     const akkoord = new Y.Map()
-    akkoord.set('versions', new Y.Array())
+    const versions = new Y.Array()
+    versions.push([{ version: 1, text: 'Samen warm', at: 1, by: 'F' }])
+    akkoord.set('versions', versions)
     akkoord.set('endorsements', new Y.Map())
     session.set('akkoord', akkoord)
   })
@@ -256,7 +261,7 @@ describe('§5 session state', () => {
     const mine = participant.participantId!
     const theirs = other.participantId!
     expect(attempt(doc, participant, (d) => dots(d).set(mine, new Y.Array()))).toEqual(ok)
-    expect(attempt(doc, participant, (d) => endorsements(d).set(mine, { version: 1, name: 'Fatima', at: 1 }))).toEqual(ok)
+    expect(attempt(doc, participant, (d) => endorsements(d).set(mine, { version: 1, name: 'Fatima', perspective: null, at: 1 }))).toEqual(ok)
     expect(attempt(doc, participant, (d) => dots(d).set(theirs, new Y.Array()))).toEqual(refusedWith('not-own-entry'))
     expect(attempt(doc, participant, (d) => endorsements(d).set(theirs, { version: 1, name: 'Fake', at: 1 }))).toEqual(refusedWith('not-own-entry'))
     expect(attempt(doc, { role: 'participant', participantId: null }, (d) => dots(d).set(mine, new Y.Array()))).toEqual(refusedWith('not-own-entry'))
@@ -267,7 +272,38 @@ describe('§5 session state', () => {
     Y.applyUpdate(d0, Y.encodeStateAsUpdate(doc))
     d0.transact(() => dots(d0).set(participant.participantId!, new Y.Array()))
     expect(attempt(d0, participant, (d) => (dots(d).get(participant.participantId!) as Y.Array<string>).push(['shape:a']))).toEqual(ok)
+    expect(attempt(d0, participant, (d) => (dots(d).get(participant.participantId!) as Y.Array<string>).push(['shape:a', 'shape:b', 'shape:b']))).toEqual(refusedWith('vote-rule'))
     expect(attempt(d0, other, (d) => (dots(d).get(participant.participantId!) as Y.Array<string>).push(['shape:a']))).toEqual(refusedWith('not-own-entry'))
+  })
+
+  it('§5.4 dots (board S6.4): only while the vote is open, at most N, only on notes in scope', () => {
+    const mine = participant.participantId!
+    const list = (...ids: string[]) => (d: Y.Doc) => {
+      const a = new Y.Array<string>()
+      a.push(ids)
+      dots(d).set(mine, a)
+    }
+    expect(attempt(doc, participant, list('shape:a', 'shape:b'))).toEqual(ok)
+    expect(attempt(doc, participant, list('shape:a', 'shape:a', 'shape:b'))).toEqual(refusedWith('vote-rule'))
+    expect(attempt(doc, participant, list('shape:nope'))).toEqual(refusedWith('vote-rule'))
+    const scaffoldId = zoneShape('act1').id
+    expect(attempt(doc, participant, list(scaffoldId))).toEqual(refusedWith('vote-rule'))
+    const closed = boardDoc()
+    Y.applyUpdate(closed, Y.encodeStateAsUpdate(doc))
+    ;((closed.getMap('session').get('votes') as Y.Map<any>).get('v1') as Y.Map<any>).set('state', 'closed')
+    expect(attempt(closed, participant, list('shape:a'))).toEqual(refusedWith('vote-rule'))
+    // closing a vote is the facilitator's
+    expect(attempt(doc, participant, (d) => ((d.getMap('session').get('votes') as Y.Map<any>).get('v1') as Y.Map<any>).set('state', 'closed'))).toEqual(refusedWith('session-facilitator-only'))
+  })
+
+  it('§5.5 endorsement (board S6.5): the current version only, never withdrawn', () => {
+    const mine = participant.participantId!
+    expect(attempt(doc, participant, (d) => endorsements(d).set(mine, { version: 2, name: 'Fatima', perspective: null, at: 1 }))).toEqual(refusedWith('endorsement-rule'))
+    expect(attempt(doc, participant, (d) => endorsements(d).set(mine, { version: 1, name: 42, at: 1 }))).toEqual(refusedWith('endorsement-rule'))
+    const signed = boardDoc()
+    Y.applyUpdate(signed, Y.encodeStateAsUpdate(doc))
+    endorsements(signed).set(mine, { version: 1, name: 'Fatima', perspective: null, at: 1 })
+    expect(attempt(signed, participant, (d) => endorsements(d).delete(mine))).toEqual(refusedWith('endorsement-rule'))
   })
 
   it('§5.3 an own entry has a size limit', () => {

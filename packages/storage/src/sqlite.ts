@@ -54,6 +54,8 @@ export async function openSqliteStorage(file: string, opts: SqliteStorageOptions
     // append that crossed 1000 WAL pages, i.e. an edit on its way to the clients); SqliteStorage
     // checkpoints from its own timer instead (see checkpoint()).
     db.pragma('wal_autocheckpoint = 0')
+    // [1.6] a WAL that grew during a burst is cut back to this size once it is checkpointed
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
   } catch (err) {
     db.close()
     throw new StorageError('DATA_DIR_UNWRITABLE', `Cannot use the SQLite database ${path}: ${(err as Error).message}`, { cause: err })
@@ -159,12 +161,17 @@ export class SqliteStorage implements Storage {
       for (const a of batch) a.reject(err)
       return
     }
+    this.wrote()
+    for (const a of batch) a.resolve()
+  }
+
+  /** [1.6] Every write (appends, compactions, deletions) leaves WAL frames for the checkpoint timer. */
+  private wrote(): void {
     this.walDirty = true
     if (!this.checkpointTimer) {
       this.checkpointTimer = setInterval(this.checkpoint, CHECKPOINT_INTERVAL_MS)
       this.checkpointTimer.unref()
     }
-    for (const a of batch) a.resolve()
   }
 
   private walDirty = false
@@ -179,12 +186,22 @@ export class SqliteStorage implements Storage {
     if (!this.walDirty || !this.db.open) return
     this.walDirty = false
     try {
-      this.db.pragma('wal_checkpoint(PASSIVE)')
+      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[]
+      // [1.6] everything is in the database file now: a WAL beyond the limit is truncated (cheap:
+      // nothing left to copy), so churn of many rooms cannot leave a WAL many times the database
+      if (r && r.busy === 0 && r.checkpointed === r.log && r.log * this.pageSize() > WAL_SIZE_LIMIT_BYTES) {
+        this.db.pragma('wal_checkpoint(TRUNCATE)')
+      }
     } catch (err) {
       // SQLITE_BUSY from another process's checkpoint etc.: the next tick tries again
       this.walDirty = true
       this.logger?.warn(`storage: WAL checkpoint failed: ${(err as Error).message}`)
     }
+  }
+
+  private pageBytes = 0
+  private pageSize(): number {
+    return (this.pageBytes ||= Number(this.db.pragma('page_size', { simple: true })))
   }
 
   async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
@@ -213,6 +230,7 @@ export class SqliteStorage implements Storage {
       })
       try {
         ok.immediate()
+        this.wrote()
         return { updatesBefore: rows.length, bytesAfter: merged.byteLength }
       } catch (err) {
         // Another process compacted the same room between our read and write: read again.
@@ -228,7 +246,9 @@ export class SqliteStorage implements Storage {
   }
 
   async deleteRoom(room: string): Promise<number> {
-    return this.stmt('DELETE FROM updates WHERE room = ?').run(room).changes
+    const { changes } = this.stmt('DELETE FROM updates WHERE room = ?').run(room)
+    if (changes > 0) this.wrote()
+    return changes
   }
 
   async listRooms(): Promise<string[]> {
@@ -383,6 +403,8 @@ class CompactionConflict extends Error {}
 
 /** How often appended WAL frames are checkpointed into the database file. */
 const CHECKPOINT_INTERVAL_MS = 2000
+/** [1.6] Largest WAL left on disk after a checkpoint. */
+const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
 

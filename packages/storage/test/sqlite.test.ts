@@ -57,3 +57,26 @@ describe('sqlite specifics', () => {
     }
   })
 })
+
+describe('sqlite WAL', () => {
+  it('[1.6] after a burst of appends and compactions the WAL is checkpointed and cut back to at most 8 MiB', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
+    try {
+      const s = (await openStorage({ dataDir: dir })) as SqliteStorage
+      const big = new Uint8Array(256 * 1024).fill(7)
+      // ~24 MiB through the WAL: appends and the compactions' rewrites
+      for (let r = 0; r < 12; r++) {
+        await s.appendUpdates(`room-${r}`, [big, big, big, big])
+        await s.deleteRoom(`room-${r}`)
+      }
+      const wal = join(dir, 'copboard.db-wal')
+      const { statSync } = await import('node:fs')
+      expect(statSync(wal).size).toBeGreaterThan(8 * 1024 * 1024)
+      await new Promise((r) => setTimeout(r, 2600)) // one checkpoint tick
+      expect(statSync(wal).size).toBeLessThanOrEqual(8 * 1024 * 1024)
+      await s.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

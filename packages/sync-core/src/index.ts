@@ -27,6 +27,7 @@ export { RateBudget, TokenBucket, MessageCost } from './rateBudget.js'
 export { WriteQueue, type WriteQueueContext, type WriteQueueHost, type QueueEntry } from './writeQueue.js'
 export { RoomManager, type RoomManagerOptions, type ConnectOptions, type RoomManagerStats } from './manager.js'
 export { AwarenessSeenTap, type AwarenessSeen, type AwarenessSeenEntry, type AwarenessSeenHook } from './awarenessSeen.js'
+export { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, syncProtocols, tokenFromProtocols } from './tokenProtocol.js'
 export {
   admitUpdate,
   revertTransaction,

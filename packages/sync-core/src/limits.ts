@@ -55,7 +55,8 @@ export const defaultLimits: SyncLimits = {
   maxAwarenessClientsPerConnection: 4,
   // tldraw presence is ~0.5 KiB; selecting 2,000 shapes puts ~60 KiB of ids in it
   maxAwarenessStateBytes: 128 * 1024,
-  maxConnectionsPerRoom: 256,
+  // issue 12: 500 participants in one room must work (a plenary of a large CoP)
+  maxConnectionsPerRoom: 1000,
   // generous: a municipality's office shares one address behind its NAT
   maxConnectionsPerAddress: 64,
 }

@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
+import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
@@ -17,7 +18,6 @@ import {
   ProtocolError,
   READ_ONLY_REASON,
   decodeClientMessage,
-  encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -66,6 +66,13 @@ export class Room implements ConnectionRoom {
   private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   private awarenessOwner = new Map<number, SyncConnection>()
+  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
+  private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
+  /**
+   * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
+   * shared until the document changes (every update, whatever its origin, clears it).
+   */
+  private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
   /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
@@ -149,7 +156,7 @@ export class Room implements ConnectionRoom {
   private join(conn: SyncConnection): void {
     if (conn.state === 'closed') return
     this.conns.add(conn)
-    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    conn.send((this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null }).step1)
     this.sendAwarenessStates(conn)
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
@@ -160,10 +167,15 @@ export class Room implements ConnectionRoom {
 
   /** Sends every awareness state the room holds (nothing when it holds none). */
   private sendAwarenessStates(conn: SyncConnection): void {
-    const states = this.awareness.getStates()
-    if (states.size > 0) {
-      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
-    }
+    const frame = this.fanout.statesFrame()
+    if (frame) conn.send(frame)
+  }
+
+  /** §1.2: what the client lacks; a client that has nothing gets the shared full state (§1.6). */
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.length !== 1 || stateVector[0] !== 0) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    const g = (this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null })
+    return (g.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
   }
 
   /** §4.3: a connection left; its awareness states are removed and announced. */
@@ -227,6 +239,8 @@ export class Room implements ConnectionRoom {
     this.policy?.destroy?.()
     this.policy = null
     this.awareness.off('update', this.onAwarenessUpdate)
+    this.fanout.destroy()
+    this.greeting = null
     this.doc.off('update', this.onDocUpdate)
     this.awareness.destroy()
     this.doc.destroy()
@@ -246,7 +260,7 @@ export class Room implements ConnectionRoom {
       switch (msg.type) {
         case 'sync-step1':
           if (!conn.charge(MessageCost.stateRequest)) return
-          conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)))
+          conn.send(this.syncStep2For(msg.stateVector))
           return
         case 'sync-step2':
         case 'sync-update': {
@@ -337,9 +351,8 @@ export class Room implements ConnectionRoom {
       }
     }
     const changed = added.concat(updated, removed)
-    if (changed.length === 0 || this.conns.size === 0) return
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const c of this.conns) if (c !== origin) c.send(frame)
+    if (changed.length === 0) return
+    this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
   }
 
   // ---- the persist-then-broadcast pipeline (§5, writeQueue.ts) ----
@@ -389,6 +402,7 @@ export class Room implements ConnectionRoom {
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.greeting = null
     if (isOrigin(origin)) {
       if (origin.kind === 'connection') {
         // §12.1: the net effect of an admission transaction; `admit` persists and broadcasts it

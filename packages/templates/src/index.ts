@@ -39,3 +39,4 @@ export {
 export type { OutlineZone, SectionOutline, ReportLabels } from './report-output'
 export type { BuildReportOptions } from './report'
 export { templateBounds, zoneBounds, agendaStepBounds } from './geometry'
+export { noteInVoteScope, notesInVoteScope, type VoteScopeLike } from './voteScope'

@@ -49,7 +49,8 @@ export class AccessResolver {
 
   /** Resolves the token or throws ApiError (401, or 429 for a bad token from a source over the limit). `source` = client address. */
   async resolve(secret: string | undefined | null, source: string): Promise<Access> {
-    if (!secret) throw this.fail(source, 'TOKEN_MISSING')
+    // no token is not an attempt at guessing one: a clear 401, never counted
+    if (!secret) throw new ApiError('TOKEN_MISSING')
     if (!looksLikeToken(secret)) throw this.fail(source, 'TOKEN_INVALID')
     const rec = await this.storage.findTokenByHash(hashToken(secret))
     if (!rec) throw this.fail(source, 'TOKEN_INVALID')
@@ -62,17 +63,15 @@ export class AccessResolver {
     return f !== undefined && t - f.since <= this.windowMs && f.count > this.maxFailures
   }
 
-  private fail(source: string, code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
+  private fail(source: string, code: 'TOKEN_INVALID' | 'TOKEN_REVOKED'): ApiError {
     const t = this.now()
     const f = this.failures.get(source)
     if (!f || t - f.since > this.windowMs) this.failures.set(source, { count: 1, since: t })
     else f.count++
-    if (code !== 'TOKEN_MISSING') {
-      const last = this.lastLog.get(source)
-      if (last === undefined || t - last >= this.windowMs) {
-        this.lastLog.set(source, t)
-        this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
-      }
+    const last = this.lastLog.get(source)
+    if (last === undefined || t - last >= this.windowMs) {
+      this.lastLog.set(source, t)
+      this.opts.logger?.warn({ source, code }, 'auth: rejected token (further failures from this source are not logged for a minute)')
     }
     // keep the maps bounded
     if (this.failures.size > 10_000) this.failures.clear()

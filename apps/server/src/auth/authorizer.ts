@@ -15,6 +15,7 @@ import type { Role, Session, Storage } from '@copboard/storage'
 import { isBoardWritable } from '@copboard/archive'
 import { ApiError } from '../plugins/api/errors'
 import type { AccessResolver } from './access'
+import { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, tokenFromProtocols } from '@copboard/sync-core'
 
 export type AuthorizeResult = { ok: true; role: Role; copId?: string } | { ok: false; status: 401 | 403 | 404; error: string }
 export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
@@ -24,20 +25,7 @@ export interface SyncAuthorizerHooks {
   onAuthorized?(info: { room: string; copId: string; sessionId: string; role: Role; tokenId: string }): void
 }
 
-/** The subprotocol a client offers (with the token one) and the server selects. */
-export const SYNC_PROTOCOL = 'copboard'
-/** Prefix of the subprotocol that carries the token: `copboard.token.<secret>`. */
-export const TOKEN_PROTOCOL_PREFIX = 'copboard.token.'
-
-/** The token of the `copboard.token.<secret>` subprotocol, or null. */
-export function tokenFromProtocols(header: string | string[] | undefined): string | null {
-  const list = Array.isArray(header) ? header.join(',') : (header ?? '')
-  for (const item of list.split(',')) {
-    const p = item.trim()
-    if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length)
-  }
-  return null
-}
+export { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, tokenFromProtocols }
 
 /**
  * The token of a query (`?token=`, parsed by Fastify, so any percent-encoding of the name is the

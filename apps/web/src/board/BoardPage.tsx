@@ -150,7 +150,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
       {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
       {readonlyReason === 'readonlyEnded' && <LiveSessionNotice token={access.token} copId={access.copId} room={access.room} />}
       <PolicyNotice refusal={conn.refusal} />
-      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} />}
+      {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} />}
       </ChromeContext.Provider>
     </div>
   )

@@ -22,6 +22,10 @@ export function refusalMessageKey(reason: string): PolicyMessageKey {
       return 'anonymousAuthor'
     case 'too-large':
       return 'tooLarge'
+    case 'vote-rule':
+      return 'voteRule'
+    case 'endorsement-rule':
+      return 'endorsementRule'
     default:
       return 'invalid'
   }

@@ -18,6 +18,7 @@ import {
   type TLUser,
 } from 'tldraw'
 import { bindStoreToDoc, type BoardBinding } from '@copboard/board'
+import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 
@@ -85,8 +86,10 @@ export class BoardConnection {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
+      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
+      protocols: syncProtocols(this.token),
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
-      params: { ...(this.token ? { token: this.token } : {}), [PARTICIPANT_SECRET_PARAM]: participantSecret() },
+      params: { [PARTICIPANT_SECRET_PARAM]: participantSecret() },
       maxBackoffTime: 10_000,
     })
     this.interceptAuthMessages()

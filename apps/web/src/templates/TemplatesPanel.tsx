@@ -8,7 +8,6 @@ import { installTemplateFollow } from './follow'
 import { installAnonymousZones } from './anonymous'
 import { TemplateGallery } from './TemplateGallery'
 import { ZoneNavigator } from './ZoneNavigator'
-import { SignAccord } from './SignAccord'
 import './templates.css'
 
 /** Installs the scaffold lock for the lifetime of the editor; the role is read at each change. */
@@ -44,7 +43,6 @@ export function TemplatesPanel({ editor, isFacilitator, titleDefaults }: Templat
         </button>
       )}
       <ZoneNavigator editor={editor} />
-      <SignAccord editor={editor} />
       {open && isFacilitator && <TemplateGallery editor={editor} canLaunch={isFacilitator} defaults={titleDefaults} onClose={() => setOpen(false)} />}
     </div>
   )

@@ -1,5 +1,4 @@
 import { defineMessages } from '../i18n'
-
 export const messages = defineMessages({
   nl: {
     templates: 'Sjablonen',
@@ -14,8 +13,6 @@ export const messages = defineMessages({
     minutes: '{n} min',
     wholeBoard: 'Hele sjabloon',
     facilitatorOnly: 'Alleen de procesbegeleider kan sjablonen plaatsen.',
-    sign: 'Onderteken het akkoord',
-    signed: 'Je hebt ondertekend',
     zones: '{n} zones',
   },
   en: {
@@ -31,8 +28,6 @@ export const messages = defineMessages({
     minutes: '{n} min',
     wholeBoard: 'Whole template',
     facilitatorOnly: 'Only the facilitator can place templates.',
-    sign: 'Sign the accord',
-    signed: 'You have signed',
     zones: '{n} zones',
   },
 })

@@ -5,7 +5,8 @@
  * (one rule per feature, with its own optional check of the written value).
  */
 import * as Y from 'yjs'
-import { SESSION_KEY } from '@copboard/board'
+import { checkOwnDots, checkOwnEndorsement, readRecords, SESSION_KEY, sessionFromJson } from '@copboard/board'
+import { noteInVoteScope, toMap, type RecordMap } from '@copboard/templates'
 import { OK, refuse, type PolicyContext, type Verdict } from '../context.js'
 import type { RecordLimits } from '../limits.js'
 
@@ -23,10 +24,33 @@ export interface SessionRule {
   check?(args: { ctx: PolicyContext; path: readonly string[]; entry: unknown; doc: Y.Doc }): Verdict
 }
 
-/** COMMON.md shapes: a participant's own dots under a vote, their own akkoord endorsement. */
+const plain = (v: unknown) => (v instanceof Y.AbstractType ? v.toJSON() : v)
+const sessionAfter = (doc: Y.Doc) => sessionFromJson(doc.getMap(SESSION_KEY).toJSON())
+
+/**
+ * COMMON.md shapes: a participant's own dots under a vote, their own akkoord endorsement, each with
+ * its feature rule (board README S6.4/S6.5, judged on the after-view): dots only while the vote is
+ * open, at most dotsPerPerson, only on notes in the vote's scope (templates R16); an endorsement
+ * names the current version and is never withdrawn.
+ */
 export const participantOwnedEntries: readonly SessionRule[] = [
-  { name: 'vote dots', pattern: ['votes', ANY, 'dots', PARTICIPANT] },
-  { name: 'akkoord endorsement', pattern: ['akkoord', 'endorsements', PARTICIPANT] },
+  {
+    name: 'vote dots',
+    pattern: ['votes', ANY, 'dots', PARTICIPANT],
+    check({ path, entry, doc }) {
+      let records: RecordMap | null = null // read only when a dot must be placed
+      const r = checkOwnDots(sessionAfter(doc), path[1]!, plain(entry), (vote, id) => noteInVoteScope((records ??= toMap(readRecords(doc))), vote.scope, id))
+      return r ? refuse('vote-rule', `session.${path.join('.')}: ${r.rule} ${r.reason}`) : OK
+    },
+  },
+  {
+    name: 'akkoord endorsement',
+    pattern: ['akkoord', 'endorsements', PARTICIPANT],
+    check({ path, entry, doc }) {
+      const r = checkOwnEndorsement(sessionAfter(doc), plain(entry))
+      return r ? refuse('endorsement-rule', `session.${path.join('.')}: ${r.rule} ${r.reason}`) : OK
+    },
+  },
 ]
 
 function matches(pattern: readonly string[], path: readonly string[], pid: string | null, anyParticipant: boolean): boolean {

@@ -1,0 +1,112 @@
+/** The bench's Markdown table: each figure with the load generator's CPU beside it and the ratios. */
+type Fig = Record<string, number | boolean | number[] | string> | null
+type PerServer = Record<string, Fig>
+
+export interface BenchResults {
+  startedAt: string
+  node: string
+  quick: boolean
+  seconds: number
+  generatorThreads: number
+  repeat: number
+  loadBefore: string
+  loadAfter: string
+  delivery: Record<string, PerServer>
+  lateJoin: PerServer
+  storm: PerServer
+  crowd: PerServer
+  memory: PerServer
+  churn: PerServer
+  browser: Record<string, number | string> | null
+  errors: string[]
+}
+
+const SERVERS = ['copboard', 'yws', 'hocuspocus', 'floor'] as const
+
+const fmt = (n: unknown, d = 1) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : '–')
+const num = (f: Fig, k: string) => (f && typeof f[k] === 'number' ? (f[k] as number) : NaN)
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
+
+interface Row {
+  measure: string
+  values: Record<string, string>
+  copboard: number
+  others: Record<string, number>
+  goal: string
+}
+
+function row(measure: string, per: PerServer, key: string, cell: (f: Fig) => string, goal: string): Row {
+  const values: Record<string, string> = {}
+  const others: Record<string, number> = {}
+  for (const s of SERVERS) {
+    values[s] = per[s] === undefined ? '' : cell(per[s])
+    others[s] = num(per[s] ?? null, key)
+  }
+  return { measure, values, copboard: others.copboard, others, goal }
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const out: string[] = []
+  out.push(`# copboard sync benchmark${r.quick ? ' (quick mode)' : ''}`)
+  out.push('')
+  out.push(
+    `${r.startedAt} · Node ${r.node} · 127.0.0.1 · load average before ${r.loadBefore}, after ${r.loadAfter} · ` +
+      `delivery runs ${r.seconds} s, median of ${r.repeat} · load generator: ${r.generatorThreads} threads of raw ws clients with pre-encoded frames ` +
+      `(its CPU in % of one core is shown as "gen"; **⚠ gen** = the generator was near saturation or deliveries fell short, so the figure is bounded by it).`,
+  )
+  out.push('')
+  const rows: Row[] = []
+  for (const [load, per] of Object.entries(r.delivery)) {
+    rows.push(
+      row(`CPU µs per delivery, ${load}`, per, 'cpuUsPerDelivery', (f) =>
+        f ? `${fmt(num(f, 'cpuUsPerDelivery'))} (gen ${fmt(num(f, 'generatorCpuPct'), 0)} %${f.generatorLimited ? ' ⚠' : ''})` : 'failed', '≤ 1.1× floor'),
+    )
+  }
+  const cop = Object.entries(r.delivery).find(([k]) => k.startsWith('1 × 30'))?.[1]
+  if (cop) {
+    rows.push(row('p50 latency ms at CoP load (1 × 30)', cop, 'p50', (f) => fmt(num(f, 'p50'), 2), '≤ 1× yws'))
+    rows.push(row('p99 latency ms at CoP load (1 × 30)', cop, 'p99', (f) => fmt(num(f, 'p99'), 2), '≤ 1× yws'))
+  }
+  if (Object.keys(r.lateJoin).length)
+    rows.push(row('late join, 20,016-entry board (834 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB)` : 'failed'), '≤ 0.7× yws'))
+  if (Object.keys(r.storm).length) {
+    rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)} (gen ${fmt(num(f, 'generatorCpuMs'), 0)} ms CPU)` : 'failed'), '≤ 0.5× yws'))
+    rows.push(row('connect storm: ms until every client saw all 499 others', r.storm, 'allAwarenessMs', (f) => (f ? `${fmt(num(f, 'allAwarenessMs'), 0)}${num(f, 'incompleteAwareness') ? ` (${num(f, 'incompleteAwareness')} incomplete)` : ''}` : 'failed'), '–'))
+  }
+  if (Object.keys(r.crowd).length) {
+    rows.push(row('crowd (500 in one room, awareness renewals, 20 writers × 5/s): dropped sockets', r.crowd, 'dropped', (f) => (f ? `${num(f, 'dropped')} (+${num(f, 'failedConnects')} failed connects)` : 'failed'), '0'))
+    rows.push(row('crowd: p99 latency ms', r.crowd, 'p99', (f) => (f ? `${fmt(num(f, 'p99'))} (gen ${fmt(num(f, 'generatorCpuPct'), 0)} %${f.generatorLimited ? ' ⚠' : ''})` : 'failed'), '< 250'))
+    rows.push(row('crowd: server RSS max MiB', r.crowd, 'rssMaxMiB', (f) => fmt(num(f, 'rssMaxMiB'), 0), '< 1024'))
+  }
+  if (Object.keys(r.memory).length) {
+    rows.push(row('memory per connection KiB', r.memory, 'perConnKiB', (f) => fmt(num(f, 'perConnKiB')), '≤ 1× yws'))
+    rows.push(row('memory per loaded room KiB (200-note board)', r.memory, 'perRoomKiB', (f) => fmt(num(f, 'perRoomKiB')), '≤ 1× yws'))
+  }
+  if (Object.keys(r.churn).length) {
+    const c = r.churn.copboard
+    rows.push(row(`RSS MiB after room churn (${num(c ?? r.churn.yws, 'rooms')} rooms): start → peak → end`, r.churn, 'rssEndMiB', (f) => (f ? `${fmt(num(f, 'rssStartMiB'), 0)} → ${fmt(num(f, 'rssPeakMiB'), 0)} → ${fmt(num(f, 'rssEndMiB'), 0)}` : 'failed'), 'end ≈ start'))
+    if (c) rows.push({ measure: 'SQLite WAL MiB / DB MiB after churn', values: { copboard: `${fmt(num(c, 'walMiB'))} / ${fmt(num(c, 'dbMiB'))}` }, copboard: NaN, others: {}, goal: 'WAL ≤ 2× DB' })
+  }
+  out.push('| measure | copboard | yws | hocuspocus | floor | ÷ yws | ÷ hocuspocus | ÷ floor | goal |')
+  out.push('|---|---|---|---|---|---|---|---|---|')
+  for (const x of rows) {
+    out.push(
+      `| ${x.measure} | ${x.values.copboard ?? ''} | ${x.values.yws ?? ''} | ${x.values.hocuspocus ?? ''} | ${x.values.floor ?? ''} | ` +
+        `${ratio(x.copboard, x.others.yws)} | ${ratio(x.copboard, x.others.hocuspocus)} | ${ratio(x.copboard, x.others.floor)} | ${x.goal} |`,
+    )
+  }
+  if (r.browser) {
+    const b = r.browser
+    out.push('')
+    out.push(`Browser (headless chromium, copboard only, ${b.notes} notes): first render (note painted, cold) **${fmt(b.firstRenderMs, 0)} ms** (goal < 1500), ` +
+      `all notes in store ${fmt(b.allNotesMs, 0)} ms; warm reload first render ${fmt(b.warmFirstRenderMs, 0)} ms. While ${b.writers} remote writers each move a note ${b.rate}×/s ` +
+      `for ${b.seconds} s: frame time p50 **${fmt(b.frameP50, 1)} ms**, p95 **${fmt(b.frameP95, 1)} ms**, ${b.longTasks} long tasks (${fmt(b.longTaskMs, 0)} ms in total), ` +
+      `remote moves seen ${b.movesSeen}/${b.movesSent}.`)
+  }
+  if (r.errors.length) {
+    out.push('')
+    out.push('Failures: ' + r.errors.map((e) => `\`${e}\``).join('; '))
+  }
+  out.push('')
+  return out.join('\n')
+}

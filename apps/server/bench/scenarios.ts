@@ -1,0 +1,326 @@
+/**
+ * The measures of issue 12, one function each; every one starts its own server process and load
+ * generator and returns plain figures (the report turns them into the table).
+ */
+import WebSocket from 'ws'
+import { join } from 'node:path'
+import { LoadGen, percentile, type ClientPlan } from './loadgen.js'
+import { fileMiB, sleep, startServer, type RunningServer, type ServerKind } from './servers.js'
+import { boardUpdate, syncStep1Empty, syncStep2Empty, authFrame, updateFrame } from './wire.js'
+
+export interface BenchConfig {
+  quick: boolean
+  seconds: number
+  threads: number
+  bundle: string
+}
+
+const clock = () => performance.timeOrigin + performance.now()
+/** The generator is the limit when its threads are near full or deliveries fell short. */
+const genLimited = (genPct: number, threads: number) => genPct > 85 * Math.min(threads, 2)
+
+async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: number, env: Record<string, string>, fn: (s: RunningServer) => Promise<T>): Promise<T> {
+  const s = await startServer(kind, cfg.bundle, { rooms, env })
+  try {
+    return await fn(s)
+  } finally {
+    await s.stop()
+  }
+}
+
+// ------------------------------------------------------------ CPU per delivery and latency
+
+export interface Load {
+  name: string
+  rooms: number
+  clientsPerRoom: number
+  writersPerRoom: number
+  rate: number
+}
+export const LOADS: Load[] = [
+  { name: '1 × 30 (5 writers × 10/s)', rooms: 1, clientsPerRoom: 30, writersPerRoom: 5, rate: 10 },
+  { name: '100 × 10 (1 writer × 10/s per room)', rooms: 100, clientsPerRoom: 10, writersPerRoom: 1, rate: 10 },
+  { name: '1 × 200 (20 writers × 5/s)', rooms: 1, clientsPerRoom: 200, writersPerRoom: 20, rate: 5 },
+]
+
+export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
+  return withServer(kind, cfg, load.rooms, {}, async (server) => {
+    const period = 1000 / load.rate
+    const moves = Math.ceil(load.rate * cfg.seconds) + 5
+    const writers = load.rooms * load.writersPerRoom
+    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, writers, moves)
+    try {
+      const plans: ClientPlan[] = []
+      let w = 0
+      for (const room of server.rooms) {
+        for (let c = 0; c < load.clientsPerRoom; c++) {
+          const writer = c < load.writersPerRoom ? { index: w, phaseMs: (w * period) / writers, moves } : undefined
+          if (writer) w++
+          plans.push({ ...room, writer })
+        }
+      }
+      const conn = await gen.connect(plans)
+      if (conn.failed) throw new Error(`${conn.failed} clients failed to connect: ${conn.errors.join('; ')}`)
+      await sleep(500)
+      const cpu0 = server.cpuMs()
+      const t0 = performance.now()
+      gen.start(period)
+      await sleep(cfg.seconds * 1000)
+      gen.stop()
+      await sleep(500) // drain
+      const elapsed = performance.now() - t0
+      const cpu = server.cpuMs() - cpu0
+      const g = gen.cpu()
+      const r = await gen.report()
+      const expected = writers * load.rate * (load.clientsPerRoom - 1)
+      const deliveriesPerSec = r.latencies.length / cfg.seconds
+      // every write sent reaches every other client of its room (nothing may be lost)
+      const complete = r.latencies.length / Math.max(1, r.sent * (load.clientsPerRoom - 1))
+      return {
+        cpuUsPerDelivery: (cpu * 1000) / Math.max(1, r.latencies.length),
+        p50: percentile(r.latencies, 50),
+        p99: percentile(r.latencies, 99),
+        deliveriesPerSec,
+        expectedPerSec: expected,
+        serverCpuPct: (cpu / elapsed) * 100,
+        generatorCpuPct: g.pct,
+        writesSent: r.sent,
+        deliveredOfSent: complete,
+        // the generator is the limit when its threads are near full or its timers fell behind
+        generatorLimited: genLimited(g.pct, cfg.threads) || r.sent < 0.95 * writers * load.rate * cfg.seconds,
+        rssMiB: server.rssMiB(),
+        dropped: r.dropped,
+      }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}
+
+// ------------------------------------------------------------ late join
+
+/** 834 notes of 24 fields each: 20,016 Y.Map entries. */
+export const LATE_JOIN_NOTES = 834
+
+/** One raw client: open, greet, time until the server's step 2 (the whole board) arrived. */
+function joinOnce(server: RunningServer, room: { url: string; doc: string }): Promise<{ ms: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = clock()
+    const ws = new WebSocket(room.url, { perMessageDeflate: false })
+    const hp = server.dialect === 'hocuspocus'
+    ws.on('open', () => {
+      if (hp) ws.send(authFrame(room.doc, 'bench'))
+      ws.send(syncStep1Empty(server.dialect, room.doc))
+    })
+    ws.on('message', (buf: Buffer) => {
+      let pos = 0
+      if (hp) pos = 1 + buf[0] // document names here are < 128 bytes
+      if ((buf[pos] === 0 || buf[pos] === 4) && buf[pos + 1] === 0) ws.send(syncStep2Empty(server.dialect, room.doc))
+      if ((buf[pos] === 0 || buf[pos] === 4) && buf[pos + 1] === 1) {
+        resolve({ ms: clock() - t0, bytes: buf.length })
+        ws.terminate()
+      }
+    })
+    ws.on('error', reject)
+  })
+}
+
+export async function lateJoin(kind: ServerKind, cfg: BenchConfig) {
+  return withServer(kind, cfg, 1, {}, async (server) => {
+    const gen = new LoadGen(server.dialect, server.relay, 1, 0, 0)
+    try {
+      const room = server.rooms[0]
+      // a participant who stays (keeps the room loaded), having written the board
+      const board = boardUpdate(LATE_JOIN_NOTES)
+      const conn = await gen.connect([{ ...room, setup: updateFrame(server.dialect, room.doc, board) }])
+      if (conn.failed) throw new Error(conn.errors.join('; '))
+      let bytes = 0
+      // wait until the server holds the whole board (a joiner gets it in full)
+      for (let i = 0; ; i++) {
+        const j = await joinOnce(server, room)
+        bytes = j.bytes
+        if (bytes > 0.9 * board.length || i > 50) break
+        await sleep(100)
+      }
+      const joins = cfg.quick ? 5 : 15
+      const times: number[] = []
+      const cpu0 = server.cpuMs()
+      for (let i = 0; i < joins; i++) times.push((await joinOnce(server, room)).ms)
+      const cpu = server.cpuMs() - cpu0
+      times.sort((a, b) => a - b)
+      return { medianMs: percentile(times, 50), firstMs: times[0], joins, stateKiB: bytes / 1024, serverCpuMsPerJoin: cpu / joins }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}
+
+// ------------------------------------------------------------ connect storm
+
+export async function storm(kind: ServerKind, cfg: BenchConfig, n = 500) {
+  return withServer(kind, cfg, 1, {}, async (server) => {
+    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, 0, 0)
+    try {
+      const room = server.rooms[0]
+      const plans: ClientPlan[] = Array.from({ length: n }, (_, i) => ({
+        ...room,
+        awareness: { clientID: 1 + i, renewMs: 0, renewPhaseMs: 0, renewals: 0 },
+        expectAwareness: n - 1,
+      }))
+      await gen.ready()
+      const cpu0 = server.cpuMs()
+      gen.markCpu()
+      const t0 = clock()
+      const conn = await gen.connect(plans, Infinity)
+      const a = await gen.awareness(60_000)
+      const g = gen.cpu()
+      const cpu = server.cpuMs() - cpu0
+      const complete = a.awarenessDoneAt.filter((x) => x > 0).length
+      return {
+        allSyncedMs: Math.max(...a.syncedAt) - t0,
+        allAwarenessMs: complete === n ? Math.max(...a.awarenessDoneAt) - t0 : NaN,
+        failed: conn.failed,
+        incompleteAwareness: n - complete,
+        serverCpuMs: cpu,
+        generatorCpuMs: g.ms,
+        rssMiB: server.rssMiB(),
+      }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}
+
+// ------------------------------------------------------------ 500 participants in one room
+
+export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers = 20) {
+  return withServer(kind, cfg, 1, {}, async (server) => {
+    const seconds = cfg.quick ? 8 : 20
+    const rate = 5
+    const period = 1000 / rate
+    const moves = rate * seconds + 5
+    const renewMs = 15_000 // y-protocols' renewal period
+    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, writers, moves)
+    try {
+      const room = server.rooms[0]
+      const plans: ClientPlan[] = Array.from({ length: n }, (_, i) => ({
+        ...room,
+        writer: i < writers ? { index: i, phaseMs: (i * period) / writers, moves } : undefined,
+        awareness: { clientID: 1 + i, renewMs, renewPhaseMs: (i * renewMs) / n, renewals: Math.ceil(seconds / 15) + 1 },
+      }))
+      const c0 = clock()
+      const conn = await gen.connect(plans)
+      const connectMs = clock() - c0
+      await sleep(500)
+      let rssMax = server.rssMiB()
+      const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssMiB())), 250)
+      const cpu0 = server.cpuMs()
+      const t0 = performance.now()
+      gen.start(period)
+      await sleep(seconds * 1000)
+      gen.stop()
+      await sleep(500)
+      clearInterval(sampler)
+      const cpu = server.cpuMs() - cpu0
+      const g = gen.cpu()
+      const r = await gen.report()
+      return {
+        failedConnects: conn.failed,
+        dropped: r.dropped,
+        p50: percentile(r.latencies, 50),
+        p99: percentile(r.latencies, 99),
+        deliveriesPerSec: r.latencies.length / seconds,
+        expectedPerSec: writers * rate * (n - 1),
+        connectMs,
+        rssMaxMiB: rssMax,
+        serverCpuPct: (cpu / (performance.now() - t0)) * 100,
+        generatorCpuPct: g.pct,
+        generatorLimited: genLimited(g.pct, cfg.threads),
+      }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}
+
+// ------------------------------------------------------------ memory
+
+export async function memory(kind: ServerKind, cfg: BenchConfig) {
+  const rooms = cfg.quick ? 30 : 100
+  const conns = cfg.quick ? 150 : 400
+  return withServer(kind, cfg, rooms + 1, {}, async (server) => {
+    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, 0, 0)
+    try {
+      await gen.connect([server.rooms[0]])
+      await sleep(1000)
+      const rss0 = server.rssMiB()
+      await gen.connect(Array.from({ length: conns }, (_, i) => ({ ...server.rooms[0], awareness: { clientID: 10 + i, renewMs: 0, renewPhaseMs: 0, renewals: 0 } })))
+      await sleep(1500)
+      const rss1 = server.rssMiB()
+      // loaded rooms: a 200-note board each, one participant each
+      const board = boardUpdate(200)
+      await gen.connect(server.rooms.slice(1).map((r) => ({ ...r, setup: updateFrame(server.dialect, r.doc, board) })))
+      await sleep(2000)
+      const rss2 = server.rssMiB()
+      const perConnKiB = ((rss1 - rss0) * 1024) / conns
+      return { perConnKiB, perRoomKiB: ((rss2 - rss1) * 1024) / rooms - perConnKiB, rssBaseMiB: rss0, boardKiB: board.length / 1024 }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}
+
+// ------------------------------------------------------------ room churn: RSS and WAL
+
+export async function churn(kind: ServerKind, cfg: BenchConfig) {
+  const rooms = cfg.quick ? 200 : 1200
+  const wave = 50
+  return withServer(kind, cfg, rooms, { ROOM_IDLE_MS: '300' }, async (server) => {
+    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, 0, 0)
+    try {
+      await sleep(1000)
+      const rssStart = server.rssMiB()
+      let rssPeak = rssStart
+      const board = boardUpdate(100)
+      const small = boardUpdate(5, 9)
+      const t0 = performance.now()
+      for (let i = 0; i < rooms; i += wave) {
+        const slice = server.rooms.slice(i, i + wave)
+        // two participants per room: one brings a board, the other adds a few notes
+        await gen.connect(slice.flatMap((r) => [{ ...r, setup: updateFrame(server.dialect, r.doc, board) }, { ...r, setup: updateFrame(server.dialect, r.doc, small) }]))
+        await sleep(200)
+        rssPeak = Math.max(rssPeak, server.rssMiB())
+        await gen.closeClients()
+      }
+      const churnMs = performance.now() - t0
+      // idle unload (300 ms) + compaction: copboard reports its loaded rooms on /healthz
+      const unloadStart = performance.now()
+      while (kind === 'copboard' && performance.now() - unloadStart < 30_000) {
+        const h = (await fetch(`${server.httpBase}/healthz`).then((r) => r.json()).catch(() => null)) as { rooms?: number } | null
+        if (h && h.rooms === 0) break
+        await sleep(250)
+      }
+      const unloadMs = performance.now() - unloadStart
+      await sleep(3000)
+      const db = join(server.dataDir, 'copboard.db')
+      return {
+        rooms,
+        churnMs,
+        rssStartMiB: rssStart,
+        rssPeakMiB: rssPeak,
+        rssEndMiB: server.rssMiB(),
+        unloadMs,
+        walMiB: kind === 'copboard' ? fileMiB(`${db}-wal`) : NaN,
+        dbMiB: kind === 'copboard' ? fileMiB(db) : NaN,
+      }
+    } finally {
+      await gen.closeClients().catch(() => {})
+      await gen.dispose()
+    }
+  })
+}

@@ -1,0 +1,157 @@
+/**
+ * The servers under test, each in its own child process (CPU and RSS read from /proc/<pid>):
+ * - copboard exactly as `pnpm start` runs it: the production bundle dist/main.js with the start
+ *   script's node flags, real token auth (a CoP, one session per room and a participant token are
+ *   written to its SQLite file first), persistence on (SQLite WAL), LOG_LEVEL=warn;
+ * - @y/websocket-server 0.1.1 and @hocuspocus/server 3.4.4, in memory, as their docs start them;
+ * - the floor: a bare ws relay (servers/floor.mjs).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Dialect } from './wire.js'
+
+export type ServerKind = 'copboard' | 'yws' | 'hocuspocus' | 'floor'
+export const SERVER_KINDS: ServerKind[] = ['copboard', 'yws', 'hocuspocus', 'floor']
+
+const benchDir = import.meta.dirname
+export const serverDir = join(benchDir, '..')
+
+export interface RunningServer {
+  kind: ServerKind
+  pid: number
+  dialect: Dialect
+  /** The floor speaks no sync protocol: a client counts as synced once open. */
+  relay: boolean
+  dataDir: string
+  /** http://127.0.0.1:<port> */
+  httpBase: string
+  /** Rooms prepared for this run (copboard: sessions with auth), with their client URL. */
+  rooms: { url: string; doc: string }[]
+  cpuMs(): number
+  rssMiB(): number
+  stop(): Promise<void>
+}
+
+/** copboard exactly as `pnpm start` runs it: the esbuild production bundle. */
+export function buildCopboard(): string {
+  const r = spawnSync(process.execPath, ['build.mjs'], { cwd: serverDir, stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('build.mjs failed')
+  return join(serverDir, 'dist', 'main.js')
+}
+
+/** The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production runs. */
+function startFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+  const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const words = pkg.scripts.start.split(/\s+/)
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
+  return words.slice(1, -1)
+}
+
+/** Writes what production auth needs (CoP, a session per room, a participant token) into DATA_DIR. */
+async function seedCopboard(dataDir: string, rooms: number): Promise<{ rooms: string[]; token: string }> {
+  const { openStorage } = await import('@copboard/storage')
+  const { mintToken } = await import('../src/auth/tokens.js')
+  const storage = await openStorage({ dataDir })
+  try {
+    const cop = await storage.createCop({ name: 'bench', theme: 'bench', coHost: '' })
+    const names: string[] = []
+    for (let i = 0; i < rooms; i++) {
+      const s = await storage.createSession({ copId: cop.id, title: `bench ${i}`, date: '2025-01-01', start: { kind: 'empty' } })
+      names.push(s.room)
+    }
+    const { secret, hash } = mintToken()
+    await storage.createToken({ copId: cop.id, role: 'participant', label: 'bench', secretHash: hash })
+    return { rooms: names, token: secret }
+  } finally {
+    await storage.close()
+  }
+}
+
+const TICK_MS = 10 // Linux USER_HZ = 100
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
+}
+export function procRssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : 0
+  } catch {
+    return NaN
+  }
+}
+
+export function fileMiB(path: string): number {
+  try {
+    return statSync(path).size / 1024 / 1024
+  } catch {
+    return 0
+  }
+}
+
+export async function startServer(
+  kind: ServerKind,
+  bundle: string,
+  opts: { rooms: number; env?: Record<string, string> },
+): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'copboard-bench-'))
+  const seeded = kind === 'copboard' ? await seedCopboard(dataDir, opts.rooms) : null
+  // BENCH_CPU_PROF=<dir>: V8 CPU profile of copboard (written when it exits on SIGTERM)
+  const prof = process.env.BENCH_CPU_PROF && kind === 'copboard' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const script = { copboard: bundle, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
+  const args = kind === 'copboard' ? [...startFlags(), ...prof, bundle] : [join(benchDir, script)]
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: serverDir,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      NODE_ENV: 'production',
+      AUTOSAVE_MINUTES: '0',
+      // every bench client comes from 127.0.0.1, and a room holds up to 500 of them
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+      MAX_CONNECTIONS_PER_ROOM: '1000',
+      SYNC_UPGRADES_PER_MINUTE: '1000000',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /listening (ws:\S+)/.exec(out) ?? /running at http(:\/\/\S+?)\/? /.exec(out)
+      if (m) resolve(m[1].startsWith('ws:') ? m[1] : `ws${m[1]}/sync`)
+    })
+    child.once('exit', (c) => reject(new Error(`${kind} exited ${c}`)))
+  })
+  child.stdout!.resume()
+  const names = seeded?.rooms ?? Array.from({ length: opts.rooms }, (_, i) => `bench-room-${i}`)
+  const pid = child.pid!
+  return {
+    kind,
+    pid,
+    dialect: kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket',
+    relay: kind === 'floor',
+    dataDir,
+    httpBase: base.replace(/^ws/, 'http').replace(/\/sync$/, ''),
+    rooms: names.map((doc) => ({ doc, url: seeded ? `${base}/${doc}?token=${seeded.token}` : `${base}/${doc}` })),
+    cpuMs: () => procCpuMs(pid),
+    rssMiB: () => procRssMiB(pid),
+    async stop() {
+      child.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL')
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)))
+      clearTimeout(killer)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

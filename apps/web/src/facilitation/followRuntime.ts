@@ -1,0 +1,98 @@
+/**
+ * A participant's side of follow (board SPEC S3): land where the facilitator is on joining, jump
+ * once on every "bring everyone here", follow continuously while summoned (tldraw's own follow of
+ * the facilitator's presence, restarted if the participant pans away) — and otherwise leave the
+ * camera alone. The facilitator's live camera comes from awareness (tldraw presence).
+ */
+import { useEffect, useRef } from 'react'
+import { Box, react, type Editor, type TLInstancePresence, type TLUserId } from 'tldraw'
+import { followAction, type FollowState, type PageView } from '@copboard/board'
+import type { BoardConnection } from '../board/sync'
+import { leaderClientId } from './context'
+
+export const leaderUserId = (clientId: number) => `user:${clientId}` as TLUserId
+
+/** The facilitator's current view from their awareness presence, else the view stored in the doc. */
+export function leaderView(conn: BoardConnection, follow: FollowState | null): PageView | null {
+  const id = leaderClientId(conn, follow?.leaderClientId)
+  const p = id != null ? (conn.provider.awareness.getStates().get(id)?.presence as TLInstancePresence | undefined) : undefined
+  if (p?.camera && p.screenBounds && p.screenBounds.w > 0 && p.camera.z > 0) {
+    return { pageId: p.currentPageId, x: -p.camera.x, y: -p.camera.y, w: p.screenBounds.w / p.camera.z, h: p.screenBounds.h / p.camera.z }
+  }
+  return follow?.view ?? null
+}
+
+export function jumpTo(editor: Editor, view: PageView, animate = true): boolean {
+  if (!editor.getPage(view.pageId as never)) return false
+  if (editor.getInstanceState().followingUserId) editor.stopFollowingUser()
+  if (editor.getCurrentPageId() !== view.pageId) editor.setCurrentPage(view.pageId as never)
+  editor.zoomToBounds(new Box(view.x, view.y, view.w, view.h), { inset: 0, ...(animate ? { animation: { duration: 400 } } : {}) })
+  return true
+}
+
+export function startFollowing(editor: Editor, conn: BoardConnection, follow: FollowState | null): boolean {
+  const id = leaderClientId(conn, follow?.leaderClientId)
+  if (id == null) return false
+  const userId = leaderUserId(id)
+  if (editor.getInstanceState().followingUserId === userId) return true
+  editor.startFollowingUser(userId)
+  return editor.getInstanceState().followingUserId === userId
+}
+
+/** Installs the participant's follow behaviour; `follow` is the session's follow state. */
+export function useFollowRuntime(editor: Editor, conn: BoardConnection, follow: FollowState | null, enabled: boolean) {
+  const seen = useRef<number | null>(null)
+  const followRef = useRef(follow)
+  followRef.current = follow
+
+  // late joiner: land where the facilitator is, as soon as their presence (or the stored view) is known
+  useEffect(() => {
+    if (!enabled) return
+    const aw = conn.provider.awareness
+    let done = false
+    const tryLand = () => {
+      if (done) return
+      const view = leaderView(conn, followRef.current)
+      if (view && jumpTo(editor, view, false)) {
+        done = true
+        seen.current = followRef.current?.bringSeq ?? 0
+        if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
+      }
+    }
+    aw.on('change', tryLand)
+    // give the facilitator's awareness a moment to arrive; after that, the doc's view will do
+    const id = setTimeout(tryLand, 300)
+    const giveUp = setTimeout(() => {
+      aw.off('change', tryLand)
+      if (!done) seen.current = followRef.current?.bringSeq ?? 0
+      done = true
+    }, 4000)
+    return () => {
+      aw.off('change', tryLand)
+      clearTimeout(id)
+      clearTimeout(giveUp)
+    }
+  }, [editor, conn, enabled])
+
+  // bring / summon
+  useEffect(() => {
+    if (!enabled || seen.current === null) return
+    const following = editor.getInstanceState().followingUserId !== null
+    const action = followAction({ seenBringSeq: seen.current, following }, follow)
+    seen.current = follow?.bringSeq ?? 0
+    if (action.kind === 'jump') {
+      const view = leaderView(conn, follow)
+      if (view) jumpTo(editor, view)
+    }
+    if (follow?.locked) startFollowing(editor, conn, follow)
+  }, [editor, conn, follow, enabled])
+
+  // summoned: panning away stops tldraw's follow; start it again
+  useEffect(() => {
+    if (!enabled) return
+    return react('copboard summon lock', () => {
+      const followingId = editor.getInstanceState().followingUserId
+      if (followingId === null && followRef.current?.locked) queueMicrotask(() => startFollowing(editor, conn, followRef.current))
+    })
+  }, [editor, conn, enabled])
+}

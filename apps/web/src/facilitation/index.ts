@@ -1,0 +1,3 @@
+export { FacilitationLayer } from './FacilitationLayer'
+export { FacilitatorPanel } from './FacilitatorPanel'
+export { serverClock, useServerNow } from './serverClock'
