@@ -97,7 +97,7 @@ describe('a CoP series (issue 11)', () => {
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
     await par.goto(participantLink)
-    await par.waitForURL(new RegExp(`/b/${created.session.room}`), { timeout: 30_000 })
+    await par.waitForURL(new RegExp(`/b/${created.session.room}`), { timeout: 120_000 })
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     await waitUntil(() => par.evaluate(() => (window as any).editor.getCurrentPageShapes().some((s: any) => s.meta?.copboard?.templateId === 'comedy')), 60_000, 'participant follows to the comedy page')
@@ -133,7 +133,7 @@ describe('a CoP series (issue 11)', () => {
     await shot(par, 'series-3-ended-board')
     // and THE same link from session 1 now brings the participant to session 2
     await par.goto(participantLink)
-    await par.waitForURL(new RegExp(`/b/${s2.room}`), { timeout: 30_000 })
+    await par.waitForURL(new RegExp(`/b/${s2.room}`), { timeout: 120_000 })
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     // two notes on the learning-questions page, one on the comedy page
@@ -188,7 +188,7 @@ describe('a CoP series (issue 11)', () => {
     await shot(fac, 'series-7-compare-result')
     await fac.click('[data-testid=compare-show]')
     await fac.waitForSelector('[data-testid=snapshot-viewer] .tl-container')
-    await fac.waitForFunction(() => document.querySelectorAll('[data-testid=compare-highlights] [data-kind=added]').length > 0, undefined, { timeout: 30_000 })
+    await fac.waitForFunction(() => document.querySelectorAll('[data-testid=compare-highlights] [data-kind=added]').length > 0, undefined, { timeout: 120_000 })
     await fac.waitForTimeout(300)
     const geometry = await fac.evaluate(() => {
       const rect = (e: Element) => e.getBoundingClientRect()
