@@ -16,7 +16,7 @@ import rateLimitPlugin, { type HttpRateLimits } from './plugins/rateLimit.js'
 import { redactUrl } from './auth/tokens.js'
 import staticPlugin from './plugins/static.js'
 import syncPlugin, { type Authorize } from './plugins/sync.js'
-import apiPlugin, { ArchiveService } from './plugins/api/index.js' // ARCHIVE (issue 6)
+import apiPlugin, { ArchiveService, DemoCop } from './plugins/api/index.js' // ARCHIVE (issue 6)
 import privateModePlugin from './plugins/privateMode.js'
 import { isDraftRoom } from '@copboard/board'
 import { anonymousAwarenessFilter } from './anonymousAwareness.js'
@@ -167,11 +167,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     adopt.unref()
     app.addHook('onClose', async () => clearInterval(adopt))
   }
-  await app.register(apiPlugin, {
-    prefix: '/api',
-    archive,
-    tldrawLicenseKey: config.tldrawLicenseKey ?? null,
-  })
+  // issue 11: the demo CoP is offered when the data folder has no boards yet (DEMO_COP=off: never)
+  const demo = new DemoCop(archive, config.demoCop)
+  await demo.init()
+  await app.register(apiPlugin, { prefix: '/api', archive, demo, tldrawLicenseKey: config.tldrawLicenseKey ?? null })
   await app.register(privateModePlugin, { prefix: '/api', archive, rooms }) // issue 10: private mode + reveal
   await app.register(staticPlugin, { root: config.webDistDir })
   return app

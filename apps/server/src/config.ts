@@ -116,6 +116,7 @@ const envShape = {
   SYNC_UPGRADES_PER_MINUTE: integer(1, 10_000_000, 300, ' (WebSocket connection attempts per client address)'),
   WEB_DIST_DIR: optionalString,
   AUTOSAVE_MINUTES: integer(0, 24 * 60, 5, ' minutes (0 = only on idle and at the end)'), // ARCHIVE
+  DEMO_COP: z.pipe(optionalString, z.optional(z.enum(['on', 'off'], { message: 'must be on or off' }))), // issue 11
   ALLOWED_ORIGINS: z.pipe(
     optionalString,
     z.transform((v: string | undefined, ctx) => {
@@ -184,6 +185,8 @@ export interface Config {
   webDistDir: string | undefined
   /** ARCHIVE: autosave period of live sessions' boards. */
   autosaveMinutes: number
+  /** Issue 11: offer the demo CoP "Warmtetransitie (voorbeeld)" on an empty data folder (DEMO_COP=off hides it). */
+  demoCop: boolean
   /** Browser origins besides the server's own that may open /sync and call state-changing /api routes. */
   allowedOrigins: string[]
 }
@@ -243,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     syncUpgradesPerMinute: e.SYNC_UPGRADES_PER_MINUTE,
     webDistDir: e.WEB_DIST_DIR,
     autosaveMinutes: e.AUTOSAVE_MINUTES,
+    demoCop: e.DEMO_COP !== 'off',
     allowedOrigins: e.ALLOWED_ORIGINS,
   }
 }

@@ -148,4 +148,4 @@ describe('ending a session cannot fail half-way (issue 9 §3)', () => {
     expect(r.data.snapshot).toMatchObject({ kind: 'final', sessionId: c.session.id })
     expect((await api(h, 'POST', `${base}/end`, c.facilitator, {})).status).toBe(409)
   })
-}, 120_000)
+}, 300_000)

@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import * as Y from 'yjs'
 import { openStorage, type Storage } from '@copboard/storage'
 import { writeRecords } from '@copboard/board'
-import { apiPlugin, ArchiveService, type ArchiveServiceOptions } from '../src/plugins/api/index'
+import { apiPlugin, ArchiveService, DemoCop, type ArchiveServiceOptions } from '../src/plugins/api/index'
 
 export interface ApiHarness {
   app: FastifyInstance
@@ -20,7 +20,7 @@ export interface ApiHarness {
   close(): Promise<void>
 }
 
-export async function startApi(opts: Partial<ArchiveServiceOptions> & { createCopMax?: number; register?: (app: FastifyInstance, archive: ArchiveService) => Promise<void> } = {}): Promise<ApiHarness> {
+export async function startApi(opts: Partial<ArchiveServiceOptions> & { createCopMax?: number; demo?: boolean; register?: (app: FastifyInstance, archive: ArchiveService) => Promise<void> } = {}): Promise<ApiHarness> {
   const databaseUrl = process.env.DATABASE_URL
   let dir: string | null = null
   let schema: string | null = null
@@ -34,7 +34,12 @@ export async function startApi(opts: Partial<ArchiveServiceOptions> & { createCo
   }
   const archive = new ArchiveService({ storage, autosaveMs: 0, ...opts })
   const app = Fastify({ logger: false })
-  await app.register(apiPlugin, { prefix: '/api', archive, tldrawLicenseKey: 'test-key', createCopLimit: { max: opts.createCopMax ?? 1000, timeWindowMs: 60_000 } })
+  let demo: DemoCop | undefined
+  if (opts.demo !== undefined) {
+    demo = new DemoCop(archive, opts.demo)
+    await demo.init()
+  }
+  await app.register(apiPlugin, { prefix: '/api', archive, demo, tldrawLicenseKey: 'test-key', createCopLimit: { max: opts.createCopMax ?? 1000, timeWindowMs: 60_000 } })
   if (opts.register) await opts.register(app, archive)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address() as { port: number }

@@ -99,7 +99,7 @@ describe('CoPs and /me', () => {
     expect((await api(h, 'GET', '/me?room=nosuchroom', c.viewer)).data.error).toBe('ROOM_NOT_FOUND')
   })
   it('GET /config gives the tldraw licence key without a token', async () => {
-    expect((await api(h, 'GET', '/config')).data).toEqual({ tldrawLicenseKey: 'test-key' })
+    expect((await api(h, 'GET', '/config')).data).toEqual({ tldrawLicenseKey: 'test-key', demo: false })
   })
   it('unknown /api routes answer a JSON 404', async () => {
     const r = await api(h, 'GET', '/nope')
@@ -308,7 +308,7 @@ describe('session lifecycle and snapshots', () => {
     expect(byZone['act1-gemeente'].changed[0]).toMatchObject({ id: 'shape:p1', fields: ['text'] })
     expect(byZone['act2-initiatieven'].removed[0].text).toBe('Lokale energie')
     expect(byZone['act4-initiatieven'].added[0]).toMatchObject({ text: 'Het Zwolse Akkoord', author: 'Dewi' })
-    expect(byZone['act1-gemeente'].label).toBe('Gemeente')
+    expect(byZone['act1-gemeente'].label).toBe('Akte 1 — Vooroordelen › Gemeente') // issue 11: the full zone path
     expect((await api(h, 'GET', `/cops/${c.cop.id}/compare?a=${snapA.id}`, c.participant)).data.error).toBe('VALIDATION_FAILED')
   })
 })

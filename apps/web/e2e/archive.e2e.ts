@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { startServer, type TestServer } from './support/server'
 import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
-import { completeJoin, joinBoard, notes } from './support/board'
+import { completeJoin, notes } from './support/board'
 
 let server: TestServer
 let browser: Browser
@@ -48,6 +48,7 @@ async function addNote(page: Page, at: { x: number; y: number }, text: string) {
 describe('archive e2e (real app)', () => {
   it('create CoP -> start -> comedy -> participant notes -> end from the board -> archive, read-only snapshot, report', async () => {
     const fctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+    fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const frequests = recordRequests(fctx)
     const fac = await fctx.newPage()
     const errors: string[] = []
@@ -63,7 +64,8 @@ describe('archive e2e (real app)', () => {
     await fac.waitForSelector('[data-testid=cop-created]')
     const participantLink = await fac.inputValue('[data-testid=link-participant]')
     const facilitatorCopLink = await fac.inputValue('[data-testid=link-facilitator]')
-    expect(participantLink).toMatch(/\/b\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
+    // one link for the whole series (issue 11): the CoP link, which leads to the live session
+    expect(participantLink).toMatch(/\/cop\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
     expect(facilitatorCopLink).toMatch(/\/cop\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{43}$/)
     await shot(fac, 'archive-2-links')
 
@@ -86,10 +88,14 @@ describe('archive e2e (real app)', () => {
 
     // participant joins with the participant link and lands on the template's page
     const pctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const prequests = recordRequests(pctx)
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
-    await joinBoard(par, participantLink, 'Cor', 'initiatief')
+    // the CoP link leads to the live session's board
+    await par.goto(participantLink)
+    await par.waitForURL(/\/b\//, { timeout: 60_000 })
+    await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     expect(await par.locator('[data-testid=open-templates]').count()).toBe(0)
     expect(await par.locator('[data-testid=facilitator-tools]').count()).toBe(0)
@@ -142,6 +148,7 @@ describe('archive e2e (real app)', () => {
     await shot(fac, 'archive-8-snapshot-readonly')
 
     // export the report (Markdown)
+    await fac.click('.cb-modal__bar [data-testid=export-menu] summary')
     const [download] = await Promise.all([fac.waitForEvent('download'), fac.click('.cb-modal__bar [data-testid="export-report.md"]')])
     const md = await readFile((await download.path())!, 'utf8')
     const section = (from: string, to: string) => md.slice(md.indexOf(from), md.indexOf(to))

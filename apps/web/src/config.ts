@@ -1,6 +1,8 @@
 /** GET /api/config, fetched once per page load (tolerates a server without it). */
 export interface ClientConfig {
   tldrawLicenseKey: string | null
+  /** the server offers the demo CoP (empty data folder, DEMO_COP not off) */
+  demo?: boolean
 }
 
 let configPromise: Promise<ClientConfig> | null = null

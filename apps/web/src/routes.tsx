@@ -15,6 +15,7 @@ export const routes: Route[] = [
   { pattern: '/b/:room', page: lazy(() => import('./board/BoardPage').then((m) => ({ default: m.BoardPage }))) },
   { pattern: '/gids', page: lazy(() => import('./guide/GuidePage').then((m) => ({ default: () => <m.GuidePage /> }))) },
   { pattern: '/guide', page: lazy(() => import('./guide/GuidePage').then((m) => ({ default: () => <m.GuidePage /> }))) },
+  { pattern: '/cop/:copId/report/:snapshotId', page: lazy(() => import('./archive/ReportPage').then((m) => ({ default: ({ params }: { params: RouteParams }) => <m.ReportPage copId={params.copId} snapshotId={params.snapshotId} /> }))) },
   { pattern: '/cop/:copId', page: lazy(() => import('./archive').then((m) => ({ default: ({ params }: { params: RouteParams }) => <m.CopPage copId={params.copId} /> }))) },
 ]
 

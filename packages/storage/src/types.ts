@@ -1,66 +1,9 @@
 import type { RoomStorage } from '@copboard/sync-core'
 
-export type Role = 'facilitator' | 'participant' | 'viewer'
-export type SessionState = 'planned' | 'live' | 'ended'
+import type { Role, SessionState, Cop, SessionStart, Session, TokenRecord, SnapshotKind, ParticipantMeta, SnapshotMeta } from '@copboard/model'
 
-export interface Cop {
-  id: string
-  name: string
-  theme: string
-  coHost: string
-  createdAt: string // ISO-8601
-}
-
-/** How a session's board begins. */
-export type SessionStart =
-  | { kind: 'empty' }
-  | { kind: 'template'; templateId: string }
-  | { kind: 'snapshot'; snapshotId: string }
-
-export interface Session {
-  id: string
-  copId: string
-  number: number // 1, 2, 3 … within the CoP
-  title: string
-  date: string // YYYY-MM-DD
-  state: SessionState
-  start: SessionStart
-  /** The sync room of this session's board. */
-  room: string
-  startedAt: string | null
-  endedAt: string | null
-  createdAt: string
-}
-
-export interface TokenRecord {
-  id: string // public id, for listing and revoking
-  copId: string
-  role: Role
-  label: string
-  createdAt: string
-  revokedAt: string | null
-}
-
-export type SnapshotKind = 'final' | 'autosave'
-
-/** One person seen on a session's board (awareness), as stored in a snapshot's `meta.participants`. */
-export interface ParticipantMeta {
-  name: string
-  perspective: string | null
-  role?: Role
-  firstSeen: string // ISO-8601
-  lastSeen: string
-}
-
-export interface SnapshotMeta {
-  id: string
-  copId: string
-  sessionId: string
-  kind: SnapshotKind
-  createdAt: string
-  /** participants, duration, note count … (JSON-serialisable) */
-  meta: Record<string, unknown>
-}
+// the domain types live in @copboard/model (shared with the web client); storage re-exports them
+export type { Role, SessionState, Cop, SessionStart, Session, TokenRecord, SnapshotKind, ParticipantMeta, SnapshotMeta }
 
 /** The parts of a snapshot; binary parts as bytes, text parts as strings. */
 export interface SnapshotParts {

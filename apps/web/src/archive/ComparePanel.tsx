@@ -4,7 +4,7 @@ import { api, fetchSnapshotFile, type Comparison, type SnapshotMeta } from './ap
 import { noteBoxes, type Highlights } from './SnapshotViewer'
 import type { T } from './shared'
 
-export function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; token: string; copId: string; snapshots: SnapshotMeta[]; onShow: (s: SnapshotMeta, h: Highlights) => Promise<void> }) {
+export function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; token: string; copId: string; snapshots: SnapshotMeta[]; onShow: (s: SnapshotMeta, h: Highlights, pageId?: string | null) => Promise<void> }) {
   const [a, setA] = useState(snapshots[Math.max(0, snapshots.length - 2)].id)
   const [b, setB] = useState(snapshots[snapshots.length - 1].id)
   const [result, setResult] = useState<Comparison | null>(null)
@@ -23,8 +23,8 @@ export function ComparePanel({ t, token, copId, snapshots, onShow }: { t: T; tok
     const snapB = snapshots.find((s) => s.id === b)!
     const stateA = new Uint8Array(await (await fetchSnapshotFile(token, copId, a, 'state.bin')).arrayBuffer())
     const boxes = noteBoxes(stateA)
-    const removed = result.zones.flatMap((z) => z.removed.map((n) => ({ ...(boxes.get(n.id) ?? { id: n.id, x: 0, y: 0, w: 200, h: 200 }), text: n.text })))
-    await onShow(snapB, { added: result.zones.flatMap((z) => z.added.map((n) => n.id)), changed: result.zones.flatMap((z) => z.changed.map((c) => c.id)), removed })
+    const removed = result.zones.flatMap((z) => z.removed.map((n) => ({ ...(boxes.get(n.id) ?? { id: n.id, pageId: n.pageId ?? '', x: 0, y: 0, w: 200, h: 200 }), text: n.text })))
+    await onShow(snapB, { added: result.zones.flatMap((z) => z.added.map((n) => n.id)), changed: result.zones.flatMap((z) => z.changed.map((c) => c.id)), removed }, result.pageId)
   }
   return (
     <section className="cb-card cb-compare" data-testid="compare-panel">

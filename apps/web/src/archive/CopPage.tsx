@@ -1,9 +1,11 @@
 /**
- * `/cop/:copId#t=<token>`: the CoP page. Sessions as a timeline with thumbnails; for the
- * facilitator: new session (empty / template / continue from a snapshot), start, end, links and
- * revoke. For everyone: open a snapshot read-only on the canvas, compare two snapshots, exports.
+ * `/cop/:copId#t=<token>`: the CoP page, and where the one CoP link lands. A participant or viewer
+ * whose CoP has a live session goes straight to its board (GET …/current); otherwise the page shows
+ * the live and next planned session first, then the archive (one final snapshot per session,
+ * autosaves folded, exports in one menu, a printable report). Facilitator: new session (with
+ * carry-over), start, end, links. Everyone: view a snapshot read-only, compare two snapshots.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { setLang, useLang, useT } from '../i18n'
 import { api, fetchSnapshotFile, type Cop, type Role, type Session, type SnapshotMeta } from './api'
 import { pageToken } from '../token'
@@ -11,13 +13,22 @@ import { loadConfig } from '../config'
 import { archiveMessages } from './messages'
 import { SnapshotViewer, type Highlights } from './SnapshotViewer'
 import { Participants } from './Participants'
-import { ExportButtons, Thumbnail } from './Exports'
+import { ExportMenu } from './Exports'
 import { NewSessionForm } from './NewSessionForm'
 import { ComparePanel } from './ComparePanel'
 import { LinksPanel } from './LinksPanel'
+import { Archive, Upcoming } from './Timeline'
+import { rememberCop } from '../home/knownCops'
 import { roleName } from './shared'
 import '../home/home.css'
 import './archive.css'
+
+interface Viewing {
+  snapshot: SnapshotMeta
+  state: Uint8Array
+  highlights?: Highlights
+  pageId?: string | null
+}
 
 export function CopPage({ copId }: { copId: string }) {
   const t = useT(archiveMessages)
@@ -27,8 +38,10 @@ export function CopPage({ copId }: { copId: string }) {
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
-  const [viewing, setViewing] = useState<{ snapshot: SnapshotMeta; state: Uint8Array; highlights?: Highlights } | null>(null)
+  const [redirecting, setRedirecting] = useState(false)
+  const [viewing, setViewing] = useState<Viewing | null>(null)
   const [licenseKey, setLicenseKey] = useState<string | null>(null)
+  const returnFocus = useRef<HTMLElement | null>(null)
 
   const reload = useCallback(async () => {
     if (!token) return
@@ -42,9 +55,24 @@ export function CopPage({ copId }: { copId: string }) {
   }, [token, copId])
 
   useEffect(() => {
-    void reload()
+    if (!token) return
+    // the one CoP link: straight to the live session when there is one (participants and viewers)
+    api.current(token, copId).then(
+      (cur) => {
+        rememberCop({ copId, name: cur.copName, role: cur.role, token })
+        if (cur.go === 'board' && cur.room) {
+          setRedirecting(true)
+          location.replace(`/b/${cur.room}#t=${token}`)
+        } else void reload()
+      },
+      () => void reload(),
+    )
     void loadConfig().then((c) => setLicenseKey(c.tldrawLicenseKey))
-  }, [reload])
+  }, [reload, token, copId])
+
+  useEffect(() => {
+    if (data && token) rememberCop({ copId: data.cop.id, name: data.cop.name, role: data.role, token })
+  }, [data, token])
 
   const act = async (label: string, fn: () => Promise<unknown>) => {
     setBusy(label)
@@ -60,21 +88,21 @@ export function CopPage({ copId }: { copId: string }) {
   }
 
   if (!token) return <div className="cb-archive cb-archive--center">{t('noToken')}</div>
+  if (redirecting) return <div className="cb-archive cb-archive--center" role="status">{t('redirecting')}</div>
   if (error) return <div className="cb-archive cb-archive--center cb-error">{error}</div>
   if (!data) return <div className="cb-archive cb-archive--center">{t('loading')}</div>
 
   const { cop, role, sessions, snapshots } = data
   const isFac = role === 'facilitator'
-  const bySession = new Map<string, SnapshotMeta[]>()
-  for (const s of snapshots) bySession.set(s.sessionId, [...(bySession.get(s.sessionId) ?? []), s])
-  const current = [...sessions].reverse().find((s) => s.state === 'live') ?? [...sessions].reverse().find((s) => s.state === 'planned')
-  const roleLabel = roleName(t, role)
-  const stateLabel = (s: Session) => (s.state === 'live' ? t('stateLive') : s.state === 'ended' ? t('stateEnded') : t('statePlanned'))
-  const boardHref = (s: Session) => `/b/${s.room}#t=${token}`
 
-  const openSnapshot = async (snapshot: SnapshotMeta, highlights?: Highlights) => {
+  const openSnapshot = async (snapshot: SnapshotMeta, highlights?: Highlights, pageId?: string | null) => {
+    returnFocus.current = document.activeElement as HTMLElement | null
     const blob = await fetchSnapshotFile(token, cop.id, snapshot.id, 'state.bin')
-    setViewing({ snapshot, state: new Uint8Array(await blob.arrayBuffer()), highlights })
+    setViewing({ snapshot, state: new Uint8Array(await blob.arrayBuffer()), highlights, pageId })
+  }
+  const closeViewer = () => {
+    setViewing(null)
+    setTimeout(() => returnFocus.current?.focus(), 0)
   }
 
   return (
@@ -98,7 +126,7 @@ export function CopPage({ copId }: { copId: string }) {
         </div>
         <div className="cb-archive__header-right">
           <span className={`cb-role cb-role--${role}`} data-testid="role-badge">
-            {roleLabel}
+            {roleName(t, role)}
           </span>
           <button type="button" className="cb-lang" onClick={() => setLang(lang === 'nl' ? 'en' : 'nl')}>
             {t('language')}
@@ -106,11 +134,6 @@ export function CopPage({ copId }: { copId: string }) {
         </div>
       </header>
 
-      {!isFac && current && (
-        <a className="cb-btn cb-btn--primary cb-join" href={boardHref(current)} data-testid="join-live">
-          {t('joinLive')} — {t('session', { n: current.number })}: {current.title}
-        </a>
-      )}
       {notice && (
         <p className="cb-notice" role="status">
           {notice}
@@ -118,110 +141,83 @@ export function CopPage({ copId }: { copId: string }) {
       )}
 
       <main className="cb-archive__grid">
-        <section className="cb-timeline" aria-label={t('sessions')}>
-          <h2>{t('sessions')}</h2>
-          {sessions.length === 0 && <p className="cb-muted">{t('timelineEmpty')}</p>}
-          <ol>
-            {[...sessions].reverse().map((s) => {
-              const snaps = bySession.get(s.id) ?? []
-              const final = [...snaps].reverse().find((x) => x.kind === 'final') ?? snaps[snaps.length - 1] ?? null
-              return (
-                <li key={s.id} className={`cb-session cb-session--${s.state}`} data-testid={`session-${s.number}`}>
-                  <div className="cb-session__dot" aria-hidden />
-                  <div className="cb-card cb-session__card">
-                    <div className="cb-session__main">
-                      <Thumbnail token={token} copId={cop.id} snapshot={final} t={t} />
-                      <div className="cb-session__info">
-                        <div className="cb-session__head">
-                          <span className="cb-session__num">{t('session', { n: s.number })}</span>
-                          <span className={`cb-state cb-state--${s.state}`} data-testid="session-state">
-                            {stateLabel(s)}
-                          </span>
-                        </div>
-                        <h3>{s.title}</h3>
-                        <p className="cb-muted">
-                          {s.date}
-                          {final?.meta.noteCount !== undefined && ` · ${t('notes', { n: final.meta.noteCount })}`}
-                          {typeof final?.meta.durationMs === 'number' && ` · ${t('duration', { min: Math.round(final.meta.durationMs / 60000) })}`}
-                        </p>
-                        {final && <Participants t={t} meta={final.meta} lang={lang} testId="session-participants" />}
-                        <div className="cb-actions">
-                          {s.state !== 'ended' && (
-                            <a className="cb-btn cb-btn--small" href={boardHref(s)} data-testid="open-board">
-                              {t('openBoard')}
-                            </a>
-                          )}
-                          {isFac && s.state === 'planned' && (
-                            <button type="button" className="cb-btn cb-btn--small cb-btn--primary" disabled={!!busy} onClick={() => act('start', () => api.start(token, cop.id, s.id))} data-testid="start-session">
-                              {t('start')}
-                            </button>
-                          )}
-                          {isFac && s.state === 'live' && (
-                            <button
-                              type="button"
-                              className="cb-btn cb-btn--small cb-btn--danger"
-                              disabled={!!busy}
-                              data-testid="end-session"
-                              onClick={() => {
-                                if (confirm(t('confirmEnd', { n: s.number }))) void act('end', () => api.end(token, cop.id, s.id))
-                              }}
-                            >
-                              {busy === 'end' ? t('ending') : t('end')}
-                            </button>
-                          )}
-                        </div>
-                      </div>
-                    </div>
-                    {snaps.length > 0 && (
-                      <ul className="cb-snaps">
-                        {[...snaps].reverse().map((sn) => (
-                          <li key={sn.id} className="cb-snap" data-testid={`snapshot-${sn.kind}`}>
-                            <span className={`cb-snap__kind cb-snap__kind--${sn.kind}`}>{sn.kind === 'final' ? t('snapshotFinal') : t('snapshotAutosave')}</span>
-                            <span className="cb-muted cb-small">{new Date(sn.createdAt).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</span>
-                            <span className="cb-snap__actions">
-                              <button type="button" className="cb-btn cb-btn--small" onClick={() => void openSnapshot(sn)} data-testid="view-snapshot">
-                                {t('view')}
-                              </button>
-                              {isFac && (
-                                <button
-                                  type="button"
-                                  className="cb-btn cb-btn--small cb-btn--ghost"
-                                  disabled={!!busy}
-                                  data-testid="restore-snapshot"
-                                  onClick={() =>
-                                    act('restore', async () => {
-                                      const r = await api.restore(token, cop.id, sn.id, {
-                                        title: lang === 'nl' ? `Vervolg op sessie ${s.number}: ${s.title}`.slice(0, 200) : `Continuing session ${s.number}: ${s.title}`.slice(0, 200),
-                                      })
-                                      setTimeout(() => setNotice(t('restoreDone', { n: r.session.number })), 0)
-                                    })
-                                  }
-                                >
-                                  {t('restore')}
-                                </button>
-                              )}
-                            </span>
-                            <ExportButtons token={token} cop={cop} snapshot={sn} t={t} />
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </div>
-                </li>
-              )
-            })}
-          </ol>
-        </section>
+        <div className="cb-archive__main">
+          <Upcoming
+            t={t}
+            lang={lang}
+            token={token}
+            role={role}
+            sessions={sessions}
+            actions={{
+              busy,
+              openSnapshot: (s) => void openSnapshot(s),
+              start: (s) => void act('start', () => api.start(token, cop.id, s.id)),
+              end: (s) => {
+                if (confirm(t('confirmEnd', { n: s.number }))) void act('end', () => api.end(token, cop.id, s.id))
+              },
+              restore: () => undefined,
+            }}
+          />
+          <Archive
+            t={t}
+            lang={lang}
+            token={token}
+            cop={cop}
+            role={role}
+            sessions={sessions}
+            snapshots={snapshots}
+            actions={{
+              busy,
+              openSnapshot: (s) => void openSnapshot(s),
+              start: () => undefined,
+              end: () => undefined,
+              restore: (s, sn) =>
+                void act('restore', async () => {
+                  const r = await api.restore(token, cop.id, sn.id, {
+                    title: lang === 'nl' ? `Vervolg op sessie ${s.number}: ${s.title}`.slice(0, 200) : `Continuing session ${s.number}: ${s.title}`.slice(0, 200),
+                  })
+                  setTimeout(() => setNotice(t('restoreDone', { n: r.session.number })), 0)
+                }),
+            }}
+          />
+        </div>
 
         <aside className="cb-side">
-          {isFac && <NewSessionForm t={t} lang={lang} snapshots={snapshots} busy={!!busy} onCreate={(b) => act('create', () => api.createSession(token, cop.id, b))} />}
+          {isFac && (
+            <NewSessionForm
+              t={t}
+              lang={lang}
+              token={token}
+              copId={cop.id}
+              sessions={sessions}
+              snapshots={snapshots}
+              busy={!!busy}
+              onCreate={(b, carry) =>
+                act('create', async () => {
+                  const { session } = await api.createSession(token, cop.id, b)
+                  if (carry && carry.noteIds.length) {
+                    const r = await api.carryOver(token, cop.id, session.id, carry)
+                    setTimeout(() => setNotice(t('carryDone', { n: r.placed, s: session.number })), 0)
+                  }
+                })
+              }
+            />
+          )}
           {snapshots.length >= 2 && <ComparePanel t={t} token={token} copId={cop.id} snapshots={snapshots} onShow={openSnapshot} />}
-          {isFac && <LinksPanel t={t} token={token} copId={cop.id} currentRoom={current?.room ?? null} />}
+          {isFac && <LinksPanel t={t} token={token} copId={cop.id} />}
         </aside>
       </main>
 
       {viewing && (
-        <div className="cb-modal" role="dialog" aria-modal="true">
+        <div
+          className="cb-modal"
+          role="dialog"
+          aria-modal="true"
+          aria-label={`${t('session', { n: viewing.snapshot.meta.sessionNumber ?? '' })} · ${viewing.snapshot.kind === 'final' ? t('snapshotFinal') : t('snapshotAutosave')}`}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && !(e.target as HTMLElement).closest('.tl-container')) closeViewer()
+          }}
+        >
           <div className="cb-modal__bar">
             <strong>
               {t('session', { n: viewing.snapshot.meta.sessionNumber ?? '' })} · {viewing.snapshot.kind === 'final' ? t('snapshotFinal') : t('snapshotAutosave')}
@@ -231,13 +227,13 @@ export function CopPage({ copId }: { copId: string }) {
                 <i className="cb-legend__added" /> {t('legendAdded')} <i className="cb-legend__changed" /> {t('legendChanged')} <i className="cb-legend__removed" /> {t('legendRemoved')}
               </span>
             )}
-            <ExportButtons token={token} cop={cop} snapshot={viewing.snapshot} t={t} />
-            <button type="button" className="cb-btn cb-btn--small" onClick={() => setViewing(null)} data-testid="close-viewer">
+            <ExportMenu token={token} cop={cop} snapshot={viewing.snapshot} t={t} />
+            <button type="button" className="cb-btn cb-btn--small" onClick={closeViewer} data-testid="close-viewer" autoFocus>
               {t('close')}
             </button>
           </div>
           <Participants t={t} meta={viewing.snapshot.meta} lang={lang} testId="snapshot-participants" />
-          <SnapshotViewer state={viewing.state} highlights={viewing.highlights} licenseKey={licenseKey} />
+          <SnapshotViewer state={viewing.state} highlights={viewing.highlights} pageId={viewing.pageId ?? undefined} licenseKey={licenseKey} />
         </div>
       )}
     </div>

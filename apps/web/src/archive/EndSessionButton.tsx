@@ -8,6 +8,7 @@ import type { Editor, TLShapeId } from 'tldraw'
 import { useT } from '../i18n'
 import { api } from './api'
 import { archiveMessages } from './messages'
+import { mainPageOf } from './mainPage'
 import '../home/home.css' // .cb-btn styles on the board page too
 
 const MAX_PNG_BYTES = 12 * 1024 * 1024
@@ -19,15 +20,14 @@ async function blobToBase64(b: Blob): Promise<string> {
   return btoa(s)
 }
 
-/** tldraw's own export of the page with the most shapes (templates live on their own page). */
+/**
+ * tldraw's own export of the page people wrote most on (archive SPEC A2): the thumbnail always;
+ * the full PNG/SVG are used by the server only when the board has one page with content (else it
+ * draws every page itself).
+ */
 export async function exportBoard(editor: Editor): Promise<{ png?: string; thumbnail?: string; svg?: string }> {
   const out: { png?: string; thumbnail?: string; svg?: string } = {}
-  let pageId = editor.getCurrentPageId()
-  let most = -1
-  for (const p of editor.getPages()) {
-    const n = editor.getSortedChildIdsForParent(p.id).length
-    if (n > most) [most, pageId] = [n, p.id]
-  }
+  const pageId = mainPageOf(editor)
   const ids = [...editor.getPageShapeIds(pageId)] as TLShapeId[]
   if (!ids.length) return out
   try {

@@ -5,7 +5,7 @@ import { api, rememberedLinks, type TokenRecord } from './api'
 import { tokenFromFragment } from '../board/role'
 import { roleName, type T } from './shared'
 
-export function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: string; copId: string; currentRoom: string | null }) {
+export function LinksPanel({ t, token, copId }: { t: T; token: string; copId: string }) {
   const [links, setLinks] = useState<TokenRecord[]>([])
   const [role, setRole] = useState<'participant' | 'viewer'>('participant')
   const [label, setLabel] = useState('')
@@ -14,7 +14,8 @@ export function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: stri
   const remembered: Record<string, string> = {}
   for (const [k, v] of Object.entries(rememberedLinks(copId))) {
     const secret = tokenFromFragment(v.slice(v.indexOf('#')))
-    if (secret && (k === 'participant' || k === 'viewer')) remembered[k] = currentRoom ? `${location.origin}/b/${currentRoom}#t=${secret}` : `${location.origin}/cop/${copId}#t=${secret}`
+    // one link for the whole series: the CoP link, which leads to the live session (issue 11)
+    if (secret && (k === 'participant' || k === 'viewer')) remembered[k] = `${location.origin}/cop/${copId}#t=${secret}`
   }
   const load = useCallback(() => {
     api.links(token, copId).then((r) => setLinks(r.links), () => undefined)
@@ -28,7 +29,7 @@ export function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: stri
         remembered[r] ? (
           <div key={r} className="cb-field">
             <span>{roleName(t, r)}</span>
-            <CopyField value={remembered[r]} copyLabel={t('linkCopy')} copiedLabel={t('linkCopied')} />
+            <CopyField value={remembered[r]} copyLabel={t('linkCopy')} copiedLabel={t('linkCopied')} fieldLabel={t('linkFor', { role: roleName(t, r) })} buttonLabel={t('copyFor', { role: roleName(t, r) })} />
           </div>
         ) : null,
       )}
@@ -71,7 +72,7 @@ export function LinksPanel({ t, token, copId, currentRoom }: { t: T; token: stri
       {fresh && (
         <div className="cb-field">
           <span className="cb-small">{t('linkNew')}</span>
-          <CopyField value={fresh.boardLink ?? fresh.link} copyLabel={t('linkCopy')} copiedLabel={t('linkCopied')} />
+          <CopyField value={fresh.link} copyLabel={t('linkCopy')} copiedLabel={t('linkCopied')} fieldLabel={t('linkNew')} buttonLabel={`${t('linkCopy')} — ${t('linkNew')}`} />
         </div>
       )}
     </section>

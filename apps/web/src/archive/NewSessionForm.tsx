@@ -1,11 +1,30 @@
-/** The facilitator's "new session" form: title, date, start from empty / template / snapshot. */
+/**
+ * The facilitator's "new session" form: title, date, start from empty / template / snapshot, and
+ * the notes to carry over from the last ended session (Parkeerplaats and "Volgende stap" checked).
+ */
 import { useState, type FormEvent } from 'react'
 import { templates } from '@copboard/templates'
-import type { SessionStart, SnapshotMeta } from './api'
+import type { Session, SessionStart, SnapshotMeta } from './api'
+import { CarryOverPicker } from './CarryOverPicker'
 import { today, type T } from './shared'
 
-export function NewSessionForm({ t, lang, snapshots, busy, onCreate }: { t: T; lang: 'nl' | 'en'; snapshots: SnapshotMeta[]; busy: boolean; onCreate: (b: { title: string; date: string; start: SessionStart }) => Promise<void> }) {
+interface Props {
+  t: T
+  lang: 'nl' | 'en'
+  token: string
+  copId: string
+  sessions: Session[]
+  snapshots: SnapshotMeta[]
+  busy: boolean
+  onCreate: (b: { title: string; date: string; start: SessionStart }, carry: { snapshotId: string; noteIds: string[] } | null) => Promise<void>
+}
+
+export function NewSessionForm({ t, lang, token, copId, sessions, snapshots, busy, onCreate }: Props) {
   const [open, setOpen] = useState(false)
+  const [carry, setCarry] = useState<string[]>([])
+  // carry-over source: the final snapshot of the last ended session
+  const lastEnded = sessions.findLast((s) => s.state === 'ended')
+  const source = lastEnded ? (snapshots.findLast((x) => x.sessionId === lastEnded.id && x.kind === 'final') ?? null) : null
   const [title, setTitle] = useState('')
   const [date, setDate] = useState(today())
   const [kind, setKind] = useState<SessionStart['kind']>('empty')
@@ -21,7 +40,8 @@ export function NewSessionForm({ t, lang, snapshots, busy, onCreate }: { t: T; l
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const start: SessionStart = kind === 'template' ? { kind, templateId } : kind === 'snapshot' ? { kind, snapshotId: snapshotId || finals[0]?.id } : { kind: 'empty' }
-    await onCreate({ title: title.trim() || t('newSession'), date, start })
+    // a board continued from a snapshot holds its notes already: nothing to carry
+    await onCreate({ title: title.trim() || t('newSession'), date, start }, source && kind !== 'snapshot' ? { snapshotId: source.id, noteIds: carry } : null)
     setOpen(false)
     setTitle('')
   }
@@ -68,6 +88,7 @@ export function NewSessionForm({ t, lang, snapshots, busy, onCreate }: { t: T; l
           </select>
         )}
       </fieldset>
+      {source && lastEnded && kind !== 'snapshot' && <CarryOverPicker t={t} token={token} copId={copId} snapshotId={source.id} sessionNumber={lastEnded.number} onChange={setCarry} />}
       <div className="cb-actions">
         <button type="submit" className="cb-btn cb-btn--primary" disabled={busy}>
           {t('create')}

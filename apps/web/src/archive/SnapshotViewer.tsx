@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { bindStoreToDoc, readRecords } from '@copboard/board'
 import { useLang, useT } from '../i18n'
 import { archiveMessages } from './messages'
+import { mainPageOf } from './mainPage'
 import 'tldraw/tldraw.css'
 import '../templates/templates.css' // template frames as on the board
 import { tldrawAssetUrls } from '../tldrawAssets'
@@ -16,6 +17,8 @@ import { tldrawAssetUrls } from '../tldrawAssets'
 
 export interface Ghost {
   id: string
+  /** the page the note was on */
+  pageId: string
   x: number
   y: number
   w: number
@@ -39,28 +42,36 @@ export function noteBoxes(state: Uint8Array): Map<string, Ghost> {
     if (r.typeName !== 'shape' || r.type !== 'note') continue
     let x = r.x ?? 0
     let y = r.y ?? 0
+    let pageId = r.parentId ?? ''
     let p = byId.get(r.parentId ?? '')
     for (let i = 0; p && p.typeName === 'shape' && i < 50; i++) {
       x += p.x ?? 0
       y += p.y ?? 0
+      pageId = p.parentId ?? ''
       p = byId.get(p.parentId ?? '')
     }
     const scale = typeof r.props?.scale === 'number' ? (r.props.scale as number) : 1
-    out.set(r.id, { id: r.id, x, y, w: 200 * scale, h: (200 + ((r.props?.growY as number) ?? 0)) * scale, text: '' })
+    out.set(r.id, { id: r.id, pageId, x, y, w: 200 * scale, h: (200 + ((r.props?.growY as number) ?? 0)) * scale, text: '' })
   }
   return out
 }
 
 function HighlightLayer({ highlights }: { highlights: Highlights }) {
   const editor = useEditor()
+  // only what is on the page shown: a note on another page must not be outlined here
+  const pageId = useValue('page', () => editor.getCurrentPageId(), [editor])
   const boxes = useValue(
     'compare boxes',
-    () => [
-      ...highlights.added.map((id) => ({ id, kind: 'added' as const, b: editor.getShapePageBounds(id as TLShapeId) })),
-      ...highlights.changed.map((id) => ({ id, kind: 'changed' as const, b: editor.getShapePageBounds(id as TLShapeId) })),
-    ],
-    [editor, highlights],
+    () =>
+      [
+        ...highlights.added.map((id) => ({ id, kind: 'added' as const })),
+        ...highlights.changed.map((id) => ({ id, kind: 'changed' as const })),
+      ]
+        .filter(({ id }) => editor.getShape(id as TLShapeId) && editor.getAncestorPageId(id as TLShapeId) === pageId)
+        .map((h) => ({ ...h, b: editor.getShapePageBounds(h.id as TLShapeId) })),
+    [editor, highlights, pageId],
   )
+  const ghosts = highlights.removed.filter((g) => g.pageId === pageId)
   const color = { added: '#2f9e44', changed: '#f08c00', removed: '#e03131' }
   return (
     <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }} data-testid="compare-highlights">
@@ -73,7 +84,7 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
           />
         ) : null,
       )}
-      {highlights.removed.map((g) => (
+      {ghosts.map((g) => (
         <div
           key={g.id}
           data-kind="removed"
@@ -86,7 +97,7 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
   )
 }
 
-export function SnapshotViewer({ state, highlights, licenseKey, onEditor }: { state: Uint8Array; highlights?: Highlights; licenseKey?: string | null; onEditor?: (e: Editor) => void }) {
+export function SnapshotViewer({ state, highlights, pageId, licenseKey, onEditor }: { state: Uint8Array; highlights?: Highlights; pageId?: string; licenseKey?: string | null; onEditor?: (e: Editor) => void }) {
   const t = useT(archiveMessages)
   const lang = useLang()
   const store = useMemo(() => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }), [])
@@ -104,18 +115,9 @@ export function SnapshotViewer({ state, highlights, licenseKey, onEditor }: { st
   const onMount = (editor: Editor) => {
     editor.updateInstanceState({ isReadonly: true })
     editor.user.updateUserPreferences({ locale: lang })
-    // templates are launched on a page of their own: show the page with the most shapes
-    const pages = editor.getPages()
-    let best: TLPageId = editor.getCurrentPageId()
-    let most = -1
-    for (const p of pages) {
-      const n = editor.getSortedChildIdsForParent(p.id).length
-      if (n > most) {
-        most = n
-        best = p.id
-      }
-    }
-    editor.setCurrentPage(best)
+    // the page asked for (compare: where the changes are), else where people wrote most (SPEC A2)
+    const target = pageId && editor.getPage(pageId as TLPageId) ? (pageId as TLPageId) : mainPageOf(editor)
+    editor.setCurrentPage(target)
     editor.zoomToFit({ animation: { duration: 0 } })
     onEditor?.(editor)
   }

@@ -1,5 +1,6 @@
 /** Typed client of the /api routes used by the home and archive pages (Bearer token). */
-import type { Comparison as ZoneComparison } from '@copboard/archive'
+import type { CarryCandidate, Comparison as ZoneComparison } from '@copboard/archive'
+import type { Report } from '@copboard/templates'
 import type {
   Cop,
   ParticipantMeta,
@@ -8,11 +9,22 @@ import type {
   SessionStart,
   SnapshotMeta as StoredSnapshotMeta,
   TokenRecord,
-} from '@copboard/storage/types'
+} from '@copboard/model'
 
 // The domain types are the server's own (type-only imports: nothing of those packages is bundled).
-export type { NoteInfo } from '@copboard/archive'
-export type { Cop, ParticipantMeta, Role, Session, SessionStart, SessionState, TokenRecord } from '@copboard/storage/types'
+export type { NoteInfo, CarryCandidate } from '@copboard/archive'
+export type { Report } from '@copboard/templates'
+
+/** GET …/current: where the one CoP link leads now. */
+export interface CurrentSession {
+  role: Role
+  copName: string
+  go: 'board' | 'cop'
+  room: string | null
+  live: Session | null
+  next: Session | null
+}
+export type { Cop, ParticipantMeta, Role, Session, SessionStart, SessionState, TokenRecord } from '@copboard/model'
 
 /** A snapshot as listed by the API, with the metadata fields this client reads. */
 export interface SnapshotMeta extends Omit<StoredSnapshotMeta, 'meta'> {
@@ -81,11 +93,19 @@ export const api = {
     call<{ session: Session; snapshot: SnapshotMeta }>('POST', `/cops/${copId}/sessions/${sessionId}/end`, token, renders ?? {}),
   restore: (token: string, copId: string, snapshotId: string, b: { title?: string; date?: string } = {}) =>
     call<{ session: Session }>('POST', `/cops/${copId}/snapshots/${snapshotId}/restore`, token, b),
+  current: (token: string, copId: string) => call<CurrentSession>('GET', `/cops/${copId}/current`, token),
+  carryCandidates: (token: string, copId: string, snapshotId: string) => call<{ candidates: CarryCandidate[] }>('GET', `/cops/${copId}/snapshots/${snapshotId}/carry-over`, token),
+  carryOver: (token: string, copId: string, sessionId: string, b: { snapshotId: string; noteIds: string[] }) =>
+    call<{ placed: number }>('POST', `/cops/${copId}/sessions/${sessionId}/carry-over`, token, b),
   compare: (token: string, copId: string, a: string, b: string) => call<Comparison>('GET', `/cops/${copId}/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, token),
   links: (token: string, copId: string) => call<{ links: TokenRecord[] }>('GET', `/cops/${copId}/links`, token),
   createLink: (token: string, copId: string, b: { role: 'participant' | 'viewer'; label: string }) =>
     call<{ token: TokenRecord; link: string; boardLink: string | null; secret: string }>('POST', `/cops/${copId}/links`, token, b),
   revoke: (token: string, copId: string, tokenId: string) => call<{ revoked: true }>('DELETE', `/cops/${copId}/links/${tokenId}`, token),
+}
+
+export async function fetchReport(token: string, copId: string, snapshotId: string): Promise<Report> {
+  return JSON.parse(await (await fetchSnapshotFile(token, copId, snapshotId, 'report.json')).text()) as Report
 }
 
 /** A snapshot file as a Blob (the token goes in a header, so <img src> / <a href> use blob URLs). */

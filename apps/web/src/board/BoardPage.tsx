@@ -27,6 +27,7 @@ import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
 import { noteTextOptions } from './noteText'
 import { isBlockingLicenceState, LicenceNotice } from './LicenceNotice'
+import { LiveSessionNotice } from '../archive/LiveSessionNotice'
 
 export function BoardPage({ params }: { params: RouteParams }) {
   const room = params.room
@@ -227,6 +228,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
             }}
           />
           {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
+          {readonlyReason === 'readonlyEnded' && <LiveSessionNotice token={access.token} copId={access.copId} room={access.room} />}
           <PolicyNotice refusal={conn.refusal} />
           <PrivateBanner drafts={drafts} />
           {editor && <BoardExtensions editor={editor} access={access} readonly={readonly} conn={conn} galleryOpen={galleryOpen} setGalleryOpen={setGalleryOpen} />}

@@ -1,6 +1,10 @@
 import { useState } from 'react'
 
-export function CopyField({ value, copyLabel, copiedLabel, testId }: { value: string; copyLabel: string; copiedLabel: string; testId?: string }) {
+/**
+ * A read-only link with its copy button. `name` says whose link it is, so every field and button
+ * has its own accessible name ("Kopieer de link voor Deelnemers"), never three identical "Kopiëren".
+ */
+export function CopyField({ value, copyLabel, copiedLabel, testId, fieldLabel, buttonLabel }: { value: string; copyLabel: string; copiedLabel: string; testId?: string; fieldLabel?: string; buttonLabel?: string }) {
   const [copied, setCopied] = useState(false)
   const copy = async () => {
     try {
@@ -18,10 +22,13 @@ export function CopyField({ value, copyLabel, copiedLabel, testId }: { value: st
   }
   return (
     <div className="cb-copy">
-      <input readOnly value={value} data-testid={testId} onFocus={(e) => e.currentTarget.select()} aria-label={copyLabel} />
-      <button type="button" className="cb-btn cb-btn--ghost" onClick={copy}>
+      <input readOnly value={value} data-testid={testId} onFocus={(e) => e.currentTarget.select()} aria-label={fieldLabel ?? copyLabel} />
+      <button type="button" className="cb-btn cb-btn--ghost" onClick={copy} aria-label={buttonLabel} data-testid={testId ? `copy-${testId}` : undefined}>
         {copied ? copiedLabel : copyLabel}
       </button>
+      <span className="cb-visually-hidden" role="status">
+        {copied ? copiedLabel : ''}
+      </span>
     </div>
   )
 }

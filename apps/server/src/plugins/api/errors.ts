@@ -27,6 +27,7 @@ export const ApiErrors = {
   SNAPSHOT_NOT_FOUND: { status: 404, reason: 'the snapshot does not exist' },
   PART_NOT_FOUND: { status: 404, reason: 'this snapshot has no such part' },
   TOKEN_NOT_FOUND: { status: 404, reason: 'no such link' },
+  DEMO_OFF: { status: 404, reason: 'the demo CoP is not offered here (DEMO_COP=off, or the data folder was not empty at start-up)' },
   // 409
   SESSION_STATE_CONFLICT: { status: 409, reason: 'the session is not in the state this action needs' },
   CANNOT_REVOKE_OWN_TOKEN: { status: 409, reason: 'a facilitator cannot revoke the link they are using' },

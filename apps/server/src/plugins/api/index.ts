@@ -12,12 +12,16 @@ import { ApiError } from './errors'
 import { resolveCurrent } from './current'
 import { isPng } from './raster'
 import type { ArchiveService, ClientRenders } from './service'
+import type { DemoCop } from './demo'
 
 export { ApiError, ApiErrors, type ApiErrorCode } from './errors'
 export { ArchiveService, type ArchiveServiceOptions, type RoomsApi, type ClientRenders } from './service'
+export { DemoCop } from './demo'
 
 export interface ApiPluginOptions {
   archive: ArchiveService
+  /** Issue 11: the demo CoP offered on an empty data folder (absent: never offered). */
+  demo?: DemoCop
   tldrawLicenseKey?: string | null
   /** Base of the links handed out (e.g. https://copboard.example). Default: from the request. */
   publicUrl?: string
@@ -118,7 +122,15 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   // ---- open routes -------------------------------------------------------------------------
 
-  app.get('/config', async () => ({ tldrawLicenseKey: opts.tldrawLicenseKey ?? null }))
+  app.get('/config', async () => ({ tldrawLicenseKey: opts.tldrawLicenseKey ?? null, demo: opts.demo?.offered ?? false }))
+
+  // issue 11: open the demo CoP (created on first use) with a fresh facilitator link
+  app.post('/demo', { config: { rateLimit: { max: opts.createCopLimit?.max ?? 10, timeWindow: opts.createCopLimit?.timeWindowMs ?? 60_000 } } }, async (request, reply) => {
+    if (!opts.demo?.offered) throw new ApiError('DEMO_OFF')
+    const { copId, secret } = await opts.demo.open()
+    reply.code(201)
+    return { copId, link: copLink(request, copId, secret) }
+  })
 
   app.post<{ Body: { name: string; theme?: string; coHost?: string; sessionTitle?: string; date?: string } }>(
     '/cops',
@@ -185,8 +197,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
   app.get<{ Params: { copId: string } }>('/cops/:copId/current', { onRequest: authed, schema: { params: copParams } }, async (request) => {
     const { copId } = request.params
     const a = accessFor(request, copId)
-    await archive.getCop(copId)
-    return { role: a.role, ...resolveCurrent(await storage.listSessions(copId), a.role) }
+    const cop = await archive.getCop(copId)
+    return { role: a.role, copName: cop.name, ...resolveCurrent(await storage.listSessions(copId), a.role) }
   })
 
   app.get<{ Params: { copId: string } }>('/cops/:copId', { onRequest: authed, schema: { params: copParams } }, async (request) => {

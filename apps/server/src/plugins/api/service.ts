@@ -244,7 +244,7 @@ export class ArchiveService {
    * bounds and, when that fails, the snapshot is stored without them (`meta.render = 'failed'`)
    * and rendered again later (`retryRenders`).
    */
-  async snapshot(session: Session, kind: SnapshotKind, doc: Y.Doc, renders: ClientRenders = {}, liveRoom?: LiveRoom): Promise<SnapshotMeta> {
+  async snapshot(session: Session, kind: SnapshotKind, doc: Y.Doc, renders: ClientRenders = {}, liveRoom?: LiveRoom, people?: ParticipantMeta[]): Promise<SnapshotMeta> {
     const state = Y.encodeStateAsUpdate(doc)
     const records = readRecords(doc)
     let tldr = ''
@@ -257,7 +257,7 @@ export class ArchiveService {
     const authors = [...new Set(notes.map((n) => (n.meta as Record<string, unknown> | undefined)?.author).filter((a): a is string => typeof a === 'string' && !!a))]
     const lr = liveRoom ?? this.live.get(session.room)
     const end = session.endedAt ?? new Date().toISOString()
-    const participants = await this.participantsOf(session, lr)
+    const participants = people ?? (await this.participantsOf(session, lr))
     const cop = await this.storage.getCop(session.copId)
     const durationMs = session.startedAt ? Date.parse(end) - Date.parse(session.startedAt) : null
     const header = reportHeader(cop, session, participants, durationMs)

@@ -1,0 +1,34 @@
+/**
+ * On an ended session's board: "Sessie N is nu live — Naar de live sessie" (issue 11: an ended
+ * board points to the live one). Renders nothing when no session of the CoP is live.
+ */
+import { useEffect, useState } from 'react'
+import { useT } from '../i18n'
+import { api, type Session } from './api'
+import { archiveMessages } from './messages'
+import './archive.css'
+
+export function LiveSessionNotice({ token, copId, room }: { token: string | null; copId: string | null; room: string }) {
+  const t = useT(archiveMessages)
+  const [live, setLive] = useState<Session | null>(null)
+  useEffect(() => {
+    if (!token || !copId) return
+    let alive = true
+    api.current(token, copId).then(
+      (c) => alive && setLive(c.live && c.live.room !== room ? c.live : null),
+      () => undefined,
+    )
+    return () => {
+      alive = false
+    }
+  }, [token, copId, room])
+  if (!live || !token) return null
+  return (
+    <div className="cb-live-notice" role="status" data-testid="live-session-notice">
+      <span>{t('liveElsewhere', { n: live.number })}</span>{' '}
+      <a className="cb-btn cb-btn--primary cb-btn--small" href={`/b/${live.room}#t=${token}`} data-testid="go-live">
+        {t('goLive')}
+      </a>
+    </div>
+  )
+}
