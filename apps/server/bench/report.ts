@@ -68,7 +68,7 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push(row('p99 latency ms at CoP load (1 × 30)', cop, 'p99', (f) => fmt(num(f, 'p99'), 2), '≤ 1× yws'))
   }
   if (Object.keys(r.lateJoin).length)
-    rows.push(row('late join, 20,016-entry board (834 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB)` : 'failed'), '≤ 0.7× yws'))
+    rows.push(row('late join, 20,000-entry board (800 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB)` : 'failed'), '≤ 0.7× yws'))
   if (Object.keys(r.storm).length) {
     rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)} (gen ${fmt(num(f, 'generatorCpuMs'), 0)} ms CPU)` : 'failed'), '≤ 0.5× yws'))
     rows.push(row('connect storm: ms until every client saw all 499 others', r.storm, 'allAwarenessMs', (f) => (f ? `${fmt(num(f, 'allAwarenessMs'), 0)}${num(f, 'incompleteAwareness') ? ` (${num(f, 'incompleteAwareness')} incomplete)` : ''}` : 'failed'), '–'))

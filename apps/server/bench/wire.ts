@@ -83,7 +83,7 @@ export function noteRecord(id: string, i: number): Record<string, unknown> {
     meta: { author: `Deelnemer ${i % 17}`, perspective: ['gemeente', 'initiatief', 'overig'][i % 3] },
     props: {
       color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: 0, align: 'middle',
-      verticalAlign: 'middle', growY: 0, url: '', scale: 1,
+      verticalAlign: 'middle', growY: 0, url: '', scale: 1, textLastEditedBy: null,
       richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: `Idee ${i}: meer groen in de wijk` }] }] },
     },
   }
