@@ -9,6 +9,7 @@ import { Box, react, type Editor, type TLInstancePresence, type TLUserId } from 
 import { followAction, type FollowState, type PageView } from '@copboard/board'
 import type { BoardConnection } from '../board/sync'
 import { leaderClientId } from './context'
+import { currentTemplateId, frameLanding, MIN_LANDING_ZOOM } from '../templates/launch'
 
 export const leaderUserId = (clientId: number) => `user:${clientId}` as TLUserId
 
@@ -27,6 +28,23 @@ export function jumpTo(editor: Editor, view: PageView, animate = true): boolean 
   if (editor.getInstanceState().followingUserId) editor.stopFollowingUser()
   if (editor.getCurrentPageId() !== view.pageId) editor.setCurrentPage(view.pageId as never)
   editor.zoomToBounds(new Box(view.x, view.y, view.w, view.h), { inset: 0, ...(animate ? { animation: { duration: 400 } } : {}) })
+  return true
+}
+
+/**
+ * A late joiner's landing: the facilitator's page and view — unless that view would be unreadable
+ * on this screen (e.g. the facilitator's overview of a whole template, below MIN_LANDING_ZOOM):
+ * then the first agenda step of the template on that page, at a readable zoom (frameLanding).
+ */
+export function landAt(editor: Editor, view: PageView): boolean {
+  if (!editor.getPage(view.pageId as never)) return false
+  const vp = editor.getViewportScreenBounds()
+  const zoom = view.w > 0 && view.h > 0 ? Math.min(vp.w / view.w, vp.h / view.h) : 1
+  if (zoom >= MIN_LANDING_ZOOM) return jumpTo(editor, view, false)
+  if (editor.getInstanceState().followingUserId) editor.stopFollowingUser()
+  if (editor.getCurrentPageId() !== view.pageId) editor.setCurrentPage(view.pageId as never)
+  if (currentTemplateId(editor)) frameLanding(editor, false)
+  else jumpTo(editor, view, false)
   return true
 }
 
@@ -53,7 +71,7 @@ export function useFollowRuntime(editor: Editor, conn: BoardConnection, follow: 
     const tryLand = () => {
       if (done) return
       const view = leaderView(conn, followRef.current)
-      if (view && jumpTo(editor, view, false)) {
+      if (view && landAt(editor, view)) {
         done = true
         seen.current = followRef.current?.bringSeq ?? 0
         if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
