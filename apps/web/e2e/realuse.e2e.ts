@@ -54,14 +54,15 @@ async function context(b: Browser = browser): Promise<{ ctx: BrowserContext; pag
   return { ctx, page, errors }
 }
 
+// page -> screen (the canvas sits below the board header: viewport coordinates are not screen ones)
 function toScreen(page: Page, x: number, y: number) {
-  return page.evaluate(([x, y]) => (window as any).editor.pageToViewport({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
+  return page.evaluate(([x, y]) => (window as any).editor.pageToScreen({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
 }
 function noteCenter(page: Page, id: string) {
   return page.evaluate((id) => {
     const e = (window as any).editor
     const b = e.getShapePageBounds(id)
-    return e.pageToViewport({ x: b.x + b.w / 2, y: b.y + b.h / 2 })
+    return e.pageToScreen({ x: b.x + b.w / 2, y: b.y + b.h / 2 })
   }, id) as Promise<{ x: number; y: number }>
 }
 
@@ -202,7 +203,8 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     for (let run = 0; run < 3; run++) {
       const a = await context()
       await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
-      const id = await createNote(a.page, 150 + run * 260, 900, 'Laatste')
+      // a free column right of the other tests' notes, inside the canvas below the board header
+      const id = await createNote(a.page, 1000, 130 + run * 230, 'Laatste')
       await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).has(id), 10_000, 'the note on the server')
       await editAtEnd(a.page, id)
       await a.page.keyboard.type(' woord!')
@@ -253,7 +255,11 @@ describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, (
       await page.click('label:has([data-testid=join-overig])')
       await page.click('[data-testid=join-submit]')
     }
-    await page.waitForSelector('[data-testid=licence-notice]', { timeout: 15_000 })
+    await page.waitForSelector('[data-testid=licence-notice]', { timeout: 15_000 }).catch(async (e) => {
+      await shot(page, 'realuse-fail-licence')
+      const seen = await page.evaluate(() => ({ body: document.body.innerText.slice(0, 400), licence: (window as any).editor?.licenseManager?.state.get() })).catch(() => 'no page')
+      throw new Error(`${(e as Error).message.split('\n')[0]}; page: ${JSON.stringify(seen)}; errors ${errors.join('|')}`)
+    })
     // past tldraw's 5 s: still an explanation, not a blank page
     await sleep(6000)
     expect(await page.isVisible('[data-testid=licence-notice]')).toBe(true)

@@ -33,3 +33,17 @@ export function LicenceNotice({ state }: { state: string }) {
     </main>
   )
 }
+
+/**
+ * tldraw's licence tracking (an unlicensed production host) is a bare `fetch()` to its CDN without
+ * a catch; our CSP blocks that request on purpose (it would carry the page URL), so the browser
+ * reports an uncaught "Failed to fetch" from tldraw. That one rejection is expected and silenced;
+ * every other rejection is reported as before.
+ */
+export function silenceBlockedLicenceTracking(): void {
+  if (typeof addEventListener === 'undefined') return
+  addEventListener('unhandledrejection', (e) => {
+    const r = e.reason as { name?: string; stack?: string } | undefined
+    if (r?.name === 'TypeError' && typeof r.stack === 'string' && /\bmaybeTrack\b/.test(r.stack)) e.preventDefault()
+  })
+}
