@@ -154,12 +154,17 @@ describe('board e2e', () => {
   })
 
   it('a viewer sees the board read-only with a banner', async () => {
+    // the join form (participant link, fresh browser): name + perspective
+    const j = await context()
+    await j.page.goto(board.participant)
+    await j.page.waitForSelector('[data-testid=join-form]')
+    await shot(j.page, 'board-0-join')
+    await j.ctx.close()
+    // viewers only look: the viewer link opens the board straight away, without a join form
     const v = await context()
     await v.page.goto(board.viewer)
-    await v.page.waitForSelector('[data-testid=join-form]')
-    await shot(v.page, 'board-0-join')
-    await v.page.fill('[data-testid=join-name]', 'Vera')
-    await v.page.click('[data-testid=join-submit]')
+    await boardLive(v.page)
+    expect(await v.page.locator('[data-testid=join-form]').count()).toBe(0)
     await v.page.waitForSelector('[data-testid=readonly-banner]')
     await v.page.waitForFunction(() => !!(window as any).editor?.getIsReadonly())
     await shot(v.page, 'board-7-viewer')

@@ -107,6 +107,23 @@ function coveredHeadings(page: Page) {
   })
 }
 
+/**
+ * The facilitation panel (beside the canvas, facilitator only) holds the gallery button. Closed, the
+ * canvas gets the whole window width again; waits until tldraw has measured the new canvas size.
+ */
+async function facilitatorPanel(page: Page, open: boolean) {
+  const toggle = page.locator('[data-testid=toggle-facilitator-panel]')
+  if ((await toggle.getAttribute('aria-expanded')) !== String(open)) await toggle.click()
+  await page.waitForFunction(
+    (open) => {
+      const canvas = document.querySelector('.cb-board__canvas')!.getBoundingClientRect().width
+      const vp = (window as any).editor.getViewportScreenBounds().w
+      return !!document.querySelector('[data-testid=open-templates]') === open && Math.abs(vp - canvas) < 2
+    },
+    open,
+  )
+}
+
 describe('templates e2e (real board)', () => {
   let fac: Awaited<ReturnType<typeof open>>
   const pageIds: Record<string, string> = {}
@@ -114,6 +131,7 @@ describe('templates e2e (real board)', () => {
   it('the facilitator launches each of the five templates from the gallery; screenshots saved', async () => {
     fac = await open(board.facilitator, 'Procesbegeleider', 'overig')
     for (const t of templates) {
+      await facilitatorPanel(fac.page, true)
       await fac.page.click('[data-testid=open-templates]')
       await fac.page.waitForSelector('[data-testid=template-gallery]')
       if (t === templates[0]) await shot(fac.page, 'template-0-gallery')
@@ -123,6 +141,8 @@ describe('templates e2e (real board)', () => {
       await fac.page.waitForFunction((id) => (window as any).editor.getCurrentPageShapes().some((s: any) => s.meta?.copboard?.templateId === id), t.id)
       const extra = demoNotes(t.id)
       if (extra.length) await fac.page.evaluate((n) => void (window as any).editor.createShapes(n), extra)
+      // the whole template, framed on the full-width canvas (the facilitation panel folded away)
+      await facilitatorPanel(fac.page, false)
       await fac.page.click('[data-testid=step-all]')
       await shot(fac.page, `template-${t.id}`)
       const view = await fac.page.evaluate(() => {
@@ -149,6 +169,7 @@ describe('templates e2e (real board)', () => {
     const pages = () => fac.page.evaluate(() => (window as any).editor.getPages().length) as Promise<number>
     const before = await pages()
     const currentBefore = await fac.page.evaluate(() => (window as any).editor.getCurrentPageId())
+    await facilitatorPanel(fac.page, true)
     await fac.page.click('[data-testid=open-templates]')
     await fac.page.click('[data-testid=launch-accord]')
     expect(await pages()).toBe(before + 1)

@@ -24,8 +24,8 @@ export function launchTemplate(editor: Editor, template: TemplateDefinition, opt
   return pageId
 }
 
-/** Screen insets that keep framed content clear of tldraw's menu (top), style panel (right) and toolbar (bottom). */
-export const FRAME_INSETS = { left: 24, top: 64, right: 232, bottom: 76 }
+/** Screen insets that keep framed content clear of tldraw's menu and the zone navigator (top), style panel (right) and toolbar (bottom); the board header sits above the canvas, so these are canvas-relative and kept tight. */
+export const FRAME_INSETS = { left: 24, top: 56, right: 232, bottom: 60 }
 
 /** Prompts are 24 px on the page: at this zoom they are 12 px on screen (issue 10, readable canvas). */
 export const MIN_LANDING_ZOOM = 0.5
