@@ -12,9 +12,12 @@ export function idleTimer(durationMs: number): TimerState {
   return { state: 'idle', durationMs: clampMs(durationMs) }
 }
 
-/** Remaining ms at server time `now` (never negative). */
+/**
+ * Remaining ms at server time `now`: never negative, never more than the duration (a client whose
+ * offset estimate is a few ms behind the starter's would otherwise show 20:00 + 28 ms).
+ */
 export function remainingMs(t: TimerState, now: number): number {
-  if (t.state === 'running') return Math.max(0, t.endsAt - now)
+  if (t.state === 'running') return Math.min(t.durationMs, Math.max(0, t.endsAt - now))
   if (t.state === 'paused') return Math.max(0, t.remainingMs)
   return t.durationMs
 }

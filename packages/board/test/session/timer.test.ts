@@ -52,6 +52,12 @@ describe('S2 timer on server time', () => {
     expect(formatRemaining(shown[1]!)).toBe('12:00')
   })
 
+  it('S2.3 a client whose server-time estimate is behind the starter\'s never shows more than the duration', () => {
+    const running = startTimer(idleTimer(20 * MINUTE), 1_000_000)
+    expect(remainingMs(running, 1_000_000 - 28)).toBe(20 * MINUTE)
+    expect(remainingMs(running, 1_000_000 + 1_000)).toBe(20 * MINUTE - 1_000)
+  })
+
   it('S2.4 clockOffset takes the shortest round trip and ignores broken samples', () => {
     expect(clockOffset([])).toBeNull()
     expect(clockOffset([{ sentAt: 10, serverNow: NaN, receivedAt: 20 }])).toBeNull()
