@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
-import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotParts, SnapshotRender, Storage } from '@copboard/storage'
+import type { Cop, Role, Session, SessionStart, SnapshotKind, SnapshotMeta, SnapshotPartName, SnapshotParts, SnapshotRender, Storage, TokenRecord } from '@copboard/storage'
 import type { TLRecord } from '@tldraw/tlschema'
 import { compareRecords, contentPages, mainPageId, planTransition, renderBoardSvg, renderSvg, toTldrFile, carryOverCandidates, planCarryOver, type CarryCandidate, type Comparison, type RenderLimits, type SessionAction } from '@copboard/archive'
 import { AccessResolver, createSyncAuthorizer, mintToken, type Authorize, type AuthLogger } from '../../auth'
@@ -147,9 +147,7 @@ export class ArchiveService {
       ['participant', 'Deelnemers'],
       ['viewer', 'Meekijkers'],
     ] as const) {
-      const { secret, hash } = mintToken()
-      await this.storage.createToken({ copId: cop.id, role, label, secretHash: hash })
-      secrets[role] = secret
+      secrets[role] = (await this.issueLink(cop.id, role, label)).secret
     }
     this.log?.info({ copId: cop.id }, 'archive: CoP created')
     return { cop, session, secrets }
@@ -230,12 +228,67 @@ export class ArchiveService {
     return snapshot
   }
 
+  async listSessions(copId: string): Promise<Session[]> {
+    return this.storage.listSessions(copId)
+  }
+
+  /** The session whose board is `room`, or null. */
+  async sessionOfRoom(room: string): Promise<Session | null> {
+    return this.storage.getSessionByRoom(room)
+  }
+
+  // ---- links (tokens) ----------------------------------------------------------------------
+
+  /** A new link of a CoP: the token record and its secret (handed out once, never stored). */
+  async issueLink(copId: string, role: Role, label: string): Promise<{ token: TokenRecord; secret: string }> {
+    const { secret, hash } = mintToken()
+    const token = await this.storage.createToken({ copId, role, label, secretHash: hash })
+    return { token, secret }
+  }
+
+  async listLinks(copId: string): Promise<TokenRecord[]> {
+    return this.storage.listTokens(copId)
+  }
+
+  /** Revokes a link (again: nothing changes); open boards of the CoP reconnect and are authorized afresh. */
+  async revokeLink(copId: string, tokenId: string): Promise<void> {
+    const t = (await this.storage.listTokens(copId)).find((x) => x.id === tokenId)
+    if (!t) throw new ApiError('TOKEN_NOT_FOUND')
+    if (!t.revokedAt) await this.storage.revokeToken(copId, tokenId, new Date().toISOString())
+    await this.disconnectCop(copId)
+  }
+
   // ---- snapshots ---------------------------------------------------------------------------
 
   async getSnapshot(copId: string, snapshotId: string): Promise<SnapshotMeta> {
     const s = await this.storage.getSnapshot(snapshotId)
     if (!s || s.copId !== copId) throw new ApiError('SNAPSHOT_NOT_FOUND')
     return s
+  }
+
+  async listSnapshots(copId: string): Promise<SnapshotMeta[]> {
+    return this.storage.listSnapshots(copId)
+  }
+
+  async sessionSnapshots(copId: string, sessionId: string): Promise<SnapshotMeta[]> {
+    return (await this.storage.listSnapshots(copId)).filter((s) => s.sessionId === sessionId)
+  }
+
+  /** One stored part of a snapshot (null when it has none). */
+  async snapshotPart(snapshotId: string, part: SnapshotPartName): Promise<Uint8Array | string | null> {
+    return (await this.storage.getSnapshotPart(snapshotId, part)) ?? null
+  }
+
+  /** A new planned session whose board starts from a snapshot ("continue where we left off"). */
+  async continueFrom(copId: string, snapshotId: string, input: { title?: string; date: string }): Promise<Session> {
+    const cop = await this.getCop(copId)
+    const snap = await this.getSnapshot(copId, snapshotId)
+    const meta = snap.meta as { sessionNumber?: number; sessionTitle?: string }
+    return this.createSession(cop, {
+      title: input.title ?? `Vervolg op sessie ${meta.sessionNumber ?? ''}${meta.sessionTitle ? `: ${meta.sessionTitle}` : ''}`.slice(0, 200),
+      date: input.date,
+      start: { kind: 'snapshot', snapshotId },
+    })
   }
 
   /**
