@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import rateLimitPlugin from '../rateLimit'
-import { LifecycleError } from '@copboard/archive'
+import { ArchiveError, LifecycleError } from '@copboard/archive'
 import { requireToken } from '../../auth'
 import { ApiError } from './errors'
 import type { ApiContext, ApiPluginOptions } from './routes/context'
@@ -20,7 +20,7 @@ import { linkRoutes } from './routes/links'
 
 export { ApiError, ApiErrors, type ApiErrorCode } from './errors'
 export { ArchiveService, type ArchiveServiceOptions, type RoomsApi, type ClientRenders } from './service'
-export { DemoCop } from './demo'
+export { DemoCop } from '@copboard/archive'
 export { SNAPSHOT_FILES, type SnapshotFileName } from './routes/files'
 export type { ApiPluginOptions } from './routes/context'
 
@@ -39,6 +39,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app: Fasti
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError) return sendError(reply, err)
+    if (err instanceof ArchiveError) return sendError(reply, new ApiError(err.code, err.detail))
     if (err instanceof LifecycleError) return sendError(reply, new ApiError('SESSION_STATE_CONFLICT', err.message))
     const e = err as { validation?: unknown; statusCode?: number; code?: string; message?: string }
     if (e.validation) return sendError(reply, new ApiError('VALIDATION_FAILED', e.message))

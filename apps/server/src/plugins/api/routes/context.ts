@@ -1,7 +1,7 @@
 /** What every route file of the /api plugin gets: the archive service, the token check, the link builders. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ArchiveService } from '../service'
-import type { DemoCop } from '../demo'
+import type { DemoCop } from '@copboard/archive'
 
 export interface ApiPluginOptions {
   archive: ArchiveService

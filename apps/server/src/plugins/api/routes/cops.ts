@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Role, Session } from '@copboard/storage'
 import { accessFor, roleOnBoard } from '../../../auth'
 import { ApiError } from '../errors'
-import { resolveCurrent } from '../current'
+import { resolveCurrent } from '@copboard/archive'
 import { copParams, id } from '../schemas'
 import type { ApiContext } from './context'
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { requireFacilitator } from '../../../auth'
 import { ApiError } from '../errors'
-import { linkTarget } from '../current'
+import { linkTarget } from '@copboard/archive'
 import { copParams, id } from '../schemas'
 import type { ApiContext } from './context'
 
