@@ -85,6 +85,11 @@ export class CopSeries {
     return this.storage.listSessions(copId)
   }
 
+  /** Every room in storage (boards and private drafts). */
+  async storedRooms(): Promise<string[]> {
+    return this.storage.listRooms()
+  }
+
   /** The session whose board is `room`, or null. */
   async sessionOfRoom(room: string): Promise<Session | null> {
     return this.storage.getSessionByRoom(room)

@@ -27,7 +27,7 @@ export class DemoCop {
   async init(): Promise<void> {
     if (!this.enabled) return
     try {
-      this.offered = (await this.archive.storage.listRooms()).length === 0
+      this.offered = (await this.archive.storedRooms()).length === 0
     } catch {
       this.offered = false
     }
