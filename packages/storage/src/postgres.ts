@@ -165,18 +165,12 @@ class PostgresDb implements SqlDb {
     await this.inTransaction((c) => insertUpdates((sql, p) => c.query(sql, p), room, updates))
   }
 
-  /** Runs `fn` in one transaction on one client. */
+  /** Runs `fn` in one transaction on one client of the pool. */
   private async inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) throw new StorageError('CLOSED')
     const c = await this.pool.connect()
     try {
-      await c.query('BEGIN')
-      const out = await fn(c)
-      await c.query('COMMIT')
-      return out
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw err
+      return await withTransaction(c, fn)
     } finally {
       c.release()
     }
@@ -201,7 +195,21 @@ function numbered(sql: string): string {
   return out
 }
 
-const APPEND_CHUNK = 1000
+/** Runs `fn` between BEGIN and COMMIT on `c` (ROLLBACK when it throws). */
+export async function withTransaction<C extends pg.ClientBase, T>(c: C, fn: (c: C) => Promise<T>): Promise<T> {
+  await c.query('BEGIN')
+  try {
+    const out = await fn(c)
+    await c.query('COMMIT')
+    return out
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => {})
+    throw err
+  }
+}
+
+/** Rows of one INSERT; a batch of more than this many updates needs a transaction around its chunks. */
+export const APPEND_CHUNK = 1000
 
 /**
  * Appends a room's updates with `run` (a pool, or one client: the room lease of §6 appends on
