@@ -13,7 +13,7 @@
  */
 import type pg from 'pg'
 import type { RoomLease, RoomOwnership } from '@copboard/sync-core'
-import { insertUpdates } from './postgres'
+import { APPEND_CHUNK, insertUpdates, withTransaction } from './postgres'
 import type { StorageLogger } from './types'
 
 export type LeaseChange = 'acquired' | 'released' | 'lost' | 'refused'
@@ -165,17 +165,8 @@ class PgRoomLease implements RoomLease {
 
   appendUpdates(updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return Promise.resolve()
-    return this.run(async () => {
-      if (updates.length <= 1000) return insertUpdates((sql, p) => this.client.query(sql, p), this.room, updates)
-      await this.client.query('BEGIN')
-      try {
-        await insertUpdates((sql, p) => this.client.query(sql, p), this.room, updates)
-        await this.client.query('COMMIT')
-      } catch (err) {
-        await this.client.query('ROLLBACK').catch(() => {})
-        throw err
-      }
-    })
+    const insert = (c: pg.Client) => insertUpdates((sql, p) => c.query(sql, p), this.room, updates)
+    return this.run(() => (updates.length <= APPEND_CHUNK ? insert(this.client) : withTransaction(this.client, insert)))
   }
 
   onLost(callback: (reason: string) => void): void {
