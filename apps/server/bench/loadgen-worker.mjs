@@ -24,6 +24,9 @@ let lagSum = 0
 let lagMax = 0
 let lagCount = 0
 const errors = []
+/** Frames received (all, awareness) and awareness frames sent back: what the server's fan-out cost the clients. */
+let framesIn = 0
+let awarenessIn = 0
 
 function pushLatency(ms) {
   if (nLat === latencies.length) {
@@ -77,6 +80,7 @@ function cpuSinceMark() {
 // ---- received frames
 
 function onFrame(c, buf, start, end) {
+  framesIn++
   let pos = start
   if (dialect === 'hocuspocus') {
     const len = varUint(buf, pos)
@@ -101,6 +105,7 @@ function onFrame(c, buf, start, end) {
     } else if (sub === 0 && !c.spec.relay) c.ws.send(c.spec.step2)
     else if (sub === 1) markSynced(c)
   } else if (type === 1) {
+    awarenessIn++
     // the stock y-websocket provider sends every awareness change it receives back (its
     // 'update' handler does not look at the origin); the room sees the same clocks again
     if (c.spec.echoAwareness) c.ws.sendPayload(buf.subarray(start, end))
@@ -185,6 +190,7 @@ function start(period, seconds) {
   sent = 0
   planned = 0
   lagSum = lagMax = lagCount = 0
+  framesIn = awarenessIn = 0
   markCpu()
   const t0 = performance.now()
   for (const c of clients) {
@@ -241,11 +247,14 @@ parentPort.on('message', async (m) => {
         t: 'awareness',
         syncedAt: clients.map((c) => c.syncedAt),
         awarenessDoneAt: clients.map((c) => c.awarenessDoneAt),
+        framesIn,
+        awarenessIn,
       })
     } else if (m.t === 'ping') {
       parentPort.postMessage({ t: 'pong' })
     } else if (m.t === 'mark') {
       markCpu()
+      framesIn = awarenessIn = 0
       parentPort.postMessage({ t: 'marked' })
     } else if (m.t === 'cpu') {
       parentPort.postMessage({ t: 'cpu', ...cpuSinceMark() })
@@ -257,7 +266,7 @@ parentPort.on('message', async (m) => {
       measuring = false
       const out = latencies.slice(0, nLat)
       parentPort.postMessage(
-        { t: 'report', latencies: out, dropped, sent, planned, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
+        { t: 'report', latencies: out, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
         [out.buffer],
       )
     } else if (m.t === 'close') {

@@ -177,7 +177,7 @@ export class LoadGen {
    * `sent` of `planned` writes (a writer whose socket closed sends no more), and how late the sends
    * were against their schedule (a saturated or starved generator falls behind).
    */
-  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; planned: number; lagMeanMs: number; lagMaxMs: number; errors: string[] }> {
+  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; planned: number; lagMeanMs: number; lagMaxMs: number; framesIn: number; awarenessIn: number; errors: string[] }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'report' })))
     const latencies: number[] = []
     for (const r of replies) for (const x of r.latencies as Float64Array) latencies.push(x)
@@ -187,6 +187,8 @@ export class LoadGen {
       dropped: replies.reduce((a, r) => a + (r.dropped as number), 0),
       sent: replies.reduce((a, r) => a + (r.sent as number), 0),
       planned: replies.reduce((a, r) => a + (r.planned as number), 0),
+      framesIn: replies.reduce((a, r) => a + (r.framesIn as number), 0),
+      awarenessIn: replies.reduce((a, r) => a + (r.awarenessIn as number), 0),
       lagMeanMs: replies.reduce((a, r) => a + (r.lagMeanMs as number), 0) / replies.length,
       lagMaxMs: Math.max(...replies.map((r) => r.lagMaxMs as number)),
       errors: replies.flatMap((r) => r.errors as string[]),
@@ -194,11 +196,13 @@ export class LoadGen {
   }
 
   /** Storm: per client, when it was synced and when it had seen every awareness state. */
-  async awareness(timeoutMs: number): Promise<{ syncedAt: number[]; awarenessDoneAt: number[] }> {
+  async awareness(timeoutMs: number): Promise<{ syncedAt: number[]; awarenessDoneAt: number[]; framesIn: number; awarenessIn: number }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'waitAwareness', timeoutMs })))
     return {
       syncedAt: replies.flatMap((r) => r.syncedAt as number[]),
       awarenessDoneAt: replies.flatMap((r) => r.awarenessDoneAt as number[]),
+      framesIn: replies.reduce((a, r) => a + (r.framesIn as number), 0),
+      awarenessIn: replies.reduce((a, r) => a + (r.awarenessIn as number), 0),
     }
   }
 

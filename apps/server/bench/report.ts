@@ -86,11 +86,13 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push(row('late join, 20,000-entry board (800 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB; srv ${fmt(num(f, 'serverCpuMsPerJoin'))} ms, gen ${fmt(num(f, 'generatorCpuMsPerJoin'))} ms CPU per join)` : 'failed'), '≤ 0.7× yws'))
   if (Object.keys(r.storm).length) {
     rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)}${paceNote(f, 'generatorCpuMs')}` : 'failed'), '≤ 0.5× yws'))
+    rows.push(row('connect storm: server CPU ms (awareness frames per client)', r.storm, 'serverCpuMs', (f) => (f ? `${fmt(num(f, 'serverCpuMs'), 0)} (${fmt(num(f, 'awarenessFramesPerClient'), 0)})` : 'failed'), '–'))
     rows.push(row('connect storm: ms until every client saw all 499 others', r.storm, 'allAwarenessMs', (f) => (f ? `${fmt(num(f, 'allAwarenessMs'), 0)}${num(f, 'incompleteAwareness') ? ` (${num(f, 'incompleteAwareness')} incomplete)` : ''}` : 'failed'), '–'))
   }
   if (Object.keys(r.crowd).length) {
     rows.push(row('crowd (500 in one room, awareness renewals, 20 writers × 5/s): dropped sockets', r.crowd, 'dropped', (f) => (f ? `${num(f, 'dropped')} (+${num(f, 'failedConnects')} failed connects)` : 'failed'), '0'))
     rows.push(row('crowd: p99 latency ms', r.crowd, 'p99', (f) => (f ? `${fmt(num(f, 'p99'))} (p50 ${fmt(num(f, 'p50'))}; ${fmt(num(f, 'deliveriesPerSec'), 0)} of ${fmt(num(f, 'expectedPerSec'), 0)} deliveries/s)${paceNote(f)}` : 'failed'), '< 250'))
+    rows.push(row('crowd: server CPU % (awareness frames per client per s)', r.crowd, 'serverCpuPct', (f) => (f ? `${fmt(num(f, 'serverCpuPct'), 0)} (${fmt(num(f, 'awarenessFramesPerClientPerSec'))})` : 'failed'), '–'))
     rows.push(row('crowd: server RSS max MiB', r.crowd, 'rssMaxMiB', (f) => fmt(num(f, 'rssMaxMiB'), 0), '< 1024'))
   }
   if (Object.keys(r.memory).length) {

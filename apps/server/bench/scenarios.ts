@@ -240,6 +240,8 @@ export async function storm(kind: ServerKind, cfg: BenchConfig, n = 500) {
         failed: conn.failed,
         incompleteAwareness: n - complete,
         serverCpuMs: cpu,
+        // awareness frames each client received (and, being a stock client, sent back)
+        awarenessFramesPerClient: a.awarenessIn / n,
         generatorCpuMs: g.ms,
         ...limitFigures(g, sched),
         rssMiB: server.rssMiB(),
@@ -301,6 +303,7 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
         writesPlanned: r.planned,
         sendLagMeanMs: r.lagMeanMs,
         sendLagMaxMs: r.lagMaxMs,
+        awarenessFramesPerClientPerSec: r.awarenessIn / n / seconds,
         ...limitFigures(g, sched),
       }
     } finally {
