@@ -35,7 +35,8 @@ function paceNote(f: Fig, genKey = 'generatorCpuPct'): string {
   const busiest = Number.isFinite(num(f, 'generatorBusiestThreadPct')) ? `, busiest thread ${fmt(num(f, 'generatorBusiestThreadPct'), 0)} %` : ''
   const srv = Number.isFinite(num(f, 'serverBusyPct')) ? `; srv ${fmt(num(f, 'serverBusyPct'), 0)} %` : ''
   const short = num(f, 'writesPlanned') > 0 && num(f, 'writesSent') < 0.98 * num(f, 'writesPlanned') ? `; sent ${num(f, 'writesSent')}/${num(f, 'writesPlanned')} writes` : ''
-  const limit = typeof f.limit === 'string' && f.limit !== 'none' ? `; ⚠ ${f.limit}` : f.generatorLimited ? '; ⚠ generator' : ''
+  const waits = `waits for a CPU: gen ${fmt(num(f, 'generatorWaitPct'), 0)} %, srv ${fmt(num(f, 'serverWaitPct'), 0)} %`
+  const limit = typeof f.limit === 'string' && f.limit !== 'none' ? `; ⚠ ${f.limit}${f.machineLimited ? ` (${waits})` : ''}` : f.generatorLimited ? '; ⚠ generator' : ''
   return ` (${gen}${busiest}${srv}${short}${limit})`
 }
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
@@ -92,6 +93,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (Object.keys(r.crowd).length) {
     rows.push(row('crowd (500 in one room, awareness renewals, 20 writers × 5/s): dropped sockets', r.crowd, 'dropped', (f) => (f ? `${num(f, 'dropped')} (+${num(f, 'failedConnects')} failed connects)` : 'failed'), '0'))
     rows.push(row('crowd: p99 latency ms', r.crowd, 'p99', (f) => (f ? `${fmt(num(f, 'p99'))} (p50 ${fmt(num(f, 'p50'))}; ${fmt(num(f, 'deliveriesPerSec'), 0)} of ${fmt(num(f, 'expectedPerSec'), 0)} deliveries/s)${paceNote(f)}` : 'failed'), '< 250'))
+    rows.push(row('crowd: CPU the full load needs, % of one core: server main thread / busiest generator thread', r.crowd, 'serverCoreNeededPct', (f) => (f ? `${fmt(num(f, 'serverCoreNeededPct'), 0)} / ${fmt(num(f, 'generatorThreadNeededPct'), 0)}` : 'failed'), '< 100 (else that one is the limit)'))
     rows.push(row('crowd: server CPU % (awareness frames per client per s)', r.crowd, 'serverCpuPct', (f) => (f ? `${fmt(num(f, 'serverCpuPct'), 0)} (${fmt(num(f, 'awarenessFramesPerClientPerSec'))})` : 'failed'), '–'))
     rows.push(row('crowd: server RSS max MiB', r.crowd, 'rssMaxMiB', (f) => fmt(num(f, 'rssMaxMiB'), 0), '< 1024'))
   }

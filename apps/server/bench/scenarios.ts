@@ -304,6 +304,10 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
         sendLagMeanMs: r.lagMeanMs,
         sendLagMaxMs: r.lagMaxMs,
         awarenessFramesPerClientPerSec: r.awarenessIn / n / seconds,
+        // what the full planned load would take, from the CPU each took per delivery made here:
+        // above 100 % that one cannot keep up even on an idle machine (it is the bottleneck)
+        serverCoreNeededPct: (sched.busyPct * writers * rate * (n - 1)) / Math.max(1, r.latencies.length / seconds),
+        generatorThreadNeededPct: (g.busiestPct * writers * rate * (n - 1)) / Math.max(1, r.latencies.length / seconds),
         ...limitFigures(g, sched),
       }
     } finally {
