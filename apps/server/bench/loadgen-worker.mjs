@@ -1,8 +1,12 @@
-// One thread of the load generator (plain JS: no loader in the measured path). Raw `ws` clients,
-// pre-encoded frames (bench/wire.ts), no Yjs: a receiver reads only the header of an update
-// (writer's client id + clock) and looks the send time up in memory shared by all threads.
+// One thread of the load generator (plain JS: no loader in the measured path). Its clients are raw
+// TCP sockets speaking just enough WebSocket (bench/rawws.mjs): frames are pre-encoded and masked
+// once at connect time, received frames are cut out of the byte stream without copying and only
+// two kinds are read: a sync update's header (writer's client id + clock, for latency) and, when a
+// client needs it, an awareness payload (storm: which client ids it saw; echo: sent back as is).
 import { parentPort, workerData } from 'node:worker_threads'
-import WebSocket from 'ws'
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { RawWs, maskedFrame } from './rawws.mjs'
 
 const { dialect, sendTimes, firstClocks, maxSeq, writerBase, stride } = workerData
 const clock = () => performance.timeOrigin + performance.now()
@@ -14,7 +18,15 @@ let measuring = false
 let timers = []
 let dropped = 0
 let sent = 0
+let planned = 0
+/** How late the writers' sends were against their schedule (ms): the generator keeping up or not. */
+let lagSum = 0
+let lagMax = 0
+let lagCount = 0
 const errors = []
+/** Frames received (all, awareness) and awareness frames sent back: what the server's fan-out cost the clients. */
+let framesIn = 0
+let awarenessIn = 0
 
 function pushLatency(ms) {
   if (nLat === latencies.length) {
@@ -25,59 +37,94 @@ function pushLatency(ms) {
   latencies[nLat++] = ms
 }
 
-/** Reads a varuint at pos; returns [value, nextPos]. */
+/** Reads a varuint at pos; returns the value and leaves the next position in `at`. */
+let at = 0
 function varUint(buf, pos) {
   let num = 0
   let mult = 1
   for (;;) {
     const b = buf[pos++]
     num += (b & 0x7f) * mult
-    if (b < 0x80) return [num, pos]
+    if (b < 0x80) {
+      at = pos
+      return num
+    }
     mult *= 128
   }
 }
 
-function onFrame(c, buf) {
-  let pos = 0
+// ---- this thread's own CPU and run-queue wait (Linux schedstat: ns on CPU, ns waiting to run)
+
+function schedstat() {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')
+    return { run: Number(run) / 1e6, wait: Number(wait) / 1e6 }
+  } catch {
+    return { run: NaN, wait: NaN }
+  }
+}
+let mark = { t: performance.now(), s: schedstat(), elu: performance.eventLoopUtilization() }
+function markCpu() {
+  mark = { t: performance.now(), s: schedstat(), elu: performance.eventLoopUtilization() }
+}
+function cpuSinceMark() {
+  const s = schedstat()
+  return {
+    wallMs: performance.now() - mark.t,
+    runMs: s.run - mark.s.run,
+    waitMs: s.wait - mark.s.wait,
+    elu: performance.eventLoopUtilization(mark.elu).utilization,
+  }
+}
+
+// ---- received frames
+
+function onFrame(c, buf, start, end) {
+  framesIn++
+  let pos = start
   if (dialect === 'hocuspocus') {
-    const [len, p] = varUint(buf, 0)
-    pos = p + len
+    const len = varUint(buf, pos)
+    pos = at + len
   }
   const type = buf[pos]
   if (type === 0 || type === 4) {
     const sub = buf[pos + 1]
-    if (sub === 0 && !c.spec.relay) c.ws.send(c.spec.step2)
-    else if (sub === 1) markSynced(c)
-    else if (sub === 2 && measuring) {
-      let [, p] = varUint(buf, pos + 2) // update length
-      let n
-      ;[n, p] = varUint(buf, p) // clients
-      if (n === 0) return
-      ;[n, p] = varUint(buf, p) // structs
-      const [client, p2] = varUint(buf, p)
-      const [clk] = varUint(buf, p2)
-      const w = client - writerBase
-      if (w < 0 || w >= firstClocks.length) return
+    if (sub === 2) {
+      if (!measuring) return
+      varUint(buf, pos + 2) // update length
+      if (varUint(buf, at) === 0) return // clients
+      varUint(buf, at) // structs
+      const w = varUint(buf, at) - writerBase
+      const clk = varUint(buf, at)
+      // a server that sends a write back to its writer (yws, hocuspocus) made no delivery
+      if (w < 0 || w >= firstClocks.length || w === c.writerIndex) return
       const seq = (clk - firstClocks[w]) / stride
       if (seq < 0 || seq >= maxSeq) return
-      const sent = sendTimes[w * maxSeq + seq]
-      if (sent > 0) pushLatency(clock() - sent)
-    }
-  } else if (type === 1 && c.seen) {
-
-    let [, p] = varUint(buf, pos + 1)
-    let n
-    ;[n, p] = varUint(buf, p)
-    for (let i = 0; i < n; i++) {
-      let id, len
-      ;[id, p] = varUint(buf, p)
-      ;[, p] = varUint(buf, p) // clock
-      ;[len, p] = varUint(buf, p)
-      p += len
-      if (id !== c.spec.ownId) c.seen.add(id)
-    }
-    if (c.awarenessDoneAt === 0 && c.seen.size >= c.spec.expectAwareness) c.awarenessDoneAt = clock()
+      const t = sendTimes[w * maxSeq + seq]
+      if (t > 0) pushLatency(clock() - t)
+    } else if (sub === 0 && !c.spec.relay) c.ws.send(c.spec.step2)
+    else if (sub === 1) markSynced(c)
+  } else if (type === 1) {
+    awarenessIn++
+    // the stock y-websocket provider sends every awareness change it receives back (its
+    // 'update' handler does not look at the origin); the room sees the same clocks again
+    if (c.spec.echoAwareness) c.ws.sendPayload(buf.subarray(start, end))
+    if (c.seen) countSeen(c, buf, pos + 1)
   }
+}
+
+function countSeen(c, buf, pos) {
+  varUint(buf, pos) // payload length
+  const n = varUint(buf, at)
+  let p = at
+  for (let i = 0; i < n; i++) {
+    const id = varUint(buf, p)
+    varUint(buf, at) // clock
+    const len = varUint(buf, at)
+    p = at + len
+    if (id !== c.spec.ownId) c.seen.add(id)
+  }
+  if (c.awarenessDoneAt === 0 && c.seen.size >= c.spec.expectAwareness) c.awarenessDoneAt = clock()
 }
 
 function markSynced(c) {
@@ -87,67 +134,85 @@ function markSynced(c) {
 }
 
 function open(spec) {
-  const c = { spec, ws: null, syncedAt: 0, awarenessDoneAt: 0, seen: spec.expectAwareness ? new Set() : null, closing: false, awClock: 0 }
-  const done = new Promise((resolve, reject) => {
+  // frames masked once here, never while measuring
+  for (const k of ['auth', 'step1', 'step2', 'setup']) if (spec[k]) spec[k] = maskedFrame(spec[k])
+  if (spec.awareness) spec.awareness = spec.awareness.map(maskedFrame)
+  if (spec.writer) spec.writer.moves = spec.writer.moves.map(maskedFrame)
+  const c = { spec, ws: null, syncedAt: 0, awarenessDoneAt: 0, seen: spec.expectAwareness ? new Set() : null, closing: false, writerIndex: spec.writer?.index ?? -1 }
+  c.done = new Promise((resolve, reject) => {
     c.resolve = resolve
-    const ws = new WebSocket(spec.url, { perMessageDeflate: false })
-    c.ws = ws
-    ws.binaryType = 'nodebuffer'
-    ws.on('open', () => {
-      if (spec.auth) ws.send(spec.auth)
-      // the floor relays frames to everyone: a sync handshake there would be N² noise
-      if (!spec.relay) ws.send(spec.step1)
-      if (spec.awareness) ws.send(spec.awareness[0])
-      if (spec.setup) ws.send(spec.setup)
-      if (spec.relay) markSynced(c) // the floor has no sync protocol
-    })
-    ws.on('message', (data) => onFrame(c, data))
-    ws.on('error', (err) => {
-      if (!c.syncedAt) reject(err)
-    })
-    ws.on('close', (code) => {
-      if (!c.syncedAt) reject(new Error(`closed ${code} before synced`))
-      else if (!c.closing) {
-        dropped++
-        if (errors.length < 5) errors.push(`dropped: close ${code}`)
-      }
+    c.ws = new RawWs(spec.url, {
+      open: () => {
+        if (spec.auth) c.ws.send(spec.auth)
+        // the floor relays frames to everyone: a sync handshake there would be N² noise
+        if (!spec.relay) c.ws.send(spec.step1)
+        if (spec.awareness) c.ws.send(spec.awareness[0])
+        if (spec.setup) c.ws.send(spec.setup)
+        if (spec.relay) markSynced(c) // the floor has no sync protocol
+      },
+      frame: (buf, pos, end) => onFrame(c, buf, pos, end),
+      error: (err) => {
+        if (!c.syncedAt) reject(err)
+      },
+      close: (code) => {
+        if (!c.syncedAt) reject(new Error(`closed ${code} before synced`))
+        else if (!c.closing) {
+          dropped++
+          if (errors.length < 5) errors.push(`dropped: close ${code}`)
+        }
+      },
     })
   })
-  c.done = done
   return c
 }
 
-function start(period) {
+// ---- the measured window: sends on an absolute schedule (a late timer does not shift the rest)
+
+function every(firstAt, period, count, fn) {
+  let k = 0
+  const next = () => {
+    if (k >= count) return
+    const due = firstAt + k * period
+    const now = performance.now()
+    if (now < due) {
+      timers.push(setTimeout(next, due - now))
+      return
+    }
+    fn(k++, now - due)
+    timers.push(setTimeout(next, Math.max(0, firstAt + k * period - performance.now())))
+  }
+  timers.push(setTimeout(next, Math.max(0, firstAt - performance.now())))
+}
+
+function start(period, seconds) {
   measuring = true
   nLat = 0
   sent = 0
+  planned = 0
+  lagSum = lagMax = lagCount = 0
+  framesIn = awarenessIn = 0
+  markCpu()
+  const t0 = performance.now()
   for (const c of clients) {
     const { writer, awareness } = c.spec
     if (writer) {
-      let k = 0
-      const tick = () => {
-        if (k >= writer.moves.length || c.ws.readyState !== WebSocket.OPEN) return
+      const count = Math.min(writer.moves.length, Math.ceil((seconds * 1000 - writer.phaseMs) / period))
+      planned += count
+      every(t0 + writer.phaseMs, period, count, (k, lag) => {
+        if (!c.ws.isOpen()) return
         sendTimes[writer.index * maxSeq + k] = clock()
-        c.ws.send(writer.moves[k++])
+        c.ws.send(writer.moves[k])
         sent++
-      }
-      const t = setTimeout(() => {
-        tick()
-        timers.push(setInterval(tick, period))
-      }, writer.phaseMs)
-      timers.push(t)
+        lagSum += lag
+        lagCount++
+        if (lag > lagMax) lagMax = lag
+      })
     }
     if (awareness && c.spec.renewMs) {
       // y-protocols renews a client's state every 15 s; pre-encoded frames with rising clocks
-      const t = setTimeout(() => {
-        const renew = () => {
-          c.awClock++
-          if (c.awClock < awareness.length && c.ws.readyState === WebSocket.OPEN) c.ws.send(awareness[c.awClock])
-        }
-        renew()
-        timers.push(setInterval(renew, c.spec.renewMs))
-      }, c.spec.renewPhaseMs ?? 0)
-      timers.push(t)
+      every(t0 + (c.spec.renewPhaseMs ?? 0), c.spec.renewMs, awareness.length - 1, (k) => {
+        if (c.ws.isOpen()) c.ws.send(awareness[k + 1])
+      })
     }
   }
 }
@@ -182,22 +247,33 @@ parentPort.on('message', async (m) => {
         t: 'awareness',
         syncedAt: clients.map((c) => c.syncedAt),
         awarenessDoneAt: clients.map((c) => c.awarenessDoneAt),
+        framesIn,
+        awarenessIn,
       })
     } else if (m.t === 'ping') {
       parentPort.postMessage({ t: 'pong' })
+    } else if (m.t === 'mark') {
+      markCpu()
+      framesIn = awarenessIn = 0
+      parentPort.postMessage({ t: 'marked' })
+    } else if (m.t === 'cpu') {
+      parentPort.postMessage({ t: 'cpu', ...cpuSinceMark() })
     } else if (m.t === 'start') {
-      start(m.period)
+      start(m.period, m.seconds)
     } else if (m.t === 'stop') {
       stopTimers()
     } else if (m.t === 'report') {
       measuring = false
       const out = latencies.slice(0, nLat)
-      parentPort.postMessage({ t: 'report', latencies: out, dropped, sent, errors: errors.splice(0) }, [out.buffer])
+      parentPort.postMessage(
+        { t: 'report', latencies: out, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
+        [out.buffer],
+      )
     } else if (m.t === 'close') {
       stopTimers()
       for (const c of clients) {
         c.closing = true
-        c.ws.terminate()
+        c.ws.destroy()
       }
       clients = []
       dropped = 0

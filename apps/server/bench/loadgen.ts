@@ -1,6 +1,8 @@
 /**
- * The load generator: worker threads (bench/loadgen-worker.mjs) in this process holding raw `ws`
- * clients. Its CPU is this process's CPU over the measured window (the coordinator idles then).
+ * The load generator: worker threads (bench/loadgen-worker.mjs) in this process holding raw
+ * WebSocket clients (bench/rawws.mjs). Its CPU is this process's CPU over the measured window (the
+ * coordinator idles then); each thread also reports its own time on CPU and its time waiting for
+ * one (Linux schedstat), which says whether the generator or the machine was the limit.
  */
 import { Worker } from 'node:worker_threads'
 import { MOVE_CLOCK_STRIDE, WRITER_CLIENT_BASE, awarenessFrame, authFrame, syncStep1Empty, syncStep2Empty, writerFrames, type Dialect } from './wire.js'
@@ -16,11 +18,33 @@ export interface ClientPlan {
   expectAwareness?: number
   /** Sent right after connecting (e.g. a board to load). */
   setup?: Uint8Array
+  /** Send every awareness frame received back, as the stock y-websocket provider does. */
+  echoAwareness?: boolean
+}
+
+/** The generator's threads over a window: CPU of the whole process, and per thread its busy and run-queue share. */
+export interface GenCpu {
+  /** Process CPU (all threads), ms and % of one core. */
+  ms: number
+  pct: number
+  /** Busiest thread: time on CPU / wall, % (≈ 100: that thread was saturated). */
+  busiestPct: number
+  /** Event-loop utilisation of the busiest loop, % (time not waiting for I/O). */
+  eluPct: number
+  /** Worst thread: time runnable but waiting for a CPU / wall, % (high: the machine starved it). */
+  waitPct: number
 }
 
 interface Reply {
   t: string
   [k: string]: unknown
+}
+
+interface ThreadCpu {
+  wallMs: number
+  runMs: number
+  waitMs: number
+  elu: number
 }
 
 export class LoadGen {
@@ -91,6 +115,7 @@ export class LoadGen {
         setup: p.setup,
         expectAwareness: p.expectAwareness,
         ownId: p.awareness?.clientID,
+        echoAwareness: p.echoAwareness ?? false,
       }
       if (this.dialect === 'hocuspocus') spec.auth = authFrame(p.doc, 'bench')
       if (p.writer) {
@@ -115,32 +140,44 @@ export class LoadGen {
     }
   }
 
-  /** Starts the measured window (generator CPU counted from here). */
-  start(period: number): void {
+  /** Starts the measured window (generator CPU counted from here): writes every `period` ms for `seconds`. */
+  start(period: number, seconds: number): void {
     this.sendTimes.fill(0)
     this.cpu0 = process.cpuUsage()
     this.t0 = performance.now()
-    for (const w of this.workers) w.postMessage({ t: 'start', period })
+    for (const w of this.workers) w.postMessage({ t: 'start', period, seconds })
   }
 
   stop(): void {
     for (const w of this.workers) w.postMessage({ t: 'stop' })
   }
 
-  /** Generator CPU since start(), ms and % of one core. */
-  cpu(): { ms: number; pct: number } {
+  /** Generator CPU since start() or markCpu(). */
+  async cpu(): Promise<GenCpu> {
     const u = process.cpuUsage(this.cpu0)
     const ms = (u.user + u.system) / 1000
-    return { ms, pct: (ms / (performance.now() - this.t0)) * 100 }
+    const wall = performance.now() - this.t0
+    const threads = (await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'cpu' })))) as unknown as ThreadCpu[]
+    return {
+      ms,
+      pct: (ms / wall) * 100,
+      busiestPct: Math.max(...threads.map((t) => (t.runMs / t.wallMs) * 100)),
+      eluPct: Math.max(...threads.map((t) => t.elu * 100)),
+      waitPct: Math.max(...threads.map((t) => (t.waitMs / t.wallMs) * 100)),
+    }
   }
 
-  markCpu(): void {
+  async markCpu(): Promise<void> {
+    await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'mark' })))
     this.cpu0 = process.cpuUsage()
     this.t0 = performance.now()
   }
 
-  /** `sent`: writes actually sent (timers of a busy generator fire late, so fewer than planned). */
-  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; errors: string[] }> {
+  /**
+   * `sent` of `planned` writes (a writer whose socket closed sends no more), and how late the sends
+   * were against their schedule (a saturated or starved generator falls behind).
+   */
+  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; planned: number; lagMeanMs: number; lagMaxMs: number; framesIn: number; awarenessIn: number; errors: string[] }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'report' })))
     const latencies: number[] = []
     for (const r of replies) for (const x of r.latencies as Float64Array) latencies.push(x)
@@ -149,16 +186,23 @@ export class LoadGen {
       latencies,
       dropped: replies.reduce((a, r) => a + (r.dropped as number), 0),
       sent: replies.reduce((a, r) => a + (r.sent as number), 0),
+      planned: replies.reduce((a, r) => a + (r.planned as number), 0),
+      framesIn: replies.reduce((a, r) => a + (r.framesIn as number), 0),
+      awarenessIn: replies.reduce((a, r) => a + (r.awarenessIn as number), 0),
+      lagMeanMs: replies.reduce((a, r) => a + (r.lagMeanMs as number), 0) / replies.length,
+      lagMaxMs: Math.max(...replies.map((r) => r.lagMaxMs as number)),
       errors: replies.flatMap((r) => r.errors as string[]),
     }
   }
 
   /** Storm: per client, when it was synced and when it had seen every awareness state. */
-  async awareness(timeoutMs: number): Promise<{ syncedAt: number[]; awarenessDoneAt: number[] }> {
+  async awareness(timeoutMs: number): Promise<{ syncedAt: number[]; awarenessDoneAt: number[]; framesIn: number; awarenessIn: number }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'waitAwareness', timeoutMs })))
     return {
       syncedAt: replies.flatMap((r) => r.syncedAt as number[]),
       awarenessDoneAt: replies.flatMap((r) => r.awarenessDoneAt as number[]),
+      framesIn: replies.reduce((a, r) => a + (r.framesIn as number), 0),
+      awarenessIn: replies.reduce((a, r) => a + (r.awarenessIn as number), 0),
     }
   }
 

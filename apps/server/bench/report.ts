@@ -21,10 +21,24 @@ export interface BenchResults {
   errors: string[]
 }
 
-const SERVERS = ['copboard', 'yws', 'hocuspocus', 'floor'] as const
+const SERVERS = ['copboard', 'base', 'yws', 'hocuspocus', 'floor'] as const
 
 const fmt = (n: unknown, d = 1) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : '–')
 const num = (f: Fig, k: string) => (f && typeof f[k] === 'number' ? (f[k] as number) : NaN)
+/**
+ * Beside a figure: the generator's CPU (% of one core, all threads), the server's main thread busy
+ * %, and who set the pace when somebody did (scenarios.ts whoLimits).
+ */
+function paceNote(f: Fig, genKey = 'generatorCpuPct'): string {
+  if (!f) return ''
+  const gen = genKey === 'generatorCpuMs' ? `gen ${fmt(num(f, genKey), 0)} ms CPU` : `gen ${fmt(num(f, genKey), 0)} %`
+  const busiest = Number.isFinite(num(f, 'generatorBusiestThreadPct')) ? `, busiest thread ${fmt(num(f, 'generatorBusiestThreadPct'), 0)} %` : ''
+  const srv = Number.isFinite(num(f, 'serverBusyPct')) ? `; srv ${fmt(num(f, 'serverBusyPct'), 0)} %` : ''
+  const short = num(f, 'writesPlanned') > 0 && num(f, 'writesSent') < 0.98 * num(f, 'writesPlanned') ? `; sent ${num(f, 'writesSent')}/${num(f, 'writesPlanned')} writes` : ''
+  const waits = `waits for a CPU: gen ${fmt(num(f, 'generatorWaitPct'), 0)} %, srv ${fmt(num(f, 'serverWaitPct'), 0)} %`
+  const limit = typeof f.limit === 'string' && f.limit !== 'none' ? `; ⚠ ${f.limit}${f.machineLimited ? ` (${waits})` : ''}` : f.generatorLimited ? '; ⚠ generator' : ''
+  return ` (${gen}${busiest}${srv}${short}${limit})`
+}
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–')
 
 interface Row {
@@ -51,15 +65,17 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('')
   out.push(
     `${r.startedAt} · Node ${r.node} · 127.0.0.1 · load average before ${r.loadBefore}, after ${r.loadAfter} · ` +
-      `delivery runs ${r.seconds} s, median of ${r.repeat} · load generator: ${r.generatorThreads} threads of raw ws clients with pre-encoded frames ` +
-      `(its CPU in % of one core is shown as "gen"; **⚠ gen** = the generator was near saturation or deliveries fell short, so the figure is bounded by it).`,
+      `delivery runs ${r.seconds} s, median of ${r.repeat} · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
+      `storm and crowd clients send every awareness change back as the stock y-websocket provider does. ` +
+      `Beside each figure: "gen" = the generator's CPU (% of one core, all threads), its busiest thread's time on CPU, "srv" = the server's main thread's time on CPU (% of wall clock). ` +
+      `**⚠ generator** / **⚠ server** = that thread was on a CPU ≥ 85 % of the time (it set the pace); **⚠ machine** = the generator or the server waited for a CPU ≥ 25 % of the time (other processes on the 2 cores set the pace; Linux schedstat).`,
   )
   out.push('')
   const rows: Row[] = []
   for (const [load, per] of Object.entries(r.delivery)) {
     rows.push(
       row(`CPU µs per delivery, ${load}`, per, 'cpuUsPerDelivery', (f) =>
-        f ? `${fmt(num(f, 'cpuUsPerDelivery'))} (gen ${fmt(num(f, 'generatorCpuPct'), 0)} %${f.generatorLimited ? ' ⚠' : ''})` : 'failed', '≤ 1.1× floor'),
+        f ? `${fmt(num(f, 'cpuUsPerDelivery'))}${paceNote(f)}` : 'failed', '≤ 1.1× floor'),
     )
   }
   const cop = Object.entries(r.delivery).find(([k]) => k.startsWith('1 × 30'))?.[1]
@@ -68,14 +84,17 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push(row('p99 latency ms at CoP load (1 × 30)', cop, 'p99', (f) => fmt(num(f, 'p99'), 2), '≤ 1× yws'))
   }
   if (Object.keys(r.lateJoin).length)
-    rows.push(row('late join, 20,000-entry board (800 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB)` : 'failed'), '≤ 0.7× yws'))
+    rows.push(row('late join, 20,000-entry board (800 notes): ms to synced, median', r.lateJoin, 'medianMs', (f) => (f ? `${fmt(num(f, 'medianMs'))} (${fmt(num(f, 'stateKiB'), 0)} KiB; srv ${fmt(num(f, 'serverCpuMsPerJoin'))} ms, gen ${fmt(num(f, 'generatorCpuMsPerJoin'))} ms CPU per join)` : 'failed'), '≤ 0.7× yws'))
   if (Object.keys(r.storm).length) {
-    rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)} (gen ${fmt(num(f, 'generatorCpuMs'), 0)} ms CPU)` : 'failed'), '≤ 0.5× yws'))
+    rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)}${paceNote(f, 'generatorCpuMs')}` : 'failed'), '≤ 0.5× yws'))
+    rows.push(row('connect storm: server CPU ms (awareness frames per client)', r.storm, 'serverCpuMs', (f) => (f ? `${fmt(num(f, 'serverCpuMs'), 0)} (${fmt(num(f, 'awarenessFramesPerClient'), 0)})` : 'failed'), '–'))
     rows.push(row('connect storm: ms until every client saw all 499 others', r.storm, 'allAwarenessMs', (f) => (f ? `${fmt(num(f, 'allAwarenessMs'), 0)}${num(f, 'incompleteAwareness') ? ` (${num(f, 'incompleteAwareness')} incomplete)` : ''}` : 'failed'), '–'))
   }
   if (Object.keys(r.crowd).length) {
     rows.push(row('crowd (500 in one room, awareness renewals, 20 writers × 5/s): dropped sockets', r.crowd, 'dropped', (f) => (f ? `${num(f, 'dropped')} (+${num(f, 'failedConnects')} failed connects)` : 'failed'), '0'))
-    rows.push(row('crowd: p99 latency ms', r.crowd, 'p99', (f) => (f ? `${fmt(num(f, 'p99'))} (gen ${fmt(num(f, 'generatorCpuPct'), 0)} %${f.generatorLimited ? ' ⚠' : ''})` : 'failed'), '< 250'))
+    rows.push(row('crowd: p99 latency ms', r.crowd, 'p99', (f) => (f ? `${fmt(num(f, 'p99'))} (p50 ${fmt(num(f, 'p50'))}; ${fmt(num(f, 'deliveriesPerSec'), 0)} of ${fmt(num(f, 'expectedPerSec'), 0)} deliveries/s)${paceNote(f)}` : 'failed'), '< 250'))
+    rows.push(row('crowd: CPU the full load needs, % of one core: server main thread / busiest generator thread', r.crowd, 'serverCoreNeededPct', (f) => (f ? `${fmt(num(f, 'serverCoreNeededPct'), 0)} / ${fmt(num(f, 'generatorThreadNeededPct'), 0)}` : 'failed'), '< 100 (else that one is the limit)'))
+    rows.push(row('crowd: server CPU % (awareness frames per client per s)', r.crowd, 'serverCpuPct', (f) => (f ? `${fmt(num(f, 'serverCpuPct'), 0)} (${fmt(num(f, 'awarenessFramesPerClientPerSec'))})` : 'failed'), '–'))
     rows.push(row('crowd: server RSS max MiB', r.crowd, 'rssMaxMiB', (f) => fmt(num(f, 'rssMaxMiB'), 0), '< 1024'))
   }
   if (Object.keys(r.memory).length) {
@@ -87,12 +106,14 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push(row(`RSS MiB after room churn (${num(c ?? r.churn.yws, 'rooms')} rooms): start → peak → end`, r.churn, 'rssEndMiB', (f) => (f ? `${fmt(num(f, 'rssStartMiB'), 0)} → ${fmt(num(f, 'rssPeakMiB'), 0)} → ${fmt(num(f, 'rssEndMiB'), 0)}` : 'failed'), 'end ≈ start'))
     if (c) rows.push({ measure: 'SQLite WAL MiB / DB MiB after churn', values: { copboard: `${fmt(num(c, 'walMiB'))} / ${fmt(num(c, 'dbMiB'))}` }, copboard: NaN, others: {}, goal: 'WAL ≤ 2× DB' })
   }
-  out.push('| measure | copboard | yws | hocuspocus | floor | ÷ yws | ÷ hocuspocus | ÷ floor | goal |')
-  out.push('|---|---|---|---|---|---|---|---|---|')
+  // `base` (copboard from BENCH_BASE_BUNDLE, e.g. before a change) only when it ran
+  const base = rows.some((x) => x.values.base)
+  out.push(`| measure | copboard |${base ? ' base |' : ''} yws | hocuspocus | floor |${base ? ' ÷ base |' : ''} ÷ yws | ÷ hocuspocus | ÷ floor | goal |`)
+  out.push(`|---|---|${base ? '---|---|' : ''}---|---|---|---|---|---|---|`)
   for (const x of rows) {
     out.push(
-      `| ${x.measure} | ${x.values.copboard ?? ''} | ${x.values.yws ?? ''} | ${x.values.hocuspocus ?? ''} | ${x.values.floor ?? ''} | ` +
-        `${ratio(x.copboard, x.others.yws)} | ${ratio(x.copboard, x.others.hocuspocus)} | ${ratio(x.copboard, x.others.floor)} | ${x.goal} |`,
+      `| ${x.measure} | ${x.values.copboard ?? ''} |${base ? ` ${x.values.base ?? ''} |` : ''} ${x.values.yws ?? ''} | ${x.values.hocuspocus ?? ''} | ${x.values.floor ?? ''} |` +
+        `${base ? ` ${ratio(x.copboard, x.others.base)} |` : ''} ${ratio(x.copboard, x.others.yws)} | ${ratio(x.copboard, x.others.hocuspocus)} | ${ratio(x.copboard, x.others.floor)} | ${x.goal} |`,
     )
   }
   if (r.browser) {

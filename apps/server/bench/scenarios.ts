@@ -4,8 +4,8 @@
  */
 import WebSocket from 'ws'
 import { join } from 'node:path'
-import { LoadGen, percentile, type ClientPlan } from './loadgen.js'
-import { fileMiB, sleep, startServer, type RunningServer, type ServerKind } from './servers.js'
+import { LoadGen, percentile, type ClientPlan, type GenCpu } from './loadgen.js'
+import { fileMiB, isCopboard, sleep, startServer, type RunningServer, type ServerKind } from './servers.js'
 import { boardUpdate, syncStep1Empty, syncStep2Empty, authFrame, updateFrame } from './wire.js'
 
 export interface BenchConfig {
@@ -16,8 +16,47 @@ export interface BenchConfig {
 }
 
 const clock = () => performance.timeOrigin + performance.now()
-/** The generator is the limit when its threads are near full or deliveries fell short. */
-const genLimited = (genPct: number, threads: number) => genPct > 85 * Math.min(threads, 2)
+
+/**
+ * Who set the pace of a measured window. A thread is the limit when it was on a CPU nearly all
+ * the time (busy ≥ 85 % of the wall clock): the generator when its busiest thread was, the server
+ * when its main thread was. The machine is the limit when either of them was runnable but kept
+ * waiting for a CPU ≥ 25 % of the time (other processes on the 2 cores): then nobody's figure is
+ * its own. "none": nobody was saturated (latency is the server's own).
+ */
+export function whoLimits(gen: GenCpu, server: { busyPct: number; waitPct: number }): string {
+  const limits: string[] = []
+  if (gen.busiestPct >= 85) limits.push('generator')
+  if (server.busyPct >= 85) limits.push('server')
+  if (gen.waitPct >= 25 || server.waitPct >= 25) limits.push('machine')
+  return limits.join('+') || 'none'
+}
+
+/** The server's main thread over a window, from its schedstat. */
+function serverWindow(server: RunningServer) {
+  const s0 = server.schedMs()
+  const t0 = performance.now()
+  return () => {
+    const s = server.schedMs()
+    const wall = performance.now() - t0
+    return { busyPct: ((s.run - s0.run) / wall) * 100, waitPct: ((s.wait - s0.wait) / wall) * 100 }
+  }
+}
+
+/** The figures every window reports beside its own. */
+function limitFigures(g: GenCpu, srv: { busyPct: number; waitPct: number }) {
+  const limit = whoLimits(g, srv)
+  return {
+    generatorCpuPct: g.pct,
+    generatorBusiestThreadPct: g.busiestPct,
+    generatorWaitPct: g.waitPct,
+    serverBusyPct: srv.busyPct,
+    serverWaitPct: srv.waitPct,
+    limit,
+    generatorLimited: limit.includes('generator'),
+    machineLimited: limit.includes('machine'),
+  }
+}
 
 async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: number, env: Record<string, string>, fn: (s: RunningServer) => Promise<T>): Promise<T> {
   const s = await startServer(kind, cfg.bundle, { rooms, env })
@@ -64,13 +103,15 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       await sleep(500)
       const cpu0 = server.cpuMs()
       const t0 = performance.now()
-      gen.start(period)
+      const srv = serverWindow(server)
+      gen.start(period, cfg.seconds)
       await sleep(cfg.seconds * 1000)
       gen.stop()
       await sleep(500) // drain
       const elapsed = performance.now() - t0
       const cpu = server.cpuMs() - cpu0
-      const g = gen.cpu()
+      const g = await gen.cpu()
+      const sched = srv()
       const r = await gen.report()
       const expected = writers * load.rate * (load.clientsPerRoom - 1)
       const deliveriesPerSec = r.latencies.length / cfg.seconds
@@ -83,11 +124,13 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
         deliveriesPerSec,
         expectedPerSec: expected,
         serverCpuPct: (cpu / elapsed) * 100,
-        generatorCpuPct: g.pct,
         writesSent: r.sent,
+        writesPlanned: r.planned,
+        // sends on an absolute schedule: how late they went out (a saturated or starved generator)
+        sendLagMeanMs: r.lagMeanMs,
+        sendLagMaxMs: r.lagMaxMs,
         deliveredOfSent: complete,
-        // the generator is the limit when its threads are near full or its timers fell behind
-        generatorLimited: genLimited(g.pct, cfg.threads) || r.sent < 0.95 * writers * load.rate * cfg.seconds,
+        ...limitFigures(g, sched),
         rssMiB: server.rssMiB(),
         dropped: r.dropped,
       }
@@ -146,10 +189,20 @@ export async function lateJoin(kind: ServerKind, cfg: BenchConfig) {
       const joins = cfg.quick ? 5 : 15
       const times: number[] = []
       const cpu0 = server.cpuMs()
+      // the joiners are `ws` clients in this (the coordinator's) thread: its CPU is the generator's
+      const gen0 = process.cpuUsage()
       for (let i = 0; i < joins; i++) times.push((await joinOnce(server, room)).ms)
+      const genCpu = process.cpuUsage(gen0)
       const cpu = server.cpuMs() - cpu0
       times.sort((a, b) => a - b)
-      return { medianMs: percentile(times, 50), firstMs: times[0], joins, stateKiB: bytes / 1024, serverCpuMsPerJoin: cpu / joins }
+      return {
+        medianMs: percentile(times, 50),
+        firstMs: times[0],
+        joins,
+        stateKiB: bytes / 1024,
+        serverCpuMsPerJoin: cpu / joins,
+        generatorCpuMsPerJoin: (genCpu.user + genCpu.system) / 1000 / joins,
+      }
     } finally {
       await gen.closeClients().catch(() => {})
       await gen.dispose()
@@ -168,14 +221,17 @@ export async function storm(kind: ServerKind, cfg: BenchConfig, n = 500) {
         ...room,
         awareness: { clientID: 1 + i, renewMs: 0, renewPhaseMs: 0, renewals: 0 },
         expectAwareness: n - 1,
+        echoAwareness: true,
       }))
       await gen.ready()
       const cpu0 = server.cpuMs()
-      gen.markCpu()
+      await gen.markCpu()
+      const srv = serverWindow(server)
       const t0 = clock()
       const conn = await gen.connect(plans, Infinity)
       const a = await gen.awareness(60_000)
-      const g = gen.cpu()
+      const g = await gen.cpu()
+      const sched = srv()
       const cpu = server.cpuMs() - cpu0
       const complete = a.awarenessDoneAt.filter((x) => x > 0).length
       return {
@@ -184,7 +240,10 @@ export async function storm(kind: ServerKind, cfg: BenchConfig, n = 500) {
         failed: conn.failed,
         incompleteAwareness: n - complete,
         serverCpuMs: cpu,
+        // awareness frames each client received (and, being a stock client, sent back)
+        awarenessFramesPerClient: a.awarenessIn / n,
         generatorCpuMs: g.ms,
+        ...limitFigures(g, sched),
         rssMiB: server.rssMiB(),
       }
     } finally {
@@ -210,6 +269,7 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
         ...room,
         writer: i < writers ? { index: i, phaseMs: (i * period) / writers, moves } : undefined,
         awareness: { clientID: 1 + i, renewMs, renewPhaseMs: (i * renewMs) / n, renewals: Math.ceil(seconds / 15) + 1 },
+        echoAwareness: true,
       }))
       const c0 = clock()
       const conn = await gen.connect(plans)
@@ -219,13 +279,15 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
       const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssMiB())), 250)
       const cpu0 = server.cpuMs()
       const t0 = performance.now()
-      gen.start(period)
+      const srv = serverWindow(server)
+      gen.start(period, seconds)
       await sleep(seconds * 1000)
       gen.stop()
       await sleep(500)
       clearInterval(sampler)
       const cpu = server.cpuMs() - cpu0
-      const g = gen.cpu()
+      const g = await gen.cpu()
+      const sched = srv()
       const r = await gen.report()
       return {
         failedConnects: conn.failed,
@@ -237,8 +299,16 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
         connectMs,
         rssMaxMiB: rssMax,
         serverCpuPct: (cpu / (performance.now() - t0)) * 100,
-        generatorCpuPct: g.pct,
-        generatorLimited: genLimited(g.pct, cfg.threads),
+        writesSent: r.sent,
+        writesPlanned: r.planned,
+        sendLagMeanMs: r.lagMeanMs,
+        sendLagMaxMs: r.lagMaxMs,
+        awarenessFramesPerClientPerSec: r.awarenessIn / n / seconds,
+        // what the full planned load would take, from the CPU each took per delivery made here:
+        // above 100 % that one cannot keep up even on an idle machine (it is the bottleneck)
+        serverCoreNeededPct: (sched.busyPct * writers * rate * (n - 1)) / Math.max(1, r.latencies.length / seconds),
+        generatorThreadNeededPct: (g.busiestPct * writers * rate * (n - 1)) / Math.max(1, r.latencies.length / seconds),
+        ...limitFigures(g, sched),
       }
     } finally {
       await gen.closeClients().catch(() => {})
@@ -300,7 +370,7 @@ export async function churn(kind: ServerKind, cfg: BenchConfig) {
       const churnMs = performance.now() - t0
       // idle unload (300 ms) + compaction: copboard reports its loaded rooms on /healthz
       const unloadStart = performance.now()
-      while (kind === 'copboard' && performance.now() - unloadStart < 30_000) {
+      while (isCopboard(kind) && performance.now() - unloadStart < 30_000) {
         const h = (await fetch(`${server.httpBase}/healthz`).then((r) => r.json()).catch(() => null)) as { rooms?: number } | null
         if (h && h.rooms === 0) break
         await sleep(250)
@@ -315,8 +385,8 @@ export async function churn(kind: ServerKind, cfg: BenchConfig) {
         rssPeakMiB: rssPeak,
         rssEndMiB: server.rssMiB(),
         unloadMs,
-        walMiB: kind === 'copboard' ? fileMiB(`${db}-wal`) : NaN,
-        dbMiB: kind === 'copboard' ? fileMiB(db) : NaN,
+        walMiB: isCopboard(kind) ? fileMiB(`${db}-wal`) : NaN,
+        dbMiB: isCopboard(kind) ? fileMiB(db) : NaN,
       }
     } finally {
       await gen.closeClients().catch(() => {})

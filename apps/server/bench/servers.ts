@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Dialect } from './wire.js'
 
-export type ServerKind = 'copboard' | 'yws' | 'hocuspocus' | 'floor'
+/** `base`: copboard from another bundle (BENCH_BASE_BUNDLE), to compare a change within one run. */
+export type ServerKind = 'copboard' | 'base' | 'yws' | 'hocuspocus' | 'floor'
 export const SERVER_KINDS: ServerKind[] = ['copboard', 'yws', 'hocuspocus', 'floor']
+/** Kinds that run copboard (the production bundle with auth and persistence). */
+export const isCopboard = (kind: ServerKind) => kind === 'copboard' || kind === 'base'
 
 const benchDir = import.meta.dirname
 export const serverDir = join(benchDir, '..')
@@ -30,6 +33,8 @@ export interface RunningServer {
   /** Rooms prepared for this run (copboard: sessions with auth), with their client URL. */
   rooms: { url: string; doc: string }[]
   cpuMs(): number
+  /** The main thread's time on CPU and waiting for a CPU (run queue), ms. */
+  schedMs(): { run: number; wait: number }
   rssMiB(): number
   stop(): Promise<void>
 }
@@ -76,6 +81,15 @@ export function procCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
 }
+/** Time on CPU and time runnable but waiting for a CPU of a process's main (JS) thread, ms (Linux schedstat). */
+export function procSchedMs(pid: number): { run: number; wait: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')
+    return { run: Number(run) / 1e6, wait: Number(wait) / 1e6 }
+  } catch {
+    return { run: NaN, wait: NaN }
+  }
+}
 export function procRssMiB(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -99,11 +113,13 @@ export async function startServer(
   opts: { rooms: number; env?: Record<string, string> },
 ): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'copboard-bench-'))
-  const seeded = kind === 'copboard' ? await seedCopboard(dataDir, opts.rooms) : null
+  const seeded = isCopboard(kind) ? await seedCopboard(dataDir, opts.rooms) : null
   // BENCH_CPU_PROF=<dir>: V8 CPU profile of copboard (written when it exits on SIGTERM)
-  const prof = process.env.BENCH_CPU_PROF && kind === 'copboard' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const script = { copboard: bundle, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
-  const args = kind === 'copboard' ? [...startFlags(), ...prof, bundle] : [join(benchDir, script)]
+  const prof = process.env.BENCH_CPU_PROF && isCopboard(kind) ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, kind)}`] : []
+  const baseBundle = process.env.BENCH_BASE_BUNDLE
+  if (kind === 'base' && !baseBundle) throw new Error('BENCH_SERVERS has base: set BENCH_BASE_BUNDLE to a copboard bundle under apps/server/dist/')
+  const script = { copboard: bundle, base: baseBundle!, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
+  const args = isCopboard(kind) ? [...startFlags(), ...prof, script] : [join(benchDir, script)]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
@@ -143,6 +159,7 @@ export async function startServer(
     httpBase: base.replace(/^ws/, 'http').replace(/\/sync$/, ''),
     rooms: names.map((doc) => ({ doc, url: seeded ? `${base}/${doc}?token=${seeded.token}` : `${base}/${doc}` })),
     cpuMs: () => procCpuMs(pid),
+    schedMs: () => procSchedMs(pid),
     rssMiB: () => procRssMiB(pid),
     async stop() {
       child.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL')

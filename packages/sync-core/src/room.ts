@@ -80,7 +80,7 @@ export class Room implements ConnectionRoom {
   private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   private awarenessOwner = new Map<number, SyncConnection>()
-  /** §4.7: batched awareness broadcast and the shared greeting of every state. */
+  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
   private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
   /**
    * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
@@ -315,7 +315,8 @@ export class Room implements ConnectionRoom {
           return
         }
         case 'awareness': {
-          if (!this.admitAwareness(conn, msg.entries)) return
+          // §4.5: an update that changes nothing (the stock client's echo) is neither filtered nor applied
+          if (this.admitAwareness(conn, msg.entries) !== 'changes') return
           const update = this.filteredAwareness(conn, msg.update)
           if (!update) return
           try {
@@ -358,9 +359,10 @@ export class Room implements ConnectionRoom {
    * client echoes every state it receives, with the same clock) are nearly free; an update that
    * changes something costs one message. A connection may announce at most
    * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
-   * the room (or the participants list) with invented people. Returns false when it was closed.
+   * the room (or the participants list) with invented people. Returns 'closed' when it closed the
+   * connection, 'noop' when no entry would change the room's awareness.
    */
-  private admitAwareness(conn: SyncConnection, entries: AwarenessEntry[]): boolean {
+  private admitAwareness(conn: SyncConnection, entries: AwarenessEntry[]): 'changes' | 'noop' | 'closed' {
     const max = this.ctx.limits.maxAwarenessClientsPerConnection
     let changes = false
     let fresh: number[] | null = null
@@ -376,11 +378,12 @@ export class Room implements ConnectionRoom {
       const ids = new Set(fresh)
       if (conn.announcedClients.size + ids.size > max) {
         conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
-        return false
+        return 'closed'
       }
       for (const id of ids) conn.announcedClients.add(id)
     }
-    return conn.charge(changes ? MessageCost.effective : MessageCost.noop)
+    if (!conn.charge(changes ? MessageCost.effective : MessageCost.noop)) return 'closed'
+    return changes ? 'changes' : 'noop'
   }
 
   private onAwarenessUpdate = (

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as encoding from 'lib0/encoding'
 import { RoomManager, type AwarenessFilter } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage } from './memoryStorage.js'
@@ -40,6 +42,28 @@ describe('§4.7 awareness filter', () => {
     expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a' })
     expect(a.conn.state).toBe('live')
     expect(JSON.stringify(logger.lines)).toContain('awareness filter failed')
+    await manager.close()
+  })
+
+  it('§4.5 §4.7 an update that changes nothing (the stock client sending back what it received) is not filtered again', async () => {
+    let calls = 0
+    const manager = new RoomManager({ storage: new MemoryStorage(), roomIdleMs: 50, filterAwareness: (_r, _d, s) => (calls++, s) })
+    const a = new TestClient(manager, 'r', { name: 'a' })
+    const b = new TestClient(manager, 'r', { name: 'b' })
+    await settle()
+    const before = calls
+    // b sends a's state back with the clock the room already has (y-websocket's provider does this)
+    const echo = encoding.createEncoder()
+    encoding.writeVarUint(echo, 1)
+    encoding.writeVarUint8Array(echo, awarenessProtocol.encodeAwarenessUpdate(b.awareness, [a.doc.clientID, b.doc.clientID]))
+    b.sendRaw(encoding.toUint8Array(echo))
+    await settle()
+    expect(calls).toBe(before)
+    expect(b.conn.state).toBe('live')
+    a.awareness.setLocalStateField('name', 'a2')
+    await settle()
+    expect(calls).toBe(before + 1)
+    expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a2' })
     await manager.close()
   })
 })

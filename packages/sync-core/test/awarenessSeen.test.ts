@@ -141,6 +141,7 @@ describe('§4.4 awareness-seen hook', () => {
     clients.push(c)
     await settle()
     const room = (manager as unknown as { rooms: Map<string, { awareness: { _observers: Map<string, Set<unknown>> } }> }).rooms.get('r1')!
-    expect(room.awareness._observers.get('change')?.size ?? 0).toBe(0)
+    // the one 'change' listener is the fan-out's (§4.6: it tells renewals from content changes)
+    expect(room.awareness._observers.get('change')?.size ?? 0).toBe(1)
   })
 })

@@ -1,5 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { AwarenessFanout, MAX_BATCH_WINDOW_MS, RENEWAL_WINDOW_MS, batchWindowMs } from '../src/awarenessFanout.js'
 import { RoomManager } from '../src/manager.js'
 import { TestClient } from './client.js'
 import { MemoryStorage, tick } from './memoryStorage.js'
@@ -65,20 +69,23 @@ describe('§1.6 shared greeting', () => {
   })
 })
 
-describe('§4.7 batched awareness fan-out', () => {
-  it('§4.7 forty joiners in one turn: each sees every other state in a few frames, not one frame per joiner', async () => {
+describe('§4.6 batched awareness fan-out', () => {
+  it('§4.6 forty joiners in one turn: each sees every other state in a few frames, not one frame per joiner', async () => {
     const { client } = setup()
     const first = client('r1', { name: 'first' })
     await settle()
     const before = first.socket.sent.length
     const crowd = Array.from({ length: 40 }, (_, i) => client('r1', { name: `p${i}` }))
     await settle()
+    // 41 connections: later batches wait for the room's window (§4.6)
+    await new Promise((r) => setTimeout(r, 3 * MAX_BATCH_WINDOW_MS))
+    await settle()
     const frames = first.socket.sent.slice(before).filter(isAwareness).length
     expect(frames).toBeLessThanOrEqual(3)
     for (const c of [first, ...crowd]) expect(c.awareness.getStates().size).toBe(41)
   })
 
-  it('§4.1 §4.7 a change announced by one connection is not echoed to it', async () => {
+  it('§4.1 §4.6 a change announced by one connection is not echoed to it', async () => {
     const { client } = setup()
     const a = client('r1', { name: 'a' })
     const b = client('r1', { name: 'b' })
@@ -90,7 +97,7 @@ describe('§4.7 batched awareness fan-out', () => {
     expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a2' })
   })
 
-  it('§4.3 §4.7 a leaving connection is removed for everyone, also when it leaves in the batch it joined', async () => {
+  it('§4.3 §4.6 a leaving connection is removed for everyone, also when it leaves in the batch it joined', async () => {
     const { client } = setup()
     const a = client('r1', { name: 'a' })
     await settle()
@@ -98,5 +105,136 @@ describe('§4.7 batched awareness fan-out', () => {
     b.disconnect()
     await settle()
     expect(a.awareness.getStates().has(b.doc.clientID)).toBe(false)
+  })
+})
+
+describe('§4.6 the batch window of a crowded room', () => {
+  /** A connection that records what the fan-out sends it. */
+  class Peer {
+    readonly frames: Uint8Array[] = []
+    send(frame: Uint8Array) {
+      this.frames.push(frame)
+    }
+    /** Every state the frames carried, applied like a client does (latest clock wins). */
+    seen(): Map<number, unknown> {
+      const a = new awarenessProtocol.Awareness(new Y.Doc())
+      a.setLocalState(null)
+      for (const f of this.frames) {
+        const d = decoding.createDecoder(f)
+        expect(decoding.readVarUint(d)).toBe(1) // awareness
+        awarenessProtocol.applyAwarenessUpdate(a, decoding.readVarUint8Array(d), 'server')
+      }
+      const states = new Map(a.getStates())
+      a.destroy()
+      return states
+    }
+  }
+
+  function crowdedRoom(n: number) {
+    const doc = new Y.Doc()
+    const awareness = new awarenessProtocol.Awareness(doc)
+    awareness.setLocalState(null)
+    const conns = new Set<Peer>(Array.from({ length: n }, () => new Peer()))
+    const fanout = new AwarenessFanout(awareness, conns)
+    awareness.on('update', ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+      fanout.changed(added.concat(updated, removed), origin instanceof Peer ? origin : null)
+    })
+    /** One client's state, announced by `via` as a client would (clock 1; a renewal: same state, later clock). */
+    const announce = (id: number, via: Peer | null, clock = 1, name = `p${id}`) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 1)
+      encoding.writeVarUint(e, id)
+      encoding.writeVarUint(e, clock)
+      encoding.writeVarString(e, JSON.stringify({ name }))
+      awarenessProtocol.applyAwarenessUpdate(awareness, encoding.toUint8Array(e), via)
+    }
+    return { awareness, conns: [...conns], fanout, announce, done: () => (fanout.destroy(), awareness.destroy()) }
+  }
+
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] }))
+  afterEach(() => vi.useRealTimers())
+
+  it('§4.6 the window grows with the room: none below 10 connections, 0.1 ms per connection, at most 100 ms', () => {
+    expect(batchWindowMs(1)).toBe(0)
+    expect(batchWindowMs(9)).toBe(0)
+    expect(batchWindowMs(30)).toBeCloseTo(3)
+    expect(batchWindowMs(500)).toBeCloseTo(50)
+    expect(batchWindowMs(5000)).toBe(100)
+  })
+
+  it('§4.6 a batch that took long to send widens the window to 10× its time, at most 1 s; a room under 10 connections never waits', () => {
+    expect(batchWindowMs(5, 0.05)).toBe(0)
+    expect(batchWindowMs(9, 50)).toBe(0)
+    expect(batchWindowMs(500, 20)).toBeCloseTo(200)
+    expect(batchWindowMs(500, 2)).toBeCloseTo(50)
+    expect(batchWindowMs(500, 500)).toBe(1000)
+  })
+
+  it('§4.6 fifty joiners arriving one per millisecond into a room of 500: each present connection gets at most 2 frames, holding all fifty states', () => {
+    const room = crowdedRoom(500)
+    for (let i = 0; i < 50; i++) {
+      room.announce(1000 + i, null)
+      vi.advanceTimersByTime(1)
+    }
+    vi.advanceTimersByTime(MAX_BATCH_WINDOW_MS)
+    for (const peer of room.conns) {
+      expect(peer.frames.length).toBeLessThanOrEqual(2)
+      const seen = peer.seen()
+      for (let i = 0; i < 50; i++) expect(seen.get(1000 + i)).toEqual({ name: `p${1000 + i}` })
+    }
+    room.done()
+  })
+
+  it('§4.6 the first change after a quiet window goes out on the next turn; a removal is announced like any change', () => {
+    const room = crowdedRoom(500)
+    vi.advanceTimersByTime(1000)
+    room.announce(7, room.conns[0])
+    vi.advanceTimersByTime(0) // setImmediate: no window to wait for
+    expect(room.conns[1].frames).toHaveLength(1)
+    expect(room.conns[0].frames).toHaveLength(0) // §4.1 never echoed to its sender
+    awarenessProtocol.removeAwarenessStates(room.awareness, [7], null)
+    vi.advanceTimersByTime(0)
+    expect(room.conns[1].frames).toHaveLength(1) // within the window: held back…
+    vi.advanceTimersByTime(MAX_BATCH_WINDOW_MS)
+    expect(room.conns[1].frames).toHaveLength(2) // …then announced
+    expect(room.conns[1].seen().has(7)).toBe(false)
+    expect(room.conns[0].frames).toHaveLength(1) // the removal came from the server: everyone hears it
+    room.done()
+  })
+
+  it('§4.6 renewals (same state, later clock) wait up to 3 s and ride along with the next change', () => {
+    const room = crowdedRoom(500)
+    for (let i = 0; i < 100; i++) room.announce(2000 + i, null)
+    vi.advanceTimersByTime(RENEWAL_WINDOW_MS)
+    const watcher = room.conns[0]
+    const after = () => watcher.frames.length
+    const start = after()
+    // 100 renewals over 1 s: nothing goes out while the renewal window runs
+    for (let i = 0; i < 100; i++) {
+      room.announce(2000 + i, null, 2)
+      vi.advanceTimersByTime(10)
+    }
+    expect(after()).toBeLessThanOrEqual(start + 1) // the first may go at once (quiet room)
+    vi.advanceTimersByTime(RENEWAL_WINDOW_MS)
+    const renewed = after()
+    expect(renewed).toBeLessThanOrEqual(start + 2)
+    expect(room.awareness.meta.get(2099)?.clock).toBe(2)
+    // every renewal reached the watcher (it would drop a state not renewed for 30 s)
+    const seenClocks = new awarenessProtocol.Awareness(new Y.Doc())
+    seenClocks.setLocalState(null)
+    for (const f of watcher.frames) {
+      const d = decoding.createDecoder(f)
+      decoding.readVarUint(d)
+      awarenessProtocol.applyAwarenessUpdate(seenClocks, decoding.readVarUint8Array(d), null)
+    }
+    for (let i = 0; i < 100; i++) expect(seenClocks.meta.get(2000 + i)?.clock).toBe(2)
+    seenClocks.destroy()
+    // a content change does not wait for a pending renewal batch, and takes the renewals along
+    room.announce(2000, null, 3)
+    room.announce(2001, null, 3, 'renamed')
+    vi.advanceTimersByTime(MAX_BATCH_WINDOW_MS)
+    expect(after()).toBe(renewed + 1)
+    expect(watcher.seen().get(2001)).toEqual({ name: 'renamed' })
+    room.done()
   })
 })
