@@ -252,6 +252,8 @@ parentPort.on('message', async (m) => {
       })
     } else if (m.t === 'ping') {
       parentPort.postMessage({ t: 'pong' })
+    } else if (m.t === 'count') {
+      parentPort.postMessage({ t: 'count', delivered: nLat, sent })
     } else if (m.t === 'mark') {
       markCpu()
       framesIn = awarenessIn = 0

@@ -167,6 +167,26 @@ export class LoadGen {
     }
   }
 
+  /**
+   * After stop(): waits until every sent write reached its `receivers` others, or until deliveries
+   * stopped arriving for `quietMs` (at most `maxMs`), so a loaded machine's backlog is counted.
+   */
+  async drain(receivers: number, quietMs = 1000, maxMs = 20_000): Promise<void> {
+    const t0 = performance.now()
+    let last = -1
+    let lastChange = t0
+    for (;;) {
+      const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'count' })))
+      const delivered = replies.reduce((a, r) => a + (r.delivered as number), 0)
+      const sent = replies.reduce((a, r) => a + (r.sent as number), 0)
+      const now = performance.now()
+      if (delivered >= sent * receivers || now - t0 > maxMs) return
+      if (delivered !== last) [last, lastChange] = [delivered, now]
+      else if (now - lastChange > quietMs) return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
   async markCpu(): Promise<void> {
     await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'mark' })))
     this.cpu0 = process.cpuUsage()
