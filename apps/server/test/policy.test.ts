@@ -168,6 +168,38 @@ describe('board policy on the server (raw protocol clients)', { timeout: 60_000 
     }
   })
 
+  it('§4.3 moving the anonymous act onto an authored note is refused: the facilitator converges back, the note keeps its author outside act 1; moving it elsewhere is fine', async () => {
+    const b = await board()
+    try {
+      const act2 = comedy.zones.find((d) => d.id === 'act2-gemeente')!
+      getRecordsMap(b.part.doc).set('shape:named', recordToY(note('named', act2.rect.x + 40, act2.rect.y + 40, { author: 'Anna Zichtbaar', perspective: 'gemeente' })) as Y.Map<unknown>)
+      await waitFor(() => getRecordsMap(b.fac.doc).has('shape:named'), 'authored note arrives')
+      const facDenied: string[] = []
+      const handlers = (b.fac as unknown as { messageHandlers: ((...a: any[]) => void)[] }).messageHandlers
+      handlers[2] = (_e: unknown, decoder: { arr: Uint8Array; pos: number }) => {
+        facDenied.push(new TextDecoder().decode(decoder.arr.subarray(decoder.pos).subarray(2)))
+        decoder.pos = decoder.arr.length
+      }
+      const a2 = comedy.zones.find((d) => d.id === 'act2')!
+      b.fac.doc.transact(() => {
+        rec(b.fac.doc, act1Frame.id).set('x', a2.rect.x)
+        rec(b.fac.doc, act1Frame.id).set('y', a2.rect.y)
+      })
+      await waitFor(() => facDenied.includes('policy:anonymous-author'), 'refusal notice')
+      await waitFor(() => rec(b.fac.doc, act1Frame.id).get('x') === act1Frame.x && rec(b.fac.doc, act1Frame.id).get('y') === act1Frame.y, 'facilitator converged')
+      expect(rec(b.part.doc, act1Frame.id).get('x')).toBe(act1Frame.x)
+      let s = await stored(b.room)
+      expect(rec(s.doc, act1Frame.id).get('x')).toBe(act1Frame.x)
+      // the same frame moved where no authored note lies: stored and seen
+      rec(b.fac.doc, act1Frame.id).set('x', act1Frame.x + 8000)
+      await waitFor(() => rec(b.part.doc, act1Frame.id).get('x') === act1Frame.x + 8000, 'participant sees the move')
+      s = await stored(b.room)
+      expect(rec(s.doc, act1Frame.id).get('x')).toBe(act1Frame.x + 8000)
+    } finally {
+      b.close()
+    }
+  })
+
   it('§5 session state: a participant\'s write is refused, its own entry is allowed, someone else\'s entry is refused', async () => {
     const b = await board()
     try {

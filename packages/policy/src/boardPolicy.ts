@@ -14,6 +14,7 @@ import type { BoardZone } from '@copboard/templates'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
 import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
+import { AnonymousCover, isContainerValue } from './rules/anonymousCover.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
@@ -57,6 +58,8 @@ export class RoomBoardPolicy {
   /** Ids of scaffold shapes as of the end of the last transaction (the before-view of the next). */
   private scaffold: Set<string> | null = null
   private zones: BoardZone[] | null = null
+  /** §4.3: what a moved zone or container covers */
+  private readonly cover: AnonymousCover
   /** Touches computed by `check`, reused by the index update of the same transaction. */
   private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
   /**
@@ -78,6 +81,7 @@ export class RoomBoardPolicy {
     this.schemaCache = new DocSchemaCache(doc, shared.schema)
     // built now, outside any update: it is the before-view of the first update checked
     this.scaffoldIds()
+    this.cover = new AnonymousCover(this.records, () => this.currentZones())
   }
 
   /** §1: the verdict for the transaction `tr` (in progress: the doc shows the after-view). */
@@ -103,11 +107,21 @@ export class RoomBoardPolicy {
     if (touches.records.size === 0) return OK
     const scaffold = this.scaffoldIds()
     void tr
+    // §4.3: a moved zone or container moves shapes the update does not touch
+    let zonesMoved = false
+    const containers = new Set<string>()
+    for (const id of touches.records) {
+      const value = this.records.get(id)
+      if (scaffold.has(id) || isScaffoldValue(value)) zonesMoved = true
+      else if (isContainerValue(value)) containers.add(id)
+    }
+    // the zones as this update leaves them (the after-transaction hook drops this cache again)
+    if (zonesMoved) this.zones = null
     for (const id of touches.records) {
       const v = this.checkRecord(ctx, id, scaffold.has(id), touches.recordFields.get(id) ?? null, views)
       if (!v.ok) return v
     }
-    return OK
+    return this.cover.check(touches.records, zonesMoved, containers)
   }
 
   /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
@@ -235,12 +249,15 @@ export class RoomBoardPolicy {
       if (view) this.known.set(id, view)
       else this.known.delete(id)
     }
+    let zonesChanged = false
     for (const id of touches.records) {
       const now = isScaffoldValue(this.records.get(id))
-      if (now || scaffold.has(id)) this.zones = null
+      if (now || scaffold.has(id)) zonesChanged = true
       if (now) scaffold.add(id)
       else scaffold.delete(id)
     }
+    if (zonesChanged) this.zones = null
+    if (touches.records.size > 0) this.cover?.afterTransaction(touches.records, zonesChanged)
   }
 
   /** Stops listening to the doc (the room unloads). */
