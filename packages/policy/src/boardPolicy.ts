@@ -9,12 +9,13 @@
  */
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
-import { META_KEY, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
+import { META_KEY, META_SCHEMA, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
 import type { BoardZone } from '@copboard/templates'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
 import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
 import { AnonymousCover, isContainerValue } from './rules/anonymousCover.js'
+import { beforeRecord, isMigrationOf, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
@@ -104,9 +105,14 @@ export class RoomBoardPolicy {
       const v = checkSessionChange(ctx, path, this.doc, this.shared.sessionRules, this.shared.limits)
       if (!v.ok) return v
     }
+    // §7.2: an older board migrated up (by any editor): records rewritten exactly by the migration pass
+    const from = migrationFrom(this.doc, tr, this.shared.schema, touches.meta.has(META_SCHEMA))
+    if (from) {
+      const v = this.checkMigration(tr, touches, from)
+      if (!v.ok) return v
+    }
     if (touches.records.size === 0) return OK
     const scaffold = this.scaffoldIds()
-    void tr
     // §4.3: a moved zone or container moves shapes the update does not touch
     let zonesMoved = false
     const containers = new Set<string>()
@@ -118,10 +124,39 @@ export class RoomBoardPolicy {
     // the zones as this update leaves them (the after-transaction hook drops this cache again)
     if (zonesMoved) this.zones = null
     for (const id of touches.records) {
+      if (from && this.migrated.has(id)) continue
       const v = this.checkRecord(ctx, id, scaffold.has(id), touches.recordFields.get(id) ?? null, views)
       if (!v.ok) return v
     }
     return this.cover.check(touches.records, zonesMoved, containers)
+  }
+
+  /** Records a migration rewrote exactly (§7.2), filled by checkMigration for the transaction being judged. */
+  private readonly migrated = new Set<string>()
+
+  /**
+   * §7.2 / §7.3: each touched record that is exactly its before-view migrated is admitted as the
+   * migration (still validated against the schema); every record the update left alone must need
+   * no migration, or the new stamp would declare an un-migrated record current.
+   */
+  private checkMigration(tr: Y.Transaction, touches: Touches, from: NonNullable<ReturnType<typeof migrationFrom>>): Verdict {
+    this.migrated.clear()
+    const schema = this.shared.schema
+    for (const id of touches.records) {
+      const view = readRecordView(this.records, id)
+      if (!view.record || !isMigrationOf(schema, from, beforeRecord(this.records, id, tr), view.record, !!view.collab)) continue
+      const invalid = schemaProblem(schema, this.shared.docTypes, id, view.record, { status: 'same', persisted: null })
+      if (invalid) return refuse('invalid-record', `${id}: ${invalid}`)
+      this.migrated.add(id)
+    }
+    for (const id of this.records.keys()) {
+      if (touches.records.has(id)) continue
+      const view = readRecordView(this.records, id)
+      if (view.record && !isMigrationOf(schema, from, view.record, view.record, !!view.collab)) {
+        return refuse('invalid-record', `${id}: the schema stamp moved on but this record was not migrated`)
+      }
+    }
+    return OK
   }
 
   /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
