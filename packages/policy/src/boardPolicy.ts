@@ -15,7 +15,7 @@ import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
 import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
 import { AnonymousCover, isContainerValue } from './rules/anonymousCover.js'
-import { beforeRecord, isMigrationOf, migrationFrom } from './rules/migration.js'
+import { checkMigration, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
@@ -108,8 +108,9 @@ export class RoomBoardPolicy {
     // §7.2: an older board migrated up (by any editor): records rewritten exactly by the migration pass
     const from = migrationFrom(this.doc, tr, this.shared.schema, touches.meta.has(META_SCHEMA))
     if (from) {
-      const v = this.checkMigration(tr, touches, from)
-      if (!v.ok) return v
+      const m = checkMigration(this.records, tr, touches.records, from, this.shared.schema, this.shared.docTypes)
+      if (!m.verdict.ok) return m.verdict
+      this.migrated = m.migrated
     }
     if (touches.records.size === 0) return OK
     const scaffold = this.scaffoldIds()
@@ -131,33 +132,8 @@ export class RoomBoardPolicy {
     return this.cover.check(touches.records, zonesMoved, containers)
   }
 
-  /** Records a migration rewrote exactly (§7.2), filled by checkMigration for the transaction being judged. */
-  private readonly migrated = new Set<string>()
-
-  /**
-   * §7.2 / §7.3: each touched record that is exactly its before-view migrated is admitted as the
-   * migration (still validated against the schema); every record the update left alone must need
-   * no migration, or the new stamp would declare an un-migrated record current.
-   */
-  private checkMigration(tr: Y.Transaction, touches: Touches, from: NonNullable<ReturnType<typeof migrationFrom>>): Verdict {
-    this.migrated.clear()
-    const schema = this.shared.schema
-    for (const id of touches.records) {
-      const view = readRecordView(this.records, id)
-      if (!view.record || !isMigrationOf(schema, from, beforeRecord(this.records, id, tr), view.record, !!view.collab)) continue
-      const invalid = schemaProblem(schema, this.shared.docTypes, id, view.record, { status: 'same', persisted: null })
-      if (invalid) return refuse('invalid-record', `${id}: ${invalid}`)
-      this.migrated.add(id)
-    }
-    for (const id of this.records.keys()) {
-      if (touches.records.has(id)) continue
-      const view = readRecordView(this.records, id)
-      if (view.record && !isMigrationOf(schema, from, view.record, view.record, !!view.collab)) {
-        return refuse('invalid-record', `${id}: the schema stamp moved on but this record was not migrated`)
-      }
-    }
-    return OK
-  }
+  /** Records a migration rewrote exactly (§7.2), for the transaction being judged. */
+  private migrated: Set<string> = new Set()
 
   /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
   private afterView(id: string, fields: RecordFieldChanges | null): RecordView & { before: Obj | null } {

@@ -12,7 +12,9 @@ import type { SerializedSchema } from '@tldraw/store'
 import type { TLRecord } from '@tldraw/tlschema'
 import { migrateRecord, META_SCHEMA } from '@copboard/board'
 import type { AnySchema } from './schema.js'
-import { COLLAB_TEXT_KEY } from '../view.js'
+import { schemaProblem } from './schema.js'
+import { COLLAB_TEXT_KEY, readRecordView } from '../view.js'
+import { OK, refuse, type Verdict } from '../context.js'
 
 type Obj = Record<string, unknown>
 type AnyItem = { id: Y.ID; left: AnyItem | null; deleted: boolean; length: number; content: { getContent(): unknown[] } }
@@ -86,4 +88,29 @@ export function isMigrationOf(schema: AnySchema, from: SerializedSchema, before:
   if (!hasCollab) return equal(migrated, after)
   const strip = (r: Obj) => ({ ...r, props: { ...(r.props as Obj), richText: undefined } })
   return equal(strip(migrated), strip(after))
+}
+
+/**
+ * §7.2 / §7.3 for an update that migrates the board from `from`: each touched record that is
+ * exactly its before-view migrated is the migration (still validated against the schema); every
+ * record the update left alone must need no migration, or the new stamp would declare an
+ * un-migrated record current.
+ */
+export function checkMigration(records: Y.Map<unknown>, tr: Y.Transaction, touched: Set<string>, from: SerializedSchema, schema: AnySchema, docTypes: Set<string>): { verdict: Verdict; migrated: Set<string> } {
+  const migrated = new Set<string>()
+  for (const id of touched) {
+    const view = readRecordView(records, id)
+    if (!view.record || !isMigrationOf(schema, from, beforeRecord(records, id, tr), view.record, !!view.collab)) continue
+    const invalid = schemaProblem(schema, docTypes, id, view.record, { status: 'same', persisted: null })
+    if (invalid) return { verdict: refuse('invalid-record', `${id}: ${invalid}`), migrated }
+    migrated.add(id)
+  }
+  for (const id of records.keys()) {
+    if (touched.has(id)) continue
+    const view = readRecordView(records, id)
+    if (view.record && !isMigrationOf(schema, from, view.record, view.record, !!view.collab)) {
+      return { verdict: refuse('invalid-record', `${id}: the schema stamp moved on but this record was not migrated`), migrated }
+    }
+  }
+  return { verdict: OK, migrated }
 }
