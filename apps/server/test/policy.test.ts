@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import WebSocketClient from 'ws'
 import type WebSocket from 'ws'
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLRecord } from '@tldraw/tlschema'
-import { getRecordsMap, recordToY, writeDocSchema, writeRecords } from '@copboard/board'
+import { checkDocSchema, getRecordsMap, migrateRecord, readRecords, recordToY, upsertRecord, writeDocSchema, writeRecords } from '@copboard/board'
 import { getTemplate, indexKey, plainToRichText, templateToRecords } from '@copboard/templates'
 import type { WebsocketProvider } from 'y-websocket'
 import { provider, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
@@ -165,6 +165,78 @@ describe('board policy on the server (raw protocol clients)', { timeout: 60_000 
       expect(getRecordsMap(s.doc).has('shape:anon2')).toBe(true)
     } finally {
       b.close()
+    }
+  })
+
+  it('§4.3 moving the anonymous act onto an authored note is refused: the facilitator converges back, the note keeps its author outside act 1; moving it elsewhere is fine', async () => {
+    const b = await board()
+    try {
+      const act2 = comedy.zones.find((d) => d.id === 'act2-gemeente')!
+      getRecordsMap(b.part.doc).set('shape:named', recordToY(note('named', act2.rect.x + 40, act2.rect.y + 40, { author: 'Anna Zichtbaar', perspective: 'gemeente' })) as Y.Map<unknown>)
+      await waitFor(() => getRecordsMap(b.fac.doc).has('shape:named'), 'authored note arrives')
+      const facDenied: string[] = []
+      const handlers = (b.fac as unknown as { messageHandlers: ((...a: any[]) => void)[] }).messageHandlers
+      handlers[2] = (_e: unknown, decoder: { arr: Uint8Array; pos: number }) => {
+        facDenied.push(new TextDecoder().decode(decoder.arr.subarray(decoder.pos).subarray(2)))
+        decoder.pos = decoder.arr.length
+      }
+      const a2 = comedy.zones.find((d) => d.id === 'act2')!
+      b.fac.doc.transact(() => {
+        rec(b.fac.doc, act1Frame.id).set('x', a2.rect.x)
+        rec(b.fac.doc, act1Frame.id).set('y', a2.rect.y)
+      })
+      await waitFor(() => facDenied.includes('policy:anonymous-author'), 'refusal notice')
+      await waitFor(() => rec(b.fac.doc, act1Frame.id).get('x') === act1Frame.x && rec(b.fac.doc, act1Frame.id).get('y') === act1Frame.y, 'facilitator converged')
+      expect(rec(b.part.doc, act1Frame.id).get('x')).toBe(act1Frame.x)
+      let s = await stored(b.room)
+      expect(rec(s.doc, act1Frame.id).get('x')).toBe(act1Frame.x)
+      // the same frame moved where no authored note lies: stored and seen
+      rec(b.fac.doc, act1Frame.id).set('x', act1Frame.x + 8000)
+      await waitFor(() => rec(b.part.doc, act1Frame.id).get('x') === act1Frame.x + 8000, 'participant sees the move')
+      s = await stored(b.room)
+      expect(rec(s.doc, act1Frame.id).get('x')).toBe(act1Frame.x + 8000)
+    } finally {
+      b.close()
+    }
+  })
+
+  it('§7.2 an older board opened first by a participant is migrated: the participant\'s migration pass (scaffold included) is stored and reaches the facilitator', async () => {
+    const room = `older${Math.random().toString(36).slice(2)}`
+    const schema = createTLSchema() as any
+    const current = schema.serialize()
+    const older = { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.frame': current.sequences['com.tldraw.shape.frame'] - 1, 'com.tldraw.shape.geo': current.sequences['com.tldraw.shape.geo'] - 1 } }
+    const fac = provider(server.syncUrl, room, new Y.Doc(), { as: 'facilitator' })
+    await synced(fac)
+    writeDocSchema(fac.doc, older)
+    writeRecords(fac.doc, [
+      DocumentRecordType.create({ id: 'document:document' } as never) as TLRecord,
+      PageRecordType.create({ id: pageId as never, name: 'Bord', index: 'a1' as never }) as TLRecord,
+      ...shapes.map((r) => schema.migratePersistedRecord(r, older, 'down').value as TLRecord),
+    ])
+    const part = provider(server.syncUrl, room, new Y.Doc(), { as: 'participant', participantSecret: SECRET_P })
+    const denied: string[] = []
+    ;(part as unknown as { messageHandlers: ((...a: any[]) => void)[] }).messageHandlers[2] = (_e: unknown, decoder: { arr: Uint8Array; pos: number }) => {
+      denied.push(new TextDecoder().decode(decoder.arr.subarray(decoder.pos).subarray(2)))
+      decoder.pos = decoder.arr.length
+    }
+    try {
+      await synced(part)
+      await waitFor(() => getRecordsMap(part.doc).size === shapes.length + 2, 'participant has the older board')
+      expect(checkDocSchema(part.doc, schema)).toBe('older')
+      // what the web client's binding does first on an older board (board README rule 6)
+      part.doc.transact(() => {
+        for (const r of readRecords(part.doc)) upsertRecord(getRecordsMap(part.doc) as never, migrateRecord(schema, older, r)!)
+        writeDocSchema(part.doc, schema)
+      })
+      await waitFor(() => checkDocSchema(fac.doc, schema) === 'same', 'the facilitator sees the migrated board')
+      const s = await stored(room)
+      expect(denied).toEqual([])
+      expect(checkDocSchema(s.doc, schema)).toBe('same')
+      const frame = readRecords(s.doc).find((r) => r.id === act1Frame.id)!
+      expect(frame).toEqual(migrateRecord(schema, older, schema.migratePersistedRecord(act1Frame, older, 'down').value))
+    } finally {
+      fac.destroy()
+      part.destroy()
     }
   })
 

@@ -9,11 +9,13 @@
  */
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
-import { META_KEY, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
+import { META_KEY, META_SCHEMA, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
 import type { BoardZone } from '@copboard/templates'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
 import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
+import { AnonymousCover, isContainerValue } from './rules/anonymousCover.js'
+import { checkMigration, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
@@ -57,6 +59,8 @@ export class RoomBoardPolicy {
   /** Ids of scaffold shapes as of the end of the last transaction (the before-view of the next). */
   private scaffold: Set<string> | null = null
   private zones: BoardZone[] | null = null
+  /** §4.3: what a moved zone or container covers */
+  private readonly cover: AnonymousCover
   /** Touches computed by `check`, reused by the index update of the same transaction. */
   private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
   /**
@@ -78,6 +82,7 @@ export class RoomBoardPolicy {
     this.schemaCache = new DocSchemaCache(doc, shared.schema)
     // built now, outside any update: it is the before-view of the first update checked
     this.scaffoldIds()
+    this.cover = new AnonymousCover(this.records, () => this.currentZones())
   }
 
   /** §1: the verdict for the transaction `tr` (in progress: the doc shows the after-view). */
@@ -100,15 +105,35 @@ export class RoomBoardPolicy {
       const v = checkSessionChange(ctx, path, this.doc, this.shared.sessionRules, this.shared.limits)
       if (!v.ok) return v
     }
+    // §7.2: an older board migrated up (by any editor): records rewritten exactly by the migration pass
+    const from = migrationFrom(this.doc, tr, this.shared.schema, touches.meta.has(META_SCHEMA))
+    if (from) {
+      const m = checkMigration(this.records, tr, touches.records, from, this.shared.schema, this.shared.docTypes)
+      if (!m.verdict.ok) return m.verdict
+      this.migrated = m.migrated
+    }
     if (touches.records.size === 0) return OK
     const scaffold = this.scaffoldIds()
-    void tr
+    // §4.3: a moved zone or container moves shapes the update does not touch
+    let zonesMoved = false
+    const containers = new Set<string>()
     for (const id of touches.records) {
+      const value = this.records.get(id)
+      if (scaffold.has(id) || isScaffoldValue(value)) zonesMoved = true
+      else if (isContainerValue(value)) containers.add(id)
+    }
+    // the zones as this update leaves them (the after-transaction hook drops this cache again)
+    if (zonesMoved) this.zones = null
+    for (const id of touches.records) {
+      if (from && this.migrated.has(id)) continue
       const v = this.checkRecord(ctx, id, scaffold.has(id), touches.recordFields.get(id) ?? null, views)
       if (!v.ok) return v
     }
-    return OK
+    return this.cover.check(touches.records, zonesMoved, containers)
   }
+
+  /** Records a migration rewrote exactly (§7.2), for the transaction being judged. */
+  private migrated: Set<string> = new Set()
 
   /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
   private afterView(id: string, fields: RecordFieldChanges | null): RecordView & { before: Obj | null } {
@@ -235,12 +260,15 @@ export class RoomBoardPolicy {
       if (view) this.known.set(id, view)
       else this.known.delete(id)
     }
+    let zonesChanged = false
     for (const id of touches.records) {
       const now = isScaffoldValue(this.records.get(id))
-      if (now || scaffold.has(id)) this.zones = null
+      if (now || scaffold.has(id)) zonesChanged = true
       if (now) scaffold.add(id)
       else scaffold.delete(id)
     }
+    if (zonesChanged) this.zones = null
+    if (touches.records.size > 0) this.cover?.afterTransaction(touches.records, zonesChanged)
   }
 
   /** Stops listening to the doc (the room unloads). */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { getRecordsMap, recordToY, upsertRecord } from '@copboard/board'
+import { checkDocSchema, getRecordsMap, migrateRecord, readRecords, recordToY, upsertRecord, writeDocSchema, writeRecords } from '@copboard/board'
+import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlschema'
 import { indexKey, plainToRichText } from '@copboard/templates'
 import type { TLRecord } from '@tldraw/tlschema'
 import { createBoardPolicy, contextFromInfo, COLLAB_TEXT_KEY } from '../src/index.js'
-import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, rec, zoneShape } from './fixture.js'
+import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, rec, shapes, zoneShape } from './fixture.js'
 
 const refusedWith = (reason: string) => expect.objectContaining({ ok: false, reason })
 const ok = { ok: true }
@@ -210,13 +211,59 @@ describe('§4 anonymous zones', () => {
       })
       return v
     }
-    expect(check(() => addRecord(room, note('x', inAct2.x, inAct2.y, { author: 'A' })))).toEqual(ok)
     // the facilitator moves act 1 onto act 2's place; a new authored note there is now refused
-    const a1 = comedy.zones.find((z) => z.id === 'act1')!
     const a2 = comedy.zones.find((z) => z.id === 'act2')!
     expect(check(() => rec(room, zoneShape('act1').id).set('y', a2.rect.y) && rec(room, zoneShape('act1').id).set('x', a2.rect.x), facilitator)).toEqual(ok)
-    void a1
     expect(check(() => addRecord(room, note('y', inAct2.x, inAct2.y, { author: 'A' })))).toEqual(refusedWith('anonymous-author'))
+  })
+})
+
+describe('§4.3 moving a zone or a container re-checks what it then covers', () => {
+  const inAct1 = noteAtZone('act1-gemeente')
+  const inAct2 = noteAtZone('act2-gemeente')
+  const a1 = comedy.zones.find((z) => z.id === 'act1')!
+  const a2 = comedy.zones.find((z) => z.id === 'act2')!
+  const frameNote = (id: string, at: { x: number; y: number }, zoneId: string, meta: Record<string, unknown>) => {
+    const f = comedy.zones.find((z) => z.id === zoneId)!
+    return note(id, at.x - f.rect.x, at.y - f.rect.y, meta, zoneShape(zoneId).id)
+  }
+  const moveFrame = (zoneId: string, to: { x: number; y: number }) => (d: Y.Doc) => d.transact(() => rec(d, zoneShape(zoneId).id).set('x', to.x) && rec(d, zoneShape(zoneId).id).set('y', to.y))
+
+  it('§4.3 the facilitator cannot move the anonymous act onto authored notes (they would show their authors in it)', () => {
+    const d0 = boardDoc()
+    addRecord(d0, note('x', inAct2.x, inAct2.y, { author: 'Anna', perspective: 'gemeente' }))
+    expect(attempt(d0, facilitator, moveFrame('act1', a2.rect))).toEqual(refusedWith('anonymous-author'))
+    // onto anonymous notes it is fine
+    const d1 = boardDoc()
+    addRecord(d1, note('x', inAct2.x, inAct2.y, { anonymous: true }))
+    expect(attempt(d1, facilitator, moveFrame('act1', a2.rect))).toEqual(ok)
+  })
+
+  it('§4.3 moving a frame moves its children: act 1 with its anonymous notes goes anywhere; act 2 with authored notes may not land in act 1', () => {
+    const d0 = boardDoc()
+    addRecord(d0, frameNote('anon', inAct1, 'act1', { anonymous: true }))
+    addRecord(d0, frameNote('named', inAct2, 'act2', { author: 'Bram', perspective: 'initiatief' }))
+    // act 1 moved far away: its child note goes along and stays in it, without an author
+    expect(attempt(d0, facilitator, moveFrame('act1', { x: a1.rect.x + 5000, y: a1.rect.y }))).toEqual(ok)
+    // act 2's child note would now lie in act 1's half: refused
+    expect(attempt(d0, facilitator, moveFrame('act2', a1.rect))).toEqual(refusedWith('anonymous-author'))
+  })
+
+  it('§4.3 a participant moving their own frame with an authored note into act 1 is refused; the same frame elsewhere is fine', () => {
+    const d0 = boardDoc()
+    const frame = { id: 'shape:myframe', typeName: 'shape', type: 'frame', x: inAct2.x - 50, y: inAct2.y - 50, rotation: 0, index: 'a6', parentId: pageId, isLocked: false, opacity: 1, meta: {}, props: { w: 400, h: 400, name: 'Mijn', color: 'black' } } as unknown as TLRecord
+    addRecord(d0, frame)
+    addRecord(d0, note('inside', 50, 50, { author: 'Cor', perspective: 'initiatief' }, 'shape:myframe'))
+    const moveTo = (at: { x: number; y: number }) => (d: Y.Doc) => d.transact(() => rec(d, 'shape:myframe').set('x', at.x - 50) && rec(d, 'shape:myframe').set('y', at.y - 50))
+    expect(attempt(d0, participant, moveTo(inAct1))).toEqual(refusedWith('anonymous-author'))
+    expect(attempt(d0, participant, moveTo({ x: inAct2.x + 100, y: inAct2.y }))).toEqual(ok)
+  })
+
+  it('§4.3 an authored note already in an anonymous zone (an older board) does not block moving the zones', () => {
+    const d0 = boardDoc()
+    // written before the policy existed (no check): an author inside act 1
+    addRecord(d0, note('old', inAct1.x, inAct1.y, { author: 'Dewi', perspective: 'gemeente' }))
+    expect(attempt(d0, facilitator, moveFrame('act2', { x: a2.rect.x + 10, y: a2.rect.y }))).toEqual(ok)
   })
 })
 
@@ -316,6 +363,52 @@ describe('§7 meta', () => {
     const doc = boardDoc()
     expect(attempt(doc, participant, (d) => d.getMap('meta').set('layoutVersion', 1))).toEqual(ok)
     expect(attempt(doc, participant, (d) => d.getMap('meta').set('layoutVersion', 99))).toEqual(refusedWith('schema-newer'))
+  })
+})
+
+describe('§7.2 §7.3 an older board migrated by whoever opens it first', () => {
+  const schema = createTLSchema() as any
+  const current = schema.serialize()
+  // frames and geo shapes one migration behind (the comedy scaffold is made of both)
+  const older = { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.frame': current.sequences['com.tldraw.shape.frame'] - 1, 'com.tldraw.shape.geo': current.sequences['com.tldraw.shape.geo'] - 1 } }
+  const olderBoard = (extra: TLRecord[] = []) => {
+    const doc = new Y.Doc()
+    writeDocSchema(doc, older)
+    const down = (r: TLRecord) => schema.migratePersistedRecord(r, older, 'down').value as TLRecord
+    writeRecords(doc, [DocumentRecordType.create({ id: 'document:document' } as never) as TLRecord, PageRecordType.create({ id: pageId as never, name: 'Bord', index: 'a1' as never }) as TLRecord, ...shapes.map(down), ...extra])
+    return doc
+  }
+  /** What the web client's binding does on an older board (board README rule 6): every record up, our stamp, one transaction. */
+  const migrate = (d: Y.Doc, also: (d: Y.Doc) => void = () => {}) =>
+    d.transact(() => {
+      for (const r of readRecords(d)) upsertRecord(getRecordsMap(d) as never, migrateRecord(schema, older, r)!)
+      writeDocSchema(d, schema)
+      also(d)
+    })
+
+  it('§7.2 a participant\'s migration of an older comedy board (scaffold included) is admitted, as is the facilitator\'s', () => {
+    const doc = olderBoard()
+    expect(checkDocSchema(doc, schema)).toBe('older')
+    expect(attempt(doc, participant, (d) => migrate(d))).toEqual(ok)
+    expect(attempt(doc, facilitator, (d) => migrate(d))).toEqual(ok)
+  })
+
+  it('§7.2 a scaffold change riding along with the migration is still refused', () => {
+    const doc = olderBoard()
+    expect(attempt(doc, participant, (d) => migrate(d, (x) => rec(x, heading.id).set('x', 999)))).toEqual(refusedWith('scaffold-locked'))
+    expect(attempt(doc, participant, (d) => migrate(d, (x) => rec(x, zoneShape('act1').id).set('y', -500)))).toEqual(refusedWith('scaffold-locked'))
+  })
+
+  it('§7.2 an authored note an older board already had in act 1 does not block its migration', () => {
+    const at = noteAtZone('act1-gemeente')
+    const doc = olderBoard([note('old', at.x, at.y, { author: 'Eva', perspective: 'initiatief' })])
+    expect(attempt(doc, participant, (d) => migrate(d))).toEqual(ok)
+  })
+
+  it('§7.3 stamping the current schema over records that were not migrated is refused (they would read as current)', () => {
+    const doc = olderBoard()
+    expect(attempt(doc, participant, (d) => writeDocSchema(d, schema))).toEqual(refusedWith('invalid-record'))
+    expect(attempt(doc, facilitator, (d) => writeDocSchema(d, schema))).toEqual(refusedWith('invalid-record'))
   })
 })
 

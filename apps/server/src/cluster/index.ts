@@ -22,6 +22,9 @@ export type ClusterLogger = RedisLogger & { error(obj: object, msg: string): voi
 const HOLD_BEFORE_HANDOVER_MS = 3000
 /** A refusing instance asks for a room at most this often. */
 const RELEASE_REQUEST_INTERVAL_MS = 1000
+/** C9: how long a non-owner waits for the owner to hand a room over before it reads storage. */
+const SETTLE_TIMEOUT_MS = 15_000
+const SETTLE_RETRY_MS = 300
 
 export interface Cluster {
   readonly instanceId: string
@@ -107,15 +110,27 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
     },
     roomsApi(manager) {
       return {
+        // the archive reads a room's state for a session's final snapshot (C9)
         encodeState: async (name) => {
-          try {
-            return await manager.encodeState(name)
-          } catch (err) {
-            if (!(err instanceof RoomOwnedElsewhereError)) throw err
-            // storage holds every acknowledged edit (persist, then broadcast)
-            const updates = await storage.loadRoom(name)
-            return updates.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(updates)
+          const deadline = Date.now() + SETTLE_TIMEOUT_MS
+          for (;;) {
+            try {
+              return await manager.encodeState(name)
+            } catch (err) {
+              if (!(err instanceof RoomOwnedElsewhereError)) throw err
+            }
+            // C9: the owner may still accept and store edits until it hears of the end: ask it to
+            // hand the room over (it closes its sockets, stores what it accepted, releases the
+            // lease). Holding the lease here, no instance can append any more (fencing).
+            if (!events || Date.now() > deadline) break
+            events.publish({ type: 'release-room', room: name })
+            metrics.clusterEvents.inc({ direction: 'out' })
+            await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS))
           }
+          if (events) logger.warn({ room: name }, 'cluster: the owner did not hand the room over; the snapshot reads the board from storage as it is now')
+          // storage holds every acknowledged edit (persist, then broadcast)
+          const updates = await storage.loadRoom(name)
+          return updates.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(updates)
         },
         transact: (name, fn, label) => manager.transact(name, fn, label),
         disconnectRoom: (name, code = 'NORMAL') => {

@@ -170,6 +170,51 @@ describe('cluster: 2 instances behind HAProxy', () => {
     c.provider.destroy()
   }, 60_000)
 
+  it('C9 a session ended through the instance that does not own its room: the final snapshot has every edit the room stored and participants saw, even when the owner hears of the end late', async () => {
+    const b = await newBoard(cluster.info.proxyUrl)
+    expect((await apiCall(cluster.info.proxyUrl, 'POST', `/cops/${b.copId}/sessions/${b.sessionId}/start`, b.facilitator)).status).toBe(200)
+    const writer = open(b.room, b.participant)
+    const peer = open(b.room, b.participant)
+    await Promise.all([synced(writer), synced(peer)])
+    const owner = await ownerInstance(b.room)
+    const other = cluster.info.instances.find((i) => i.id !== owner.id)!
+    // a participant keeps writing right up to (and past) the end
+    let n = 0
+    let writing = true
+    const loop = (async () => {
+      while (writing) {
+        writer.doc.getArray<string>('items').push([`n${n++}`])
+        await sleep(5)
+      }
+    })()
+    await waitFor('edits flowing', () => peer.doc.getArray('items').length >= 20, 30_000)
+    // the end's disconnect event is slow to reach the owner (here: Redis away for a moment), which
+    // meanwhile keeps storing and broadcasting the writer's edits, as it must (C4)
+    await redis.stop()
+    for (const i of cluster.info.instances) await waitFor(`${i.id} degraded`, async () => (await health(i.url)).redis === 'unreachable')
+    const ending = fetch(`${other.url}/api/cops/${b.copId}/sessions/${b.sessionId}/end`, { method: 'POST', headers: { authorization: `Bearer ${b.facilitator}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(60_000) })
+      .then(async (r) => ({ status: r.status, data: (await r.json()) as any }))
+    const seenBefore = peer.doc.getArray('items').length
+    await waitFor('the peer sees edits after the end was asked', () => peer.doc.getArray('items').length > seenBefore + 20, 30_000)
+    await redis.start()
+    const end = await ending
+    writing = false
+    await loop
+    expect(end.status).toBe(200)
+    const snapshotId = end.data.snapshot.id as string
+    const res = await fetch(`${other.url}/api/cops/${b.copId}/snapshots/${snapshotId}/state.bin`, { headers: { authorization: `Bearer ${b.facilitator}` } })
+    expect(res.status).toBe(200)
+    const snap = new Y.Doc()
+    Y.applyUpdate(snap, new Uint8Array(await res.arrayBuffer()))
+    const inSnapshot = new Set(snap.getArray<string>('items').toArray())
+    // what the room stored (persist, then broadcast: everything any participant saw) once it settled
+    await sleep(2000)
+    const stored = docOfLog(await logOf(b.room)).getArray<string>('items').toArray()
+    const missing = stored.filter((x) => !inSnapshot.has(x))
+    expect(missing, `${missing.length} of ${stored.length} stored edits missing from the final snapshot`).toEqual([])
+    expect(peer.doc.getArray<string>('items').toArray().filter((x) => !inSnapshot.has(x))).toEqual([])
+  }, 90_000)
+
   it('C4 Redis stopped: rooms keep working, /healthz says degraded, then recovers and events flow again', async () => {
     const b = await newBoard(cluster.info.proxyUrl)
     const [c1, c2] = [open(b.room, b.participant), open(b.room, b.participant)]

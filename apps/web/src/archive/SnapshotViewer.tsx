@@ -1,7 +1,7 @@
 /**
  * A snapshot on the real tldraw canvas, read-only: state.bin -> local Y.Doc -> BOARD's binding
  * (schema migration included) -> tldraw store with isReadonly. Optional compare highlights:
- * added (green) and changed (orange) notes outlined, removed notes as red ghosts.
+ * added and changed notes outlined, removed notes as ghosts, each with a text label (COMPARE_MARK).
  */
 import { useEffect, useMemo, useState } from 'react'
 import { Tldraw, createTLStore, defaultBindingUtils, defaultShapeUtils, useEditor, useValue, type Editor, type TLPageId, type TLShapeId } from 'tldraw'
@@ -25,6 +25,18 @@ export interface Ghost {
   h: number
   text: string
 }
+/**
+ * How compare marks look. Never a perspective colour (gemeente blue, initiatief green, overig
+ * violet: a green "new" outline read as an initiatief note), never colour alone (a line style and
+ * a text label per kind), and AA contrast: outlines >= 3:1 on the canvas, white label text >= 4.5:1.
+ */
+export const COMPARE_MARK = {
+  added: { color: '#1e1e1e', line: 'solid', label: 'markAdded' },
+  changed: { color: '#a14e00', line: 'double', label: 'markChanged' },
+  removed: { color: '#c92a2a', line: 'dashed', label: 'markRemoved' },
+} as const
+export type CompareKind = keyof typeof COMPARE_MARK
+
 export interface Highlights {
   added: string[]
   changed: string[]
@@ -56,10 +68,28 @@ export function noteBoxes(state: Uint8Array): Map<string, Ghost> {
   return out
 }
 
+/**
+ * The text label of a mark, above its top-left corner: 14 px on screen whatever the zoom, smaller
+ * (down to 10 px) when the note is narrower on screen, so labels of neighbouring notes do not overlap.
+ */
+function MarkLabel({ kind, zoom, width }: { kind: CompareKind; zoom: number; width: number }) {
+  const t = useT(archiveMessages)
+  const s = Math.max(10 / 14, Math.min(1, (width * zoom) / (14 * 6))) / zoom
+  return (
+    <span
+      data-role="label"
+      style={{ position: 'absolute', left: -6 * s, top: -6 * s, transform: 'translateY(-100%)', background: COMPARE_MARK[kind].color, color: '#fff', font: `700 ${14 * s}px/1.25 system-ui, sans-serif`, padding: `${2 * s}px ${8 * s}px`, borderRadius: 6 * s, whiteSpace: 'nowrap' }}
+    >
+      {t(COMPARE_MARK[kind].label)}
+    </span>
+  )
+}
+
 function HighlightLayer({ highlights }: { highlights: Highlights }) {
   const editor = useEditor()
   // only what is on the page shown: a note on another page must not be outlined here
   const pageId = useValue('page', () => editor.getCurrentPageId(), [editor])
+  const zoom = useValue('zoom', () => editor.getZoomLevel(), [editor])
   const boxes = useValue(
     'compare boxes',
     () =>
@@ -72,24 +102,28 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
     [editor, highlights, pageId],
   )
   const ghosts = highlights.removed.filter((g) => g.pageId === pageId)
-  const color = { added: '#2f9e44', changed: '#f08c00', removed: '#e03131' }
+  const removed = COMPARE_MARK.removed
   return (
-    <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }} data-testid="compare-highlights">
+    // above every shape (tldraw gives each shape a z-index): a zone's filled frame must not hide a mark
+    <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', zIndex: 1e7 }} data-testid="compare-highlights">
       {boxes.map(({ id, kind, b }) =>
         b ? (
           <div
             key={id}
             data-kind={kind}
-            style={{ position: 'absolute', left: b.x - 8, top: b.y - 8, width: b.w + 16, height: b.h + 16, border: `6px solid ${color[kind]}`, borderRadius: 10, boxSizing: 'border-box' }}
-          />
+            style={{ position: 'absolute', left: b.x - 8, top: b.y - 8, width: b.w + 16, height: b.h + 16, border: `8px ${COMPARE_MARK[kind].line} ${COMPARE_MARK[kind].color}`, borderRadius: 10, boxSizing: 'border-box' }}
+          >
+            <MarkLabel kind={kind} zoom={zoom} width={b.w + 16} />
+          </div>
         ) : null,
       )}
       {ghosts.map((g) => (
         <div
           key={g.id}
           data-kind="removed"
-          style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, border: `5px dashed ${color.removed}`, borderRadius: 8, background: 'rgba(224,49,49,0.08)', boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, color: color.removed, font: '600 18px system-ui', textAlign: 'center' }}
+          style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, border: `5px ${removed.line} ${removed.color}`, borderRadius: 8, background: 'rgba(201,42,42,0.08)', boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, color: removed.color, font: '600 18px system-ui', textAlign: 'center' }}
         >
+          <MarkLabel kind="removed" zoom={zoom} width={g.w} />
           {g.text}
         </div>
       ))}

@@ -139,6 +139,12 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
         ? 'readonlySchema'
         : null
   const readonly = readonlyReason !== null
+  // the server turned a writer's board read-only: the session ended meanwhile; learn it (banner, notice)
+  const { reload } = access
+  const endedUnseen = conn.serverReadonly && access.role !== 'viewer' && access.session?.state === 'live'
+  useEffect(() => {
+    if (endedUnseen) reload?.()
+  }, [endedUnseen, reload])
 
   const [editor, setEditor] = useState<Editor | null>(null)
   const editorRef = useRef<Editor | null>(null)

@@ -10,7 +10,7 @@
  * "Ik ben de facilitator" checkbox may raise it to 'facilitator' (development/demo only). That
  * check lives in `fallbackRole` below and nowhere else.
  */
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { forgetToken, pageToken } from '../token'
 
 export type Role = 'facilitator' | 'participant' | 'viewer'
@@ -36,6 +36,8 @@ export interface BoardAccess {
   verified: boolean
   /** Why access was denied ('unauthorized' | 'forbidden' | 'not-found'). */
   error?: string
+  /** Asks /api/me again (e.g. the server made the board read-only: the session ended meanwhile). */
+  reload?: () => void
 }
 
 export { tokenFromFragment } from '../token'
@@ -79,6 +81,8 @@ export function roomFromPath(path: string = typeof location === 'undefined' ? ''
 export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
   const [token] = useState(() => pageToken())
   const [, bump] = useState(0)
+  const [asked, setAsked] = useState(0)
+  const reload = useCallback(() => setAsked((n) => n + 1), [])
   const [state, setState] = useState<Omit<BoardAccess, 'token' | 'room'>>({
     status: token ? 'loading' : 'ready',
     role: token ? 'viewer' : fallbackRole(),
@@ -120,8 +124,8 @@ export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
     return () => {
       cancelled = true
     }
-  }, [token, room])
+  }, [token, room, asked])
 
   const role = state.verified || state.status !== 'ready' ? state.role : fallbackRole()
-  return { ...state, role, token, room }
+  return { ...state, role, token, room, reload }
 }
