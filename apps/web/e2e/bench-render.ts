@@ -60,7 +60,7 @@ const MARKS_SCRIPT = `
 `
 
 /** What the page has measured so far (works on a page that is still loading). */
-async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number; body?: string }> {
+async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number; rendered?: number; body?: string }> {
   return within(
     page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
@@ -71,6 +71,7 @@ async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number;
         cache: t.cacheLoaded, wsSynced: t.synced, ready: t.ready, bound: t.bound, mounted: t.mounted,
         canvas: m.canvas, firstNote: m.firstNote, allNotes: m.allNotes,
         shapes: (window as any).editor?.store.query.records('shape').get().length,
+        rendered: document.querySelectorAll('.tl-note__container').length,
         body: document.body?.innerText.slice(0, 160),
       }
     }),
@@ -80,14 +81,14 @@ async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number;
 }
 
 const ms = (x?: number) => (x === undefined || !Number.isFinite(x) ? '    -   ' : `${x.toFixed(0).padStart(5)} ms`)
-function printLoad(label: string, r: LoadFigures) {
+function printLoad(label: string, r: LoadFigures & { rendered?: number }) {
   console.log(`\n${label}`)
   console.log(`  DOMContentLoaded             ${ms(r.dcl)}`)
   console.log(`  IndexedDB cache loaded       ${ms(r.cache)}`)
   console.log(`  server sync done (y-ws)      ${ms(r.wsSynced)}`)
   console.log(`  doc -> store (binding load)  ${ms(r.bound)}`)
   console.log(`  tldraw mounted               ${ms(r.mounted)}`)
-  console.log(`  first render (note painted)  ${ms(r.firstNote)}`)
+  console.log(`  first render (note painted)  ${ms(r.firstNote)}   (${r.rendered ?? '?'} notes rendered in the DOM)`)
   console.log(`  fully synced (${NOTES} notes in store, server synced) ${ms(fullySynced(r))}`)
 }
 const fullySynced = (r: LoadFigures) => (r.allNotes !== undefined && r.wsSynced !== undefined ? Math.max(r.allNotes, r.wsSynced) : undefined)
@@ -130,10 +131,14 @@ async function measureLoad(page: Page, label: string, go: () => Promise<unknown>
 }
 
 async function measureLive(page: Page, base: string, room: string, token: string | null): Promise<LiveFigures> {
-  await within(page.evaluate(START_RECORDER), 30_000, 'starting the frame recorder')
-  const cdp = await startProfile(page)
+  let cdp: CDPSession | null = null
+  // frames are recorded from the first move on (not while the writers download the board)
+  const onSynced = async () => {
+    await within(page.evaluate(START_RECORDER), 30_000, 'starting the frame recorder')
+    cdp = await startProfile(page)
+  }
   const sent = await within(
-    moveNotes(base, room, token, { writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS, syncMs: Math.min(60_000, left()) }),
+    moveNotes(base, room, token, { writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS, syncMs: Math.min(60_000, left()), onSynced }),
     Math.min(WRITE_SECONDS * 1000 + 90_000, left()),
     'remote writers',
   )

@@ -110,9 +110,15 @@ export function liveFigures(s: { frames: number[]; longTasks: number; longTaskMs
 
 /**
  * `writers` node clients each move their own note `rate` times a second for `seconds` seconds
- * (x and y in one transaction). Returns the number of moves sent; the clients are closed.
+ * (x and y in one transaction), starting after all have synced and `onSynced` has resolved.
+ * Returns the number of moves sent; the clients are closed.
  */
-export async function moveNotes(base: string, room: string, token: string | null, opts: { writers: number; rate: number; seconds: number; syncMs: number }) {
+export async function moveNotes(
+  base: string,
+  room: string,
+  token: string | null,
+  opts: { writers: number; rate: number; seconds: number; syncMs: number; onSynced?: () => Promise<unknown> },
+) {
   const clients: { doc: Y.Doc; provider: WebsocketProvider }[] = []
   let sent = 0
   try {
@@ -122,6 +128,7 @@ export async function moveNotes(base: string, room: string, token: string | null
       clients.push({ doc, provider: c.provider })
     }
     await Promise.all(clients.map((c) => within(new Promise<void>((res) => (c.provider.synced ? res() : c.provider.once('sync', () => res()))), opts.syncMs, 'remote writer sync')))
+    await opts.onSynced?.()
     const timers = clients.map((c, i) => {
       const rec = c.doc.getMap<Y.Map<unknown>>('records').get(`shape:bench${i * 7}`)
       if (!rec) throw new Error(`remote writer ${i}: note shape:bench${i * 7} not in the room`)
