@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
-import { bindStoreToDoc, frameScheduler, isPrivateRecord, type BoardBinding } from '@copboard/board'
+import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
@@ -152,11 +152,14 @@ export class BoardConnection {
     })
   }
 
-  /** Cache first (instant, offline), then the server for at most `ms` before showing the board. */
+  /**
+   * Cache first (instant, offline): a board in the cache is shown at once, the server's changes
+   * follow through the binding; without one, the server is awaited for at most `ms`.
+   */
   private async waitUntilReady(ms = 2500) {
     if (this.idb) await Promise.race([this.idb.whenSynced, delay(1500)])
     this.timings.cacheLoaded = performance.now()
-    if (this.provider.synced) return
+    if (this.provider.synced || getRecordsMap(this.doc).size > 0) return
     await Promise.race([
       new Promise<void>((res) => {
         const on = (s: boolean) => s && (this.provider.off('sync', on), res())
