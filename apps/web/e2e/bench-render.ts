@@ -1,187 +1,204 @@
 /**
- * Render benchmark (a script, not a test): a board pre-filled with 2,000 notes (written into the
- * room through a y-websocket client in node with @copboard/board's writeRecords), opened in
+ * Render benchmark (a script, not a test): a board pre-filled with NOTES (2,000) notes (written into
+ * the room through a y-websocket client in node with @copboard/board's writeRecords), opened in
  * headless chromium. Prints time to first render and to fully synced, cold (empty cache) and warm
  * (reload with the IndexedDB cache); then 5 remote writers (node clients) each move a note 10×/s
  * for BENCH_WRITE_SECONDS (10) while the page records its frame times (requestAnimationFrame
  * deltas) and long tasks (PerformanceObserver). `pnpm bench` runs it with BENCH_JSON=<file>.
  *
  *   pnpm build && pnpm --filter @copboard/web bench:render      (NOTES=2000 by default)
+ *
+ * Every stage has a bounded wait (BENCH_RENDER_TIMEOUT_MS per page load, default 120 s; the whole
+ * run BENCH_DEADLINE_S, default 280 s, below `pnpm bench`'s 300 s kill): on a timeout it prints
+ * the figures it has, writes them (with `error`) to BENCH_JSON and exits 1; browser and server are
+ * always closed. BENCH_PROFILE=<dir> writes CPU profiles (cold load, warm load, remote moves) as
+ * .cpuprofile files (open them in Chrome DevTools → Performance).
  */
-import { writeFileSync } from 'node:fs'
-import * as Y from 'yjs'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import { createTLStore, defaultBindingUtils, defaultShapeUtils, DocumentRecordType, getIndices, NoteShapeUtil, PageRecordType, toRichText, type TLRecord } from 'tldraw'
-import { readRecords, writeDocSchema, writeRecords } from '@copboard/board'
-import { startServer } from './support/server'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import type { Browser, CDPSession, Page } from 'playwright-core'
+import { startServer, type TestServer } from './support/server'
 import { launchBrowser } from './support/browser'
 import { createBoard } from './support/board'
+import { fillRoom, liveFigures, moveNotes, START_RECORDER, STOP_RECORDER, within, type LiveFigures } from './support/benchBoard'
 
 const NOTES = Number(process.env.NOTES ?? 2000)
 const WRITERS = 5
 const WRITE_RATE = 10
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 10)
-const PERSPECTIVES = ['gemeente', 'initiatief', 'overig'] as const
-const COLORS = { gemeente: 'blue', initiatief: 'green', overig: 'violet' } as const
+const LOAD_TIMEOUT_MS = Number(process.env.BENCH_RENDER_TIMEOUT_MS ?? 120_000)
+const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 280) * 1000
+const PROFILE_DIR = process.env.BENCH_PROFILE
+const started = Date.now()
+const left = () => Math.max(1000, DEADLINE_MS - (Date.now() - started))
 
-function boardRecords(): TLRecord[] {
-  const page = PageRecordType.create({ id: PageRecordType.createId('page'), name: 'Pagina 1', index: 'a1' as never })
-  const doc = DocumentRecordType.create({ id: 'document:document' as never })
-  const props = NoteShapeUtil.prototype.getDefaultProps.call({} as never)
-  const indices = getIndices(NOTES)
-  const notes = Array.from({ length: NOTES }, (_, i) => {
-    const p = PERSPECTIVES[i % 3]
-    return {
-      id: `shape:bench${i}`, typeName: 'shape', type: 'note', x: (i % 40) * 230, y: Math.floor(i / 40) * 230, rotation: 0,
-      index: indices[i], parentId: page.id, isLocked: false, opacity: 1,
-      meta: { author: `Deelnemer ${i % 17}`, perspective: p },
-      props: { ...props, color: COLORS[p], richText: toRichText(`Idee ${i}: ${'meer groen in de wijk '.repeat(1 + (i % 3))}`) },
-    } as unknown as TLRecord
-  })
-  return [doc, page, ...notes]
+interface LoadFigures {
+  dcl?: number
+  cache?: number
+  wsSynced?: number
+  ready?: number
+  bound?: number
+  mounted?: number
+  canvas?: number
+  firstNote?: number
+  allNotes?: number
 }
 
-function connect(base: string, room: string, token: string | null, doc: Y.Doc) {
-  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', room, doc, {
-    WebSocketPolyfill: WebSocket as never,
-    params: token ? { token } : {},
-    disableBc: true,
-  })
-  const synced = new Promise<void>((res) => provider.once('sync', () => res()))
-  return { provider, synced }
-}
-
-/** Remote writers (node y-websocket clients) each move one note; the page records frames and long tasks. */
-async function remoteWriters(page: import('playwright-core').Page, base: string, room: string, token: string | null) {
-  await page.evaluate(`(() => {
-    const s = (window.__live = { frames: [], longTasks: 0, longTaskMs: 0, moves: 0 })
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) { s.longTasks++; s.longTaskMs += e.duration } }).observe({ type: 'longtask' })
-    let last = performance.now()
-    const frame = (t) => { s.frames.push(t - last); last = t; if (!s.stop) requestAnimationFrame(frame) }
-    requestAnimationFrame(frame)
-    window.editor.store.listen(() => { s.moves++ }, { source: 'remote', scope: 'document' })
-  })()`)
-  const writers = await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      const doc = new Y.Doc()
-      const c = connect(base, room, token, doc)
-      await c.synced
-      return { doc, provider: c.provider, rec: doc.getMap<Y.Map<unknown>>('records').get(`shape:bench${w * 7}`)! }
-    }),
-  )
-  let sent = 0
-  const timers = writers.map((w, i) =>
-    setInterval(() => {
-      const k = sent++
-      w.doc.transact(() => {
-        w.rec.set('x', 200 + ((k * 13) % 600) + i * 40)
-        w.rec.set('y', 200 + ((k * 7) % 400))
-      })
-    }, 1000 / WRITE_RATE),
-  )
-  await new Promise((r) => setTimeout(r, WRITE_SECONDS * 1000))
-  for (const t of timers) clearInterval(t)
-  await new Promise((r) => setTimeout(r, 500))
-  const s = (await page.evaluate(`(() => { const s = window.__live; s.stop = true; return s })()`)) as { frames: number[]; longTasks: number; longTaskMs: number; moves: number }
-  for (const w of writers) w.provider.destroy()
-  const frames = s.frames.slice(1).sort((a, b) => a - b)
-  const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor((p / 100) * frames.length))] ?? NaN
-  return { frameP50: pct(50), frameP95: pct(95), frames: frames.length, longTasks: s.longTasks, longTaskMs: s.longTaskMs, movesSeen: s.moves, movesSent: sent }
-}
-
-const server = await startServer()
-try {
-  const board = await createBoard(server.url, 'Bench CoP')
-  const token = /#t=([^&]+)/.exec(board.participant)?.[1] ?? null
-
-  // fill the room from node
-  const t0 = performance.now()
-  const doc = new Y.Doc()
-  const filler = connect(server.url, board.room, token, doc)
-  await filler.synced
-  writeDocSchema(doc, createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }).schema)
-  writeRecords(doc, boardRecords())
-  const bytes = Y.encodeStateAsUpdate(doc).byteLength
-  // confirm the server has it: a second client must see every record
-  let check = new Y.Doc()
-  for (let i = 0; ; i++) {
-    await new Promise((r) => setTimeout(r, 200))
-    const c = connect(server.url, board.room, token, check)
-    await c.synced
-    const n = readRecords(check).length
-    c.provider.destroy()
-    if (n >= NOTES + 2) break
-    if (i > 50) throw new Error(`server has only ${n} records`)
-    check = new Y.Doc()
+/** Marks first canvas, first painted note and all notes in the store, per page load. */
+const MARKS_SCRIPT = `
+  localStorage.setItem('copboard.profile', JSON.stringify({ name: 'Bench', perspective: 'overig', color: '#1c7ed6' }))
+  window.__expect = ${NOTES}
+  const marks = (window.__bench = {})
+  const tick = () => {
+    const now = performance.now()
+    const ed = window.editor
+    if (!marks.canvas && document.querySelector('.tl-canvas')) marks.canvas = now
+    if (!marks.firstNote && document.querySelector('.tl-shape .tl-note__container')) marks.firstNote = now
+    if (ed && !marks.allNotes && ed.store.query.records('shape').get().length >= window.__expect) marks.allNotes = now
+    if (!marks.allNotes) requestAnimationFrame(tick)
   }
-  filler.provider.destroy()
+  requestAnimationFrame(tick)
+`
+
+/** What the page has measured so far (works on a page that is still loading). */
+async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number; rendered?: number; body?: string }> {
+  return within(
+    page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+      const m = (window as any).__bench ?? {}
+      const t = (window as any).copboard?.conn?.timings ?? {}
+      return {
+        dcl: nav?.domContentLoadedEventEnd || undefined,
+        cache: t.cacheLoaded, wsSynced: t.synced, ready: t.ready, bound: t.bound, mounted: t.mounted,
+        canvas: m.canvas, firstNote: m.firstNote, allNotes: m.allNotes,
+        shapes: (window as any).editor?.store.query.records('shape').get().length,
+        rendered: document.querySelectorAll('.tl-note__container').length,
+        body: document.body?.innerText.slice(0, 160),
+      }
+    }),
+    15_000,
+    'reading the page figures',
+  ).catch((e) => ({ body: `(page did not answer: ${(e as Error).message})` }))
+}
+
+const ms = (x?: number) => (x === undefined || !Number.isFinite(x) ? '    -   ' : `${x.toFixed(0).padStart(5)} ms`)
+function printLoad(label: string, r: LoadFigures & { rendered?: number }) {
+  console.log(`\n${label}`)
+  console.log(`  DOMContentLoaded             ${ms(r.dcl)}`)
+  console.log(`  IndexedDB cache loaded       ${ms(r.cache)}`)
+  console.log(`  server sync done (y-ws)      ${ms(r.wsSynced)}`)
+  console.log(`  doc -> store (binding load)  ${ms(r.bound)}`)
+  console.log(`  tldraw mounted               ${ms(r.mounted)}`)
+  console.log(`  first render (note painted)  ${ms(r.firstNote)}   (${r.rendered ?? '?'} notes rendered in the DOM)`)
+  console.log(`  fully synced (${NOTES} notes in store, server synced) ${ms(fullySynced(r))}`)
+}
+const fullySynced = (r: LoadFigures) => (r.allNotes !== undefined && r.wsSynced !== undefined ? Math.max(r.allNotes, r.wsSynced) : undefined)
+
+async function startProfile(page: Page): Promise<CDPSession | null> {
+  if (!PROFILE_DIR) return null
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+  await cdp.send('Profiler.start')
+  return cdp
+}
+async function stopProfile(cdp: CDPSession | null, name: string) {
+  if (!cdp || !PROFILE_DIR) return
+  const { profile } = await within(cdp.send('Profiler.stop'), 60_000, 'stopping the CPU profile')
+  mkdirSync(PROFILE_DIR, { recursive: true })
+  writeFileSync(`${PROFILE_DIR}/${name}.cpuprofile`, JSON.stringify(profile))
+  await cdp.detach().catch(() => {})
+  console.log(`  profile: ${PROFILE_DIR}/${name}.cpuprofile`)
+}
+
+/** One page load (`go`), waited for until every note is in the store and the server sync is done. */
+async function measureLoad(page: Page, label: string, go: () => Promise<unknown>): Promise<LoadFigures> {
+  // a profile must start in the renderer that shows the board: open the origin first
+  const cdp = await startProfile(page)
+  const timeout = Math.min(LOAD_TIMEOUT_MS, left())
+  try {
+    await within(go(), timeout, `${label}: navigation`)
+    await page.waitForFunction(() => (window as any).__bench?.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout, polling: 100 })
+  } catch (e) {
+    const r = await pageFigures(page)
+    printLoad(`${label} (INCOMPLETE)`, r)
+    throw new Error(`${label}: the board did not finish loading within ${(timeout / 1000).toFixed(0)} s (${r.shapes ?? 0} of ${NOTES} notes in the store; page: ${JSON.stringify(r.body)})`, { cause: e })
+  } finally {
+    await stopProfile(cdp, label.split(' ')[0]).catch((e) => console.log(`  profile failed: ${(e as Error).message}`))
+  }
+  const r = await pageFigures(page)
+  printLoad(label, r)
+  return r
+}
+
+async function measureLive(page: Page, base: string, room: string, token: string | null): Promise<LiveFigures> {
+  let cdp: CDPSession | null = null
+  // frames are recorded from the first move on (not while the writers download the board)
+  const onSynced = async () => {
+    await within(page.evaluate(START_RECORDER), 30_000, 'starting the frame recorder')
+    cdp = await startProfile(page)
+  }
+  const sent = await within(
+    moveNotes(base, room, token, { writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS, syncMs: Math.min(60_000, left()), onSynced }),
+    Math.min(WRITE_SECONDS * 1000 + 90_000, left()),
+    'remote writers',
+  )
+  await stopProfile(cdp, 'live').catch((e) => console.log(`  profile failed: ${(e as Error).message}`))
+  const s = (await within(page.evaluate(STOP_RECORDER), 30_000, 'reading the frame recorder')) as Parameters<typeof liveFigures>[0]
+  const live = liveFigures(s, sent)
+  console.log(
+    `\n${WRITERS} remote writers × ${WRITE_RATE}/s for ${WRITE_SECONDS} s: frame time p50 ${live.frameP50.toFixed(1)} ms, p95 ${live.frameP95.toFixed(1)} ms, ` +
+      `${live.longTasks} long tasks (${live.longTaskMs.toFixed(0)} ms), moves seen ${live.movesSeen}/${live.movesSent}`,
+  )
+  return live
+}
+
+let server: TestServer | null = null
+let browser: Browser | null = null
+const result: Record<string, unknown> = { notes: NOTES, writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS }
+let failure: Error | null = null
+// a stuck stage must not outlive `pnpm bench`'s kill: report what we have and leave
+const watchdog = setTimeout(() => finish(new Error(`the whole run exceeded ${DEADLINE_MS / 1000} s`)), DEADLINE_MS + 15_000)
+
+let finishing = false
+async function finish(err: Error | null) {
+  if (finishing) return
+  finishing = true
+  clearTimeout(watchdog)
+  if (err) {
+    failure = err
+    result.error = err.message
+    console.error(`\nbench-render FAILED: ${err.message}`)
+  }
+  await within(browser?.close() ?? Promise.resolve(), 20_000, 'closing the browser').catch((e) => console.error(String(e)))
+  await within(server?.dispose() ?? Promise.resolve(), 20_000, 'stopping the server').catch((e) => console.error(String(e)))
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(result))
+  process.exit(failure ? 1 : 0)
+}
+
+try {
+  server = await startServer()
+  const board = await within(createBoard(server.url, 'Bench CoP'), 30_000, 'creating the board')
+  const token = /#t=([^&]+)/.exec(board.participant)?.[1] ?? null
+  const t0 = performance.now()
+  const { bytes } = await fillRoom(server.url, board.room, token, NOTES, Math.min(120_000, left()))
   console.log(`room filled: ${NOTES} notes, ${(bytes / 1024).toFixed(0)} KiB Y.Doc update, ${(performance.now() - t0).toFixed(0)} ms`)
 
-  const browser = await launchBrowser()
+  browser = await within(launchBrowser(), 60_000, 'launching chromium')
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
   // a string, not a function: tsx/esbuild would wrap a function with helpers the page lacks
-  await ctx.addInitScript(`
-    localStorage.setItem('copboard.profile', JSON.stringify({ name: 'Bench', perspective: 'overig', color: '#1c7ed6' }))
-    window.__expect = ${NOTES}
-    const marks = (window.__bench = {})
-    const tick = () => {
-      const now = performance.now()
-      const ed = window.editor
-      if (!marks.canvas && document.querySelector('.tl-canvas')) marks.canvas = now
-      if (!marks.firstNote && document.querySelector('.tl-shape')) marks.firstNote = now
-      if (ed && !marks.allNotes && ed.store.query.records('shape').get().length >= window.__expect) marks.allNotes = now
-      if (!marks.allNotes) requestAnimationFrame(tick)
-    }
-    requestAnimationFrame(tick)
-  `)
+  await ctx.addInitScript(MARKS_SCRIPT)
   const page = await ctx.newPage()
   page.on('console', (m) => m.type() !== 'log' && console.log(`[page ${m.type()}] ${m.text().slice(0, 200)}`))
+  if (PROFILE_DIR) await page.goto(`${server.url}/healthz`)
 
-  const run = async (label: string, go: () => Promise<unknown>) => {
-    await go()
-    await page
-      .waitForFunction(() => (window as any).__bench.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout: Number(process.env.BENCH_RENDER_TIMEOUT_MS ?? 300_000), polling: 100 })
-      .catch(async (e) => {
-        const state = await page.evaluate(() => ({
-          url: location.href,
-          bench: (window as any).__bench,
-          shapes: (window as any).editor?.store.query.records('shape').get().length,
-          timings: (window as any).copboard?.conn?.timings,
-          body: document.body.innerText.slice(0, 200),
-        }))
-        throw new Error(`${label}: board did not finish loading: ${JSON.stringify(state)}`, { cause: e })
-      })
-    const r = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
-      const m = (window as any).__bench
-      const t = (window as any).copboard.conn.timings
-      return { dcl: nav.domContentLoadedEventEnd, canvas: m.canvas, firstNote: m.firstNote, allNotes: m.allNotes, wsSynced: t.synced, cache: t.cacheLoaded, ready: t.ready, bound: t.bound, mounted: t.mounted }
-    })
-    const f = (x?: number) => (x === undefined ? '   -' : `${x.toFixed(0).padStart(5)} ms`)
-    console.log(`\n${label}`)
-    console.log(`  DOMContentLoaded             ${f(r.dcl)}`)
-    console.log(`  IndexedDB cache loaded       ${f(r.cache)}`)
-    console.log(`  server sync done (y-ws)      ${f(r.wsSynced)}`)
-    console.log(`  doc -> store (binding load)  ${f(r.bound)}`)
-    console.log(`  tldraw mounted               ${f(r.mounted)}`)
-    console.log(`  first render (note painted)  ${f(r.firstNote)}`)
-    console.log(`  fully synced (${NOTES} notes in store, server synced) ${f(Math.max(r.allNotes, r.wsSynced))}`)
-    return r
-  }
-  const cold = await run(`cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant))
+  const cold = await measureLoad(page, `cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
+  Object.assign(result, { firstRenderMs: cold.firstNote, allNotesMs: fullySynced(cold) })
+  if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT })
   await page.waitForTimeout(1500) // let y-indexeddb store the doc
-  const warm = await run(`warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload())
-  const live = await remoteWriters(page, server.url, board.room, token)
-  console.log(`\n${WRITERS} remote writers × ${WRITE_RATE}/s for ${WRITE_SECONDS} s: frame time p50 ${live.frameP50.toFixed(1)} ms, p95 ${live.frameP95.toFixed(1)} ms, ${live.longTasks} long tasks (${live.longTaskMs.toFixed(0)} ms), moves seen ${live.movesSeen}/${live.movesSent}`)
-  await browser.close()
-  if (process.env.BENCH_JSON) {
-    writeFileSync(process.env.BENCH_JSON, JSON.stringify({
-      notes: NOTES, firstRenderMs: cold.firstNote, allNotesMs: Math.max(cold.allNotes, cold.wsSynced), warmFirstRenderMs: warm.firstNote,
-      writers: WRITERS, rate: WRITE_RATE, seconds: WRITE_SECONDS, ...live,
-    }))
-  }
-} finally {
-  await server.dispose()
+  const warm = await measureLoad(page, `warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload({ waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
+  result.warmFirstRenderMs = warm.firstNote
+  Object.assign(result, await measureLive(page, server.url, board.room, token))
+  await finish(null)
+} catch (e) {
+  await finish(e as Error)
 }
-process.exit(0)

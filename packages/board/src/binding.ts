@@ -12,14 +12,21 @@
  *   transactions (no echo), reads the changed records, migrates (older board) and validates them
  *   with the store's schema, and applies the valid ones with `store.mergeRemoteChanges` (source
  *   'remote': tldraw's history/undo ignores them). Invalid records are skipped with a warning.
+ *   With `remoteScheduler` the changed ids are collected and applied once per scheduled run.
  * - Schema: doc.getMap('meta') holds tldraw's serialized schema. A client that does not know the
  *   stored versions ('newer') becomes read-only for the doc: it shows the board but never writes.
  */
 import * as Y from 'yjs'
 import type { Store, RecordsDiff } from '@tldraw/store'
+export type { Scheduler } from './scheduler.js'
 import type { TLRecord } from '@tldraw/tlschema'
 import { getMetaMap, getRecordsMap, TEXT_KEY } from './layout.js'
 import { fragmentToRichText, getTextFragment, richTextToFragment, sameRichText } from './text.js'
+import { frameScheduler, type Scheduler } from './scheduler.js'
+import { createTextMirror } from './mirror.js'
+import type { BindOptions, BoardBinding } from './bindingTypes.js'
+
+export type { BindOptions, BoardBinding }
 import {
   diffFields,
   hasRichText,
@@ -31,66 +38,6 @@ import {
   type FieldChanges,
 } from './records.js'
 import { checkDocSchema, migrateRecord, readDocSchema, writeDocSchema, type DocSchemaStatus } from './schema.js'
-
-export type Scheduler = (flush: () => void) => void
-
-/** Default scheduler: next animation frame (drag updates coalesce per frame), with a timeout
- * fallback because hidden tabs get no frames; microtask in non-browser environments. */
-export const frameScheduler: Scheduler = (flush) => {
-  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame
-  if (typeof raf === 'function') {
-    let done = false
-    const run = () => {
-      if (done) return
-      done = true
-      flush()
-    }
-    raf(run)
-    setTimeout(run, 50)
-  } else queueMicrotask(flush)
-}
-/** Flush synchronously (tests). */
-export const syncScheduler: Scheduler = (flush) => flush()
-
-export interface BindOptions {
-  /** Transaction origin for the binding's writes; defaults to a fresh object. */
-  userOrigin?: unknown
-  /** How local changes are batched; default `frameScheduler`. */
-  scheduler?: Scheduler
-  /** Called when the doc's schema status is known / changes ('newer' = read-only). */
-  onSchemaStatus?: (status: DocSchemaStatus) => void
-  /** Called for each record from the doc that was rejected. */
-  onRejected?: (id: string, reason: string) => void
-  /**
-   * True while this client's own rich-text editor shows the record's fragment (ySync keeps the
-   * editor and, through it, the store's `props.richText` current): remote changes then never
-   * replace the store's text object under the editor (SPEC rule 9).
-   */
-  isTextLive?: (id: string) => boolean
-  /** Delay of the mirror write after typing into a fragment (SPEC rule 8); default 1000 ms. */
-  mirrorDelayMs?: number
-  /**
-   * Which document records this binding carries (default: all). Private mode binds one store to
-   * two docs: the board (everything but private shapes) and the participant's draft (only those).
-   */
-  include?: (record: TLRecord) => boolean
-}
-
-export interface BoardBinding {
-  (): void
-  /** Stops syncing (pending local changes are flushed first). */
-  unbind(): void
-  /** Writes pending local changes now (and pending text mirrors). */
-  flush(): void
-  /**
-   * The record's text fragment, created from its current text when the record has none yet
-   * (boards from before fragments); null when the record is not in the doc or has no text.
-   */
-  textFragment(id: string): Y.XmlFragment | null
-  /** True when the doc holds a newer schema than this client: local changes are not written. */
-  readonly readonly: boolean
-  readonly origin: unknown
-}
 
 type TLStoreLike = Store<TLRecord, any>
 
@@ -122,9 +69,9 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   const pending = new Map<string, Pending>()
   let scheduled = false
   let bound = true
-  const mirrorDelay = opts.mirrorDelayMs ?? 1000
-  const mirrorTimers = new Map<string, ReturnType<typeof setTimeout>>()
-  const mirroredAt = new Map<string, number>()
+  const mirror = createTextMirror(doc, records, origin, opts.mirrorDelayMs ?? 1000, () => readonly)
+  const remoteIds = new Set<string>()
+  let remoteScheduled = false
 
   /** Reads, migrates and validates a record from the doc; null when unusable. */
   const load = (id: string, value: unknown): TLRecord | null => {
@@ -188,38 +135,6 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     })
   }
 
-  /** Writes the fragment's rendering as `props.richText` where the stored mirror differs. */
-  const writeMirrors = (ids: Iterable<string>) => {
-    if (readonly) return
-    doc.transact(() => {
-      for (const id of ids) {
-        const rec = records.get(id)
-        const frag = getTextFragment(rec)
-        const props = rec instanceof Y.Map ? rec.get('props') : null
-        if (!frag || !(props instanceof Y.Map) || frag.length === 0) continue
-        const rendered = fragmentToRichText(frag)
-        if (!sameRichText(props.get('richText'), rendered)) props.set('richText', rendered as any)
-        mirroredAt.set(id, Date.now())
-      }
-    }, origin)
-  }
-  const scheduleMirror = (id: string) => {
-    if (mirrorTimers.has(id) || !bound) return
-    mirrorTimers.set(
-      id,
-      setTimeout(() => {
-        mirrorTimers.delete(id)
-        if (bound) writeMirrors([id])
-      }, mirrorDelay),
-    )
-  }
-  const flushMirrors = () => {
-    const ids = [...mirrorTimers.keys()]
-    for (const t of mirrorTimers.values()) clearTimeout(t)
-    mirrorTimers.clear()
-    if (ids.length) writeMirrors(ids)
-  }
-
   const flush = () => {
     scheduled = false
     if (!pending.size) return
@@ -254,7 +169,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     const frag = getTextFragment(records.get(id))
     if (!frag || frag.length === 0) return fields
     if (!opts.isTextLive?.(id) && !sameRichText(fragmentToRichText(frag), (to as any).props?.richText)) return fields
-    scheduleMirror(id)
+    mirror.schedule(id)
     const out = new Map(fields)
     const rest = subs.filter((k) => k !== 'richText')
     if (rest.length) out.set('props', rest)
@@ -327,6 +242,14 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   )
 
   // --- doc -> store --------------------------------------------------------------------------
+  /** Applies the records changed since the last apply (rule 13), as the doc holds them now. */
+  const applyRemote = () => {
+    remoteScheduled = false
+    if (!bound || !remoteIds.size) return
+    const ids = [...remoteIds]
+    remoteIds.clear()
+    applyFromDoc(ids)
+  }
   const onRecords = (events: Y.YEvent<any>[], txn: Y.Transaction) => {
     if (txn.origin === origin) return
     const ids = new Set<string>()
@@ -336,12 +259,16 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
         const id = ev.path[0]
         ids.add(id)
         // this client's editor typed into the fragment: the mirror follows
-        if (txn.local && ev.path[1] === TEXT_KEY) scheduleMirror(id)
+        if (txn.local && ev.path[1] === TEXT_KEY) mirror.schedule(id)
         // a peer's mirror write raced ours: whoever wrote last re-renders from the fragment
-        else if (!txn.local && (mirroredAt.get(id) ?? 0) > Date.now() - 5000) scheduleMirror(id)
+        else if (!txn.local && mirror.recentlyMirrored(id)) mirror.schedule(id)
       }
     }
-    applyFromDoc(ids)
+    if (!opts.remoteScheduler) return applyFromDoc(ids)
+    for (const id of ids) remoteIds.add(id)
+    if (remoteScheduled) return
+    remoteScheduled = true
+    opts.remoteScheduler(applyRemote)
   }
   records.observeDeep(onRecords)
 
@@ -376,8 +303,10 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   const unbind = () => {
     if (!bound) return
     flush()
-    flushMirrors()
+    mirror.flush()
+    mirror.stop()
     bound = false
+    remoteIds.clear()
     stopListening()
     records.unobserveDeep(onRecords)
     meta.unobserve(onMeta)
@@ -388,7 +317,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     flush: {
       value: () => {
         flush()
-        flushMirrors()
+        mirror.flush()
       },
     },
     textFragment: { value: textFragment },

@@ -13,7 +13,8 @@ export {
   type FieldChanges,
 } from './records.js'
 export * from './schema.js'
-export { bindStoreToDoc, frameScheduler, syncScheduler, type BindOptions, type BoardBinding, type Scheduler } from './binding.js'
+export { bindStoreToDoc, type BindOptions, type BoardBinding } from './binding.js'
+export { frameScheduler, syncScheduler, type Scheduler } from './scheduler.js'
 export * from './session/index.js'
 export {
   fragmentToRichText,

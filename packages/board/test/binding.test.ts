@@ -173,6 +173,36 @@ describe('bindStoreToDoc', () => {
     expect(Y.encodeStateVector(doc)).toEqual(before)
   })
 
+  it('batches remote changes: one store transaction per scheduled apply, read from the doc as it is then (rule 13)', () => {
+    const net = new Net()
+    const a = newStore(), b = newStore()
+    seed(a)
+    const docA = net.add(), docB = net.add()
+    bindStoreToDoc(a, docA, { scheduler: syncScheduler })
+    const applies: (() => void)[] = []
+    const ub = bindStoreToDoc(b, docB, { scheduler: syncScheduler, remoteScheduler: (f) => applies.push(f) })
+    a.put([note('n1'), note('n2')])
+    applies.splice(0).forEach((f) => f())
+    let commits = 0
+    b.listen(() => commits++, { source: 'remote', scope: 'document' })
+    for (let i = 1; i <= 30; i++) {
+      a.update('shape:n1' as any, (r: any) => ({ ...r, x: i }))
+      a.update('shape:n2' as any, (r: any) => ({ ...r, y: i }))
+    }
+    a.remove(['shape:n2' as any])
+    expect(applies.length).toBe(1) // one apply scheduled for 61 updates
+    expect((b.get('shape:n1' as any) as any).x).toBe(0) // nothing applied before it runs
+    applies.splice(0).forEach((f) => f())
+    expect(commits).toBe(1)
+    expect((b.get('shape:n1' as any) as any).x).toBe(30)
+    expect(b.get('shape:n2' as any)).toBeUndefined()
+    // unbound: a scheduled apply does nothing
+    a.update('shape:n1' as any, (r: any) => ({ ...r, x: 99 }))
+    ub()
+    applies.splice(0).forEach((f) => f())
+    expect((b.get('shape:n1' as any) as any).x).toBe(30)
+  })
+
   it('unbind stops syncing', () => {
     const { a, b, ua } = pair()
     ua()

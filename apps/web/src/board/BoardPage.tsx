@@ -26,6 +26,7 @@ import type { RouteParams } from '../routes'
 import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
 import { noteTextOptions } from './noteText'
+import { BoardNoteShapeUtil } from './noteShape'
 import { isBlockingLicenceState, LicenceNotice } from './LicenceNotice'
 import { LiveSessionNotice } from '../archive/LiveSessionNotice'
 
@@ -223,6 +224,7 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
         <div className="cb-board__canvas">
           <Tldraw
             store={conn.store}
+            shapeUtils={shapeUtils}
             assetUrls={tldrawAssetUrls}
             licenseKey={licenseKey}
             components={components}
@@ -259,3 +261,5 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
 
 /** In front of the canvas: perspective badges, private locks, the perspective highlight. */
 const components: TLComponents = { InFrontOfTheCanvas: NoteBadges }
+/** Notes that stay cheap on boards with thousands of them (noteShape.tsx). */
+const shapeUtils = [BoardNoteShapeUtil]

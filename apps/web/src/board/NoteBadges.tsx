@@ -29,8 +29,13 @@ export function NoteBadges() {
       const zoom = editor.getZoomLevel()
       const culled = editor.getCulledShapes()
       const out: { id: string; x: number; y: number; w: number; perspective: Perspective | null; private: boolean; dim: boolean }[] = []
-      for (const s of editor.getCurrentPageShapes() as TLShape[]) {
-        if (s.type !== 'note') continue
+      // only the notes in view (spatial index): a move elsewhere on a board of thousands of notes
+      // costs a lookup, not a walk over every note
+      const inView = [...editor.getShapeIdsInsideBounds(editor.getViewportPageBounds())]
+        .map((id) => editor.getShape(id))
+        .filter((s): s is TLShape => !!s && s.type === 'note')
+        .sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0))
+      for (const s of inView) {
         const perspective = perspectiveOf(s)
         const priv = isPrivateShape(s)
         const dim = !!filter && perspective !== filter

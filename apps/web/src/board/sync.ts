@@ -5,34 +5,17 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import {
-  atom,
-  createPresenceStateDerivation,
-  createTLStore,
-  defaultBindingUtils,
-  defaultShapeUtils,
-  InstancePresenceRecordType,
-  react,
-  type TLInstancePresence,
-  type TLStore,
-  type TLUser,
-} from 'tldraw'
-import { bindStoreToDoc, isPrivateRecord, type BoardBinding } from '@copboard/board'
+import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
+import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
+import { syncPresence, type PeerInfo } from './presence'
+
+export type { PeerInfo }
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
-
-export interface PeerInfo {
-  clientId: number
-  name: string
-  color: string
-  perspective: Perspective | null
-  role?: string
-  self: boolean
-}
 
 export interface UserInfo {
   name: string
@@ -61,6 +44,7 @@ const MESSAGE_QUERY_AWARENESS = 3
 const QUIET_MS = 2000
 /** …and declared gone when the answer does not come within this long (then reconnected). */
 const PROBE_TIMEOUT_MS = 2500
+const HEARTBEAT_MS = 500
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
@@ -84,6 +68,7 @@ export class BoardConnection {
   /** The heartbeat found the socket dead (cleared when a socket connects again). */
   private stale = false
   private probeSentAt = 0
+  private lastBeat = Date.now()
   private disposers: (() => void)[] = []
   private readonly $user = atom<TLUser | null>('copboard.user', null)
   /** This browser's participant secret (board/participant.ts). */
@@ -132,7 +117,7 @@ export class BoardConnection {
     }
     addEventListener('online', onOnline)
     addEventListener('offline', onOnline)
-    const heartbeat = setInterval(() => this.heartbeat(), 500)
+    const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS)
     // closing or hiding the tab: write every pending edit into the doc now, so it reaches the
     // socket and IndexedDB before the page goes (the scheduler would wait for a frame)
     const flushNow = () => this.binding?.flush()
@@ -153,6 +138,8 @@ export class BoardConnection {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
         isTextLive,
+        // a burst of remote updates (5 people dragging) is one store transaction per frame
+        remoteScheduler: frameScheduler,
         // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
         include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
         onSchemaStatus: (s) => {
@@ -165,11 +152,14 @@ export class BoardConnection {
     })
   }
 
-  /** Cache first (instant, offline), then the server for at most `ms` before showing the board. */
+  /**
+   * Cache first (instant, offline): a board in the cache is shown at once, the server's changes
+   * follow through the binding; without one, the server is awaited for at most `ms`.
+   */
   private async waitUntilReady(ms = 2500) {
     if (this.idb) await Promise.race([this.idb.whenSynced, delay(1500)])
     this.timings.cacheLoaded = performance.now()
-    if (this.provider.synced) return
+    if (this.provider.synced || getRecordsMap(this.doc).size > 0) return
     await Promise.race([
       new Promise<void>((res) => {
         const on = (s: boolean) => s && (this.provider.off('sync', on), res())
@@ -222,56 +212,12 @@ export class BoardConnection {
   }
 
   private startPresence() {
-    const aw = this.provider.awareness
-    const presenceId = InstancePresenceRecordType.createId(String(this.doc.clientID))
-    const $presence = createPresenceStateDerivation(this.$user, { instanceId: presenceId })(this.store)
-    let frame = 0
     this.disposers.push(
-      react('copboard presence -> awareness', () => {
-        const p = $presence.get()
-        if (frame) return
-        frame = requestAnimationFrame(() => {
-          frame = 0
-          const presence = $presence.get()
-          aw.setLocalStateField('presence', presence ? this.presenceFilter(presence) : null)
-        })
-        void p
+      syncPresence(this.store, this.provider.awareness, this.$user, (p) => this.presenceFilter(p), (peers) => {
+        this.peers = peers
+        this.emit()
       }),
     )
-    const sync = () => {
-      const toPut: TLInstancePresence[] = []
-      const seen = new Set<string>()
-      const peers: PeerInfo[] = []
-      aw.getStates().forEach((state, clientId) => {
-        const u = state.user as { name?: string; color?: string; perspective?: Perspective; role?: string } | undefined
-        if (u?.name) peers.push({ clientId, name: u.name, color: u.color ?? '#888', perspective: u.perspective ?? null, role: u.role, self: clientId === aw.clientID })
-        if (clientId === aw.clientID || !state.presence) return
-        const id = InstancePresenceRecordType.createId(String(clientId))
-        seen.add(id)
-        toPut.push({ ...(state.presence as TLInstancePresence), id, userName: u?.name ?? '', color: u?.color ?? '#888' })
-      })
-      const stale = this.store
-        .query.records('instance_presence')
-        .get()
-        .filter((r) => !seen.has(r.id))
-        .map((r) => r.id)
-      this.store.mergeRemoteChanges(() => {
-        if (stale.length) this.store.remove(stale)
-        for (const p of toPut) {
-          try {
-            this.store.put([p])
-          } catch {
-            /* a peer's malformed presence is ignored */
-          }
-        }
-      })
-      peers.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name))
-      this.peers = peers
-      this.emit()
-    }
-    aw.on('change', sync)
-    this.disposers.push(() => aw.off('change', sync))
-    sync()
   }
 
   /**
@@ -281,11 +227,16 @@ export class BoardConnection {
    */
   private heartbeat() {
     const p = this.provider
+    const now = Date.now()
+    // a main thread busy for longer than a beat (opening a big board, a slow machine) has not
+    // read the socket either: the probe's answer may be waiting in the queue, so it gets a new window
+    const blocked = now - this.lastBeat > 4 * HEARTBEAT_MS
+    this.lastBeat = now
     if (!p.wsconnected || !p.ws) {
       this.probeSentAt = 0
       return
     }
-    const now = Date.now()
+    if (blocked && this.probeSentAt) this.probeSentAt = now
     const quietFor = now - p.wsLastMessageReceived
     if (this.probeSentAt && p.wsLastMessageReceived >= this.probeSentAt) this.probeSentAt = 0
     if (this.probeSentAt && now - this.probeSentAt > PROBE_TIMEOUT_MS) {

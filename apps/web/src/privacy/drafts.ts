@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import { PARTICIPANT_SECRET_PARAM } from '../board/participant'
-import type { Editor, TLShape, TLStore } from 'tldraw'
+import type { Editor, RecordsDiff, TLRecord, TLShape, TLStore } from 'tldraw'
 import { bindStoreToDoc, draftRoomName, getSessionMap, isPrivateRecord, isPrivateShape, readRevealState, type BoardBinding, type RevealState } from '@copboard/board'
 
 type Listener = () => void
@@ -43,7 +43,9 @@ export class PrivateDrafts {
     }
     session.observeDeep(onSession)
     this.disposers.push(() => session.unobserveDeep(onSession))
-    const stop = store.listen(() => this.countPrivate(), { scope: 'document' })
+    for (const r of store.allRecords()) if (isPrivateShape(r)) this.privateCount++
+    // counted from each change (not by walking every record: a board holds thousands)
+    const stop = store.listen(({ changes }) => this.countPrivate(changes), { scope: 'document' })
     this.disposers.push(stop)
     void opts.participantId.then((id) => {
       this.participantId = id
@@ -69,9 +71,11 @@ export class PrivateDrafts {
     return this.reveal.mode === 'private' && this.opts.canWritePrivately() && this.participantId === null
   }
 
-  private countPrivate() {
-    let n = 0
-    for (const r of this.store.allRecords()) if (isPrivateShape(r)) n++
+  private countPrivate(changes: RecordsDiff<TLRecord>) {
+    let n = this.privateCount
+    for (const r of Object.values(changes.added)) if (isPrivateShape(r)) n++
+    for (const r of Object.values(changes.removed)) if (isPrivateShape(r)) n--
+    for (const [from, to] of Object.values(changes.updated)) n += Number(isPrivateShape(to)) - Number(isPrivateShape(from))
     if (n !== this.privateCount) {
       this.privateCount = n
       this.update()
