@@ -31,9 +31,20 @@ export function isContainerValue(value: unknown): boolean {
   return field(value, 'typeName') === 'shape' && CONTAINER_TYPES.has(field(value, 'type') as string)
 }
 
+/** Do two zone lists place every zone the same (a refused or non-geometric scaffold change moves none)? */
+function sameZones(a: readonly BoardZone[], b: readonly BoardZone[]): boolean {
+  if (a.length !== b.length) return false
+  return a.every((z, i) => {
+    const o = b[i]
+    return z.shapeId === o.shapeId && z.zoneId === o.zoneId && z.pageId === o.pageId && z.bounds.x === o.bounds.x && z.bounds.y === o.bounds.y && z.bounds.w === o.bounds.w && z.bounds.h === o.bounds.h
+  })
+}
+
 export class AnonymousCover {
   /** Authored shapes in an anonymous zone as of the end of the last transaction. */
   private before = new Set<string>()
+  /** The zones `before` was computed with. */
+  private zonesAtRest: readonly BoardZone[] = []
 
   constructor(
     private readonly records: Y.Map<unknown>,
@@ -77,7 +88,8 @@ export class AnonymousCover {
    * (`zonesMoved`), else the descendants of the `containers` it changed. `touched` were checked
    * by §4.1 already.
    */
-  check(touched: Set<string>, zonesMoved: boolean, containers: Set<string>): Verdict {
+  check(touched: Set<string>, scaffoldChanged: boolean, containers: Set<string>): Verdict {
+    const zonesMoved = scaffoldChanged && !sameZones(this.zonesAtRest, this.zones())
     if (!zonesMoved && containers.size === 0) return OK
     const zones = this.anonymousZones()
     if (!zones) return OK
@@ -91,8 +103,9 @@ export class AnonymousCover {
   }
 
   /** After a transaction: all shapes again when zones or containers changed, else the touched ones. */
-  afterTransaction(touched: Set<string>, zonesChanged: boolean): void {
-    if (zonesChanged || [...touched].some((id) => isContainerValue(this.records.get(id)))) return this.rescan()
+  afterTransaction(touched: Set<string>, scaffoldChanged: boolean): void {
+    const zonesMoved = scaffoldChanged && !sameZones(this.zonesAtRest, this.zones())
+    if (zonesMoved || [...touched].some((id) => isContainerValue(this.records.get(id)))) return this.rescan()
     const zones = this.anonymousZones()
     for (const id of touched) {
       if (zones && this.zoneOf(id, zones)) this.before.add(id)
@@ -102,6 +115,7 @@ export class AnonymousCover {
 
   private rescan(): void {
     this.before.clear()
+    this.zonesAtRest = this.zones()
     const zones = this.anonymousZones()
     if (!zones) return
     this.records.forEach((_, id) => {
