@@ -95,6 +95,9 @@ export class Room implements ConnectionRoom {
   private readonly revertClientId: number
   /** §13.1: the net update of the admission transaction in progress (its `update` event). */
   private admitted: Uint8Array | null = null
+  /** §5.6: the admission transaction whose update is forwarded as received (no `update` event). */
+  private forwarding: Y.Transaction | null = null
+  private updateEventOff = false
   /** §12: client updates refused by the policy. */
   refusedUpdates = 0
 
@@ -119,6 +122,7 @@ export class Room implements ConnectionRoom {
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.doc.on('update', this.onDocUpdate)
+    this.doc.on('afterTransactionCleanup', this.onTransactionCleanup)
     this.unloaded = new Promise((resolve) => (this.resolveUnloaded = resolve))
     this.ready = this.load()
     // callers that only care about connections use `state`; avoid unhandled rejections
@@ -278,6 +282,7 @@ export class Room implements ConnectionRoom {
     this.fanout.destroy()
     this.greeting = null
     this.doc.off('update', this.onDocUpdate)
+    this.doc.off('afterTransactionCleanup', this.onTransactionCleanup)
     this.awareness.destroy()
     this.doc.destroy()
     this.finishUnload()
@@ -306,12 +311,14 @@ export class Room implements ConnectionRoom {
             conn.charge(MessageCost.noop)
             return
           }
-          if (validateUpdate(msg.update, this.doc).redundant) {
+          const check = validateUpdate(msg.update, this.doc)
+          if (check.redundant) {
             conn.charge(MessageCost.noop)
             return
           }
           if (!conn.charge(MessageCost.effective)) return
-          this.admit(conn, msg.update)
+          // §5.6: strict decoding makes a sync-update frame exactly encodeSyncUpdate(update)
+          this.admit(conn, msg.update, msg.type === 'sync-update' && check.newStructs ? frame : null)
           return
         }
         case 'awareness': {
@@ -424,15 +431,23 @@ export class Room implements ConnectionRoom {
    * policy, see it), then its net effect is persisted and only then broadcast: to the others when
    * admitted, to everyone including the sender when refused (the sender converges back).
    */
-  private admit(conn: SyncConnection, update: Uint8Array): void {
+  private admit(conn: SyncConnection, update: Uint8Array, received: Uint8Array | null): void {
     if (this.policy === undefined) this.policy = this.ctx.policy?.forRoom(this.name, this.doc) ?? null
     const policy = this.policy
     const origin: TransactionOrigin = { kind: 'connection', connection: conn }
     const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.name, connectionId: conn.id, info: conn.info }, tr) : null
     this.admitted = null
-    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId)
+    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId, received ? this.onJudged : undefined)
+    const forwarded = this.forwarding !== null
+    this.forwarding = null
     const net = this.admitted as Uint8Array | null
     this.admitted = null
+    if (forwarded) {
+      // §5.6: admitted whole, nothing pending: the update as received is its net effect
+      this.greeting = null
+      this.writes.enqueue({ update, frame: received!, sender: conn, bytes: received!.byteLength })
+      return
+    }
     if (!verdict.ok) this.refuse(conn, verdict)
     if (!net) return
     const frame = encodeSyncUpdate(net)
@@ -450,6 +465,30 @@ export class Room implements ConnectionRoom {
       { conn: conn.id, room: this.name, detail: verdict.detail, ...conn.logFields },
       'sync: update refused by the policy; the room reverted it',
     )
+  }
+
+  /** §5.6: inside an admission transaction: admitted whole and nothing pending, so its frame is forwarded as received. */
+  private readonly onJudged = (tr: Y.Transaction, verdict: PolicyVerdict, complete: boolean): void => {
+    if (!verdict.ok || !complete) return
+    // content it inserted and deleted again is stored without that content (§12.2): not as received
+    for (const [client, ranges] of tr.deleteSet.clients) {
+      const before = tr.beforeState.get(client) ?? 0
+      for (const r of ranges) if (r.clock + r.len > before) return
+    }
+    this.forwarding = tr
+  }
+
+  /**
+   * §5.6: Yjs encodes a transaction for the doc's `update` event only while someone listens; the
+   * room stops listening for exactly the transaction whose update is forwarded as received
+   * (this runs for every transaction, right before Yjs looks for `update` listeners).
+   */
+  private readonly onTransactionCleanup = (tr: Y.Transaction): void => {
+    const skip = tr === this.forwarding
+    if (skip === this.updateEventOff) return
+    this.updateEventOff = skip
+    if (skip) this.doc.off('update', this.onDocUpdate)
+    else this.doc.on('update', this.onDocUpdate)
   }
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
