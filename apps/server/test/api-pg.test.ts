@@ -1,5 +1,5 @@
 /**
- * The same API suite (api.test.ts) on PostgreSQL: DATABASE_URL (default: the local test database),
+ * The same API suite (api.test.ts, api-sessions.test.ts) on PostgreSQL: DATABASE_URL (default: the local test database),
  * one fresh schema per server (api-harness), dropped at the end.
  */
 import { afterAll } from 'vitest'
@@ -12,3 +12,4 @@ afterAll(() => {
 })
 
 await import('./api.test')
+await import('./api-sessions.test')

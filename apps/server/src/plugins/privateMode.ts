@@ -40,7 +40,7 @@ const privateModePlugin: FastifyPluginAsync<PrivateModeOptions> = async (app, { 
 
   /** The facilitator of this board's CoP, on a board that can still change. */
   async function facilitatorBoard(request: FastifyRequest<{ Params: { room: string } }>) {
-    const session = await archive.storage.getSessionByRoom(request.params.room)
+    const session = await archive.sessionOfRoom(request.params.room)
     if (!session) throw new ApiError('ROOM_NOT_FOUND')
     requireFacilitator(request, session.copId)
     if (!isBoardWritable(session.state)) throw new ApiError('SESSION_STATE_CONFLICT', 'the session has ended; its board is frozen')
@@ -71,7 +71,7 @@ const privateModePlugin: FastifyPluginAsync<PrivateModeOptions> = async (app, { 
 
 /** Every draft room of a board: stored ones and ones only in memory (opened, nothing written yet). */
 async function draftRoomsOf(archive: ArchiveService, rooms: RoomManager, room: string): Promise<string[]> {
-  const names = new Set([...(await archive.storage.listRooms()), ...rooms.roomNames()])
+  const names = new Set([...(await archive.storedRooms()), ...rooms.roomNames()])
   return [...names].filter((n) => parseDraftRoom(n)?.room === room).sort()
 }
 

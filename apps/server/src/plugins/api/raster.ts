@@ -49,11 +49,7 @@ export async function svgToPng(svg: string, width: number): Promise<Uint8Array> 
   return png
 }
 
-const PNG_SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
-
-export function isPng(b: Uint8Array): boolean {
-  return b.length > 24 && PNG_SIG.every((v, i) => b[i] === v)
-}
+export { isPng } from '@copboard/archive'
 
 export function pngSize(b: Uint8Array): { width: number; height: number } {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)

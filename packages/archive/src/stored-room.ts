@@ -7,10 +7,13 @@
 import * as Y from 'yjs'
 import type { Storage } from '@copboard/storage'
 import { writeDocSchema, writeRecords } from '@copboard/board'
-import { baseBoardRecords, defaultSerializedSchema } from '@copboard/archive'
+import { baseBoardRecords, defaultSerializedSchema } from './tldr'
 import { templateToRecords, type TemplateDefinition, type TitleBlockInfo } from '@copboard/templates'
 
-export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Doc> {
+/** What the stored-room helpers need of storage. */
+export type RoomLog = Pick<Storage, 'loadRoom' | 'appendUpdates'>
+
+export async function loadBoardDoc(storage: RoomLog, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc()
   const updates = await storage.loadRoom(room)
   if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates))
@@ -18,7 +21,7 @@ export async function loadBoardDoc(storage: Storage, room: string): Promise<Y.Do
 }
 
 /** Writes a template's scaffold into a new room (server-side launch). */
-export async function seedRoomFromTemplate(storage: Storage, room: string, template: TemplateDefinition, title: TitleBlockInfo, lang: 'nl' | 'en' = 'nl'): Promise<void> {
+export async function seedRoomFromTemplate(storage: RoomLog, room: string, template: TemplateDefinition, title: TitleBlockInfo, lang: 'nl' | 'en' = 'nl'): Promise<void> {
   const doc = new Y.Doc()
   const records = [
     ...baseBoardRecords(),
@@ -30,12 +33,12 @@ export async function seedRoomFromTemplate(storage: Storage, room: string, templ
 }
 
 /** Copies a snapshot's Yjs state into a new room ("continue where we left off"). */
-export async function seedRoomFromState(storage: Storage, room: string, state: Uint8Array): Promise<void> {
+export async function seedRoomFromState(storage: RoomLog, room: string, state: Uint8Array): Promise<void> {
   await storage.appendUpdates(room, [state])
 }
 
 /** Changes a room that is not loaded by the RoomManager: load from storage, apply `fn`, append the difference. */
-export async function editStoredRoom(storage: Storage, room: string, fn: (doc: Y.Doc) => void): Promise<void> {
+export async function editStoredRoom(storage: RoomLog, room: string, fn: (doc: Y.Doc) => void): Promise<void> {
   const doc = await loadBoardDoc(storage, room)
   const before = Y.encodeStateVector(doc)
   fn(doc)

@@ -6,12 +6,11 @@
  * DEMO_COP=off switches the offer off.
  */
 import type { ParticipantMeta, Role } from '@copboard/storage'
-import { demoSessionRecords, type DemoFixture } from '@copboard/archive'
 import { getTemplate } from '@copboard/templates'
 import { writeRecords } from '@copboard/board'
-import { mintToken } from '../../auth'
-import { editStoredRoom, loadBoardDoc, seedRoomFromTemplate } from './board-doc'
-import type { ArchiveService } from './service'
+import { demoSessionRecords, type DemoFixture } from './demo'
+import { editStoredRoom, loadBoardDoc, seedRoomFromTemplate } from './stored-room'
+import type { SessionArchive } from './session-archive'
 
 export class DemoCop {
   private copId: string | null = null
@@ -20,7 +19,7 @@ export class DemoCop {
   offered = false
 
   constructor(
-    private readonly archive: ArchiveService,
+    private readonly archive: SessionArchive,
     private readonly enabled: boolean,
   ) {}
 
@@ -28,7 +27,7 @@ export class DemoCop {
   async init(): Promise<void> {
     if (!this.enabled) return
     try {
-      this.offered = (await this.archive.storage.listRooms()).length === 0
+      this.offered = (await this.archive.storedRooms()).length === 0
     } catch {
       this.offered = false
     }
@@ -41,8 +40,7 @@ export class DemoCop {
       throw err
     })
     const copId = await this.creating
-    const { secret, hash } = mintToken()
-    await this.archive.storage.createToken({ copId, role: 'facilitator', label: 'Voorbeeld', secretHash: hash })
+    const { secret } = await this.archive.issueLink(copId, 'facilitator', 'Voorbeeld')
     return { copId, secret }
   }
 
@@ -52,7 +50,7 @@ export class DemoCop {
     const storage = this.archive.storage
     const cop = await storage.createCop({ name: fixture.cop.name, theme: fixture.cop.theme, coHost: fixture.cop.coHost })
     for (const [role, label] of [['participant', 'Deelnemers'], ['viewer', 'Meekijkers']] as [Role, string][]) {
-      await storage.createToken({ copId: cop.id, role, label, secretHash: mintToken().hash })
+      await this.archive.issueLink(cop.id, role, label)
     }
     let lastFinal: string | null = null
     for (const s of fixture.sessions) {

@@ -15,7 +15,6 @@
 import type { ParticipantMeta, Role } from '@copboard/storage'
 import type { AwarenessSeen } from '@copboard/sync-core'
 import { PERSPECTIVES as PERSPECTIVE_LIST } from '@copboard/templates'
-import { looksLikeToken } from '../../auth'
 
 export const MAX_NAME_CHARS = 60
 export const MAX_PARTICIPANTS = 200
@@ -25,6 +24,9 @@ const PERSPECTIVES = new Set<string>(PERSPECTIVE_LIST)
 const ROLES = new Set<string>(['facilitator', 'participant', 'viewer'])
 
 export type { ParticipantMeta }
+
+/** The shape of an access token (apps/server/src/auth/tokens.ts): a name like that is a pasted secret, never stored. */
+const TOKEN_SHAPED = /^[A-Za-z0-9_-]{43}$/
 
 interface Entry {
   name: string
@@ -41,7 +43,7 @@ export function cleanName(v: unknown): string | null {
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
     .replace(/\s+/g, ' ')
     .trim()
-  if (!s || looksLikeToken(s)) return null
+  if (!s || TOKEN_SHAPED.test(s)) return null
   const chars = [...s]
   return chars.length > MAX_NAME_CHARS ? chars.slice(0, MAX_NAME_CHARS).join('').trimEnd() : s
 }

@@ -20,3 +20,8 @@ export function resolveCurrent(sessions: Session[], role: Role): CurrentAnswer {
   if (live && role !== 'facilitator') return { go: 'board', room: live.room, live, next }
   return { go: 'cop', room: null, live, next }
 }
+
+/** The board a new link also opens: the live session's, else the latest planned one's (null: none). */
+export function linkTarget(sessions: Session[]): Session | null {
+  return sessions.findLast((s) => s.state === 'live') ?? sessions.findLast((s) => s.state === 'planned') ?? null
+}
