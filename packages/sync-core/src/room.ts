@@ -1,8 +1,8 @@
 /**
  * One room = one Y.Doc + awareness + its connections: lifecycle (load, idle, unload),
  * join/leave, message dispatch and awareness ownership. Connections live in `connection.ts`,
- * the persist-then-broadcast pipeline in `writeQueue.ts`. The numbers in comments (§n) refer
- * to SPEC.md.
+ * document updates (admission, forwarding, server-side changes) in `roomUpdates.ts`, the
+ * persist-then-broadcast queue in `writeQueue.ts`. The numbers in comments (§n) refer to SPEC.md.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -10,9 +10,9 @@ import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
 import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
-import { STORAGE_ORIGIN, isOrigin, type TransactionOrigin } from './origins.js'
+import { STORAGE_ORIGIN } from './origins.js'
 import { MessageCost } from './rateBudget.js'
-import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy, type UpdatePolicy } from './admission.js'
+import type { UpdatePolicy } from './admission.js'
 import {
   type AwarenessEntry,
   ProtocolError,
@@ -21,10 +21,9 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
-  encodeSyncUpdate,
-  validateUpdate,
 } from './protocol.js'
-import { WriteQueue, type WriteQueueContext } from './writeQueue.js'
+import type { WriteQueueContext } from './writeQueue.js'
+import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
 
@@ -76,8 +75,6 @@ export class Room implements ConnectionRoom {
 
   private waiting = new Set<SyncConnection>()
   private pins = 0
-  /** §5, §7.3: persist-then-broadcast. */
-  private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   private awarenessOwner = new Map<number, SyncConnection>()
   /** §4.7: batched awareness broadcast and the shared greeting of every state. */
@@ -89,40 +86,17 @@ export class Room implements ConnectionRoom {
   private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
-  /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
-  private policy: RoomPolicy | null | undefined = undefined
-  /** §13.1: client id under which reverted values are restored (never the doc's own). */
-  private readonly revertClientId: number
-  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
-  private admitted: Uint8Array | null = null
-  /** §5.6: the admission transaction whose update is forwarded as received (no `update` event). */
-  private forwarding: Y.Transaction | null = null
-  private updateEventOff = false
-  /** §12: client updates refused by the policy. */
-  refusedUpdates = 0
+  /** §12, §5: client updates admitted, server-side changes, persist-then-broadcast. */
+  private readonly updates: RoomUpdates
 
   constructor(
     readonly name: string,
     private readonly ctx: RoomContext,
   ) {
-    this.writes = new WriteQueue(
-      {
-        name,
-        doc: this.doc,
-        conns: this.conns,
-        isClosed: () => this.state === 'closed',
-        persisted: (updates, bytes) => this.persisted(updates, bytes),
-        // §13.1: fenced through the lease when the room has one
-        append: (updates) => (this.lease ? this.lease.appendUpdates(updates) : ctx.storage.appendUpdates(name, updates)),
-      },
-      ctx,
-    )
-    this.revertClientId = newRevertClientId(this.doc)
+    this.updates = new RoomUpdates(this, ctx)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
-    this.doc.on('update', this.onDocUpdate)
-    this.doc.on('afterTransactionCleanup', this.onTransactionCleanup)
     this.unloaded = new Promise((resolve) => (this.resolveUnloaded = resolve))
     this.ready = this.load()
     // callers that only care about connections use `state`; avoid unhandled rejections
@@ -201,7 +175,7 @@ export class Room implements ConnectionRoom {
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
     // §7.3: a newcomer to a room under backpressure is not read either (its backlog still is)
-    this.writes.admit(conn)
+    this.updates.writes.admit(conn)
     conn.goLive(this)
   }
 
@@ -275,14 +249,10 @@ export class Room implements ConnectionRoom {
 
   destroy(): void {
     this.clearIdle()
-    this.writes.release()
-    this.policy?.destroy?.()
-    this.policy = null
+    this.updates.destroy()
     this.awareness.off('update', this.onAwarenessUpdate)
     this.fanout.destroy()
     this.greeting = null
-    this.doc.off('update', this.onDocUpdate)
-    this.doc.off('afterTransactionCleanup', this.onTransactionCleanup)
     this.awareness.destroy()
     this.doc.destroy()
     this.finishUnload()
@@ -304,23 +274,9 @@ export class Room implements ConnectionRoom {
           conn.send(this.syncStep2For(msg.stateVector))
           return
         case 'sync-step2':
-        case 'sync-update': {
-          if (conn.readOnly) {
-            // §6: a viewer's edits are dropped; it was told at connect time
-            conn.droppedUpdates++
-            conn.charge(MessageCost.noop)
-            return
-          }
-          const check = validateUpdate(msg.update, this.doc)
-          if (check.redundant) {
-            conn.charge(MessageCost.noop)
-            return
-          }
-          if (!conn.charge(MessageCost.effective)) return
-          // §5.6: strict decoding makes a sync-update frame exactly encodeSyncUpdate(update)
-          this.admit(conn, msg.update, msg.type === 'sync-update' && check.newStructs ? frame : null)
+        case 'sync-update':
+          this.updates.receive(conn, msg.update, msg.type === 'sync-update' ? frame : null)
           return
-        }
         case 'awareness': {
           if (!this.admitAwareness(conn, msg.entries)) return
           const update = this.filteredAwareness(conn, msg.update)
@@ -418,107 +374,31 @@ export class Room implements ConnectionRoom {
 
   /** §7.3: accepted bytes not yet persisted. */
   get queuedBytes(): number {
-    return this.writes.queuedBytes
+    return this.updates.writes.queuedBytes
   }
 
   /** §7.3: the room stopped reading from its writers until its queue drained. */
   get backpressure(): boolean {
-    return this.writes.backpressure
+    return this.updates.writes.backpressure
   }
 
-  /**
-   * §12 §1.3 §5.1: a client's update is applied and judged at once (so its next update, and the
-   * policy, see it), then its net effect is persisted and only then broadcast: to the others when
-   * admitted, to everyone including the sender when refused (the sender converges back).
-   */
-  private admit(conn: SyncConnection, update: Uint8Array, received: Uint8Array | null): void {
-    if (this.policy === undefined) this.policy = this.ctx.policy?.forRoom(this.name, this.doc) ?? null
-    const policy = this.policy
-    const origin: TransactionOrigin = { kind: 'connection', connection: conn }
-    const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.name, connectionId: conn.id, info: conn.info }, tr) : null
-    this.admitted = null
-    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId, received ? this.onJudged : undefined)
-    const forwarded = this.forwarding !== null
-    this.forwarding = null
-    const net = this.admitted as Uint8Array | null
-    this.admitted = null
-    if (forwarded) {
-      // §5.6: admitted whole, nothing pending: the update as received is its net effect
-      this.greeting = null
-      this.writes.enqueue({ update, frame: received!, sender: conn, bytes: received!.byteLength })
-      return
-    }
-    if (!verdict.ok) this.refuse(conn, verdict)
-    if (!net) return
-    const frame = encodeSyncUpdate(net)
-    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+  /** §12: client updates refused by the policy. */
+  get refusedUpdates(): number {
+    return this.updates.refusedUpdates
   }
 
-  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
-  private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
-    this.refusedUpdates++
-    conn.refusedUpdates++
-    conn.send(encodePermissionDenied(POLICY_REASON_PREFIX + verdict.reason))
-    this.ctx.badInput.report(
-      conn.loggedReasons,
-      POLICY_REASON_PREFIX + verdict.reason,
-      { conn: conn.id, room: this.name, detail: verdict.detail, ...conn.logFields },
-      'sync: update refused by the policy; the room reverted it',
-    )
-  }
-
-  /** §5.6: inside an admission transaction: admitted whole and nothing pending, so its frame is forwarded as received. */
-  private readonly onJudged = (tr: Y.Transaction, verdict: PolicyVerdict, complete: boolean): void => {
-    if (!verdict.ok || !complete) return
-    // content it inserted and deleted again is stored without that content (§12.2): not as received
-    for (const [client, ranges] of tr.deleteSet.clients) {
-      const before = tr.beforeState.get(client) ?? 0
-      for (const r of ranges) if (r.clock + r.len > before) return
-    }
-    this.forwarding = tr
-  }
-
-  /**
-   * §5.6: Yjs encodes a transaction for the doc's `update` event only while someone listens; the
-   * room stops listening for exactly the transaction whose update is forwarded as received
-   * (this runs for every transaction, right before Yjs looks for `update` listeners).
-   */
-  private readonly onTransactionCleanup = (tr: Y.Transaction): void => {
-    const skip = tr === this.forwarding
-    if (skip === this.updateEventOff) return
-    this.updateEventOff = skip
-    if (skip) this.doc.off('update', this.onDocUpdate)
-    else this.doc.on('update', this.onDocUpdate)
-  }
-
-  /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
-  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  /** The document changed (any origin): the shared greeting is stale (§1.6). */
+  documentChanged(): void {
     this.greeting = null
-    if (isOrigin(origin)) {
-      if (origin.kind === 'connection') {
-        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
-        this.admitted = update
-        return
-      }
-      if (origin.kind === 'storage') return
-      if (origin.kind === 'remote') {
-        // persisted by the instance that received it; only fan out locally
-        const frame = encodeSyncUpdate(update)
-        for (const c of this.conns) c.send(frame)
-        return
-      }
-    }
-    const frame = encodeSyncUpdate(update)
-    this.writes.enqueue({ update, frame, sender: null, bytes: update.byteLength + frame.byteLength })
   }
 
   /** Resolves when every queued update is persisted and broadcast. */
   drain(): Promise<void> {
-    return this.writes.drain()
+    return this.updates.writes.drain()
   }
 
   /** §8: a persisted batch grows the log; past the threshold compaction is scheduled. */
-  private persisted(updates: number, bytes: number): void {
+  persisted(updates: number, bytes: number): void {
     this.logCount += updates
     this.logBytes += bytes
     if (this.logCount >= 2 && (this.logCount > this.ctx.compactAfterUpdates || this.logBytes > this.compactAfterBytes())) {
