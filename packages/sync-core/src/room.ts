@@ -1,20 +1,19 @@
 /**
  * One room = one Y.Doc + awareness + its connections: lifecycle (load, idle, unload),
- * join/leave, message dispatch and awareness ownership. Connections live in `connection.ts`,
+ * join/leave and message dispatch. Connections live in `connection.ts`, awareness (§4) in
+ * `roomAwareness.ts`,
  * document updates (admission, forwarding, server-side changes) in `roomUpdates.ts`, the
  * persist-then-broadcast queue in `writeQueue.ts`. The numbers in comments (§n) refer to SPEC.md.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
-import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
+import type { SyncConnection, ConnectionContext, ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
 import { STORAGE_ORIGIN } from './origins.js'
 import { MessageCost } from './rateBudget.js'
 import type { UpdatePolicy } from './admission.js'
 import {
-  type AwarenessEntry,
   ProtocolError,
   READ_ONLY_REASON,
   decodeClientMessage,
@@ -25,7 +24,8 @@ import {
 import type { WriteQueueContext } from './writeQueue.js'
 import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
-import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
+import type { AwarenessFilter } from './awarenessFilter.js'
+import { RoomAwareness } from './roomAwareness.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -76,9 +76,8 @@ export class Room implements ConnectionRoom {
   private waiting = new Set<SyncConnection>()
   private pins = 0
   private idleTimer: ReturnType<typeof setTimeout> | null = null
-  private awarenessOwner = new Map<number, SyncConnection>()
-  /** §4.7: batched awareness broadcast and the shared greeting of every state. */
-  private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
+  /** §4: who owns which awareness client, what a connection may announce, the batched broadcast. */
+  private readonly presence: RoomAwareness
   /**
    * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
    * shared until the document changes (every update, whatever its origin, clears it).
@@ -96,7 +95,7 @@ export class Room implements ConnectionRoom {
     this.updates = new RoomUpdates(this, ctx)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
-    this.awareness.on('update', this.onAwarenessUpdate)
+    this.presence = new RoomAwareness(this, ctx)
     this.unloaded = new Promise((resolve) => (this.resolveUnloaded = resolve))
     this.ready = this.load()
     // callers that only care about connections use `state`; avoid unhandled rejections
@@ -181,7 +180,7 @@ export class Room implements ConnectionRoom {
 
   /** Sends every awareness state the room holds (nothing when it holds none). */
   private sendAwarenessStates(conn: SyncConnection): void {
-    const frame = this.fanout.statesFrame()
+    const frame = this.presence.statesFrame()
     if (frame) conn.send(frame)
   }
 
@@ -196,12 +195,7 @@ export class Room implements ConnectionRoom {
   leave(conn: SyncConnection): void {
     this.waiting.delete(conn)
     if (!this.conns.delete(conn)) return
-    const owned = [...conn.awarenessClients].filter((id) => this.awarenessOwner.get(id) === conn)
-    conn.awarenessClients.clear()
-    for (const id of owned) this.awarenessOwner.delete(id)
-    if (owned.length > 0 && this.state !== 'closed') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, owned, null)
-    }
+    this.presence.connectionLeft(conn, this.state !== 'closed')
     if (this.conns.size === 0 && this.waiting.size === 0 && this.state === 'ready') this.ctx.onLastConnectionLeft(this)
     this.checkIdle()
   }
@@ -250,8 +244,7 @@ export class Room implements ConnectionRoom {
   destroy(): void {
     this.clearIdle()
     this.updates.destroy()
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.fanout.destroy()
+    this.presence.destroy()
     this.greeting = null
     this.awareness.destroy()
     this.doc.destroy()
@@ -277,17 +270,9 @@ export class Room implements ConnectionRoom {
         case 'sync-update':
           this.updates.receive(conn, msg.update, msg.type === 'sync-update' ? frame : null)
           return
-        case 'awareness': {
-          if (!this.admitAwareness(conn, msg.entries)) return
-          const update = this.filteredAwareness(conn, msg.update)
-          if (!update) return
-          try {
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
-          } catch (err) {
-            throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
-          }
+        case 'awareness':
+          this.presence.receive(conn, msg.update, msg.entries)
           return
-        }
         case 'query-awareness':
           if (!conn.charge(MessageCost.awarenessQuery)) return
           this.sendAwarenessStates(conn)
@@ -301,73 +286,6 @@ export class Room implements ConnectionRoom {
         conn.close('INTERNAL_ERROR')
       }
     }
-  }
-
-  /** §4.7: the update after the application's filter; null (dropped, logged) when the filter failed. */
-  private filteredAwareness(conn: SyncConnection, update: Uint8Array): Uint8Array | null {
-    const filter = this.ctx.filterAwareness
-    if (!filter) return update
-    try {
-      return filterAwarenessUpdate(update, (s) => filter(this.name, this.doc, s, conn.info))
-    } catch (err) {
-      // an application bug must neither leak what it should hide nor close the client
-      this.ctx.badInput.report(conn.loggedReasons, 'INTERNAL_ERROR', { room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: awareness filter failed; update dropped')
-      return null
-    }
-  }
-
-  /**
-   * §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the stock
-   * client echoes every state it receives, with the same clock) are nearly free; an update that
-   * changes something costs one message. A connection may announce at most
-   * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
-   * the room (or the participants list) with invented people. Returns false when it was closed.
-   */
-  private admitAwareness(conn: SyncConnection, entries: AwarenessEntry[]): boolean {
-    const max = this.ctx.limits.maxAwarenessClientsPerConnection
-    let changes = false
-    let fresh: number[] | null = null
-    for (const e of entries) {
-      const meta = this.awareness.meta.get(e.clientId)
-      const applies =
-        meta === undefined || meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.awareness.states.has(e.clientId))
-      if (!applies) continue
-      changes = true
-      if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)
-    }
-    if (fresh) {
-      const ids = new Set(fresh)
-      if (conn.announcedClients.size + ids.size > max) {
-        conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
-        return false
-      }
-      for (const id of ids) conn.announcedClients.add(id)
-    }
-    return conn.charge(changes ? MessageCost.effective : MessageCost.noop)
-  }
-
-  private onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (origin instanceof SyncConnection) {
-      // §4.2: the connection that last announced a client owns it (a reconnecting client takes
-      // its id over from the dead socket, whose later removal must not erase the live state)
-      for (const id of added.concat(updated)) {
-        const prev = this.awarenessOwner.get(id)
-        if (prev === origin) continue
-        prev?.awarenessClients.delete(id)
-        this.awarenessOwner.set(id, origin)
-        origin.awarenessClients.add(id)
-      }
-      for (const id of removed) {
-        if (this.awarenessOwner.get(id) === origin) this.awarenessOwner.delete(id)
-        origin.awarenessClients.delete(id)
-      }
-    }
-    const changed = added.concat(updated, removed)
-    if (changed.length === 0) return
-    this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
   }
 
   // ---- the persist-then-broadcast pipeline (§5, writeQueue.ts) ----
