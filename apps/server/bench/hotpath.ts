@@ -10,6 +10,10 @@
  *     node dist/hotpath.js 1x30 400
  * and subtract a run with fewer moves to remove start-up: (I(m2) - I(m1)) / (deliveries2 - deliveries1).
  * Env HOTPATH_SCHEMA=1 stamps the board schema into meta first (a board the web client opened).
+ *
+ * Figures (1x30, callgrind, instructions of the 150 -> 300 moves difference, 750 writes / 21,750
+ * deliveries): before issue-12 work 75.1k per delivery (2.18M per write); with the policy fast path
+ * on unstamped boards and §5.6 forwarding 71.7k (2.08M per write).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
