@@ -169,7 +169,10 @@ export class RoomBoardPolicy {
   private checkRecord(ctx: PolicyContext, id: string, wasScaffold: boolean, fields: RecordFieldChanges | null, views: Map<string, Obj | null>): Verdict {
     if (id === '') return refuse('invalid-record', 'content without a record id in the records map')
     const doc = this.schemaCache.current()
-    const view = doc.status === 'same' ? this.afterView(id, fields) : { ...readRecordView(this.records, id), before: null }
+    // no migration between the stored records and ours (stamped with ours, or not stamped yet):
+    // the known-good versions apply
+    const current = doc.status === 'same' || doc.status === 'empty'
+    const view = current ? this.afterView(id, fields) : { ...readRecordView(this.records, id), before: null }
     const after = view.record
     const facilitator = ctx.role === 'facilitator'
     // §2 scaffold: the facilitator's, before and after
@@ -192,7 +195,7 @@ export class RoomBoardPolicy {
     if (tooLarge) return refuse('too-large', `${id}: ${tooLarge}`)
     const invalid = schemaProblem(this.shared.schema, this.shared.docTypes, id, after, doc, view.before)
     if (invalid) return refuse('invalid-record', `${id}: ${invalid}`)
-    if (doc.status === 'same') views.set(id, after)
+    if (current) views.set(id, after)
     // §4 anonymity
     if (after.typeName === 'shape' && !isScaffoldRecord(after)) {
       const fields = authorFields(after)

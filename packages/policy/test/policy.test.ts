@@ -442,6 +442,33 @@ describe('§3 fast path (known-good records)', () => {
   })
 })
 
+describe('§3 fast path on a board not stamped with a schema yet', () => {
+  it('§3.1 an unstamped board (nothing to migrate) takes the known-good path and still refuses invalid fields, props and sizes', () => {
+    const room = new Y.Doc()
+    const p = createBoardPolicy().forRoom(room)
+    const check = (edit: () => void, ctx = participant) => {
+      let v: unknown
+      room.transact((tr) => {
+        edit()
+        v = p.check(ctx, tr)
+      })
+      return v
+    }
+    expect(room.getMap('meta').get('schema')).toBeUndefined()
+    expect(check(() => addRecord(room, note('e', 100, 100, { author: 'A' })))).toEqual(ok)
+    for (let i = 0; i < 5; i++) expect(check(() => rec(room, 'shape:e').set('x', 100 + i) && rec(room, 'shape:e').set('y', 7 * i))).toEqual(ok)
+    expect(check(() => rec(room, 'shape:e').set('y', 'top' as never))).toEqual(refusedWith('invalid-record'))
+    expect(check(() => rec(room, 'shape:e').set('y', 3))).toEqual(ok)
+    expect(check(() => (rec(room, 'shape:e').get('props') as Y.Map<unknown>).set('color', 'neon'))).toEqual(refusedWith('invalid-record'))
+    expect(check(() => (rec(room, 'shape:e').get('props') as Y.Map<unknown>).set('color', 'red'))).toEqual(ok)
+    expect(check(() => (rec(room, 'shape:e').get('props') as Y.Map<unknown>).set('richText', plainToRichText('x'.repeat(60_000))))).toEqual(refusedWith('too-large'))
+    // (the unit test does not revert; put a valid value back through a checked update)
+    expect(check(() => (rec(room, 'shape:e').get('props') as Y.Map<unknown>).set('richText', plainToRichText('kort')))).toEqual(ok)
+    expect(check(() => rec(room, 'shape:e').set('id', 'shape:f'))).toEqual(refusedWith('invalid-record'))
+    p.destroy()
+  })
+})
+
 function noteAtZoneIn(zoneId: string) {
   const z = comedy.zones.find((d) => d.id === zoneId)!
   return { x: z.rect.x + z.rect.w / 2 - 100, y: z.rect.y + z.rect.h / 2 - 100 }

@@ -48,6 +48,8 @@ export function admitUpdate(
   origin: unknown,
   judge: ((tr: Y.Transaction) => PolicyVerdict) | null,
   revertClientId: number,
+  /** Called last inside the transaction (before its cleanup and `update` event), with the verdict and whether the update integrated completely. */
+  judged?: (tr: Y.Transaction, verdict: PolicyVerdict, complete: boolean) => void,
 ): PolicyVerdict {
   const store = doc.store as unknown as Store
   const hadPending = store.pendingStructs !== null || store.pendingDs !== null
@@ -76,6 +78,8 @@ export function admitUpdate(
       }
       revertTransaction(tr, revertClientId)
     }
+    // complete: nothing of it waits for missing content, and nothing pending before was completed by it
+    judged?.(tr, verdict, !hadPending && store.pendingStructs === null && store.pendingDs === null)
   }, origin)
   return verdict
 }

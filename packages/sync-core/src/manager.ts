@@ -1,104 +1,41 @@
 /**
- * The set of loaded rooms: creates a room on first use, unloads it when idle, runs background
- * compaction one room at a time, and shuts everything down in order.
+ * The set of loaded rooms: creates a room on first use (after the connection caps of
+ * `connectionCaps.ts`), unloads it when idle, has it compacted in the background
+ * (`compaction.ts`), and shuts everything down in order. Options: `managerOptions.ts`.
  */
 import * as Y from 'yjs'
 import { CloseCodes } from './closeCodes.js'
 import { defaultLimits, type SyncLimits } from './limits.js'
-import { BadInputLog, errorMessage, silentLogger, type Logger } from './logger.js'
+import { BadInputLog, errorMessage, silentLogger } from './logger.js'
 import { localOrigin } from './origins.js'
-import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
+import { AwarenessSeenTap } from './awarenessSeen.js'
 import { SyncConnection } from './connection.js'
+import { ConnectionCaps } from './connectionCaps.js'
+import { Compactor } from './compaction.js'
 import { Room, type RoomContext } from './room.js'
 import type { SyncSocket } from './socket.js'
-import type { UpdatePolicy } from './admission.js'
-import type { AwarenessFilter } from './awarenessFilter.js'
-import type { RoomStorage } from './storage.js'
-import { RoomOwnedElsewhereError, type RoomEvent, type RoomOwnership } from './ownership.js'
+import { RoomOwnedElsewhereError, type RoomEvent } from './ownership.js'
+import type { ConnectOptions, RoomManagerOptions, RoomManagerStats } from './managerOptions.js'
 
-export interface RoomManagerOptions {
-  storage: RoomStorage
-  logger?: Logger
-  limits?: Partial<SyncLimits>
-  /** Grace period before an unused room is unloaded (§9.1). Default 30 s. */
-  roomIdleMs?: number
-  /** Compact a room's log when it has more entries than this (§8). Default 500. */
-  compactAfterUpdates?: number
-  /** …or more bytes than this (and than twice its last compacted size). Default 1 MiB. */
-  compactAfterBytes?: number
-  /** Delay before retrying a failed append of a server-side change. Default 1 s. */
-  storageRetryMs?: number
-  /**
-   * ARCHIVE hook (issue 6): called when the last connection of a room left, once its queued edits
-   * are persisted, while the room is still loaded for the grace period (autosave may read storage
-   * or use `encodeState`). Errors are logged. Not called for server-side users (transact/encodeState).
-   */
-  onRoomIdle?: (room: string) => unknown
-  /** Bad-input log lines per second over all connections (§3.4). Default 50. */
-  maxBadInputLogLinesPerSecond?: number
-  /**
-   * ARCHIVE hook (issue 6, §4.4): the awareness states a room saw (added/changed, with the
-   * announcing connection's `readOnly` and `info`) and the client ids that left, coalesced to at
-   * most one call per `awarenessSeenIntervalMs` per room, and flushed before `onRoomIdle`, before
-   * a room unloads, on `close()` and on `flushAwarenessSeen(room)`. Runs from a timer, never
-   * inside message handling; errors are logged. Without it the rooms' awareness is not watched.
-   */
-  onAwarenessSeen?: AwarenessSeenHook
-  /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
-  awarenessSeenIntervalMs?: number
-  /** §13: room leases when several instances share the storage. */
-  ownership?: RoomOwnership
-  /** §13.4: room lifecycle events (metrics). Errors are ignored. */
-  onRoomEvent?: (event: RoomEvent) => void
-  /**
-   * §12: judges every client update inside the transaction that applied it, before anything is
-   * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
-   * Without it every decodable update of an editing connection is admitted.
-   */
-  policy?: UpdatePolicy
-  /** §4.7: rewrites the awareness states a connection announces before they are applied and broadcast. */
-  filterAwareness?: AwarenessFilter
-}
-
-export interface ConnectOptions {
-  /** Viewer: document updates are dropped, awareness is allowed (§6). */
-  readOnly?: boolean
-  /** Extra fields for this connection's log lines (e.g. remote address, role). */
-  logFields?: Record<string, unknown>
-  /** Application data about the connection (e.g. its authorised role), handed back by `onAwarenessSeen` (§4.4). */
-  info?: Readonly<Record<string, unknown>>
-  /** §7.5: the client's address, for `maxConnectionsPerAddress` (not counted when absent). */
-  address?: string
-}
-
-export interface RoomManagerStats {
-  rooms: number
-  connections: number
-  /** §7.3: accepted, not yet persisted bytes over all rooms. */
-  queuedBytes: number
-  /** §7.3: connections not being read because their room's write queue is full. */
-  pausedConnections: number
-  /** §13: loaded rooms this instance holds the lease of. */
-  ownedRooms: number
-}
+export type { ConnectOptions, RoomManagerOptions, RoomManagerStats } from './managerOptions.js'
 
 export class RoomManager {
   private readonly rooms = new Map<string, Room>()
   private readonly ctx: RoomContext
   private closing = false
-  private readonly compactionQueue = new Set<Room>()
-  private compactionRunning: Promise<void> | null = null
+  /** §8: one room at a time, in the background. */
+  private readonly compactor: Compactor
   /** §4.4: only when `onAwarenessSeen` is set. */
   private readonly seenTap: AwarenessSeenTap | null
   private readonly connInfo = new WeakMap<SyncConnection, Readonly<Record<string, unknown>>>()
-  /** §7.5: open connections per room name and per address (entries removed at zero). */
-  private readonly perRoom = new Map<string, number>()
-  private readonly perAddress = new Map<string, number>()
-  private readonly counted = new Set<SyncConnection>()
+  /** §7.5: open connections per room name and per address. */
+  private readonly caps: ConnectionCaps
 
   constructor(opts: RoomManagerOptions) {
     const logger = opts.logger ?? silentLogger
     const limits: SyncLimits = { ...defaultLimits, ...opts.limits }
+    this.caps = new ConnectionCaps(limits)
+    this.compactor = new Compactor(opts.storage, logger)
     this.seenTap = opts.onAwarenessSeen
       ? new AwarenessSeenTap(
           opts.onAwarenessSeen,
@@ -132,14 +69,14 @@ export class RoomManager {
           .then(() => hook(room.name))
           .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
-      onCompactionDue: (room) => this.scheduleCompaction(room),
+      onCompactionDue: (room) => this.compactor.schedule(room),
       ownership: opts.ownership,
       onLeaseLost: (room, reason) => this.evict(room, reason),
       onMoved: (room, connections) => {
         logger.info({ room: room.name, connections }, 'sync: room is owned by another instance; clients sent on')
         this.emit({ type: 'moved', room: room.name, connections })
       },
-      connectionClosed: (conn) => this.uncount(conn),
+      connectionClosed: (conn) => this.caps.uncount(conn),
       policy: opts.policy,
       filterAwareness: opts.filterAwareness,
     }
@@ -166,7 +103,7 @@ export class RoomManager {
     room.evicted = true
     this.ctx.logger.error({ room: room.name, reason, connections: room.conns.size }, 'sync: room lease lost; room dropped, clients reconnect')
     room.closeAll('STORAGE_UNAVAILABLE')
-    this.compactionQueue.delete(room)
+    this.compactor.forget(room)
     if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
     this.seenTap?.forget(room)
     room.lease = null
@@ -185,41 +122,9 @@ export class RoomManager {
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
     const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null, opts.info)
     if (opts.info) this.connInfo.set(conn, opts.info)
-    if (!this.admit(conn)) return conn
+    if (!this.caps.admit(conn, this.closing)) return conn
     this.attach(conn)
     return conn
-  }
-
-  /** §7.5: per-room and per-address connection caps; a refused connection is closed at once. */
-  private admit(conn: SyncConnection): boolean {
-    const { maxConnectionsPerRoom, maxConnectionsPerAddress } = this.ctx.limits
-    const inRoom = this.perRoom.get(conn.roomName) ?? 0
-    const fromAddress = conn.address === null ? 0 : (this.perAddress.get(conn.address) ?? 0)
-    if (!this.closing) {
-      if (maxConnectionsPerAddress > 0 && conn.address !== null && fromAddress >= maxConnectionsPerAddress) {
-        conn.close('TOO_MANY_CONNECTIONS', `${fromAddress} connections open from ${conn.address}`)
-        return false
-      }
-      if (maxConnectionsPerRoom > 0 && inRoom >= maxConnectionsPerRoom) {
-        conn.close('ROOM_FULL', `${inRoom} connections open in the room`)
-        return false
-      }
-    }
-    this.counted.add(conn)
-    this.perRoom.set(conn.roomName, inRoom + 1)
-    if (conn.address !== null) this.perAddress.set(conn.address, fromAddress + 1)
-    return true
-  }
-
-  private uncount(conn: SyncConnection): void {
-    if (!this.counted.delete(conn)) return
-    const dec = (map: Map<string, number>, key: string) => {
-      const n = (map.get(key) ?? 1) - 1
-      if (n <= 0) map.delete(key)
-      else map.set(key, n)
-    }
-    dec(this.perRoom, conn.roomName)
-    if (conn.address !== null) dec(this.perAddress, conn.address)
   }
 
   private attach(conn: SyncConnection): void {
@@ -364,9 +269,9 @@ export class RoomManager {
     room.beginUnload()
     try {
       await room.drain()
-      this.compactionQueue.delete(room)
+      this.compactor.forget(room)
       await room.compaction
-      if (room.logCount > 1) await this.compact(room)
+      if (room.logCount > 1) await this.compactor.compact(room)
     } catch (err) {
       this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
     } finally {
@@ -390,55 +295,6 @@ export class RoomManager {
     }
   }
 
-  // ---- background compaction (§8) ----
-
-  private scheduleCompaction(room: Room): void {
-    if (room.compaction || this.closing) return
-    this.compactionQueue.add(room)
-    if (!this.compactionRunning) this.compactionRunning = this.runCompactions()
-  }
-
-  /** One room at a time, each started from a fresh macrotask: never on the message path. */
-  private async runCompactions(): Promise<void> {
-    try {
-      while (this.compactionQueue.size > 0 && !this.closing) {
-        await new Promise((r) => setImmediate(r))
-        const room = this.compactionQueue.values().next().value as Room
-        this.compactionQueue.delete(room)
-        if (room.state !== 'ready') continue
-        await this.compact(room)
-      }
-    } finally {
-      this.compactionRunning = null
-    }
-  }
-
-  private compact(room: Room): Promise<void> {
-    if (room.compaction) return room.compaction
-    const countBefore = room.logCount
-    const bytesBefore = room.logBytes
-    room.compaction = (async () => {
-      try {
-        const res = await this.ctx.storage.compactRoom(room.name)
-        // appends that landed while compacting stay in the log after the merged entry
-        const appendedCount = Math.max(0, room.logCount - countBefore)
-        const appendedBytes = Math.max(0, room.logBytes - bytesBefore)
-        room.logCount = 1 + appendedCount
-        room.logBytes = res.bytesAfter + appendedBytes
-        room.lastCompactedBytes = res.bytesAfter
-        this.ctx.logger.debug(
-          { room: room.name, updatesBefore: res.updatesBefore, bytesAfter: res.bytesAfter },
-          'sync: compacted room log',
-        )
-      } catch (err) {
-        this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: compaction failed (log kept as is)')
-      } finally {
-        room.compaction = null
-      }
-    })()
-    return room.compaction
-  }
-
   // ---- shutdown ----
 
   /**
@@ -449,7 +305,7 @@ export class RoomManager {
   async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
-    this.compactionQueue.clear()
+    const compactionsDone = this.compactor.stop()
     const rooms = [...this.rooms.values()]
     for (const room of rooms) room.closeAll('GOING_AWAY')
     await Promise.all(
@@ -462,7 +318,7 @@ export class RoomManager {
         room.destroy()
       }),
     )
-    await this.compactionRunning
+    await compactionsDone
     this.rooms.clear()
   }
 }

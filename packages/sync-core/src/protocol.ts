@@ -186,6 +186,8 @@ function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEn
 export interface UpdateCheck {
   /** True when the update adds nothing to `doc`: no new structs and no deletions. */
   redundant: boolean
+  /** True when it holds structs `doc` does not have yet (applied completely, it changes the doc). */
+  newStructs: boolean
 }
 
 /**
@@ -200,12 +202,12 @@ export function validateUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   } catch (err) {
     throw new ProtocolError('INVALID_UPDATE', err instanceof Error ? err.message : 'undecodable update')
   }
-  if (decoded.ds.clients.size > 0) return { redundant: false }
+  const deletes = decoded.ds.clients.size > 0
   for (const s of decoded.structs) {
     if (s instanceof Y.Skip) continue
-    if (s.id.clock + s.length > clockOf(doc, s.id.client)) return { redundant: false }
+    if (s.id.clock + s.length > clockOf(doc, s.id.client)) return { redundant: false, newStructs: true }
   }
-  return { redundant: true }
+  return { redundant: !deletes, newStructs: false }
 }
 
 function clockOf(doc: Y.Doc, client: number): number {

@@ -1,32 +1,31 @@
 /**
  * One room = one Y.Doc + awareness + its connections: lifecycle (load, idle, unload),
- * join/leave, message dispatch and awareness ownership. Connections live in `connection.ts`,
- * the persist-then-broadcast pipeline in `writeQueue.ts`. The numbers in comments (§n) refer
- * to SPEC.md.
+ * join/leave and message dispatch. Connections live in `connection.ts`, awareness (§4) in
+ * `roomAwareness.ts`,
+ * document updates (admission, forwarding, server-side changes) in `roomUpdates.ts`, the
+ * persist-then-broadcast queue in `writeQueue.ts`. The numbers in comments (§n) refer to SPEC.md.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { AwarenessFanout } from './awarenessFanout.js'
 import type { CloseCodeName } from './closeCodes.js'
-import { SyncConnection, type ConnectionContext, type ConnectionRoom } from './connection.js'
+import type { SyncConnection, ConnectionContext, ConnectionRoom } from './connection.js'
 import { errorMessage, type BadInputLog } from './logger.js'
-import { STORAGE_ORIGIN, isOrigin, type TransactionOrigin } from './origins.js'
+import { STORAGE_ORIGIN } from './origins.js'
 import { MessageCost } from './rateBudget.js'
-import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy, type UpdatePolicy } from './admission.js'
+import type { UpdatePolicy } from './admission.js'
 import {
-  type AwarenessEntry,
   ProtocolError,
   READ_ONLY_REASON,
   decodeClientMessage,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
-  encodeSyncUpdate,
-  validateUpdate,
 } from './protocol.js'
-import { WriteQueue, type WriteQueueContext } from './writeQueue.js'
+import type { WriteQueueContext } from './writeQueue.js'
+import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
-import { filterAwarenessUpdate, type AwarenessFilter } from './awarenessFilter.js'
+import type { AwarenessFilter } from './awarenessFilter.js'
+import { RoomAwareness } from './roomAwareness.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -76,12 +75,9 @@ export class Room implements ConnectionRoom {
 
   private waiting = new Set<SyncConnection>()
   private pins = 0
-  /** §5, §7.3: persist-then-broadcast. */
-  private readonly writes: WriteQueue
   private idleTimer: ReturnType<typeof setTimeout> | null = null
-  private awarenessOwner = new Map<number, SyncConnection>()
-  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
-  private readonly fanout = new AwarenessFanout<SyncConnection>(this.awareness, this.conns)
+  /** §4: who owns which awareness client, what a connection may announce, the batched broadcast. */
+  private readonly presence: RoomAwareness
   /**
    * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
    * shared until the document changes (every update, whatever its origin, clears it).
@@ -89,36 +85,17 @@ export class Room implements ConnectionRoom {
   private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
-  /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
-  private policy: RoomPolicy | null | undefined = undefined
-  /** §13.1: client id under which reverted values are restored (never the doc's own). */
-  private readonly revertClientId: number
-  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
-  private admitted: Uint8Array | null = null
-  /** §12: client updates refused by the policy. */
-  refusedUpdates = 0
+  /** §12, §5: client updates admitted, server-side changes, persist-then-broadcast. */
+  private readonly updates: RoomUpdates
 
   constructor(
     readonly name: string,
     private readonly ctx: RoomContext,
   ) {
-    this.writes = new WriteQueue(
-      {
-        name,
-        doc: this.doc,
-        conns: this.conns,
-        isClosed: () => this.state === 'closed',
-        persisted: (updates, bytes) => this.persisted(updates, bytes),
-        // §13.1: fenced through the lease when the room has one
-        append: (updates) => (this.lease ? this.lease.appendUpdates(updates) : ctx.storage.appendUpdates(name, updates)),
-      },
-      ctx,
-    )
-    this.revertClientId = newRevertClientId(this.doc)
+    this.updates = new RoomUpdates(this, ctx)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
-    this.awareness.on('update', this.onAwarenessUpdate)
-    this.doc.on('update', this.onDocUpdate)
+    this.presence = new RoomAwareness(this, ctx)
     this.unloaded = new Promise((resolve) => (this.resolveUnloaded = resolve))
     this.ready = this.load()
     // callers that only care about connections use `state`; avoid unhandled rejections
@@ -197,13 +174,13 @@ export class Room implements ConnectionRoom {
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
     // §7.3: a newcomer to a room under backpressure is not read either (its backlog still is)
-    this.writes.admit(conn)
+    this.updates.writes.admit(conn)
     conn.goLive(this)
   }
 
   /** Sends every awareness state the room holds (nothing when it holds none). */
   private sendAwarenessStates(conn: SyncConnection): void {
-    const frame = this.fanout.statesFrame()
+    const frame = this.presence.statesFrame()
     if (frame) conn.send(frame)
   }
 
@@ -218,12 +195,7 @@ export class Room implements ConnectionRoom {
   leave(conn: SyncConnection): void {
     this.waiting.delete(conn)
     if (!this.conns.delete(conn)) return
-    const owned = [...conn.awarenessClients].filter((id) => this.awarenessOwner.get(id) === conn)
-    conn.awarenessClients.clear()
-    for (const id of owned) this.awarenessOwner.delete(id)
-    if (owned.length > 0 && this.state !== 'closed') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, owned, null)
-    }
+    this.presence.connectionLeft(conn, this.state !== 'closed')
     if (this.conns.size === 0 && this.waiting.size === 0 && this.state === 'ready') this.ctx.onLastConnectionLeft(this)
     this.checkIdle()
   }
@@ -271,13 +243,9 @@ export class Room implements ConnectionRoom {
 
   destroy(): void {
     this.clearIdle()
-    this.writes.release()
-    this.policy?.destroy?.()
-    this.policy = null
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.fanout.destroy()
+    this.updates.destroy()
+    this.presence.destroy()
     this.greeting = null
-    this.doc.off('update', this.onDocUpdate)
     this.awareness.destroy()
     this.doc.destroy()
     this.finishUnload()
@@ -299,33 +267,12 @@ export class Room implements ConnectionRoom {
           conn.send(this.syncStep2For(msg.stateVector))
           return
         case 'sync-step2':
-        case 'sync-update': {
-          if (conn.readOnly) {
-            // §6: a viewer's edits are dropped; it was told at connect time
-            conn.droppedUpdates++
-            conn.charge(MessageCost.noop)
-            return
-          }
-          if (validateUpdate(msg.update, this.doc).redundant) {
-            conn.charge(MessageCost.noop)
-            return
-          }
-          if (!conn.charge(MessageCost.effective)) return
-          this.admit(conn, msg.update)
+        case 'sync-update':
+          this.updates.receive(conn, msg.update, msg.type === 'sync-update' ? frame : null)
           return
-        }
-        case 'awareness': {
-          // §4.5: an update that changes nothing (the stock client's echo) is neither filtered nor applied
-          if (this.admitAwareness(conn, msg.entries) !== 'changes') return
-          const update = this.filteredAwareness(conn, msg.update)
-          if (!update) return
-          try {
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
-          } catch (err) {
-            throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
-          }
+        case 'awareness':
+          this.presence.receive(conn, msg.update, msg.entries)
           return
-        }
         case 'query-awareness':
           if (!conn.charge(MessageCost.awarenessQuery)) return
           this.sendAwarenessStates(conn)
@@ -341,148 +288,35 @@ export class Room implements ConnectionRoom {
     }
   }
 
-  /** §4.7: the update after the application's filter; null (dropped, logged) when the filter failed. */
-  private filteredAwareness(conn: SyncConnection, update: Uint8Array): Uint8Array | null {
-    const filter = this.ctx.filterAwareness
-    if (!filter) return update
-    try {
-      return filterAwarenessUpdate(update, (s) => filter(this.name, this.doc, s, conn.info))
-    } catch (err) {
-      // an application bug must neither leak what it should hide nor close the client
-      this.ctx.badInput.report(conn.loggedReasons, 'INTERNAL_ERROR', { room: this.name, conn: conn.id, err: errorMessage(err) }, 'sync: awareness filter failed; update dropped')
-      return null
-    }
-  }
-
-  /**
-   * §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the stock
-   * client echoes every state it receives, with the same clock) are nearly free; an update that
-   * changes something costs one message. A connection may announce at most
-   * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
-   * the room (or the participants list) with invented people. Returns 'closed' when it closed the
-   * connection, 'noop' when no entry would change the room's awareness.
-   */
-  private admitAwareness(conn: SyncConnection, entries: AwarenessEntry[]): 'changes' | 'noop' | 'closed' {
-    const max = this.ctx.limits.maxAwarenessClientsPerConnection
-    let changes = false
-    let fresh: number[] | null = null
-    for (const e of entries) {
-      const meta = this.awareness.meta.get(e.clientId)
-      const applies =
-        meta === undefined || meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.awareness.states.has(e.clientId))
-      if (!applies) continue
-      changes = true
-      if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)
-    }
-    if (fresh) {
-      const ids = new Set(fresh)
-      if (conn.announcedClients.size + ids.size > max) {
-        conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
-        return 'closed'
-      }
-      for (const id of ids) conn.announcedClients.add(id)
-    }
-    if (!conn.charge(changes ? MessageCost.effective : MessageCost.noop)) return 'closed'
-    return changes ? 'changes' : 'noop'
-  }
-
-  private onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (origin instanceof SyncConnection) {
-      // §4.2: the connection that last announced a client owns it (a reconnecting client takes
-      // its id over from the dead socket, whose later removal must not erase the live state)
-      for (const id of added.concat(updated)) {
-        const prev = this.awarenessOwner.get(id)
-        if (prev === origin) continue
-        prev?.awarenessClients.delete(id)
-        this.awarenessOwner.set(id, origin)
-        origin.awarenessClients.add(id)
-      }
-      for (const id of removed) {
-        if (this.awarenessOwner.get(id) === origin) this.awarenessOwner.delete(id)
-        origin.awarenessClients.delete(id)
-      }
-    }
-    const changed = added.concat(updated, removed)
-    if (changed.length === 0) return
-    this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
-  }
-
   // ---- the persist-then-broadcast pipeline (§5, writeQueue.ts) ----
 
   /** §7.3: accepted bytes not yet persisted. */
   get queuedBytes(): number {
-    return this.writes.queuedBytes
+    return this.updates.writes.queuedBytes
   }
 
   /** §7.3: the room stopped reading from its writers until its queue drained. */
   get backpressure(): boolean {
-    return this.writes.backpressure
+    return this.updates.writes.backpressure
   }
 
-  /**
-   * §12 §1.3 §5.1: a client's update is applied and judged at once (so its next update, and the
-   * policy, see it), then its net effect is persisted and only then broadcast: to the others when
-   * admitted, to everyone including the sender when refused (the sender converges back).
-   */
-  private admit(conn: SyncConnection, update: Uint8Array): void {
-    if (this.policy === undefined) this.policy = this.ctx.policy?.forRoom(this.name, this.doc) ?? null
-    const policy = this.policy
-    const origin: TransactionOrigin = { kind: 'connection', connection: conn }
-    const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.name, connectionId: conn.id, info: conn.info }, tr) : null
-    this.admitted = null
-    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId)
-    const net = this.admitted as Uint8Array | null
-    this.admitted = null
-    if (!verdict.ok) this.refuse(conn, verdict)
-    if (!net) return
-    const frame = encodeSyncUpdate(net)
-    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+  /** §12: client updates refused by the policy. */
+  get refusedUpdates(): number {
+    return this.updates.refusedUpdates
   }
 
-  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
-  private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
-    this.refusedUpdates++
-    conn.refusedUpdates++
-    conn.send(encodePermissionDenied(POLICY_REASON_PREFIX + verdict.reason))
-    this.ctx.badInput.report(
-      conn.loggedReasons,
-      POLICY_REASON_PREFIX + verdict.reason,
-      { conn: conn.id, room: this.name, detail: verdict.detail, ...conn.logFields },
-      'sync: update refused by the policy; the room reverted it',
-    )
-  }
-
-  /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
-  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  /** The document changed (any origin): the shared greeting is stale (§1.6). */
+  documentChanged(): void {
     this.greeting = null
-    if (isOrigin(origin)) {
-      if (origin.kind === 'connection') {
-        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
-        this.admitted = update
-        return
-      }
-      if (origin.kind === 'storage') return
-      if (origin.kind === 'remote') {
-        // persisted by the instance that received it; only fan out locally
-        const frame = encodeSyncUpdate(update)
-        for (const c of this.conns) c.send(frame)
-        return
-      }
-    }
-    const frame = encodeSyncUpdate(update)
-    this.writes.enqueue({ update, frame, sender: null, bytes: update.byteLength + frame.byteLength })
   }
 
   /** Resolves when every queued update is persisted and broadcast. */
   drain(): Promise<void> {
-    return this.writes.drain()
+    return this.updates.writes.drain()
   }
 
   /** §8: a persisted batch grows the log; past the threshold compaction is scheduled. */
-  private persisted(updates: number, bytes: number): void {
+  persisted(updates: number, bytes: number): void {
     this.logCount += updates
     this.logBytes += bytes
     if (this.logCount >= 2 && (this.logCount > this.ctx.compactAfterUpdates || this.logBytes > this.compactAfterBytes())) {

@@ -185,6 +185,73 @@ describe('§12 admission of client updates', () => {
   })
 })
 
+describe('§5.6 forwarding an admitted update as received', () => {
+  /** An update of `edit` on top of what `from` holds, and its sync-update (or step 2) frame. */
+  function edited(from: Y.Doc, edit: (d: Y.Doc) => void, subType = 2) {
+    const raw = new Y.Doc({ gc: false }) // keeps deleted content in what it sends
+    Y.applyUpdate(raw, Y.encodeStateAsUpdate(from))
+    const sv = Y.encodeStateVector(raw)
+    edit(raw)
+    const update = Y.encodeStateAsUpdate(raw, sv)
+    return { update, frame: new Uint8Array([0, subType, ...varUint(update.length), ...update]) }
+  }
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b))
+  const state = (d: Y.Doc) => Buffer.from(Y.encodeStateAsUpdate(d))
+
+  it('§5.6 §5.1 an admitted update reaches the others and the log byte for byte; every document ends byte-identical', async () => {
+    const { client, storage } = setup()
+    const a = client('participant')
+    const b = client('participant')
+    const c = client('facilitator')
+    await settle()
+    for (let i = 0; i < 5; i++) {
+      const { update, frame } = edited(a.doc, (d) => {
+        d.getMap('open').set('x', i)
+        d.getMap('open').set('y', 2 * i)
+      })
+      Y.applyUpdate(a.doc, update, a) // the sender holds its own edit (not sent twice)
+      const before = b.received.length
+      a.sendRaw(frame)
+      await settle()
+      expect(b.received.slice(before).some((f) => same(f, frame))).toBe(true)
+      expect(c.received.some((f) => same(f, frame))).toBe(true)
+      expect(same(storage.logs.get('r1')!.at(-1)!, update)).toBe(true)
+    }
+    expect(state(b.doc).equals(state(a.doc))).toBe(true)
+    expect(state(c.doc).equals(state(a.doc))).toBe(true)
+    expect(state(storage.docOf('r1')).equals(state(a.doc))).toBe(true)
+    const late = client('participant')
+    await settle()
+    expect(state(late.doc).equals(state(a.doc))).toBe(true)
+  })
+
+  it('§5.6 §12.1 a refused update, a sync step 2 and an update deleting what it inserted are not forwarded; all still converge', async () => {
+    const { client, storage } = setup()
+    const a = client('participant')
+    const b = client('participant')
+    await settle()
+    const sent: Uint8Array[] = []
+    const refused = edited(a.doc, (d) => d.getMap('open').set('k', 'SECRET'))
+    const step2 = edited(a.doc, (d) => d.getMap('open').set('s', 'via step 2'), 1)
+    const churn = edited(a.doc, (d) => {
+      d.getMap('open').set('t', 'gone')
+      d.getMap('open').delete('t')
+    })
+    for (const e of [refused, step2, churn]) {
+      sent.push(e.frame)
+      a.sendRaw(e.frame)
+      await settle()
+    }
+    for (const f of sent) expect(b.received.some((r) => same(r, f))).toBe(false)
+    expect(Buffer.from(churn.update).includes('gone')).toBe(true)
+    expect(bytesContain(b.received, 'gone')).toBe(false)
+    expect(storedContains(storage, 'gone')).toBe(false)
+    expect(b.doc.getMap('open').get('k')).toBeUndefined()
+    expect(b.doc.getMap('open').get('s')).toBe('via step 2')
+    expect(state(storage.docOf('r1')).equals(state(b.doc))).toBe(true)
+  })
+})
+
 function varUint(n: number): number[] {
   const out: number[] = []
   while (n > 0x7f) {

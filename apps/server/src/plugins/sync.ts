@@ -10,7 +10,8 @@ import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
-import { CloseCodes, closeCodeName, type CloseCodeName, type RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
+import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection } from '@copboard/sync-core'
+import { SyncTransport, WsSocket } from './syncSocket.js'
 import type { Metrics } from '../cluster/metrics.js'
 import { parseDraftRoom } from '@copboard/board'
 import { ApiError } from './api/errors.js'
@@ -61,58 +62,11 @@ function transportErrorName(err: unknown): CloseCodeName {
   return 'TRANSPORT_PROTOCOL_ERROR'
 }
 
-const BINARY = { binary: true } as const
-
-class WsSocket implements SyncSocket {
-  /** The TCP socket under ws (ws keeps it as `_socket`); used only to batch writes. */
-  private readonly tcp: { cork?(): void; uncork?(): void } | undefined
-  constructor(
-    private readonly ws: WebSocket,
-    private readonly closeTimeoutMs: number,
-    private readonly metrics: Metrics | undefined,
-  ) {
-    this.tcp = (ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket
-  }
-  isOpen(): boolean {
-    return this.ws.readyState === 1 // OPEN
-  }
-  send(data: Uint8Array): void {
-    this.ws.send(data, BINARY)
-    if (this.metrics) {
-      this.metrics.frames.inc({ direction: 'out' })
-      this.metrics.bytes.inc({ direction: 'out' }, data.byteLength)
-    }
-  }
-  cork(): void {
-    this.tcp?.cork?.()
-  }
-  uncork(): void {
-    this.tcp?.uncork?.()
-  }
-  /** sync-core §7.3: ws ≥ 8 stops/starts reading the TCP socket, so the sender's window fills up. */
-  pause(): void {
-    this.ws.pause()
-  }
-  resume(): void {
-    this.ws.resume()
-  }
-  close(code: number, reason: string): void {
-    this.metrics?.rejected.inc({ reason: closeCodeName(code) ?? String(code) })
-    this.ws.close(code, reason)
-    // a peer that never answers the close frame (or never reads) must not pin the buffer
-    const timer = setTimeout(() => this.ws.terminate(), this.closeTimeoutMs)
-    timer.unref()
-    this.ws.once('close', () => clearTimeout(timer))
-  }
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount
-  }
-}
-
 const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
   const { rooms } = opts
   const connections = new WeakMap<WebSocket, SyncConnection>()
   const alive = new Map<WebSocket, boolean>()
+  const transport = new SyncTransport(opts.metrics)
 
   app.decorateRequest('syncAccess', null)
 
@@ -170,7 +124,10 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     }
   }, opts.pingIntervalMs)
   keepalive.unref()
-  app.addHook('onClose', async () => clearInterval(keepalive))
+  app.addHook('onClose', async () => {
+    clearInterval(keepalive)
+    transport.flush()
+  })
 
   app.get<{ Params: { room: string } }>(
     '/sync/:room',
@@ -206,7 +163,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       socket.on('error', onSocketError)
       const access = request.syncAccess ?? { role: 'viewer' as const }
       const participantId = access.participantId ?? null
-      const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000, opts.metrics), request.params.room, {
+      const conn = rooms.connect(new WsSocket(socket, opts.closeTimeoutMs ?? 2000, transport, opts.metrics), request.params.room, {
         readOnly: access.role === 'viewer',
         // structured logs: every sync-core line of this connection carries room, conn, request and instance
         logFields: { ip: request.ip, role: access.role, reqId: request.id, ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
@@ -218,16 +175,10 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
       connections.set(socket, conn)
       alive.set(socket, true)
       const metrics = opts.metrics
-      socket.on(
-        'message',
-        metrics
-          ? (data: Buffer, isBinary: boolean) => {
-              metrics.frames.inc({ direction: 'in' })
-              metrics.bytes.inc({ direction: 'in' }, data.byteLength)
-              conn.receive(data, isBinary)
-            }
-          : (data: Buffer, isBinary: boolean) => conn.receive(data, isBinary),
-      )
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        transport.countIn(data.byteLength)
+        conn.receive(data, isBinary)
+      })
       socket.on('pong', () => alive.set(socket, true))
       socket.on('close', (code: number) => {
         alive.delete(socket)

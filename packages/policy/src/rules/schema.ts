@@ -27,9 +27,10 @@ export function documentTypes(schema: AnySchema): Set<string> {
 
 /** The doc's stamped schema status against ours, cached while the stamp is the same value. */
 export class DocSchemaCache {
+  private checked = false
   private stamp: unknown = undefined
-  private status: DocSchemaStatus = 'empty'
-  private persisted: SerializedSchema | null = null
+  private layout: unknown = undefined
+  private result: { status: DocSchemaStatus; persisted: SerializedSchema | null } = { status: 'empty', persisted: null }
   constructor(
     private readonly doc: Y.Doc,
     private readonly schema: AnySchema,
@@ -39,13 +40,13 @@ export class DocSchemaCache {
     const meta = this.doc.getMap('meta')
     const stamp = meta.get('schema')
     const layout = meta.get('layoutVersion')
-    const key = [stamp, layout]
-    if (this.stamp === undefined || (this.stamp as unknown[])[0] !== stamp || (this.stamp as unknown[])[1] !== layout) {
-      this.stamp = key
-      this.status = checkDocSchema(this.doc, this.schema)
-      this.persisted = readDocSchema(this.doc)
+    if (!this.checked || this.stamp !== stamp || this.layout !== layout) {
+      this.checked = true
+      this.stamp = stamp
+      this.layout = layout
+      this.result = { status: checkDocSchema(this.doc, this.schema), persisted: readDocSchema(this.doc) }
     }
-    return { status: this.status, persisted: this.persisted }
+    return this.result
   }
 }
 
@@ -68,7 +69,7 @@ export function schemaProblem(
     rec = m as unknown as UnknownRecord
   }
   try {
-    if (knownGood && doc.status === 'same') schema.validateRecord(null as never, rec, 'updateRecord', knownGood as unknown as UnknownRecord)
+    if (knownGood && (doc.status === 'same' || doc.status === 'empty')) schema.validateRecord(null as never, rec, 'updateRecord', knownGood as unknown as UnknownRecord)
     else schema.validateRecord(null as never, rec, 'createRecord', null)
     return null
   } catch (e) {

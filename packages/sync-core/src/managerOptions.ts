@@ -1,0 +1,74 @@
+/** The RoomManager's options and the shapes it hands out (kept apart from its logic). */
+import type { SyncLimits } from './limits.js'
+import type { Logger } from './logger.js'
+import type { AwarenessSeenHook } from './awarenessSeen.js'
+import type { UpdatePolicy } from './admission.js'
+import type { AwarenessFilter } from './awarenessFilter.js'
+import type { RoomStorage } from './storage.js'
+import type { RoomEvent, RoomOwnership } from './ownership.js'
+
+export interface RoomManagerOptions {
+  storage: RoomStorage
+  logger?: Logger
+  limits?: Partial<SyncLimits>
+  /** Grace period before an unused room is unloaded (§9.1). Default 30 s. */
+  roomIdleMs?: number
+  /** Compact a room's log when it has more entries than this (§8). Default 500. */
+  compactAfterUpdates?: number
+  /** …or more bytes than this (and than twice its last compacted size). Default 1 MiB. */
+  compactAfterBytes?: number
+  /** Delay before retrying a failed append of a server-side change. Default 1 s. */
+  storageRetryMs?: number
+  /**
+   * ARCHIVE hook (issue 6): called when the last connection of a room left, once its queued edits
+   * are persisted, while the room is still loaded for the grace period (autosave may read storage
+   * or use `encodeState`). Errors are logged. Not called for server-side users (transact/encodeState).
+   */
+  onRoomIdle?: (room: string) => unknown
+  /** Bad-input log lines per second over all connections (§3.4). Default 50. */
+  maxBadInputLogLinesPerSecond?: number
+  /**
+   * ARCHIVE hook (issue 6, §4.4): the awareness states a room saw (added/changed, with the
+   * announcing connection's `readOnly` and `info`) and the client ids that left, coalesced to at
+   * most one call per `awarenessSeenIntervalMs` per room, and flushed before `onRoomIdle`, before
+   * a room unloads, on `close()` and on `flushAwarenessSeen(room)`. Runs from a timer, never
+   * inside message handling; errors are logged. Without it the rooms' awareness is not watched.
+   */
+  onAwarenessSeen?: AwarenessSeenHook
+  /** Coalescing period of `onAwarenessSeen` per room. Default 1 s. */
+  awarenessSeenIntervalMs?: number
+  /** §13: room leases when several instances share the storage. */
+  ownership?: RoomOwnership
+  /** §13.4: room lifecycle events (metrics). Errors are ignored. */
+  onRoomEvent?: (event: RoomEvent) => void
+  /**
+   * §12: judges every client update inside the transaction that applied it, before anything is
+   * stored or broadcast; a refused update is reverted and the sender told (`policy:<reason>`).
+   * Without it every decodable update of an editing connection is admitted.
+   */
+  policy?: UpdatePolicy
+  /** §4.7: rewrites the awareness states a connection announces before they are applied and broadcast. */
+  filterAwareness?: AwarenessFilter
+}
+
+export interface ConnectOptions {
+  /** Viewer: document updates are dropped, awareness is allowed (§6). */
+  readOnly?: boolean
+  /** Extra fields for this connection's log lines (e.g. remote address, role). */
+  logFields?: Record<string, unknown>
+  /** Application data about the connection (e.g. its authorised role), handed back by `onAwarenessSeen` (§4.4). */
+  info?: Readonly<Record<string, unknown>>
+  /** §7.5: the client's address, for `maxConnectionsPerAddress` (not counted when absent). */
+  address?: string
+}
+
+export interface RoomManagerStats {
+  rooms: number
+  connections: number
+  /** §7.3: accepted, not yet persisted bytes over all rooms. */
+  queuedBytes: number
+  /** §7.3: connections not being read because their room's write queue is full. */
+  pausedConnections: number
+  /** §13: loaded rooms this instance holds the lease of. */
+  ownedRooms: number
+}

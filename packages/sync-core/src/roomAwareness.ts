@@ -1,0 +1,136 @@
+/**
+ * A room's awareness (§4): what a connection may announce (§4.5, §7.4) and the application's
+ * filter (§4.7) before an update is applied; which connection owns which client id (§4.2) and
+ * the removal of a leaving connection's states (§4.3); the batched broadcast (awarenessFanout.ts).
+ */
+import type * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { AwarenessFanout } from './awarenessFanout.js'
+import { filterAwarenessUpdate } from './awarenessFilter.js'
+import { SyncConnection } from './connection.js'
+import { errorMessage } from './logger.js'
+import { ProtocolError, type AwarenessEntry } from './protocol.js'
+import { MessageCost } from './rateBudget.js'
+import type { RoomContext } from './room.js'
+
+/** The room as its awareness sees it. */
+export interface AwarenessRoom {
+  readonly name: string
+  readonly doc: Y.Doc
+  readonly awareness: awarenessProtocol.Awareness
+  readonly conns: Set<SyncConnection>
+}
+
+export class RoomAwareness {
+  private readonly owner = new Map<number, SyncConnection>()
+  /** §4.6: batched awareness broadcast and the shared greeting of every state. */
+  private readonly fanout: AwarenessFanout<SyncConnection>
+
+  constructor(
+    private readonly room: AwarenessRoom,
+    private readonly ctx: RoomContext,
+  ) {
+    this.fanout = new AwarenessFanout<SyncConnection>(room.awareness, room.conns)
+    room.awareness.on('update', this.onUpdate)
+  }
+
+  /** A connection's awareness update (§4.5 checks, §4.7 filter, then applied; ProtocolError when undecodable). */
+  receive(conn: SyncConnection, update: Uint8Array, entries: AwarenessEntry[]): void {
+    // §4.5: an update that changes nothing (the stock client's echo) is neither filtered nor applied
+    if (this.admit(conn, entries) !== 'changes') return
+    const filtered = this.filtered(conn, update)
+    if (!filtered) return
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.room.awareness, filtered, conn)
+    } catch (err) {
+      throw new ProtocolError('INVALID_AWARENESS', errorMessage(err))
+    }
+  }
+
+  /** Every awareness state the room holds as one frame (null when it holds none). */
+  statesFrame(): Uint8Array | null {
+    return this.fanout.statesFrame()
+  }
+
+  /** §4.3: the states `conn` owns are removed and announced (when the room is still open). */
+  connectionLeft(conn: SyncConnection, announce: boolean): void {
+    const owned = [...conn.awarenessClients].filter((id) => this.owner.get(id) === conn)
+    conn.awarenessClients.clear()
+    for (const id of owned) this.owner.delete(id)
+    if (owned.length > 0 && announce) awarenessProtocol.removeAwarenessStates(this.room.awareness, owned, null)
+  }
+
+  destroy(): void {
+    this.room.awareness.off('update', this.onUpdate)
+    this.fanout.destroy()
+  }
+
+  /** §4.7: the update after the application's filter; null (dropped, logged) when the filter failed. */
+  private filtered(conn: SyncConnection, update: Uint8Array): Uint8Array | null {
+    const filter = this.ctx.filterAwareness
+    if (!filter) return update
+    try {
+      return filterAwarenessUpdate(update, (s) => filter(this.room.name, this.room.doc, s, conn.info))
+    } catch (err) {
+      // an application bug must neither leak what it should hide nor close the client
+      this.ctx.badInput.report(conn.loggedReasons, 'INTERNAL_ERROR', { room: this.room.name, conn: conn.id, err: errorMessage(err) }, 'sync: awareness filter failed; update dropped')
+      return null
+    }
+  }
+
+  /**
+   * §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the stock
+   * client echoes every state it receives, with the same clock) are nearly free; an update that
+   * changes something costs one message. A connection may announce at most
+   * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
+   * the room (or the participants list) with invented people. Returns 'closed' when it closed the
+   * connection, 'noop' when no entry would change the room's awareness.
+   */
+  private admit(conn: SyncConnection, entries: AwarenessEntry[]): 'changes' | 'noop' | 'closed' {
+    const max = this.ctx.limits.maxAwarenessClientsPerConnection
+    let changes = false
+    let fresh: number[] | null = null
+    for (const e of entries) {
+      const meta = this.room.awareness.meta.get(e.clientId)
+      const applies =
+        meta === undefined || meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
+      if (!applies) continue
+      changes = true
+      if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)
+    }
+    if (fresh) {
+      const ids = new Set(fresh)
+      if (conn.announcedClients.size + ids.size > max) {
+        conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
+        return 'closed'
+      }
+      for (const id of ids) conn.announcedClients.add(id)
+    }
+    if (!conn.charge(changes ? MessageCost.effective : MessageCost.noop)) return 'closed'
+    return changes ? 'changes' : 'noop'
+  }
+
+  private readonly onUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin instanceof SyncConnection) {
+      // §4.2: the connection that last announced a client owns it (a reconnecting client takes
+      // its id over from the dead socket, whose later removal must not erase the live state)
+      for (const id of added.concat(updated)) {
+        const prev = this.owner.get(id)
+        if (prev === origin) continue
+        prev?.awarenessClients.delete(id)
+        this.owner.set(id, origin)
+        origin.awarenessClients.add(id)
+      }
+      for (const id of removed) {
+        if (this.owner.get(id) === origin) this.owner.delete(id)
+        origin.awarenessClients.delete(id)
+      }
+    }
+    const changed = added.concat(updated, removed)
+    if (changed.length === 0) return
+    this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
+  }
+}
