@@ -198,7 +198,7 @@ describe('issue 10: facilitator, private writing, anonymous zones', { timeout: 4
 
     const viewer = await newPage()
     await viewer.page.goto(suite.board.viewer)
-    const first = await viewer.page.waitForSelector('[data-testid=join-form], [data-testid=suite.board]')
+    const first = await viewer.page.waitForSelector('[data-testid=join-form], [data-testid=board]')
     expect(await first.getAttribute('data-testid')).toBe('board')
     await viewer.page.waitForSelector('[data-testid=readonly-banner]')
     expect(await viewer.page.locator('[data-testid=sign-accord]').count()).toBe(0)

@@ -112,7 +112,7 @@ async function facilitatorPanel(page: Page, open: boolean) {
   )
 }
 
-describe('templates e2e (real suite.board)', () => {
+describe('templates e2e (real board)', () => {
   let fac: Awaited<ReturnType<typeof open>>
   const pageIds: Record<string, string> = {}
 
