@@ -338,15 +338,16 @@ describe('board policy on the server (raw protocol clients)', { timeout: 60_000 
       for (let i = 0; i < 150_000; i++) points[`p${i}`] = { id: `p${i}`, index: indexKey(i % 3000), x: i, y: i }
       const line = { id: 'shape:poison', typeName: 'shape', type: 'line', x: 0, y: 0, rotation: 0, index: 'a9', parentId: pageId, isLocked: false, opacity: 1, meta: {}, props: { color: 'black', dash: 'solid', size: 'm', spline: 'line', points, scale: 1 } } as unknown as TLRecord
       getRecordsMap(b.part.doc).set('shape:poison', recordToY(line) as Y.Map<unknown>)
-      await waitFor(() => b.denied.includes('policy:too-large'), 'refusal notice', 30_000)
-      await waitFor(() => !getRecordsMap(b.part.doc).has('shape:poison'), 'sender converged', 30_000)
+      // a 150,000-point record takes long to encode and judge on a loaded machine: generous waits
+      await waitFor(() => b.denied.includes('policy:too-large'), 'refusal notice', 120_000)
+      await waitFor(() => !getRecordsMap(b.part.doc).has('shape:poison'), 'sender converged', 120_000)
       const s = await stored(b.room)
       expect(getRecordsMap(s.doc).has('shape:poison')).toBe(false)
       expect(s.bytes.reduce((n, u) => n + u.length, 0)).toBeLessThan(1_000_000)
     } finally {
       b.close()
     }
-  }, 60_000)
+  }, 300_000)
 
   it('§6 the server derives the participantId from the secret (sha256, base64url, 22 characters)', () => {
     expect(pidP).toMatch(/^[A-Za-z0-9_-]{22}$/)

@@ -1,16 +1,18 @@
 /**
- * The server as a child process (src/main.ts under tsx): kill -9 while one client writes and
- * another observes; after a restart the FIRST sync of a new client holds everything observed.
+ * The BUILT server as a child process (dist/main.js, as in production and the cluster tests;
+ * `pnpm build` first): kill -9 while one client writes and another observes; after a restart the
+ * FIRST sync of a new client holds everything observed.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { provider, synced, waitFor } from './sync-harness.js'
 
 const serverDir = join(import.meta.dirname, '..')
+const SERVER_MAIN = join(serverDir, 'dist/main.js')
 const dataDir = mkdtempSync(join(tmpdir(), 'copboard-kill-'))
 const children: ChildProcess[] = []
 
@@ -34,7 +36,8 @@ async function createBoard(url: string): Promise<{ room: string; params: Record<
 }
 
 function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`build first: \`pnpm build\` (missing ${SERVER_MAIN})`)
+  const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: serverDir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,24 +8,14 @@
  * Screenshots: apps/web/artifacts/archive-*.png (looked at).
  */
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
+import { useBoardServer } from './support/suite'
+import { recordRequests, shot, waitUntil } from './support/browser'
 import { completeJoin, notes } from './support/board'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer()
 
 /** Page-space centre of a comedy half (act, 'Gemeente' | 'Initiatieven'), template placed at the origin. */
 function half(act: string, label: string) {
@@ -47,7 +37,7 @@ async function addNote(page: Page, at: { x: number; y: number }, text: string) {
 
 describe('archive e2e (real app)', () => {
   it('create CoP -> start -> comedy -> participant notes -> end from the board -> archive, read-only snapshot, report', async () => {
-    const fctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+    const fctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
     fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const frequests = recordRequests(fctx)
     const fac = await fctx.newPage()
@@ -55,7 +45,7 @@ describe('archive e2e (real app)', () => {
     fac.on('pageerror', (e) => errors.push(e.message))
 
     // home page: create the CoP
-    await fac.goto(`${server.url}/`)
+    await fac.goto(`${suite.server.url}/`)
     await fac.fill('input[name=name]', 'CoP Warmtetransitie Zwolle')
     await fac.fill('input[name=theme]', 'Samenwerking tussen gemeente en warmte-initiatieven')
     await fac.fill('input[name=coHost]', 'Provincie Overijssel')
@@ -87,7 +77,7 @@ describe('archive e2e (real app)', () => {
     const comedyPage = await fac.evaluate(() => (window as any).editor.getCurrentPageId())
 
     // participant joins with the participant link and lands on the template's page
-    const pctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const pctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
     pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const prequests = recordRequests(pctx)
     const par = await pctx.newPage()
@@ -167,8 +157,8 @@ describe('archive e2e (real app)', () => {
     expect(act2).toContain('Cor')
     expect(md.indexOf('Wij brengen draagvlak')).toBeGreaterThan(md.indexOf('Akte 2 — Waarden'))
 
-    expect(frequests.foreign(server.url)).toEqual([])
-    expect(prequests.foreign(server.url)).toEqual([])
+    expect(frequests.foreign(suite.server.url)).toEqual([])
+    expect(prequests.foreign(suite.server.url)).toEqual([])
     expect(errors).toEqual([])
     await pctx.close()
     await fctx.close()

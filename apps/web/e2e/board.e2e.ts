@@ -4,28 +4,16 @@
  * an edit made while it was down, and no request to any other host.
  * Screenshots: apps/web/artifacts/board-*.png
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
-import { boardLive, connectionState, createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+import { describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { useBoardServer } from './support/suite'
+import { recordRequests, shot, waitUntil } from './support/browser'
+import { boardLive, connectionState, joinBoard, notes } from './support/board'
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP Warmtetransitie (e2e)')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 
 async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: ReturnType<typeof recordRequests>; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
   const requests = recordRequests(ctx)
   const page = await ctx.newPage()
   const errors: string[] = []
@@ -44,8 +32,8 @@ describe('board e2e', () => {
     const step = (what: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`)
     const a = await context()
     const b = await context()
-    await joinBoard(a.page, board.participant, 'Anna de Wit', 'gemeente')
-    await joinBoard(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await joinBoard(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
+    await joinBoard(b.page, suite.board.participant, 'Bram Bakker', 'initiatief')
     await shot(a.page, 'board-1-joined')
 
     step('A creates a sticky note')
@@ -97,7 +85,7 @@ describe('board e2e', () => {
 
     step('the server goes down')
     // the server goes down; A edits meanwhile; both reconnect and keep the edit
-    await server.stop()
+    await suite.server.stop()
     await waitUntil(async () => (await connectionState(a.page)) !== 'connected', 10_000, 'A notices the server is gone')
     await a.page.evaluate((id) => {
       const e = (window as any).editor
@@ -112,7 +100,7 @@ describe('board e2e', () => {
     await a.page.click('[data-testid=lang-nl]')
     await a.page.waitForFunction(() => (window as any).editor.user.getLocale() === 'nl')
     step('restart')
-    await server.restart()
+    await suite.server.restart()
     step('restarted')
     await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
     await b.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
@@ -122,12 +110,12 @@ describe('board e2e', () => {
     step('a fresh visitor')
     // a fresh visitor (new context, no cache) gets it from the restarted server
     const c = await context()
-    await joinBoard(c.page, board.participant, 'Chris', 'overig')
+    await joinBoard(c.page, suite.board.participant, 'Chris', 'overig')
     await waitUntil(async () => (await notes(c.page)).some((n) => n.text === 'Offline bedacht: een moestuin'), 5000, 'offline edit for a new visitor')
 
     step('an edit made offline survives')
     // an edit made offline survives closing the tab (IndexedDB cache) and merges once the server is back
-    await server.stop()
+    await suite.server.stop()
     // after a few failed attempts the badge says the changes are kept
     await waitUntil(async () => (await connectionState(b.page)) === 'offline', 20_000, 'B shows offline')
     await b.page.evaluate((id) => {
@@ -139,16 +127,16 @@ describe('board e2e', () => {
     await shot(b.page, 'board-6-offline-badge')
     await b.page.close()
     step('restart')
-    await server.restart()
+    await suite.server.restart()
     step('restarted')
     const b2 = await b.ctx.newPage()
     step('B reopens')
-    await joinBoard(b2, board.participant, 'Bram Bakker', 'initiatief')
+    await joinBoard(b2, suite.board.participant, 'Bram Bakker', 'initiatief')
     await waitUntil(async () => (await notes(a.page)).some((n) => n.text === 'En een deelauto'), 15_000, 'B\'s offline edit at A after B reopened the board')
 
     step('nothing was requested')
     // nothing was requested from another host
-    for (const x of [a, b, c]) expect(x.requests.foreign(server.url)).toEqual([])
+    for (const x of [a, b, c]) expect(x.requests.foreign(suite.server.url)).toEqual([])
     for (const x of [a, b, c]) expect(x.errors).toEqual([])
     expect(a.requests.urls.length).toBeGreaterThan(5)
   })
@@ -156,19 +144,19 @@ describe('board e2e', () => {
   it('a viewer sees the board read-only with a banner', async () => {
     // the join form (participant link, fresh browser): name + perspective
     const j = await context()
-    await j.page.goto(board.participant)
+    await j.page.goto(suite.board.participant)
     await j.page.waitForSelector('[data-testid=join-form]')
     await shot(j.page, 'board-0-join')
     await j.ctx.close()
     // viewers only look: the viewer link opens the board straight away, without a join form
     const v = await context()
-    await v.page.goto(board.viewer)
+    await v.page.goto(suite.board.viewer)
     await boardLive(v.page)
     expect(await v.page.locator('[data-testid=join-form]').count()).toBe(0)
     await v.page.waitForSelector('[data-testid=readonly-banner]')
     await v.page.waitForFunction(() => !!(window as any).editor?.getIsReadonly())
     await shot(v.page, 'board-7-viewer')
-    expect(v.requests.foreign(server.url)).toEqual([])
+    expect(v.requests.foreign(suite.server.url)).toEqual([])
     // English switch: our labels and tldraw's UI follow
     await v.page.click('[data-testid=lang-en]')
     await v.page.waitForSelector('[data-testid=readonly-banner]:has-text("View only")')
@@ -179,7 +167,7 @@ describe('board e2e', () => {
 
   it('changing name/perspective keeps the board connected and colours new notes', async () => {
     const x = await context()
-    await joinBoard(x.page, board.participant, 'Dirk', 'gemeente')
+    await joinBoard(x.page, suite.board.participant, 'Dirk', 'gemeente')
     const clientId = await x.page.evaluate(() => (window as any).copboard.conn.doc.clientID)
     await x.page.click('.cb-people__toggle')
     await x.page.click('.cb-people__edit')
@@ -198,7 +186,7 @@ describe('board e2e', () => {
 
   it('a wrong token gets a clear message, not a broken board', async () => {
     const x = await context()
-    await x.page.goto(`${server.url}/b/${board.room}#t=not-a-real-token`)
+    await x.page.goto(`${suite.server.url}/b/${suite.board.room}#t=not-a-real-token`)
     await x.page.waitForSelector('[data-testid=access-denied]')
     await shot(x.page, 'board-9-denied')
   })

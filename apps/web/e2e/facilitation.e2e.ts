@@ -10,30 +10,18 @@
  * - the perspective legend highlights one perspective; a viewer gets no join form
  * Screenshots in artifacts/facilitation-*.png (looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, shot, waitUntil } from './support/browser'
-import { boardLive, createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+import { useBoardServer } from './support/suite'
+import { shot, waitUntil } from './support/browser'
+import { boardLive, joinBoard, notes } from './support/board'
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP Warmtetransitie Zwolle')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer('CoP Warmtetransitie Zwolle')
 
 /** A page in its own context that records every byte its WebSockets receive. */
 async function newPage(width = 1440, height = 900) {
-  const ctx = await browser.newContext({ viewport: { width, height } })
+  const ctx = await suite.browser.newContext({ viewport: { width, height } })
   const page = await ctx.newPage()
   page.setDefaultTimeout(90_000) // a loaded 2-core machine; no assertion is about time
   const frames: Buffer[] = []
@@ -86,7 +74,7 @@ describe('issue 10: facilitator, private writing, anonymous zones', { timeout: 4
 
   it('the facilitator joins without a perspective, sees header + one panel; the gallery is keyboard-operable', async () => {
     fac = await newPage()
-    await fac.page.goto(board.facilitator)
+    await fac.page.goto(suite.board.facilitator)
     await fac.page.waitForSelector('[data-testid=join-form]')
     expect(await fac.page.locator('[data-testid=join-gemeente]').count()).toBe(0)
     await shot(fac.page, 'facilitation-join-facilitator')
@@ -127,8 +115,8 @@ describe('issue 10: facilitator, private writing, anonymous zones', { timeout: 4
   it('participants land readable on act 1; a private note reaches nobody before the reveal, everyone after', async () => {
     a = await newPage()
     b = await newPage()
-    await joinBoard(a.page, board.participant, 'Anna', 'gemeente')
-    await joinBoard(b.page, board.participant, 'Bram', 'initiatief')
+    await joinBoard(a.page, suite.board.participant, 'Anna', 'gemeente')
+    await joinBoard(b.page, suite.board.participant, 'Bram', 'initiatief')
     // landing zoom: prompts (24 px) at least 12 px on screen
     for (const p of [a.page, b.page]) {
       await waitUntil(() => p.evaluate(() => (window as any).editor.getZoomLevel() >= 0.5), 30_000, 'readable landing zoom')
@@ -209,7 +197,7 @@ describe('issue 10: facilitator, private writing, anonymous zones', { timeout: 4
     await b.page.click('[data-testid=legend-initiatief]')
 
     const viewer = await newPage()
-    await viewer.page.goto(board.viewer)
+    await viewer.page.goto(suite.board.viewer)
     const first = await viewer.page.waitForSelector('[data-testid=join-form], [data-testid=board]')
     expect(await first.getAttribute('data-testid')).toBe('board')
     await viewer.page.waitForSelector('[data-testid=readonly-banner]')
@@ -218,7 +206,7 @@ describe('issue 10: facilitator, private writing, anonymous zones', { timeout: 4
     await shot(viewer.page, 'facilitation-viewer')
 
     const guide = await newPage()
-    await guide.page.goto(`${server.url}/gids`)
+    await guide.page.goto(`${suite.server.url}/gids`)
     await guide.page.waitForSelector('[data-testid=guide]')
     expect(await guide.page.locator('.cb-guide__template').count()).toBe(5)
     await shot(guide.page, 'facilitation-guide')

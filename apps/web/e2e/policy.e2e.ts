@@ -6,29 +6,17 @@
  * and never moves on the facilitator's. A real note written with the note tool into comedy act 1
  * (anonymous) is never refused: the client leaves the author out, the facilitator gets it nameless.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, shot, waitUntil } from './support/browser'
-import { createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+import { useBoardServer } from './support/suite'
+import { shot, waitUntil } from './support/browser'
+import { joinBoard, notes } from './support/board'
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP policy (e2e)')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer('CoP policy (e2e)')
 
 async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig'): Promise<{ page: Page; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } })
+  const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } })
   const page = await ctx.newPage()
   page.setDefaultTimeout(120_000) // a loaded CI machine: joins can take long; no timing is asserted
   const errors: string[] = []
@@ -47,7 +35,7 @@ const shapeX = (page: Page, id: string) => page.evaluate((i) => (window as any).
 
 describe('board policy in the browser', () => {
   it('a bypassed scaffold lock is refused by the server (notice, springs back); an anonymous note is never refused', { timeout: 600_000 }, async () => {
-    const fac = await open(board.facilitator, 'Procesbegeleider', 'overig')
+    const fac = await open(suite.board.facilitator, 'Procesbegeleider', 'overig')
     await fac.page.click('[data-testid=open-templates]')
     await fac.page.waitForSelector('[data-testid=template-gallery]')
     await fac.page.click('[data-testid=launch-comedy]')
@@ -59,7 +47,7 @@ describe('board policy in the browser', () => {
     })
     const x0 = (await shapeX(fac.page, headingId))!
 
-    const par = await open(board.participant, 'Fatima', 'gemeente')
+    const par = await open(suite.board.participant, 'Fatima', 'gemeente')
     await par.page.waitForFunction((id) => !!(window as any).editor.getShape(id), headingId)
     await par.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), pageId)
     await par.page.click('[data-testid=step-all]')

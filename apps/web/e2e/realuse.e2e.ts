@@ -11,28 +11,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { startServer, type TestServer } from './support/server'
-import { CHROMIUM_ARGS, launchBrowser, shot, waitUntil } from './support/browser'
-import { boardLive, createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+import { useBoardServer } from './support/suite'
+import { CHROMIUM_ARGS, shot, waitUntil } from './support/browser'
+import { boardLive, joinBoard, notes } from './support/board'
 import { serverNoteTexts } from './support/yclient'
 import { startTlsProxy, type TlsProxy } from './support/tlsproxy'
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
+const suite = useBoardServer('CoP Warmtetransitie (realuse)')
 
 const tokenOf = (link: string) => decodeURIComponent(/[#&]t=([^&]+)/.exec(new URL(link).hash)![1])
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP Warmtetransitie (realuse)')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
 
 /** joinBoard, with what the page showed when it did not go live. */
 async function join(page: Page, link: string, name: string, persp: 'gemeente' | 'initiatief' | 'overig') {
@@ -46,7 +34,7 @@ async function join(page: Page, link: string, name: string, persp: 'gemeente' | 
   })
 }
 
-async function context(b: Browser = browser): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+async function context(b: Browser = suite.browser): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
   const ctx = await b.newContext({ viewport: { width: 1280, height: 800 } })
   const page = await ctx.newPage()
   const errors: string[] = []
@@ -105,8 +93,8 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
   it('two participants typing into one note at the same time keep both words, everywhere', async () => {
     const a = await context()
     const b = await context()
-    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
-    await join(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
+    await join(b.page, suite.board.participant, 'Bram Bakker', 'initiatief')
 
     for (const [i, offset] of (process.env.OFFSETS ?? '0,50,100').split(',').map(Number).entries()) {
       const id = await createNote(a.page, 150 + i * 280, 200, 'Plan')
@@ -151,7 +139,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
       await a.page.keyboard.press('Escape')
       await b.page.keyboard.press('Escape')
       // the server holds the same text
-      await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).get(id) === final, 10_000, 'the text on the server')
+      await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).get(id) === final, 10_000, 'the text on the server')
     }
     // the text stays right after leaving the editors (the mirror and the fragment agree)
     await sleep(1500)
@@ -166,8 +154,8 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
   it('undo in a shared note undoes one\'s own typing only', async () => {
     const a = await context()
     const b = await context()
-    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
-    await join(b.page, board.participant, 'Bram Bakker', 'initiatief')
+    await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
+    await join(b.page, suite.board.participant, 'Bram Bakker', 'initiatief')
     const id = await createNote(a.page, 150, 600, 'Kern')
     await waitUntil(async () => (await textOf(b.page, id)) === 'Kern', 5000, 'the note at B')
     await editAtEnd(a.page, id)
@@ -184,7 +172,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
 
   it('the badge says offline within seconds of the network going away, and connected again after', async () => {
     const a = await context()
-    await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
+    await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
     await a.ctx.setOffline(true)
     const t0 = Date.now()
     await a.page.waitForSelector('[data-testid=connection-state][data-state=offline]', { timeout: 8000 })
@@ -195,23 +183,23 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     const id = await createNote(a.page, 700, 600, 'Offline geschreven')
     await a.ctx.setOffline(false)
     await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 20_000 })
-    await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).get(id) === 'Offline geschreven', 10_000, 'the offline edit on the server')
+    await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).get(id) === 'Offline geschreven', 10_000, 'the offline edit on the server')
     await a.ctx.close()
   })
 
   it('the last keystroke before closing the tab is kept', async () => {
     for (let run = 0; run < 3; run++) {
       const a = await context()
-      await join(a.page, board.participant, 'Anna de Wit', 'gemeente')
+      await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
       // a free column right of the other tests' notes, inside the canvas below the board header
       const id = await createNote(a.page, 1000, 130 + run * 230, 'Laatste')
-      await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).has(id), 10_000, 'the note on the server')
+      await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).has(id), 10_000, 'the note on the server')
       await editAtEnd(a.page, id)
       await a.page.keyboard.type(' woord!')
       // close at once, within a few ms of the last key
       await a.page.close({ runBeforeUnload: true })
       await a.ctx.close()
-      await waitUntil(async () => (await serverNoteTexts(server.url, board.room, tokenOf(board.participant))).get(id) === 'Laatste woord!', 10_000, `the last keystroke on the server (run ${run})`)
+      await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).get(id) === 'Laatste woord!', 10_000, `the last keystroke on the server (run ${run})`)
     }
   })
 })
@@ -221,7 +209,7 @@ describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, (
   let proxy: TlsProxy
   let tlsBrowser: Browser
   beforeAll(async () => {
-    proxy = await startTlsProxy(HOST, server.port)
+    proxy = await startTlsProxy(HOST, suite.server.port)
     tlsBrowser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST} 127.0.0.1`, '--ignore-certificate-errors'],
@@ -233,8 +221,8 @@ describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, (
   })
 
   it('no blank page: the explanation is shown; the token is in no foreign request, CSP violation or the address bar', async () => {
-    const token = tokenOf(board.participant)
-    const link = `https://${HOST}:${proxy.port}/b/${board.room}#t=${encodeURIComponent(token)}`
+    const token = tokenOf(suite.board.participant)
+    const link = `https://${HOST}:${proxy.port}/b/${suite.board.room}#t=${encodeURIComponent(token)}`
     const { ctx, page, errors } = await context(tlsBrowser)
     const requests: string[] = []
     ctx.on('request', (r) => requests.push(r.url()))
@@ -289,18 +277,18 @@ describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, (
 
   it('after the token left the address bar, a reload and a returning visit still use it', async () => {
     // the viewer link: without its token the page would fall back to a participant (writable)
-    const token = tokenOf(board.viewer)
+    const token = tokenOf(suite.board.viewer)
     const { ctx, page } = await context()
-    await join(page, board.viewer, 'Kees Kijker', 'overig')
+    await join(page, suite.board.viewer, 'Kees Kijker', 'overig')
     expect(page.url()).not.toContain(token)
-    expect(page.url()).toBe(`${server.url}/b/${board.room}`)
+    expect(page.url()).toBe(`${suite.server.url}/b/${suite.board.room}`)
     expect(await page.getAttribute('[data-testid=board]', 'data-readonly')).toBe('true')
     await page.reload()
     await boardLive(page)
     expect(await page.getAttribute('[data-testid=board]', 'data-readonly')).toBe('true')
     // a returning visit in a new tab of the same browser profile
     const again = await ctx.newPage()
-    await again.goto(`${server.url}/b/${board.room}`)
+    await again.goto(`${suite.server.url}/b/${suite.board.room}`)
     await boardLive(again)
     expect(await again.getAttribute('[data-testid=board]', 'data-readonly')).toBe('true')
     await ctx.close()

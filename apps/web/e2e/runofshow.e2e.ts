@@ -8,31 +8,19 @@
  * - the kernstatement is written in place (versions) and an endorsement is recorded per version.
  * Screenshots: artifacts/runofshow-*.png (looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, shot, waitUntil } from './support/browser'
-import { createBoard, joinBoard, type BoardLinks } from './support/board'
+import { useBoardServer } from './support/suite'
+import { shot, waitUntil } from './support/browser'
+import { joinBoard } from './support/board'
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP Warmtetransitie (e2e)')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 
 type Who = { page: Page; errors: string[] }
 
 async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig', skewMs = 0): Promise<Who> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } })
+  const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } })
   if (skewMs) {
     await ctx.addInitScript((skew: number) => {
       const real = Date.now.bind(Date)
@@ -61,7 +49,7 @@ describe('run of show (facilitator + two participants)', { timeout: 600_000 }, (
   let accordPage = ''
 
   it('setup: the facilitator places the accord template with a few principle notes; two participants join', async () => {
-    fac = await open(board.facilitator, 'Procesbegeleider', 'overig')
+    fac = await open(suite.board.facilitator, 'Procesbegeleider', 'overig')
     await fac.page.click('[data-testid=open-templates]')
     await fac.page.click('[data-testid=launch-accord]')
     await fac.page.waitForSelector('[data-testid=template-gallery]', { state: 'detached' })
@@ -83,8 +71,8 @@ describe('run of show (facilitator + two participants)', { timeout: 600_000 }, (
       },
       { z },
     )
-    ann = await open(board.participant, 'Ann de Vries', 'gemeente', 7 * 60_000)
-    bob = await open(board.participant, 'Bob Jansen', 'initiatief', -93_000)
+    ann = await open(suite.board.participant, 'Ann de Vries', 'gemeente', 7 * 60_000)
+    bob = await open(suite.board.participant, 'Bob Jansen', 'initiatief', -93_000)
     expect(await ann.page.evaluate(() => Date.now() - new Date().getTime())).toBeGreaterThan(6 * 60_000) // the skew is real
   })
 
@@ -183,7 +171,7 @@ describe('run of show (facilitator + two participants)', { timeout: 600_000 }, (
     await fac.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), accordPage)
     await fac.page.evaluate(() => void (window as any).editor.setCamera({ x: -200, y: -300, z: 0.7 }))
     const target = await viewport(fac.page)
-    const late = await open(board.participant, 'Carla Laat', 'overig')
+    const late = await open(suite.board.participant, 'Carla Laat', 'overig')
     await waitUntil(async () => {
       const v = await viewport(late.page)
       return v.pageId === accordPage && Math.abs(v.cx - target.cx) < 10 && Math.abs(v.cy - target.cy) < 10

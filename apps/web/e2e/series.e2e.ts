@@ -9,24 +9,14 @@
  * Screenshots: apps/web/artifacts/series-*.png (looked at).
  */
 import { writeFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { ARTIFACTS, launchBrowser, shot, waitUntil } from './support/browser'
+import { useBoardServer } from './support/suite'
+import { ARTIFACTS, shot, waitUntil } from './support/browser'
 import { completeJoin, notes } from './support/board'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer()
 
 const tokenOf = (link: string) => link.slice(link.indexOf('#t=') + 3)
 
@@ -34,7 +24,7 @@ async function api<T = any>(method: string, path: string, token: string | null, 
   const headers: Record<string, string> = {}
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${server.url}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${suite.server.url}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
   const type = res.headers.get('content-type') ?? ''
   return (type.includes('json') ? await res.json() : type.startsWith('text') || type.includes('svg') ? await res.text() : new Uint8Array(await res.arrayBuffer())) as T
@@ -75,11 +65,11 @@ describe('a CoP series (issue 11)', () => {
     const fTok = tokenOf(created.links.facilitator)
     const participantLink: string = created.links.participant
     const copId: string = created.cop.id
-    expect(participantLink).toBe(`${server.url}/cop/${copId}#t=${tokenOf(participantLink)}`)
+    expect(participantLink).toBe(`${suite.server.url}/cop/${copId}#t=${tokenOf(participantLink)}`)
     const errors: string[] = []
 
     // ---- session 1: the facilitator starts it on the board and launches the comedy
-    const fctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const fctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
     fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const fac = await fctx.newPage()
     fac.on('pageerror', (e) => errors.push(e.message))
@@ -92,7 +82,7 @@ describe('a CoP series (issue 11)', () => {
     await launch(fac, 'comedy')
 
     // the participant opens THE link: it leads to the live session 1
-    const pctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const pctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
     pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
@@ -127,7 +117,7 @@ describe('a CoP series (issue 11)', () => {
     // the participant's old board (session 1, ended) is read-only; that it points to the live
     // session is covered by the API test (GET /me .live, GET …/current) — in this browser run the
     // notice did not show in time on the loaded machine (see the helper's report)
-    await par.goto(`${server.url}/b/${created.session.room}#t=${tokenOf(participantLink)}`)
+    await par.goto(`${suite.server.url}/b/${created.session.room}#t=${tokenOf(participantLink)}`)
     await completeJoin(par, 'Cor', 'initiatief').catch(() => undefined)
     await par.waitForSelector('[data-testid=readonly-banner]')
     await shot(par, 'series-3-ended-board')

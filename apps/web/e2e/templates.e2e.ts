@@ -7,32 +7,20 @@
  * participant's own note reaches the facilitator; the participant has no gallery.
  */
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
 import { getTemplate, templates } from '@copboard/templates'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, recordRequests, shot, waitUntil } from './support/browser'
-import { createBoard, joinBoard, notes, type BoardLinks } from './support/board'
+import { useBoardServer } from './support/suite'
+import { recordRequests, shot, waitUntil } from './support/browser'
+import { joinBoard, notes } from './support/board'
 
 const demo = JSON.parse(readFileSync(new URL('../../../packages/templates/fixtures/demo-cop.json', import.meta.url), 'utf8'))
 
-let server: TestServer
-let browser: Browser
-let board: BoardLinks
+const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 const contexts: BrowserContext[] = []
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'CoP Warmtetransitie (e2e)')
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
-
 async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig') {
-  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
+  const ctx = await suite.browser.newContext({ viewport: { width: 1920, height: 1080 } })
   contexts.push(ctx)
   const requests = recordRequests(ctx)
   const page = await ctx.newPage()
@@ -129,7 +117,7 @@ describe('templates e2e (real board)', () => {
   const pageIds: Record<string, string> = {}
 
   it('the facilitator launches each of the five templates from the gallery; screenshots saved', async () => {
-    fac = await open(board.facilitator, 'Procesbegeleider', 'overig')
+    fac = await open(suite.board.facilitator, 'Procesbegeleider', 'overig')
     for (const t of templates) {
       await facilitatorPanel(fac.page, true)
       await fac.page.click('[data-testid=open-templates]')
@@ -201,7 +189,7 @@ describe('templates e2e (real board)', () => {
 
   it('a participant cannot drag, delete or unlock the scaffold (both screens unchanged); their note syncs; no gallery', async () => {
     const pageId = pageIds['learning-questions']
-    const par = await open(board.participant, 'Cor', 'initiatief')
+    const par = await open(suite.board.participant, 'Cor', 'initiatief')
     expect(await par.page.locator('[data-testid=open-templates]').count()).toBe(0)
     expect(await par.page.locator('[data-testid=template-gallery]').count()).toBe(0)
     await par.page.waitForFunction((id) => !!(window as any).editor.getPage(id), pageId)
@@ -271,6 +259,6 @@ describe('templates e2e (real board)', () => {
     await waitUntil(() => par.page.evaluate(([id, x]) => (window as any).editor.getShape(id)?.x === x, [headingId, target] as const), 2000, 'the facilitator\'s move at the participant')
 
     expect(par.errors).toEqual([])
-    for (const x of [fac, par]) expect(x.requests.foreign(server.url)).toEqual([])
+    for (const x of [fac, par]) expect(x.requests.foreign(suite.server.url)).toEqual([])
   })
 })

@@ -71,4 +71,23 @@ export function attempt(server: Y.Doc, ctx: PolicyContext, edit: (d: Y.Doc) => v
   return verdict
 }
 
+/**
+ * The server's side of one room: the comedy board with the policy attached. `check` runs `edit`
+ * on the room as one transaction and returns the policy's verdict (edits build on each other).
+ */
+export function policyRoom(policy = createBoardPolicy()) {
+  const room = new Y.Doc()
+  Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
+  const roomPolicy = policy.forRoom(room)
+  const check = (edit: () => void, ctx: PolicyContext = participant): Verdict => {
+    let verdict!: Verdict
+    room.transact((tr) => {
+      edit()
+      verdict = roomPolicy.check(ctx, tr)
+    })
+    return verdict
+  }
+  return { room, policy: roomPolicy, check }
+}
+
 export const rec = (d: Y.Doc, id: string) => getRecordsMap(d).get(id) as Y.Map<any>

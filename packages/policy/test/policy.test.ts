@@ -5,7 +5,7 @@ import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlsc
 import { indexKey, plainToRichText } from '@copboard/templates'
 import type { TLRecord } from '@tldraw/tlschema'
 import { createBoardPolicy, contextFromInfo, COLLAB_TEXT_KEY } from '../src/index.js'
-import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, rec, shapes, zoneShape } from './fixture.js'
+import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, policyRoom, rec, zoneShape } from './fixture.js'
 
 const refusedWith = (reason: string) => expect.objectContaining({ ok: false, reason })
 const ok = { ok: true }
@@ -82,22 +82,12 @@ describe('§2 template scaffold', () => {
   })
 
   it('§2.5 the scaffold index follows server-side changes (a template launched after the room loaded)', () => {
-    const room = new Y.Doc()
-    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
-    const p = createBoardPolicy().forRoom(room)
+    const { room, check } = policyRoom()
     const extra = { ...heading, id: 'shape:later', meta: heading.meta } as TLRecord
     // first check builds the index, then a local (server) transaction adds a scaffold shape
-    room.transact((tr) => {
-      rec(room, heading.id)
-      expect(p.check(participant, tr)).toEqual(ok)
-    })
+    expect(check(() => rec(room, heading.id))).toEqual(ok)
     room.transact(() => addRecord(room, extra))
-    let v: unknown
-    room.transact((tr) => {
-      rec(room, 'shape:later').set('x', 1)
-      v = p.check(participant, tr)
-    })
-    expect(v).toEqual(refusedWith('scaffold-locked'))
+    expect(check(() => rec(room, 'shape:later').set('x', 1))).toEqual(refusedWith('scaffold-locked'))
   })
 })
 
@@ -200,17 +190,7 @@ describe('§4 anonymous zones', () => {
   })
 
   it('§4.2 zones follow the facilitator moving the anonymous act (zone cache invalidated)', () => {
-    const room = new Y.Doc()
-    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
-    const p = createBoardPolicy().forRoom(room)
-    const check = (edit: () => void, ctx = participant) => {
-      let v: unknown
-      room.transact((tr) => {
-        edit()
-        v = p.check(ctx, tr)
-      })
-      return v
-    }
+    const { room, check } = policyRoom()
     // the facilitator moves act 1 onto act 2's place; a new authored note there is now refused
     const a2 = comedy.zones.find((z) => z.id === 'act2')!
     expect(check(() => rec(room, zoneShape('act1').id).set('y', a2.rect.y) && rec(room, zoneShape('act1').id).set('x', a2.rect.x), facilitator)).toEqual(ok)
@@ -416,17 +396,7 @@ void upsertRecord
 
 describe('§3 fast path (known-good records)', () => {
   it('§3.1 after valid drags (changed fields only), an invalid field, an oversized prop and an authored move into act 1 are still refused', () => {
-    const room = new Y.Doc()
-    Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
-    const p = createBoardPolicy().forRoom(room)
-    const check = (edit: () => void, ctx = participant) => {
-      let v: unknown
-      room.transact((tr) => {
-        edit()
-        v = p.check(ctx, tr)
-      })
-      return v
-    }
+    const { room, policy: p, check } = policyRoom()
     expect(check(() => addRecord(room, note('d', 100, 1400, { author: 'A' })))).toEqual(ok)
     for (let i = 0; i < 5; i++) expect(check(() => rec(room, 'shape:d').set('x', 100 + i))).toEqual(ok)
     expect(check(() => rec(room, 'shape:d').set('x', 'left' as never))).toEqual(refusedWith('invalid-record'))

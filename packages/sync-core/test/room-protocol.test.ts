@@ -1,0 +1,130 @@
+/** RoomManager (SPEC.md): §1 protocol, §4 awareness, §6 read-only connections. Shared setup in roomHarness.ts. */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as encoding from 'lib0/encoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { READ_ONLY_REASON } from '../src/index.js'
+import { closeRooms, setup, updateFrame } from './roomHarness.js'
+import { settle } from './client.js'
+
+afterEach(closeRooms)
+
+describe('§1 protocol', () => {
+  it('§1.1 greets a new connection with sync step 1 and the present awareness', async () => {
+    const { client } = setup()
+    const a = client('r1', { name: 'a' })
+    await settle()
+    const b = client('r1')
+    await settle()
+    expect(b.received[0][0]).toBe(0) // sync
+    expect(b.received[0][1]).toBe(0) // step 1
+    expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a' })
+  })
+
+  it('§1.2 §1.3 two clients converge on concurrent edits, nothing is echoed to the sender', async () => {
+    const { client } = setup()
+    const a = client()
+    const b = client()
+    await settle()
+    a.doc.getText('t').insert(0, 'hello ')
+    b.doc.getText('t').insert(0, 'world ')
+    await settle()
+    expect(a.text()).toBe(b.text())
+    expect(a.text()).toContain('hello')
+    expect(a.text()).toContain('world')
+    // a received exactly one doc update after the initial sync: b's
+    const updatesToA = a.received.filter((f) => f[0] === 0 && f[1] === 2)
+    expect(updatesToA).toHaveLength(1)
+  })
+
+  it('§1.2 a late joiner receives the full state in its first sync step 2', async () => {
+    const { client } = setup()
+    const a = client()
+    await settle()
+    a.doc.getText('t').insert(0, 'abc')
+    await settle()
+    const late = client()
+    await settle()
+    expect(late.text()).toBe('abc')
+  })
+
+  it('§1.4 query-awareness is answered with every state', async () => {
+    const { client } = setup()
+    const a = client('r1', { name: 'a' })
+    const b = client('r1', { name: 'b' })
+    await settle()
+    const before = b.received.length
+    b.sendRaw(new Uint8Array([3]))
+    await settle()
+    expect(b.received.length).toBe(before + 1)
+    expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a' })
+  })
+
+  it('§1.5 a redundant update is neither stored nor broadcast', async () => {
+    const { client, storage } = setup()
+    const a = client()
+    const b = client()
+    await settle()
+    const frame = updateFrame(a.doc, (d) => d.getText('t').insert(0, 'x'))
+    await settle()
+    const stored = storage.logs.get('r1')!.length
+    const bFrames = b.received.length
+    a.sendRaw(frame) // the same update again
+    await settle()
+    expect(storage.logs.get('r1')!.length).toBe(stored)
+    expect(b.received.length).toBe(bFrames)
+  })
+})
+
+describe('§4 awareness', () => {
+  it('§4.1 §4.3 awareness appears for others and is removed when its connection leaves', async () => {
+    const { client } = setup()
+    const a = client('r1', { name: 'a' })
+    const b = client('r1', { name: 'b' })
+    await settle()
+    expect(a.awareness.getStates().get(b.doc.clientID)).toEqual({ name: 'b' })
+    b.disconnect()
+    await settle()
+    expect(a.awareness.getStates().has(b.doc.clientID)).toBe(false)
+  })
+
+  it('§4.2 a reconnecting client takes its id over; the dead socket leaving does not erase it', async () => {
+    const { client, manager } = setup()
+    const watcher = client('r1')
+    const old = client('r1', { name: 'x' })
+    await settle()
+    // the old socket dies silently (no close event yet); the client reconnects with the same id
+    old.socket.open = false
+    const sock2 = client('r1')
+    old.awareness.setLocalState({ name: 'x2' })
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 1)
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(old.awareness, [old.doc.clientID]))
+    await settle()
+    sock2.sendRaw(encoding.toUint8Array(e))
+    await settle()
+    expect(watcher.awareness.getStates().get(old.doc.clientID)).toEqual({ name: 'x2' })
+    old.disconnect()
+    await settle()
+    expect(watcher.awareness.getStates().get(old.doc.clientID)).toEqual({ name: 'x2' })
+    expect(manager.stats().connections).toBe(2)
+  })
+})
+
+describe('§6 read-only', () => {
+  it('§6.1 §6.2 a viewer is told, its updates are dropped, its awareness is shared, it receives edits', async () => {
+    const { client, storage } = setup()
+    const editor = client('r1')
+    const viewer = client('r1', { readOnly: true, name: 'viewer' })
+    await settle()
+    expect(viewer.readOnlyNotices).toEqual([READ_ONLY_REASON])
+    viewer.doc.getText('t').insert(0, 'nope')
+    await settle()
+    expect(editor.text()).toBe('')
+    expect(storage.logs.get('r1') ?? []).toHaveLength(0)
+    expect(viewer.conn.droppedUpdates).toBeGreaterThan(0)
+    expect(editor.awareness.getStates().get(viewer.doc.clientID)).toEqual({ name: 'viewer' })
+    editor.doc.getText('t').insert(0, 'yes ')
+    await settle()
+    expect(viewer.text()).toContain('yes ')
+  })
+})

@@ -1,0 +1,38 @@
+/** The RoomManager set-up the room-*.test.ts files share: a manager on memory storage with a short idle grace. */
+import * as Y from 'yjs'
+import { RoomManager, encodeSyncUpdate } from '../src/index.js'
+import { CapturingLogger } from './capturingLogger.js'
+import { MemoryStorage } from './memoryStorage.js'
+import { TestClient } from './client.js'
+
+const managers: RoomManager[] = []
+/** every client `setup` made (a test may destroy some early or add its own) */
+export const clients: TestClient[] = []
+
+export function setup(opts: Partial<ConstructorParameters<typeof RoomManager>[0]> = {}) {
+  const storage = (opts.storage as MemoryStorage | undefined) ?? new MemoryStorage()
+  const logger = new CapturingLogger()
+  const manager = new RoomManager({ logger, roomIdleMs: 50, ...opts, storage })
+  managers.push(manager)
+  const client = (room = 'r1', o: ConstructorParameters<typeof TestClient>[2] = {}) => {
+    const c = new TestClient(manager, room, o)
+    clients.push(c)
+    return c
+  }
+  return { storage, logger, manager, client }
+}
+
+/** afterEach: destroys the clients and closes the managers `setup` made. */
+export async function closeRooms() {
+  for (const c of clients.splice(0)) c.destroy()
+  await Promise.all(managers.splice(0).map((m) => m.close()))
+}
+
+export function updateFrame(doc: Y.Doc, edit: (d: Y.Doc) => void): Uint8Array {
+  let update!: Uint8Array
+  const h = (u: Uint8Array) => (update = u)
+  doc.on('update', h)
+  edit(doc)
+  doc.off('update', h)
+  return encodeSyncUpdate(update)
+}
