@@ -5,7 +5,7 @@ import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlsc
 import { indexKey, plainToRichText } from '@copboard/templates'
 import type { TLRecord } from '@tldraw/tlschema'
 import { createBoardPolicy, contextFromInfo, COLLAB_TEXT_KEY } from '../src/index.js'
-import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, policyRoom, rec, zoneShape } from './fixture.js'
+import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, other, pageId, participant, policyRoom, rec, shapes, zoneShape } from './fixture.js'
 
 const refusedWith = (reason: string) => expect.objectContaining({ ok: false, reason })
 const ok = { ok: true }
