@@ -6,22 +6,11 @@
  * WCAG non-text contrast >= 3:1 against the canvas and its label text >= 4.5:1.
  * Screenshot: apps/web/artifacts/compare-highlight.png (looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, shot } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import { shot } from './support/browser'
+import { useBoardServer } from './support/suite'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer()
 
 type Rgb = [number, number, number]
 const parse = (c: string): Rgb => {
@@ -53,11 +42,11 @@ const PERSPECTIVES: Rgb[] = ['#4465e9', '#099268', '#ae3ec9'].map(parse)
 
 describe('compare highlights (demo CoP)', () => {
   it('a new or changed note is outlined in no perspective colour, labelled in text, with AA contrast', async () => {
-    const demo = (await (await fetch(`${server.url}/api/demo`, { method: 'POST' })).json()) as { link: string }
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const demo = (await (await fetch(`${suite.server.url}/api/demo`, { method: 'POST' })).json()) as { link: string }
+    const ctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
     ctx.setDefaultTimeout(120_000)
     const page = await ctx.newPage()
-    await page.goto(new URL(demo.link, server.url).toString())
+    await page.goto(new URL(demo.link, suite.server.url).toString())
     await page.waitForSelector('[data-testid=compare-panel]')
     await page.click('[data-testid=compare-run]')
     await page.waitForSelector('[data-testid=compare-show]')

@@ -6,32 +6,21 @@
  * writes again (their CoP link's token serves every session of the series).
  * Screenshots: apps/web/artifacts/ended-notice-*.png (looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { startServer, type TestServer } from './support/server'
-import { launchBrowser, shot } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import { shot } from './support/browser'
 import { boardLive, completeJoin, createBoard, joinBoard } from './support/board'
+import { useBoardServer } from './support/suite'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = useBoardServer()
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#t=/, '')
 
 describe('ended board -> live session', () => {
   it('participant on an ended board is led to the live next session of the CoP', async () => {
-    const board = await createBoard(server.url, 'CoP einde e2e')
+    const board = await createBoard(suite.server.url, 'CoP einde e2e')
     const fac = tokenOf(board.facilitator)
     const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/api${path}`, { method, headers: { authorization: `Bearer ${fac}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
+      const res = await fetch(`${suite.server.url}/api${path}`, { method, headers: { authorization: `Bearer ${fac}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
       return res.json()
     }
@@ -40,7 +29,7 @@ describe('ended board -> live session', () => {
     const s2 = ((await api('POST', `/cops/${board.copId}/sessions`, { title: 'Sessie 2', date: '2026-12-01', start: { kind: 'empty' } })) as { session: { id: string; room: string } }).session
     await api('POST', `/cops/${board.copId}/sessions/${s1.id}/start`)
 
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
     ctx.setDefaultTimeout(120_000)
     const page = await ctx.newPage()
     await joinBoard(page, board.participant, 'Noor', 'initiatief')
