@@ -72,12 +72,13 @@ export function attempt(server: Y.Doc, ctx: PolicyContext, edit: (d: Y.Doc) => v
 }
 
 /**
- * The server's side of one room: the comedy board with the policy attached. `check` runs `edit`
- * on the room as one transaction and returns the policy's verdict (edits build on each other).
+ * The server's side of one room: the comedy board (or `start`, e.g. an empty unstamped document)
+ * with the policy attached. `check` runs `edit` on the room as one transaction and returns the
+ * policy's verdict (edits build on each other).
  */
-export function policyRoom(policy = createBoardPolicy()) {
+export function policyRoom(policy = createBoardPolicy(), start: Y.Doc = boardDoc()) {
   const room = new Y.Doc()
-  Y.applyUpdate(room, Y.encodeStateAsUpdate(boardDoc()))
+  Y.applyUpdate(room, Y.encodeStateAsUpdate(start))
   const roomPolicy = policy.forRoom(room)
   const check = (edit: () => void, ctx: PolicyContext = participant): Verdict => {
     let verdict!: Verdict

@@ -414,16 +414,7 @@ describe('§3 fast path (known-good records)', () => {
 
 describe('§3 fast path on a board not stamped with a schema yet', () => {
   it('§3.1 an unstamped board (nothing to migrate) takes the known-good path and still refuses invalid fields, props and sizes', () => {
-    const room = new Y.Doc()
-    const p = createBoardPolicy().forRoom(room)
-    const check = (edit: () => void, ctx = participant) => {
-      let v: unknown
-      room.transact((tr) => {
-        edit()
-        v = p.check(ctx, tr)
-      })
-      return v
-    }
+    const { room, policy: p, check } = policyRoom(createBoardPolicy(), new Y.Doc())
     expect(room.getMap('meta').get('schema')).toBeUndefined()
     expect(check(() => addRecord(room, note('e', 100, 100, { author: 'A' })))).toEqual(ok)
     for (let i = 0; i < 5; i++) expect(check(() => rec(room, 'shape:e').set('x', 100 + i) && rec(room, 'shape:e').set('y', 7 * i))).toEqual(ok)
