@@ -72,9 +72,12 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'copboard-hotpath-'))
   const storage = await openStorage({ dataDir })
   const metrics = new Metrics('hotpath', () => rooms)
+  // ablations (to attribute the cost): HOTPATH_NO_POLICY=1, HOTPATH_NO_STORAGE=1 (appends resolve at once)
+  const appendOff = process.env.HOTPATH_NO_STORAGE === '1'
+  const timed = metrics.timedStorage(storage)
   const rooms: RoomManager = new RoomManager({
-    storage: metrics.timedStorage(storage),
-    policy: boardUpdatePolicy(),
+    storage: appendOff ? Object.assign(Object.create(timed), { appendUpdates: async () => {} }) : timed,
+    policy: process.env.HOTPATH_NO_POLICY === '1' ? undefined : boardUpdatePolicy(),
     filterAwareness: anonymousAwarenessFilter,
     limits: { maxConnectionsPerAddress: 0, maxConnectionsPerRoom: 1000 },
   })

@@ -136,7 +136,7 @@ class SqliteDb implements SqlDb {
   async close(): Promise<void> {
     if (!this.db.open) return
     // appends already requested are written before the database closes
-    if (this.pendingAppends.length > 0) this.commitAppends()
+    if (this.pendingAppends.length > 0) this.endTurn()
     if (this.checkpointTimer) clearInterval(this.checkpointTimer)
     this.checkpointTimer = null
     this.statements.clear()
@@ -146,38 +146,61 @@ class SqliteDb implements SqlDb {
 
   // ---------------------------------------------------------------- update log hot path
 
+  /**
+   * [1.7] Adaptive group commit. The first append requested in a turn of the event loop is
+   * committed at once (the sync core asks from its check phase, after the poll phase gathered
+   * the room's frames: waiting for another turn would only add latency when traffic is light).
+   * Every further append requested before the next check phase joins ONE transaction committed
+   * then, so a burst of many rooms still costs one commit per turn, not one per room. A promise
+   * resolves only once its transaction committed; the appends of one transaction fail together.
+   */
   async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return
     if (!this.db.open) throw new StorageError('CLOSED')
-    // Group commit across rooms: every append requested in this turn of the event loop (the sync
-    // core flushes all rooms from the same check phase) is written by ONE transaction; each
-    // promise resolves only once that transaction committed, and all of them fail together.
+    if (!this.committedThisTurn) {
+      this.committedThisTurn = true
+      setImmediate(this.endTurn)
+      this.commit([{ room, updates }])
+      return
+    }
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ room, updates, resolve, reject })
-      if (this.pendingAppends.length === 1) setImmediate(this.commitAppends)
     })
   }
+  private committedThisTurn = false
   private pendingAppends: (Append & { resolve: () => void; reject: (e: unknown) => void })[] = []
   private appendTx: Database.Transaction<(batch: Append[], now: number) => void> | null = null
-  private commitAppends = (): void => {
+
+  /** The turn is over: appends that waited for it are committed together (and open the next turn). */
+  private endTurn = (): void => {
     const batch = this.pendingAppends
+    if (batch.length === 0) {
+      this.committedThisTurn = false
+      return
+    }
     this.pendingAppends = []
+    setImmediate(this.endTurn)
     try {
-      if (!this.db.open) throw new StorageError('CLOSED')
-      // hot path: one prepared statement and one transaction function, made once
-      if (!this.appendTx) {
-        const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-        this.appendTx = this.db.transaction((b: Append[], now: number) => {
-          for (const a of b) for (const u of a.updates) insert.run(a.room, toBuf(u), now)
-        })
-      }
-      this.appendTx.immediate(batch, Date.now())
+      this.commit(batch)
     } catch (err) {
       for (const a of batch) a.reject(err)
       return
     }
-    this.wrote()
     for (const a of batch) a.resolve()
+  }
+
+  /** One transaction of appends (throws when it failed: nothing of it is written). */
+  private commit(batch: Append[]): void {
+    if (!this.db.open) throw new StorageError('CLOSED')
+    // hot path: one prepared statement and one transaction function, made once
+    if (!this.appendTx) {
+      const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
+      this.appendTx = this.db.transaction((b: Append[], now: number) => {
+        for (const a of b) for (const u of a.updates) insert.run(a.room, toBuf(u), now)
+      })
+    }
+    this.appendTx.immediate(batch, Date.now())
+    this.wrote()
   }
 
   // ---------------------------------------------------------------- WAL checkpoints

@@ -183,7 +183,7 @@ describe('§4.6 the batch window of a crowded room', () => {
       for (let i = 0; i < 50; i++) expect(seen.get(1000 + i)).toEqual({ name: `p${1000 + i}` })
     }
     room.done()
-  })
+  }, 30_000) // 25,000 state checks: seconds on a loaded 2-core machine
 
   it('§4.6 the first change after a quiet window goes out on the next turn; a removal is announced like any change', () => {
     const room = crowdedRoom(500)
