@@ -15,10 +15,12 @@ const FRAME = 256 * 1024
 const FRAMES = 160 // 40 MiB: more than the limit, the kernel's socket buffers and the queue together
 
 let server: TestServer
+/** Appends wait for this while it is set (the storage stalls, as a slow PostgreSQL would). */
+let stall: Promise<void> | null = null
 /** Lets the held appends go; also called by afterAll so a failed assertion cannot hang the shutdown. */
 let release: () => void = () => {}
 beforeAll(async () => {
-  server = await startServer({ maxQueuedBytes: LIMIT })
+  server = await startServer({ maxQueuedBytes: LIMIT }, { beforeAppend: async () => void (await stall) })
 })
 afterAll(async () => {
   release()
@@ -31,14 +33,8 @@ describe('§7.3 bounded write queue (real server, stalled storage)', () => {
     const observer = provider(server.syncUrl, room)
     await synced(observer)
 
-    // hold every append until released (the wrapper keeps the storage's own implementation)
-    const storage = server.storage
-    const append = storage.appendUpdates.bind(storage)
-    const released = new Promise<void>((r) => (release = r))
-    storage.appendUpdates = async (name, updates) => {
-      await released
-      return append(name, updates)
-    }
+    // hold every append until released (then the storage's own implementation runs)
+    stall = new Promise<void>((r) => (release = r))
 
     const writer = await rawClient(`${server.syncUrl}/${room}`)
     const doc = new Y.Doc()
@@ -84,7 +80,7 @@ describe('§7.3 bounded write queue (real server, stalled storage)', () => {
     }
     // durable: the stored log holds all of it
     const stored = new Y.Doc()
-    for (const u of await storage.loadRoom(room)) Y.applyUpdate(stored, u)
+    for (const u of await server.storage.loadRoom(room)) Y.applyUpdate(stored, u)
     expect(stored.getMap('blobs').size).toBe(FRAMES)
     expect(server.logs.some((l) => String(l.msg).includes('write queue drained'))).toBe(true)
     // the writer was never closed: nothing had to be resent

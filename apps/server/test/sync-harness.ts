@@ -27,10 +27,19 @@ export interface TestServer {
 
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { dataDir?: string; authorize?: Authorize; realAuth?: boolean; httpRateLimits?: Partial<HttpRateLimits> } = {},
+  opts: {
+    dataDir?: string
+    authorize?: Authorize
+    realAuth?: boolean
+    httpRateLimits?: Partial<HttpRateLimits>
+    /** Awaited before every append of the server (e.g. a gate that stalls the storage). */
+    beforeAppend?: () => Promise<void>
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'copboard-sync-'))
   const storage = await openStorage({ dataDir })
+  // the app binds the storage it is given at start-up: a stall must be wrapped in before that
+  const served = opts.beforeAppend ? withAppendHook(storage, opts.beforeAppend) : storage
   const logs: Record<string, unknown>[] = []
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -41,7 +50,7 @@ export async function startServer(
   const config: Config = { ...loadConfig({}), port: 0, dataDir, logLevel: 'info', ...overrides }
   // realAuth: the archive's token authorizer, as in production
   const authorize = opts.realAuth ? undefined : (opts.authorize ?? allowAll)
-  const app = await buildApp(config, { storage, authorize, logger: { level: 'info', stream }, httpRateLimits: opts.httpRateLimits })
+  const app = await buildApp(config, { storage: served, authorize, logger: { level: 'info', stream }, httpRateLimits: opts.httpRateLimits })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
@@ -65,6 +74,15 @@ export async function startServer(
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+function withAppendHook(storage: Storage, before: () => Promise<void>): Storage {
+  const hooked = Object.create(storage) as Storage
+  hooked.appendUpdates = async (room, updates) => {
+    await before()
+    return storage.appendUpdates(room, updates)
+  }
+  return hooked
 }
 
 export function provider(syncUrl: string, room: string, doc = new Y.Doc(), params: Record<string, string> = {}) {
