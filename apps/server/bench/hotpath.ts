@@ -15,7 +15,8 @@
  * deliveries): before issue-12 work 75.1k per delivery (2.18M per write); with the policy fast path
  * on unstamped boards and §5.6 forwarding 71.7k (2.08M per write).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openStorage } from '@copboard/storage'
@@ -58,6 +59,19 @@ class FakeSocket implements SyncSocket {
   uncork(): void {}
   pause(): void {}
   resume(): void {}
+}
+
+/**
+ * HOTPATH_ALLOC_PROF=<file>: V8's sampling heap profile of the moves, including objects the GC
+ * already collected (what the young generation churns through), for Chrome DevTools or a script.
+ */
+async function startAllocationSampling(): Promise<() => Promise<unknown>> {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))))
+  await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  return async () => (await post('HeapProfiler.stopSampling')).profile
 }
 
 const turn = () => new Promise<void>((r) => setImmediate(r))
@@ -105,6 +119,7 @@ async function main(): Promise<void> {
   // writers take turns, room after room (as the load generator's phases spread them)
   const order: { conn: SyncConnection; frame: Uint8Array }[] = []
   for (let k = 0; k < movesPerWriter; k++) for (const w of writers) order.push({ conn: w.conn, frame: w.moves[k] })
+  const allocProfile = process.env.HOTPATH_ALLOC_PROF ? await startAllocationSampling() : null
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
   for (let i = 0; i < order.length; i += perTurn) {
@@ -115,6 +130,7 @@ async function main(): Promise<void> {
   }
   const cpu = process.cpuUsage(cpu0)
   const ms = performance.now() - t0
+  if (allocProfile) writeFileSync(process.env.HOTPATH_ALLOC_PROF!, JSON.stringify(await allocProfile()))
   const expected = order.length * (shape.clients - 1)
   if (delivered !== expected) throw new Error(`delivered ${delivered} of ${expected}`)
   console.log(

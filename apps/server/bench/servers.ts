@@ -46,9 +46,14 @@ export function buildCopboard(): string {
   return join(serverDir, 'dist', 'main.js')
 }
 
-/** The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production runs. */
-function startFlags(): string[] {
-  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+/**
+ * The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production
+ * runs; BENCH_NODE_FLAGS replaces them, BENCH_BASE_NODE_FLAGS for the `base` server only (an A/B
+ * of flags in one run: BENCH_BASE_BUNDLE=dist/main.js).
+ */
+function startFlags(kind: ServerKind): string[] {
+  const override = kind === 'base' ? (process.env.BENCH_BASE_NODE_FLAGS ?? process.env.BENCH_NODE_FLAGS) : process.env.BENCH_NODE_FLAGS
+  if (override !== undefined) return override.split(' ').filter(Boolean)
   const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
   const words = pkg.scripts.start.split(/\s+/)
   if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
@@ -119,7 +124,7 @@ export async function startServer(
   const baseBundle = process.env.BENCH_BASE_BUNDLE
   if (kind === 'base' && !baseBundle) throw new Error('BENCH_SERVERS has base: set BENCH_BASE_BUNDLE to a copboard bundle under apps/server/dist/')
   const script = { copboard: bundle, base: baseBundle!, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
-  const args = isCopboard(kind) ? [...startFlags(), ...prof, script] : [join(benchDir, script)]
+  const args = isCopboard(kind) ? [...startFlags(kind), ...prof, script] : [join(benchDir, script)]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
