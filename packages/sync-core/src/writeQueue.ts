@@ -76,11 +76,13 @@ export class WriteQueue {
     this.queuedBytes += entry.bytes
     if (this.queuedBytes > this.ctx.limits.maxQueuedBytes) this.queueFull(entry.sender)
     if (!this.writing) {
-      // §5.3 group commit: every frame that arrives in this I/O phase (one TCP read can carry
-      // many; many sockets become readable together) goes into the same storage write.
+      // §5.3: the write starts once the code that admitted this update is done (a microtask: a
+      // server-side change made of several transactions is one write); whatever arrives while
+      // it is in flight goes into the next one. Not a setImmediate: ws hands over messages from
+      // the check phase, so that would cost every edit a whole event-loop turn of latency.
       // `writing` is set now so `drain()` waits for the scheduled flush.
       this.writing = true
-      setImmediate(this.startFlush)
+      queueMicrotask(this.startFlush)
     }
   }
 
