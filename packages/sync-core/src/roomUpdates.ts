@@ -13,9 +13,6 @@ import { WriteQueue } from './writeQueue.js'
 import type { RoomContext } from './room.js'
 import type { RoomLease } from './ownership.js'
 
-/** §5.6: larger frames take the net-update path (the everyday edit is far smaller). */
-const FORWARD_MAX_BYTES = 16 * 1024
-
 /** The room as its updates see it. */
 export interface UpdatesRoom {
   readonly name: string
@@ -83,7 +80,7 @@ export class RoomUpdates {
     }
     if (!conn.charge(MessageCost.effective)) return
     // §5.6: strict decoding makes a sync-update frame exactly encodeSyncUpdate(update)
-    this.admit(conn, update, frame && check.newStructs && frame.byteLength <= FORWARD_MAX_BYTES ? frame : null)
+    this.admit(conn, update, frame && check.newStructs ? frame : null)
   }
 
   destroy(): void {
