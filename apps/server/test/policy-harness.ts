@@ -106,3 +106,13 @@ export async function stored(room: string): Promise<{ doc: Y.Doc; bytes: Buffer[
   for (const u of updates) Y.applyUpdate(doc, u)
   return { doc, bytes: updates.map((u) => Buffer.from(u)) }
 }
+
+/** The facilitator opens vote `v1` on the whole board (2 dots each), inside the caller's transaction. */
+export function openVote(doc: Y.Doc): void {
+  const votes = new Y.Map()
+  const v1 = new Y.Map()
+  for (const [k, v] of Object.entries({ title: 'Welke eerst?', scope: { kind: 'board', pageId }, dotsPerPerson: 2, state: 'open', openedAt: 1, closedAt: null })) v1.set(k, v)
+  v1.set('dots', new Y.Map())
+  votes.set('v1', v1)
+  doc.getMap('session').set('votes', votes)
+}

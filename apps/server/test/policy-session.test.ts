@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRecordsMap, writeRecords } from '@copboard/board'
 import { provider, synced, waitFor } from './sync-harness.js'
-import { usePolicyServer, pageId, SECRET_Q, pidP, pidQ, wire, note, board, stored } from './policy-harness.js'
+import { usePolicyServer, openVote, SECRET_Q, pidP, pidQ, wire, note, board, stored } from './policy-harness.js'
 
 const server = usePolicyServer()
 
@@ -12,12 +12,7 @@ describe('board policy on the server (raw protocol clients): session state', { t
     const b = await board()
     try {
       b.fac.doc.transact(() => {
-        const votes = new Y.Map()
-        const v1 = new Y.Map()
-        for (const [k, v] of Object.entries({ title: 'Welke eerst?', scope: { kind: 'board', pageId }, dotsPerPerson: 2, state: 'open', openedAt: 1, closedAt: null })) v1.set(k, v)
-        v1.set('dots', new Y.Map())
-        votes.set('v1', v1)
-        b.fac.doc.getMap('session').set('votes', votes)
+        openVote(b.fac.doc)
       })
       writeRecords(b.fac.doc, [note('a', 3000, 3000, {})])
       const dots = (d: Y.Doc) => ((d.getMap('session').get('votes') as Y.Map<any>)?.get('v1') as Y.Map<any>)?.get('dots') as Y.Map<any> | undefined
@@ -49,12 +44,7 @@ describe('board policy on the server (raw protocol clients): session state', { t
       await synced(q)
       const vote = (d: Y.Doc) => (d.getMap('session').get('votes') as Y.Map<any> | undefined)?.get('v1') as Y.Map<any> | undefined
       b.fac.doc.transact(() => {
-        const votes = new Y.Map()
-        const v1 = new Y.Map()
-        for (const [k, v] of Object.entries({ title: 'Welke eerst?', scope: { kind: 'board', pageId }, dotsPerPerson: 2, state: 'open', openedAt: 1, closedAt: null })) v1.set(k, v)
-        v1.set('dots', new Y.Map())
-        votes.set('v1', v1)
-        b.fac.doc.getMap('session').set('votes', votes)
+        openVote(b.fac.doc)
         b.fac.doc.getMap('session').set('timer', { state: 'idle', durationMs: 600_000 })
       })
       writeRecords(b.fac.doc, [note('a', 3000, 3000, {}), note('b', 3300, 3000, {})])

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { shot } from './support/browser'
+import { openDemoCompare } from './support/compareView'
 import { useBoardServer } from './support/suite'
 
 const suite = useBoardServer()
@@ -18,18 +19,7 @@ const overlap = (a: Rect, b: Rect) => Math.max(0, Math.min(a.x + a.width, b.x + 
 
 describe('compare marks lying on top of each other (demo CoP)', () => {
   it('labels never cover each other, a removed note\'s label covers no new mark, new outlines lie above removed ones', async () => {
-    const demo = (await (await fetch(`${suite.server.url}/api/demo`, { method: 'POST' })).json()) as { link: string }
-    const ctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 2 })
-    ctx.setDefaultTimeout(120_000)
-    const page = await ctx.newPage()
-    await page.goto(new URL(demo.link, suite.server.url).toString())
-    await page.waitForSelector('[data-testid=compare-panel]')
-    await page.click('[data-testid=compare-run]')
-    await page.waitForSelector('[data-testid=compare-show]')
-    await page.click('[data-testid=compare-show]')
-    await page.waitForSelector('[data-testid=snapshot-viewer] .tl-container')
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-highlights] [data-kind]').length > 0, undefined, { timeout: 120_000 })
-    await page.waitForTimeout(300)
+    const page = await openDemoCompare(suite.browser, suite.server.url, { deviceScaleFactor: 2 })
     const marks = await page.evaluate(() => {
       const layer = document.querySelector<HTMLElement>('[data-testid=compare-highlights]')!
       layer.style.pointerEvents = 'auto' // hit-testable for this check only
@@ -63,6 +53,6 @@ describe('compare marks lying on top of each other (demo CoP)', () => {
     // the lane close up, as a facilitator zooms in on it
     const lane = underNew[0].box
     await page.screenshot({ path: new URL('../artifacts/compare-overlap-lane.png', import.meta.url).pathname, clip: { x: Math.max(0, lane.x - 120), y: Math.max(0, lane.y - 90), width: 640, height: 200 } })
-    await ctx.close()
+    await page.context().close()
   })
 })
