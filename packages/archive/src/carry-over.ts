@@ -5,7 +5,7 @@
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { assignNotesToZones, boardZones, getTemplate, isShape, pageOf, plainToRichText, shapeText, toMap, type BoardZone, type Lang, type Rect } from '@copboard/templates'
-import { mainPageId } from './render-svg'
+import { mainPageId } from './board-pages'
 
 export interface CarryCandidate {
   id: string

@@ -6,7 +6,7 @@
  */
 import type { ParticipantMeta, Session, SnapshotMeta, Storage } from '@copboard/storage'
 import type { AwarenessSeen } from '@copboard/sync-core'
-import { SessionParticipants, parseParticipants } from './participants'
+import { SessionParticipants, parseParticipants, seenSince } from './participants'
 import type { ArchiveLogger } from './session-archive'
 
 export interface LiveRoom {
@@ -24,12 +24,16 @@ export interface LiveRoom {
 
 /** Rooms not (yet) live whose awareness is kept, so people already on a planned board count from its start. */
 export const MAX_PRELIVE_ROOMS = 100
+/** Rooms whose session ended lately whose people are kept, for the instance taking the final snapshot (cluster C9). */
+export const MAX_ENDED_ROOMS = 100
 
 export class LiveRooms {
   private readonly live = new Map<string, LiveRoom>()
   /** rooms being re-tracked after a restart (first connection of a live session) */
   private readonly tracking = new Map<string, Promise<LiveRoom | null>>()
   private readonly preLive = new Map<string, SessionParticipants>()
+  /** people of rooms no longer tracked (their session ended), until another instance took the room over */
+  private readonly ended = new Map<string, SessionParticipants>()
 
   constructor(
     private readonly storage: Storage,
@@ -40,9 +44,22 @@ export class LiveRooms {
     return this.live.get(room)
   }
 
-  /** Stops tracking a room (its session ended). */
+  /** Stops tracking a room (its session ended); its people are kept a while (`peopleOf`). */
   drop(room: string): void {
+    const lr = this.live.get(room)
+    if (!lr) return
     this.live.delete(room)
+    if (this.ended.size >= MAX_ENDED_ROOMS) this.ended.delete(this.ended.keys().next().value!)
+    this.ended.set(room, lr.participants)
+  }
+
+  /**
+   * Everyone this instance saw on a room's board (live, lately ended, or not yet known to be
+   * live), to hand over with the room (cluster C9); null when it saw nobody there.
+   */
+  peopleOf(room: string): ParticipantMeta[] | null {
+    const people = this.live.get(room)?.participants ?? this.ended.get(room) ?? this.preLive.get(room)
+    return people && people.size > 0 ? people.toMeta(Date.now()) : null
   }
 
   rooms(): string[] {
@@ -115,6 +132,23 @@ export class LiveRooms {
     }
     const latest = await this.latestSnapshotOf(session.copId, session.id)
     return latest ? parseParticipants(latest.meta.participants) : []
+  }
+
+  /**
+   * `meta.participants` of a final snapshot: this instance's tracker, the latest snapshot's and
+   * those the room's previous owner handed over (seen since the start; several instances, C9).
+   */
+  async finalParticipantsOf(session: Session, lr: LiveRoom | undefined, handedOver: unknown): Promise<ParticipantMeta[]> {
+    const now = Date.now()
+    const people = new SessionParticipants()
+    if (lr) {
+      if (lr.restoring) await lr.restoring
+      people.restore(lr.participants.toMeta(now))
+    }
+    const latest = await this.latestSnapshotOf(session.copId, session.id).catch(() => undefined)
+    if (latest) people.restore(latest.meta.participants)
+    people.restore(seenSince(handedOver, session.startedAt))
+    return people.toMeta(now)
   }
 
   private track(session: Session): LiveRoom {

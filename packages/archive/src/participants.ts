@@ -198,6 +198,20 @@ export function parseParticipants(list: unknown): ParticipantMeta[] {
   return out.slice(0, MAX_PARTICIPANTS)
 }
 
+/**
+ * Of a people list another instance handed over with a room (cluster C9), those seen since the
+ * session started at `startedAt` (an instance that never saw the start keeps everyone who was on
+ * the board), counted from the start as A10 does.
+ */
+export function seenSince(list: unknown, startedAt: string | null): ParticipantMeta[] {
+  const people = parseParticipants(list)
+  if (!startedAt) return people
+  const start = Date.parse(startedAt)
+  return people
+    .filter((p) => Date.parse(p.lastSeen) >= start)
+    .map((p) => (Date.parse(p.firstSeen) < start ? { ...p, firstSeen: new Date(start).toISOString() } : p))
+}
+
 /** Note authors that never appeared in awareness (e.g. a board restored from an older snapshot). */
 export function authorsOnly(authors: string[], participants: ParticipantMeta[]): string[] {
   const seen = new Set(participants.map((p) => keyOf(p.name)))

@@ -34,6 +34,13 @@ export interface RoomsApi {
   ownsRoom?(name: string): boolean
   /** Several instances: the rooms this instance serves. */
   ownedRooms?(): string[]
+  /**
+   * Several instances (cluster C9): the archive says where a room's people are, so the people go
+   * with the room when this instance hands it over.
+   */
+  handOverPeopleFrom?(peopleOf: (room: string) => ParticipantMeta[] | null): void
+  /** Several instances (C9): the people the room's previous owner handed over with it (unvalidated), or null. */
+  handedOverPeople?(name: string): Promise<unknown>
 }
 
 export interface SessionArchiveOptions extends CopSeriesOptions {
@@ -56,6 +63,7 @@ export class SessionArchive extends CopSeries {
     this.live = new LiveRooms(opts.storage, opts.logger)
     this.writer = new SnapshotWriter({ storage: opts.storage, rasterize: opts.rasterize, thumbnailWidth: opts.thumbnailWidth, fullPngWidth: opts.fullPngWidth, logger: opts.logger })
     this.reader = new SnapshotReader(opts.storage)
+    opts.rooms?.handOverPeopleFrom?.((room) => this.live.peopleOf(room))
     const ms = opts.autosaveMs ?? 5 * 60_000
     if (ms > 0) {
       this.timer = setInterval(() => void this.autosaveAll(), ms)
@@ -66,6 +74,11 @@ export class SessionArchive extends CopSeries {
   close(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+  }
+
+  override attachRooms(rooms: RoomsApi): void {
+    super.attachRooms(rooms)
+    rooms.handOverPeopleFrom?.((room) => this.live.peopleOf(room))
   }
 
   // ---- lifecycle (A4) ---------------------------------------------------------------------
@@ -103,8 +116,12 @@ export class SessionArchive extends CopSeries {
     this.opts.rooms?.flushAwarenessSeen?.(session.room)
     this.live.drop(session.room)
     this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
-    // through the RoomManager: drains what was accepted before the freeze
-    const snapshot = await this.snapshot(session, 'final', await this.loadDoc(session.room), renders, lr)
+    // through the RoomManager: drains what was accepted before the freeze (several instances: the
+    // owner hands the room over first, C9, with the people it saw)
+    const doc = await this.loadDoc(session.room)
+    const handedOver = await this.opts.rooms?.handedOverPeople?.(session.room)
+    const people = await this.live.finalParticipantsOf(session, lr, handedOver)
+    const snapshot = await this.snapshot(session, 'final', doc, renders, lr, people)
     // a connection authorized just before the end may have joined meanwhile: it reconnects read-only too
     this.opts.rooms?.disconnectRoom(session.room, 'NORMAL')
     return snapshot

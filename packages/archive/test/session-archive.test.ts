@@ -255,6 +255,21 @@ describe('live rooms and autosave (A10–A12)', () => {
     expect(owner.liveRooms()).toEqual([session.room])
     expect((await owner.sessionSnapshots(cop.id, session.id)).length).toBe(before + 1)
   })
+
+  it('A11 (cluster C9): ended through an instance that never saw the board, the final snapshot has the people its owner handed over, seen since the start', async () => {
+    const handedOver = new Map<string, string>() // what Redis carries between the instances
+    let ownerPeople!: (room: string) => unknown
+    const owner = newArchive({ rooms: { ...fakeRooms(), handOverPeopleFrom: (fn) => void (ownerPeople = fn) } })
+    const other = newArchive()
+    other.attachRooms({ ...fakeRooms(), handedOverPeople: async (room) => JSON.parse(handedOver.get(room) ?? 'null') })
+    const { cop, session } = await other.createCop({ name: 'Elders beëindigd' }, { title: 'S1', date: '2026-12-01' })
+    owner.onAwarenessSeen(session.room, seen(Date.now() - 60_000, [[1, 'Kees']], [1])) // left before the start
+    await other.transition(cop.id, session.id, 'start') // the owner does not know yet (C7)
+    owner.onAwarenessSeen(session.room, seen(Date.now() + 1, [[2, 'Piet'], [3, 'Vera']]))
+    handedOver.set(session.room, JSON.stringify(ownerPeople(session.room))) // the owner lets go of the room
+    const { snapshot } = await other.transition(cop.id, session.id, 'end')
+    expect((snapshot!.meta.participants as { name: string }[]).map((p) => p.name).sort()).toEqual(['Piet', 'Vera'])
+  })
 })
 
 describe('carry-over through storage (A7)', () => {

@@ -1,4 +1,5 @@
 /** A comedy board in a Y.Doc, and a way to try one client's edit against the policy. */
+import { expect } from 'vitest'
 import * as Y from 'yjs'
 import { createTLSchema, DocumentRecordType, PageRecordType, type TLRecord } from '@tldraw/tlschema'
 import { writeDocSchema, writeRecords, getRecordsMap, recordToY } from '@copboard/board'
@@ -92,3 +93,7 @@ export function policyRoom(policy = createBoardPolicy(), start: Y.Doc = boardDoc
 }
 
 export const rec = (d: Y.Doc, id: string) => getRecordsMap(d).get(id) as Y.Map<any>
+
+/** A refusal for `reason`, and an admitted edit, as `check`/`attempt` return them. */
+export const refusedWith = (reason: string) => expect.objectContaining({ ok: false, reason })
+export const ok = { ok: true }

@@ -1,160 +1,20 @@
 /**
- * templateToRecords: a template definition -> tldraw records (SPEC rules 5–7).
+ * templateToRecords: a template definition -> tldraw records (SPEC rules 5–7): zone areas,
+ * headings and prompts, decorations, title and agenda blocks, statement, pre-filled notes.
  * Pure: no editor, no DOM. Shape ids are deterministic per (page, template, part, zone)
- * so that placing the same template on another page never collides.
+ * so that placing the same template on another page never collides (shape-builders.ts).
  */
-import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import type { TLRecord } from '@tldraw/tlschema'
+import { estimateLines, titleLine } from './format'
+import { indexKey } from './index-keys'
 import { plainToRichText } from './richtext'
-import type {
-  CopboardScaffoldMeta,
-  Decoration,
-  Lang,
-  Localized,
-  TemplateDefinition,
-  TemplateToRecordsOptions,
-  TitleBlockInfo,
-  ZoneDefinition,
-} from './types'
+import { L, PAD, base, geo, meta, push, shapeId, text, type Ctx } from './shape-builders'
+import { STATEMENT_PLACEHOLDER } from './statement'
+import type { Decoration, TemplateDefinition, TemplateToRecordsOptions, TitleBlockInfo, ZoneDefinition } from './types'
 
-/** FNV-1a 32-bit hash of the (trimmed) statement text, hex. Used to record which version was endorsed. */
-export function statementHash(text: string): string {
-  let h = 0x811c9dc5
-  const s = text.trim()
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h.toString(16).padStart(8, '0')
-}
-
-// ---------------------------------------------------------------- index keys
-
-const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-/** Valid, increasing fractional-index keys: a1..az, then b + two digits (3844 more). */
-export function indexKey(i: number): string {
-  const n = i + 1
-  if (n < 62) return 'a' + DIGITS[n]
-  const m = n - 62
-  if (m >= 62 * 62) throw new Error('too many shapes for one template')
-  return 'b' + DIGITS[Math.floor(m / 62)] + DIGITS[m % 62]
-}
-
-// ---------------------------------------------------------------- formatting
-
-const MONTHS: Record<Lang, string[]> = {
-  nl: ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-}
-
-export function formatDate(date: string, lang: Lang): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  if (!m) return date
-  const month = MONTHS[lang][Number(m[2]) - 1]
-  if (!month) return date
-  return `${Number(m[3])} ${month} ${m[1]}`
-}
-
-export function titleLine(info: TitleBlockInfo | undefined, lang: Lang): string {
-  const session = lang === 'nl' ? 'Sessie' : 'Session'
-  if (!info) return lang === 'nl' ? 'CoP-naam · Sessie – · datum' : 'CoP name · Session – · date'
-  return `${info.copName} · ${session} ${info.sessionNumber} · ${formatDate(info.date, lang)}`
-}
-
-// ---------------------------------------------------------------- builders
-
-type Size = 's' | 'm' | 'l' | 'xl'
-
-interface Ctx {
-  t: TemplateDefinition
-  lang: Lang
-  pageId: string
-  key: string
-  ox: number
-  oy: number
-  out: TLShape[]
-  n: number
-}
-
-function meta(ctx: Ctx, zoneId: string | null, part: CopboardScaffoldMeta['part'], scaffold = true) {
-  const m: CopboardScaffoldMeta = { templateId: ctx.t.id, version: ctx.t.version, zoneId, scaffold, part }
-  return { copboard: { ...m } }
-}
-
-function shapeId(ctx: Ctx, part: string, id: string) {
-  return `shape:${ctx.key}.${ctx.t.id}.${part}.${id}` as TLShape['id']
-}
-
-function base(ctx: Ctx, id: string, type: string, x: number, y: number, parentId: string | undefined, zoneId: string | null, part: CopboardScaffoldMeta['part'], locked = true) {
-  return {
-    id,
-    typeName: 'shape' as const,
-    type,
-    x,
-    y,
-    rotation: 0,
-    index: indexKey(ctx.n++),
-    parentId: parentId ?? ctx.pageId,
-    isLocked: locked,
-    opacity: 1,
-    meta: meta(ctx, zoneId, part, locked),
-  }
-}
-
-function push(ctx: Ctx, s: unknown) {
-  ctx.out.push(s as TLShape)
-}
-
-function L(ctx: Ctx, l: Localized) {
-  return l[ctx.lang]
-}
-
-function geo(ctx: Ctx, o: { id: string; x: number; y: number; w: number; h: number; color?: string; fill?: string; dash?: string; geo?: string; parentId?: string; zoneId: string | null; part: CopboardScaffoldMeta['part']; text?: string; size?: Size }) {
-  push(ctx, {
-    ...base(ctx, o.id, 'geo', o.x, o.y, o.parentId, o.zoneId, o.part),
-    props: {
-      geo: o.geo ?? 'rectangle',
-      dash: o.dash ?? 'solid',
-      url: '',
-      w: o.w,
-      h: o.h,
-      growY: 0,
-      scale: 1,
-      flipX: false,
-      flipY: false,
-      labelColor: 'black',
-      color: o.color ?? 'grey',
-      fill: o.fill ?? 'semi',
-      size: o.size ?? 's',
-      font: 'sans',
-      align: 'middle',
-      verticalAlign: 'middle',
-      richText: plainToRichText(o.text ?? ''),
-    },
-  })
-}
-
-/**
- * Scaffold text is always black (#1d1d1d): coloured text on the zone tints measures 2.4–4:1
- * (grey prompts were 2.4:1); black on every tint and on the page is above 11:1 (issue 10, rule 4).
- */
-function text(ctx: Ctx, o: { id: string; x: number; y: number; w: number; text: string; size?: Size; align?: 'start' | 'middle' | 'end'; scale?: number; parentId?: string; zoneId: string | null; part: CopboardScaffoldMeta['part'] }) {
-  push(ctx, {
-    ...base(ctx, o.id, 'text', o.x, o.y, o.parentId, o.zoneId, o.part),
-    props: {
-      color: 'black',
-      size: o.size ?? 'm',
-      font: 'sans',
-      textAlign: o.align ?? 'start',
-      w: Math.max(1, o.w),
-      richText: plainToRichText(o.text),
-      scale: o.scale ?? 1,
-      autoSize: false,
-    },
-  })
-}
-
-/** Inner padding of a zone's heading and prompt. */
-const PAD = 24
+export { estimateLines, formatDate, titleLine } from './format'
+export { indexKey } from './index-keys'
+export { STATEMENT_PLACEHOLDER, statementHash } from './statement'
 
 function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: string; x: number; y: number }>) {
   const parentFrame = z.parentZoneId ? frames.get(z.parentZoneId) : undefined
@@ -214,25 +74,6 @@ function zoneShapes(ctx: Ctx, z: ZoneDefinition, frames: Map<string, { id: strin
     zoneId: z.id,
     part: 'prompt',
   })
-}
-
-/** Rough line count for a text at a font size in a width (sans, average glyph ≈ 0.55em). */
-export function estimateLines(s: string, w: number, fontSize: number): number {
-  const perLine = Math.max(1, Math.floor(w / (fontSize * 0.5)))
-  let lines = 0
-  for (const para of s.split('\n')) {
-    let line = 0
-    let count = 1
-    for (const word of para.split(' ')) {
-      const len = word.length + (line ? 1 : 0)
-      if (line + len > perLine && line > 0) {
-        count++
-        line = word.length
-      } else line += len
-    }
-    lines += count
-  }
-  return lines
 }
 
 function lemniscatePoints(w: number, h: number, n = 32) {
@@ -324,12 +165,6 @@ function prefilled(ctx: Ctx) {
     })
   }
 }
-
-/** The accord's statement before the facilitator writes it (the report treats it as not written). */
-export const STATEMENT_PLACEHOLDER = {
-  nl: 'Wij, gemeente en initiatieven, … (de procesbegeleider schrijft hier het kernstatement)',
-  en: 'We, municipality and initiatives, … (the facilitator writes the core statement here)',
-} as const
 
 function statementText(ctx: Ctx) {
   for (const z of ctx.t.zones) {

@@ -4,7 +4,7 @@
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { getTemplate } from './registry'
-import { STATEMENT_PLACEHOLDER, statementHash } from './records'
+import { STATEMENT_PLACEHOLDER, statementHash } from './statement'
 import { shapeText } from './richtext'
 import { PERSPECTIVES, type Lang, type Perspective, type Report, type ReportEndorsement, type ReportHeader, type ReportMatch, type ReportNote, type ReportSection, type ReportZone, type TemplateDefinition } from './types'
 import { readAccord, readVotes } from './report-session'

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os'
 import * as Y from 'yjs'
-import { PgRoomLeases, type Storage } from '@copboard/storage'
+import { PgRoomLeases, type ParticipantMeta, type Storage } from '@copboard/storage'
 import { RoomOwnedElsewhereError, type RoomEvent, type RoomManager, type RoomOwnership } from '@copboard/sync-core'
 import type { Config } from '../config.js'
 import type { SharedFailureStore } from '../auth/access.js'
@@ -25,6 +25,8 @@ const RELEASE_REQUEST_INTERVAL_MS = 1000
 /** C9: how long a non-owner waits for the owner to hand a room over before it reads storage. */
 const SETTLE_TIMEOUT_MS = 15_000
 const SETTLE_RETRY_MS = 300
+/** C9: how long the people a room's owner handed over with it are kept in Redis. */
+const HANDED_PEOPLE_TTL_S = 24 * 3600
 
 export interface Cluster {
   readonly instanceId: string
@@ -68,6 +70,19 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
   /** owned rooms -> when this instance took them */
   const ownedSince = new Map<string, number>()
   const lastReleaseRequest = new Map<string, number>()
+  /** the archive's people of a room (C9: they go with the room when it is handed over) */
+  let peopleOf: ((room: string) => ParticipantMeta[] | null) | null = null
+  const peopleKey = (room: string) => `${redis!.prefix}people:${room}`
+
+  /** C9: stores who this instance saw on the room (its last awareness included) for the next owner. */
+  async function handOverPeople(manager: RoomManager, room: string): Promise<void> {
+    manager.flushAwarenessSeen(room)
+    const people = peopleOf?.(room)
+    if (!redis || !people?.length) return
+    await redis.command
+      .set(peopleKey(room), JSON.stringify(people), 'EX', HANDED_PEOPLE_TTL_S)
+      .catch((err: Error) => logger.warn({ room, err: err.message }, 'cluster: could not hand over the people of a room'))
+  }
 
   return {
     instanceId,
@@ -101,7 +116,8 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
           const since = ownedSince.get(e.room)
           if (since === undefined || Date.now() - since < HOLD_BEFORE_HANDOVER_MS) return
           ownedSince.delete(e.room)
-          manager.handOver(e.room).then(
+          // the people first: once the lease is released the next owner may read them
+          handOverPeople(manager, e.room).then(() => manager.handOver(e.room)).then(
             (n) => logger.info({ room: e.room, connections: n }, 'cluster: handed a room over to the instance the proxy routes it to'),
             (err: Error) => logger.error({ room: e.room, err: err.message }, 'cluster: hand-over failed'),
           )
@@ -142,6 +158,20 @@ export function createCluster(config: Config, storage: Storage, logger: ClusterL
           return n
         },
         flushAwarenessSeen: (name) => manager.flushAwarenessSeen(name),
+        handOverPeopleFrom: (fn) => {
+          peopleOf = fn
+        },
+        // C9: read after encodeState got the room, i.e. after its owner stored them and let go
+        handedOverPeople: async (name) => {
+          if (!redis) return null
+          try {
+            const json = await redis.command.get(peopleKey(name))
+            return json ? (JSON.parse(json) as unknown) : null
+          } catch (err) {
+            logger.warn({ room: name, err: (err as Error).message }, 'cluster: could not read the people handed over with a room')
+            return null
+          }
+        },
         // with leases, only the owner autosaves a room and counts its people
         ...(leases ? { ownsRoom: (name: string) => manager.roomNames().includes(name), ownedRooms: () => manager.roomNames() } : {}),
       }

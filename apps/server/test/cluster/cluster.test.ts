@@ -6,12 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import * as Y from 'yjs'
-import { PgRoomLeases } from '@copboard/storage'
 import {
-  CuttableRelay, LocalCluster, PrivateRedis, apiCall, client, freePort, health, newBoard, probe, sleep, synced, waitFor, type Client,
+  CuttableRelay, DIRECT_PG, LocalCluster, PrivateRedis, apiCall, client, freePort, health, newBoard, probe, sleep, synced, waitFor, type Client,
 } from './harness'
 
-const DIRECT_PG = 'postgres://postgres@127.0.0.1:5432/test'
 const relay = new CuttableRelay()
 let redis: PrivateRedis
 let cluster: LocalCluster
@@ -23,14 +21,8 @@ function open(room: string, token: string): Client {
   return c
 }
 
-/** `copboard:<id>` of the instance holding the room's lease, or null. */
-async function ownerOf(room: string): Promise<string | null> {
-  const leases = new PgRoomLeases({ url: DIRECT_PG, schema: cluster.info.schema, holder: 'copboard-test' })
-  return leases.owner(room)
-}
-
-const instance = (id: string) => cluster.info.instances.find((i) => i.id === id)!
-const ownerInstance = async (room: string) => instance((await waitFor(`owner of ${room}`, () => ownerOf(room))).replace('copboard:', ''))
+const ownerOf = (room: string) => cluster.ownerOf(room)
+const ownerInstance = (room: string) => cluster.ownerInstance(room)
 
 async function logOf(room: string): Promise<Uint8Array[]> {
   const db = new pg.Client({ connectionString: DIRECT_PG, options: `-c search_path=${cluster.info.schema}` })

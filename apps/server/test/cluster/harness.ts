@@ -14,10 +14,13 @@ import { promisify } from 'node:util'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { PgRoomLeases } from '@copboard/storage'
 
 const run = promisify(execFile)
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const PG = { host: '127.0.0.1', port: 5432 }
+/** The local PostgreSQL, not through any relay (for looking at leases and logs). */
+export const DIRECT_PG = 'postgres://postgres@127.0.0.1:5432/test'
 
 export interface ClusterInfo {
   proxyUrl: string
@@ -161,6 +164,22 @@ export class LocalCluster {
   get wsUrl(): string {
     return this.info.proxyUrl.replace('http', 'ws') + '/sync'
   }
+
+  /** `copboard:<id>` of the instance holding the room's lease, or null. */
+  ownerOf(room: string): Promise<string | null> {
+    return new PgRoomLeases({ url: DIRECT_PG, schema: this.info.schema, holder: 'copboard-test' }).owner(room)
+  }
+
+  /** The instance holding the room's lease (waits for one). */
+  async ownerInstance(room: string): Promise<ClusterInfo['instances'][number]> {
+    const holder = await waitFor(`owner of ${room}`, () => this.ownerOf(room))
+    return this.info.instances.find((i) => `copboard:${i.id}` === holder)!
+  }
+
+  /** An instance other than `id`. */
+  otherThan(id: string): ClusterInfo['instances'][number] {
+    return this.info.instances.find((i) => i.id !== id)!
+  }
 }
 
 export interface Health {
@@ -179,11 +198,11 @@ export async function health(baseUrl: string): Promise<Health> {
   return (await res.json()) as Health
 }
 
-export async function apiCall(baseUrl: string, method: string, path: string, token?: string, body?: unknown) {
+export async function apiCall(baseUrl: string, method: string, path: string, token?: string, body?: unknown, timeoutMs = 10_000) {
   const headers: Record<string, string> = {}
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${baseUrl}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+  const res = await fetch(`${baseUrl}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) })
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
   return { status: res.status, data: data as any }
 }

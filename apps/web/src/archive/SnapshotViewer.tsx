@@ -1,7 +1,8 @@
 /**
  * A snapshot on the real tldraw canvas, read-only: state.bin -> local Y.Doc -> BOARD's binding
  * (schema migration included) -> tldraw store with isReadonly. Optional compare highlights:
- * added and changed notes outlined, removed notes as ghosts, each with a text label (COMPARE_MARK).
+ * added and changed notes outlined, removed notes as ghosts, each with a text label (COMPARE_MARK)
+ * placed so that marks lying on top of each other stay readable (compareLayout.ts).
  */
 import { useEffect, useMemo, useState } from 'react'
 import { Tldraw, createTLStore, defaultBindingUtils, defaultShapeUtils, useEditor, useValue, type Editor, type TLPageId, type TLShapeId } from 'tldraw'
@@ -10,6 +11,7 @@ import { bindStoreToDoc, readRecords } from '@copboard/board'
 import { useLang, useT } from '../i18n'
 import { archiveMessages } from './messages'
 import { mainPageOf } from './mainPage'
+import { placeLabels, type Box } from './compareLayout'
 import 'tldraw/tldraw.css'
 import '../templates/templates.css' // template frames as on the board
 import { tldrawAssetUrls } from '../tldrawAssets'
@@ -68,25 +70,26 @@ export function noteBoxes(state: Uint8Array): Map<string, Ghost> {
   return out
 }
 
-/**
- * The text label of a mark, above its top-left corner: 14 px on screen whatever the zoom, smaller
- * (down to 10 px) when the note is narrower on screen, so labels of neighbouring notes do not overlap.
- */
-function MarkLabel({ kind, zoom, width }: { kind: CompareKind; zoom: number; width: number }) {
-  const t = useT(archiveMessages)
-  const s = Math.max(10 / 14, Math.min(1, (width * zoom) / (14 * 6))) / zoom
+/** A label's scale: 14 px on screen whatever the zoom, smaller (down to 10 px) on a note narrow on screen. */
+const labelScale = (width: number, zoom: number) => Math.max(10 / 14, Math.min(1, (width * zoom) / (14 * 6))) / zoom
+/** A label's size in page units (bold system font: at most ~0.66 em a character). */
+const labelSize = (text: string, s: number) => ({ w: (text.length * 14 * 0.66 + 16) * s, h: (14 * 1.25 + 4) * s })
+
+/** The text label of a mark at `at` (page coordinates; placed by compareLayout), above every outline. */
+function MarkLabel({ kind, text, at, origin, s }: { kind: CompareKind; text: string; at: Box; origin: { x: number; y: number }; s: number }) {
   return (
     <span
       data-role="label"
-      style={{ position: 'absolute', left: -6 * s, top: -6 * s, transform: 'translateY(-100%)', background: COMPARE_MARK[kind].color, color: '#fff', font: `700 ${14 * s}px/1.25 system-ui, sans-serif`, padding: `${2 * s}px ${8 * s}px`, borderRadius: 6 * s, whiteSpace: 'nowrap' }}
+      style={{ position: 'absolute', zIndex: 1, left: at.x - origin.x, top: at.y - origin.y, width: at.w, height: at.h, boxSizing: 'border-box', textAlign: 'center', overflow: 'hidden', background: COMPARE_MARK[kind].color, color: '#fff', font: `700 ${14 * s}px/1.25 system-ui, sans-serif`, padding: `${2 * s}px ${8 * s}px`, borderRadius: 6 * s, whiteSpace: 'nowrap' }}
     >
-      {t(COMPARE_MARK[kind].label)}
+      {text}
     </span>
   )
 }
 
 function HighlightLayer({ highlights }: { highlights: Highlights }) {
   const editor = useEditor()
+  const t = useT(archiveMessages)
   // only what is on the page shown: a note on another page must not be outlined here
   const pageId = useValue('page', () => editor.getCurrentPageId(), [editor])
   const zoom = useValue('zoom', () => editor.getZoomLevel(), [editor])
@@ -101,11 +104,61 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
         .map((h) => ({ ...h, b: editor.getShapePageBounds(h.id as TLShapeId) })),
     [editor, highlights, pageId],
   )
+  // what a label should not cover: the notes on the board now, and its texts (zone headings, prompts)
+  const board = useValue(
+    'compare obstacles',
+    () => {
+      const notes: (Box & { id: string })[] = []
+      const texts: Box[] = []
+      for (const shape of editor.getCurrentPageShapes()) {
+        if (shape.type !== 'note' && shape.type !== 'text') continue
+        const b = editor.getShapePageBounds(shape)
+        if (!b) continue
+        if (shape.type === 'note') notes.push({ id: shape.id, x: b.x, y: b.y, w: b.w, h: b.h })
+        else texts.push({ x: b.x, y: b.y, w: b.w, h: b.h })
+      }
+      return { notes, texts }
+    },
+    [editor, pageId],
+  )
   const ghosts = highlights.removed.filter((g) => g.pageId === pageId)
   const removed = COMPARE_MARK.removed
+  const marks = [
+    ...boxes.flatMap(({ id, kind, b }) => (b ? [{ id, kind, box: { x: b.x - 8, y: b.y - 8, w: b.w + 16, h: b.h + 16 } }] : [])),
+    ...ghosts.map((g) => ({ id: g.id, kind: 'removed' as const, box: { x: g.x, y: g.y, w: g.w, h: g.h } })),
+  ]
+  const labels = marks.map((m) => {
+    const s = labelScale(m.box.w, zoom)
+    const text = t(COMPARE_MARK[m.kind].label)
+    return { ...m, s, text, size: labelSize(text, s) }
+  })
+  // the board as it is now first (new, changed), then the removed notes' labels where there is room
+  const at = placeLabels(labels.map((l) => ({ id: l.id, box: l.box, size: l.size, gap: 6 * l.s })), { marks: [...marks.map((m) => ({ id: m.id, ...m.box })), ...board.notes], texts: board.texts })
+  const labelOf = (id: string) => {
+    const l = labels.find((x) => x.id === id)!
+    // positioned inside the mark's border (8 px for new and changed, 5 px for removed)
+    const border = l.kind === 'removed' ? 5 : 8
+    return <MarkLabel kind={l.kind} text={l.text} at={at.get(id)!} origin={{ x: l.box.x + border, y: l.box.y + border }} s={l.s} />
+  }
+  // a removed note where a note stands now is drawn as an outline only: its text would mix with the new note's
+  const covered = (g: Ghost) => board.notes.some((n) => n.x < g.x + g.w && g.x < n.x + n.w && n.y < g.y + g.h && g.y < n.y + n.h)
   return (
-    // above every shape (tldraw gives each shape a z-index): a zone's filled frame must not hide a mark
+    // above every shape (tldraw gives each shape a z-index): a zone's filled frame must not hide a mark.
+    // Removed notes first, so the outlines of the board as it is now lie on top; labels above all outlines.
     <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', zIndex: 1e7 }} data-testid="compare-highlights">
+      {ghosts.map((g) => {
+        const hidden = covered(g)
+        return (
+          <div
+            key={g.id}
+            data-kind="removed"
+            style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, border: `5px ${removed.line} ${removed.color}`, borderRadius: 8, background: hidden ? 'none' : 'rgba(201,42,42,0.08)', boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, color: removed.color, font: '600 18px system-ui', textAlign: 'center' }}
+          >
+            {labelOf(g.id)}
+            {!hidden && <span data-role="ghost-text">{g.text}</span>}
+          </div>
+        )
+      })}
       {boxes.map(({ id, kind, b }) =>
         b ? (
           <div
@@ -113,20 +166,10 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
             data-kind={kind}
             style={{ position: 'absolute', left: b.x - 8, top: b.y - 8, width: b.w + 16, height: b.h + 16, border: `8px ${COMPARE_MARK[kind].line} ${COMPARE_MARK[kind].color}`, borderRadius: 10, boxSizing: 'border-box' }}
           >
-            <MarkLabel kind={kind} zoom={zoom} width={b.w + 16} />
+            {labelOf(id)}
           </div>
         ) : null,
       )}
-      {ghosts.map((g) => (
-        <div
-          key={g.id}
-          data-kind="removed"
-          style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, border: `5px ${removed.line} ${removed.color}`, borderRadius: 8, background: 'rgba(201,42,42,0.08)', boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, color: removed.color, font: '600 18px system-ui', textAlign: 'center' }}
-        >
-          <MarkLabel kind="removed" zoom={zoom} width={g.w} />
-          {g.text}
-        </div>
-      ))}
     </div>
   )
 }
