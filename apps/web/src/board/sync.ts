@@ -64,6 +64,7 @@ export class BoardConnection {
   /** ms timestamps for the render bench */
   readonly timings: Record<string, number> = { start: performance.now() }
   private listeners = new Set<Listener>()
+  private destroyed = false
   private everConnected = false
   /** The heartbeat found the socket dead (cleared when a socket connects again). */
   private stale = false
@@ -93,6 +94,12 @@ export class BoardConnection {
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
       params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
       maxBackoffTime: 10_000,
+      // with a cache, the socket opens once the cache is in the doc: the server then sends only
+      // what the cache lacks (not the whole board again), and the cache is not sent back to it
+      connect: !this.idb,
+      // tabs of one board meet at the server, the authority (a refused update stays in its tab);
+      // a BroadcastChannel peer would also cost a full encode of the board on every connect
+      disableBc: true,
     })
     this.interceptAuthMessages()
     this.setUser(user)
@@ -134,7 +141,18 @@ export class BoardConnection {
       document.removeEventListener('visibilitychange', onVisibility)
     })
 
-    this.ready = this.waitUntilReady().then(() => {
+    const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
+    // y-indexeddb skips the updates it loads itself, but while it listens Yjs encodes them (the
+    // whole cached board) once more for it: it listens from when the cache is in
+    const storeUpdate = (this.idb as unknown as { _storeUpdate?: (...a: unknown[]) => void } | null)?._storeUpdate
+    if (storeUpdate) this.doc.off('update', storeUpdate)
+    void cacheLoaded.then(() => {
+      this.timings.cacheLoaded = performance.now()
+      if (this.destroyed) return
+      if (storeUpdate) this.doc.on('update', storeUpdate)
+      this.provider.connect()
+    })
+    this.ready = this.waitUntilReady(cacheLoaded).then(() => {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
         isTextLive,
@@ -156,9 +174,8 @@ export class BoardConnection {
    * Cache first (instant, offline): a board in the cache is shown at once, the server's changes
    * follow through the binding; without one, the server is awaited for at most `ms`.
    */
-  private async waitUntilReady(ms = 2500) {
-    if (this.idb) await Promise.race([this.idb.whenSynced, delay(1500)])
-    this.timings.cacheLoaded = performance.now()
+  private async waitUntilReady(cacheLoaded: Promise<unknown>, ms = 2500) {
+    await cacheLoaded
     if (this.provider.synced || getRecordsMap(this.doc).size > 0) return
     await Promise.race([
       new Promise<void>((res) => {
@@ -285,6 +302,7 @@ export class BoardConnection {
   }
 
   destroy() {
+    this.destroyed = true
     this.binding?.unbind()
     for (const d of this.disposers) d()
     this.provider.awareness.setLocalState(null)
