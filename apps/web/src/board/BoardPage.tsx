@@ -234,6 +234,8 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
               editorRef.current = e
               setEditor(e)
               conn.timings.mounted ??= performance.now()
+              // after the first paint: the notes outside the first view follow (sync.ts)
+              requestAnimationFrame(() => setTimeout(conn.markRendered, 0))
             }}
           />
           {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}

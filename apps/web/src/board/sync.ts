@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
-import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding } from '@copboard/board'
+import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding, type RecordFields } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
@@ -61,6 +61,9 @@ export class BoardConnection {
   refusal: PolicyRefusal | null = null
   /** Resolves when the first render can happen (cache loaded and server synced, or timed out). */
   readonly ready: Promise<void>
+  /** The board has been painted once (BoardPage calls `markRendered`). */
+  private readonly rendered: Promise<void>
+  markRendered: () => void = () => {}
   /** ms timestamps for the render bench */
   readonly timings: Record<string, number> = { start: performance.now() }
   private listeners = new Set<Listener>()
@@ -86,6 +89,7 @@ export class BoardConnection {
     user: UserInfo,
   ) {
     this.store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+    this.rendered = new Promise<void>((r) => (this.markRendered = r))
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
@@ -160,6 +164,8 @@ export class BoardConnection {
         remoteScheduler: frameScheduler,
         // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
         include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
+        // a big board renders the notes of the first view first; the others follow in chunks
+        later: { when: outsideFirstView, after: Promise.race([this.rendered, delay(3000)]), onDone: () => (this.timings.allLoaded = performance.now()) },
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -310,6 +316,17 @@ export class BoardConnection {
     this.idb?.destroy()
     this.doc.destroy()
   }
+}
+
+/**
+ * Notes on a page far outside the first view (tldraw opens at the origin, zoom 1; a view's margin
+ * around it): they may wait until the board has rendered.
+ */
+function outsideFirstView(f: RecordFields): boolean {
+  if (f.typeName !== 'shape' || f.type !== 'note' || typeof f.parentId !== 'string' || !f.parentId.startsWith('page:')) return false
+  if (typeof f.x !== 'number' || typeof f.y !== 'number') return false
+  const w = innerWidth, h = innerHeight
+  return f.x > 2 * w || f.y > 2 * h || f.x < -w - 400 || f.y < -h - 400
 }
 
 function delay(ms: number) {
