@@ -1,7 +1,8 @@
 /**
  * Opening a big board (issue 12): the records the first render needs go into the store first, the
  * others (e.g. notes far outside the first view) follow in chunks once the board has rendered, so
- * the first render does not wait for thousands of records nobody can see yet.
+ * the first render does not wait for thousands of records nobody can see yet. The same holds for a
+ * big batch of remote changes (the server's state arriving after the binding started).
  */
 import * as Y from 'yjs'
 
@@ -24,7 +25,7 @@ export interface LaterOptions {
   chunk?: number
   /** The waiting records start loading once this resolves (e.g. after the first paint). */
   after?: Promise<unknown>
-  /** Called once every waiting record has been loaded (or at once when none waited). */
+  /** Called when the records of a deferred batch have all been loaded. */
   onDone?: () => void
 }
 

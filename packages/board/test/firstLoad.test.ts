@@ -54,6 +54,23 @@ describe('first load of a big board (issue 12)', () => {
     let done = 0
     bindStoreToDoc(store, doc, { scheduler: syncScheduler, later: { when: isFar, onDone: () => done++ } })
     expect(shapeCount(store)).toBe(25)
+    expect(done).toBe(0)
+  })
+
+  it('a big remote batch (the server\'s state after the binding started on an empty doc) waits the same way', async () => {
+    const store = newStore()
+    const doc = new Y.Doc()
+    const sched = manual()
+    let done = 0
+    bindStoreToDoc(store, doc, { scheduler: syncScheduler, remoteScheduler: sched.scheduler, later: { when: isFar, chunk: 400, onDone: () => done++ } })
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(boardDoc(10, 600)))
+    sched.run()
+    expect(shapeCount(store)).toBe(10)
+    await Promise.resolve()
+    sched.run()
+    expect(shapeCount(store)).toBe(410)
+    sched.run()
+    expect(shapeCount(store)).toBe(610)
     expect(done).toBe(1)
   })
 

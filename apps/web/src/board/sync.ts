@@ -146,14 +146,19 @@ export class BoardConnection {
     })
 
     const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
-    // y-indexeddb skips the updates it loads itself, but while it listens Yjs encodes them (the
-    // whole cached board) once more for it: it listens from when the cache is in
-    const storeUpdate = (this.idb as unknown as { _storeUpdate?: (...a: unknown[]) => void } | null)?._storeUpdate
-    if (storeUpdate) this.doc.off('update', storeUpdate)
+    // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
+    // the cache, that is the whole board. y-indexeddb skips what it loads itself and the provider
+    // is not connected yet: both listen from when the cache is in
+    type UpdateListener = (update: Uint8Array, origin: unknown) => void
+    const quiet = [
+      (this.idb as unknown as { _storeUpdate?: UpdateListener } | null)?._storeUpdate,
+      (this.provider as unknown as { _updateHandler?: UpdateListener })._updateHandler,
+    ].filter((l): l is UpdateListener => !!l && !!this.idb)
+    for (const l of quiet) this.doc.off('update', l)
     void cacheLoaded.then(() => {
       this.timings.cacheLoaded = performance.now()
       if (this.destroyed) return
-      if (storeUpdate) this.doc.on('update', storeUpdate)
+      for (const l of quiet) this.doc.on('update', l)
       this.provider.connect()
     })
     this.ready = this.waitUntilReady(cacheLoaded).then(() => {
@@ -165,7 +170,7 @@ export class BoardConnection {
         // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
         include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
         // a big board renders the notes of the first view first; the others follow in chunks
-        later: { when: outsideFirstView, after: Promise.race([this.rendered, delay(3000)]), onDone: () => (this.timings.allLoaded = performance.now()) },
+        later: { when: outsideFirstView, after: Promise.race([this.rendered, delay(3000)]), onDone: () => (this.timings.allLoaded ??= performance.now()) },
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
