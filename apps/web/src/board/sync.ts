@@ -12,6 +12,7 @@ import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 import { syncPresence, type PeerInfo } from './presence'
+import { ChangeListeners } from './changeListeners'
 
 export type { PeerInfo }
 
@@ -25,7 +26,6 @@ export interface UserInfo {
   role: string
 }
 
-type Listener = () => void
 
 /** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
 const READ_ONLY_REASON = 'read-only'
@@ -66,7 +66,7 @@ export class BoardConnection {
   markRendered: () => void = () => {}
   /** ms timestamps for the render bench */
   readonly timings: Record<string, number> = { start: performance.now() }
-  private listeners = new Set<Listener>()
+  private readonly listeners = new ChangeListeners()
   private destroyed = false
   private everConnected = false
   /** The heartbeat found the socket dead (cleared when a socket connects again). */
@@ -304,12 +304,11 @@ export class BoardConnection {
     }
   }
 
-  subscribe(l: Listener) {
-    this.listeners.add(l)
-    return () => void this.listeners.delete(l)
+  subscribe(listener: () => void) {
+    return this.listeners.subscribe(listener)
   }
   private emit() {
-    for (const l of this.listeners) l()
+    this.listeners.emit()
   }
 
   destroy() {
