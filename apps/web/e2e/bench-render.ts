@@ -12,7 +12,8 @@
  * run BENCH_DEADLINE_S, default 280 s, below `pnpm bench`'s 300 s kill): on a timeout it prints
  * the figures it has, writes them (with `error`) to BENCH_JSON and exits 1; browser and server are
  * always closed. BENCH_PROFILE=<dir> writes CPU profiles (cold load, warm load, remote moves) as
- * .cpuprofile files (open them in Chrome DevTools → Performance).
+ * .cpuprofile files (open them in Chrome DevTools → Performance). Each load also reports the page's
+ * main-thread CPU time (CDP Performance ThreadTime), steadier than wall time on a loaded machine.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Browser, CDPSession, Page } from 'playwright-core'
@@ -32,6 +33,12 @@ const started = Date.now()
 const left = () => Math.max(1000, DEADLINE_MS - (Date.now() - started))
 
 interface LoadFigures {
+  /** the page's main-thread CPU time (ms) from navigation until fully synced (CDP ThreadTime) */
+  cpu?: number
+  /** of which running script */
+  scriptCpu?: number
+  /** main-thread CPU time until the first note was painted (polled every 50 ms) */
+  firstRenderCpu?: number
   dcl?: number
   cache?: number
   wsSynced?: number
@@ -90,6 +97,46 @@ function printLoad(label: string, r: LoadFigures & { rendered?: number }) {
   console.log(`  tldraw mounted               ${ms(r.mounted)}`)
   console.log(`  first render (note painted)  ${ms(r.firstNote)}   (${r.rendered ?? '?'} notes rendered in the DOM)`)
   console.log(`  fully synced (${NOTES} notes in store, server synced) ${ms(fullySynced(r))}`)
+  if (r.firstRenderCpu !== undefined) console.log(`  page main-thread CPU until first render ${ms(r.firstRenderCpu)}`)
+  if (r.cpu !== undefined) console.log(`  page main-thread CPU until fully synced ${ms(r.cpu)}   (script ${ms(r.scriptCpu)})`)
+}
+
+/**
+ * The renderer's main-thread CPU time (thread ticks, not wall time: a loaded machine stretches wall
+ * time, much less CPU time). The page must stay in one renderer: open the origin first.
+ */
+async function cpuMeter(page: Page) {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' })
+  const read = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    const m = new Map(metrics.map((x) => [x.name, x.value]))
+    return { thread: (m.get('ThreadTime') ?? NaN) * 1000, script: (m.get('ScriptDuration') ?? NaN) * 1000 }
+  }
+  const start = await read()
+  // polled: the CPU time at the first poll that sees a painted note (over by at most one poll)
+  let firstRenderCpu: number | undefined
+  let polling = true
+  let poll: Promise<void> = Promise.resolve()
+  return {
+    /** Call once the navigation has committed (before, the old page may still answer). */
+    watchFirstRender() {
+      poll = (async () => {
+        while (polling && firstRenderCpu === undefined) {
+          const painted = await page.evaluate(() => !!(window as any).__bench?.firstNote).catch(() => false)
+          if (painted) firstRenderCpu = (await read().catch(() => ({ thread: NaN }))).thread - start.thread
+          else await new Promise((r) => setTimeout(r, 50))
+        }
+      })()
+    },
+    async stop() {
+      polling = false
+      await poll
+      const end = await read()
+      await cdp.detach().catch(() => {})
+      return { cpu: end.thread - start.thread, scriptCpu: end.script - start.script, firstRenderCpu }
+    },
+  }
 }
 const fullySynced = (r: LoadFigures) => (r.allNotes !== undefined && r.wsSynced !== undefined ? Math.max(r.allNotes, r.wsSynced) : undefined)
 
@@ -114,9 +161,11 @@ async function stopProfile(cdp: CDPSession | null, name: string) {
 async function measureLoad(page: Page, label: string, go: () => Promise<unknown>): Promise<LoadFigures> {
   // a profile must start in the renderer that shows the board: open the origin first
   const cdp = await startProfile(page)
+  const meter = await cpuMeter(page)
   const timeout = Math.min(LOAD_TIMEOUT_MS, left())
   try {
     await within(go(), timeout, `${label}: navigation`)
+    meter.watchFirstRender()
     await page.waitForFunction(() => (window as any).__bench?.allNotes && (window as any).copboard?.conn?.timings?.synced, undefined, { timeout, polling: 100 })
   } catch (e) {
     const r = await pageFigures(page)
@@ -125,7 +174,7 @@ async function measureLoad(page: Page, label: string, go: () => Promise<unknown>
   } finally {
     await stopProfile(cdp, label.split(' ')[0]).catch((e) => console.log(`  profile failed: ${(e as Error).message}`))
   }
-  const r = await pageFigures(page)
+  const r = { ...(await pageFigures(page)), ...(await meter.stop()) }
   printLoad(label, r)
   return r
 }
@@ -189,14 +238,15 @@ try {
   await ctx.addInitScript(MARKS_SCRIPT)
   const page = await ctx.newPage()
   page.on('console', (m) => m.type() !== 'log' && console.log(`[page ${m.type()}] ${m.text().slice(0, 200)}`))
-  if (PROFILE_DIR) await page.goto(`${server.url}/healthz`)
+  // the board's renderer from the start (profiles and the CPU meter follow one renderer)
+  await page.goto(`${server.url}/healthz`)
 
   const cold = await measureLoad(page, `cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
-  Object.assign(result, { firstRenderMs: cold.firstNote, allNotesMs: fullySynced(cold) })
+  Object.assign(result, { firstRenderMs: cold.firstNote, allNotesMs: fullySynced(cold), coldCpuMs: cold.cpu, coldFirstRenderCpuMs: cold.firstRenderCpu })
   if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT })
   await page.waitForTimeout(1500) // let y-indexeddb store the doc
   const warm = await measureLoad(page, `warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload({ waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
-  result.warmFirstRenderMs = warm.firstNote
+  Object.assign(result, { warmFirstRenderMs: warm.firstNote, warmCpuMs: warm.cpu, warmFirstRenderCpuMs: warm.firstRenderCpu })
   Object.assign(result, await measureLive(page, server.url, board.room, token))
   await finish(null)
 } catch (e) {

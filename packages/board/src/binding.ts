@@ -24,6 +24,7 @@ import { getMetaMap, getRecordsMap, TEXT_KEY } from './layout.js'
 import { fragmentToRichText, getTextFragment, richTextToFragment, sameRichText } from './text.js'
 import { frameScheduler, type Scheduler } from './scheduler.js'
 import { createTextMirror } from './mirror.js'
+import { splitFirstLoad } from './firstLoad.js'
 import type { BindOptions, BoardBinding } from './bindingTypes.js'
 
 export type { BindOptions, BoardBinding }
@@ -194,6 +195,30 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
   }
 
   // --- initial load --------------------------------------------------------------------------
+  /** Records that waited (opts.later): read from the doc as it is when their chunk runs. */
+  const loadLater = (ids: string[]) => {
+    const done = () => opts.later?.onDone?.()
+    if (!ids.length) return
+    const chunk = opts.later?.chunk ?? 200
+    const next = opts.remoteScheduler ?? frameScheduler
+    let at = 0
+    const step = () => {
+      if (!bound) return
+      applyFromDoc(ids.slice(at, (at += chunk)))
+      if (at < ids.length) next(step)
+      else done()
+    }
+    void Promise.resolve(opts.later?.after).then(() => next(step))
+  }
+  /**
+   * Applies doc records; a big batch (the board itself, when the server's state arrives after the
+   * binding started on an empty or cached doc) puts the records `later` picks in chunks (rule 14).
+   */
+  const applyInTurn = (ids: Iterable<string>) => {
+    const split = splitFirstLoad(records, ids, opts.later)
+    applyFromDoc(split.now)
+    loadLater(split.later)
+  }
   const initial = () => {
     if (status === 'empty' || status === 'older') {
       if (!readonly && records.size > 0 && status === 'older') {
@@ -221,7 +246,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
         .filter((r) => docTypes.has(r.typeName) && include(r) && !inDoc.has(r.id))
         .map((r) => r.id)
       if (stale.length) store.mergeRemoteChanges(() => store.remove(stale))
-      applyFromDoc(inDoc)
+      applyInTurn(inDoc)
     } else if (!readonly) {
       // first client of an empty board: publish our document records
       const mine = store.allRecords().filter((r) => docTypes.has(r.typeName) && include(r))
@@ -248,7 +273,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
     if (!bound || !remoteIds.size) return
     const ids = [...remoteIds]
     remoteIds.clear()
-    applyFromDoc(ids)
+    applyInTurn(ids)
   }
   const onRecords = (events: Y.YEvent<any>[], txn: Y.Transaction) => {
     if (txn.origin === origin) return
@@ -264,7 +289,7 @@ export function bindStoreToDoc(store: TLStoreLike, doc: Y.Doc, opts: BindOptions
         else if (!txn.local && mirror.recentlyMirrored(id)) mirror.schedule(id)
       }
     }
-    if (!opts.remoteScheduler) return applyFromDoc(ids)
+    if (!opts.remoteScheduler) return applyInTurn(ids)
     for (const id of ids) remoteIds.add(id)
     if (remoteScheduled) return
     remoteScheduled = true

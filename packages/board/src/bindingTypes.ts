@@ -3,6 +3,7 @@ import type * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { Scheduler } from './scheduler.js'
 import type { DocSchemaStatus } from './schema.js'
+import type { LaterOptions } from './firstLoad.js'
 
 export interface BindOptions {
   /** Transaction origin for the binding's writes; defaults to a fresh object. */
@@ -32,6 +33,11 @@ export interface BindOptions {
    * two docs: the board (everything but private shapes) and the participant's draft (only those).
    */
   include?: (record: TLRecord) => boolean
+  /**
+   * Opening a big board: which records may be put into the store after the first render, in
+   * chunks (firstLoad.ts). Default: all at once.
+   */
+  later?: LaterOptions
 }
 
 export interface BoardBinding {

@@ -15,6 +15,7 @@ export {
 export * from './schema.js'
 export { bindStoreToDoc, type BindOptions, type BoardBinding } from './binding.js'
 export { frameScheduler, syncScheduler, type Scheduler } from './scheduler.js'
+export type { LaterOptions, RecordFields } from './firstLoad.js'
 export * from './session/index.js'
 export {
   fragmentToRichText,

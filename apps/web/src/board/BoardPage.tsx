@@ -27,6 +27,7 @@ import { tldrawAssetUrls } from '../tldrawAssets'
 import { loadConfig } from '../config'
 import { noteTextOptions } from './noteText'
 import { BoardNoteShapeUtil } from './noteShape'
+import { BoardArrowShapeUtil, BoardDrawShapeUtil, BoardGeoShapeUtil } from './patternFill'
 import { isBlockingLicenceState, LicenceNotice } from './LicenceNotice'
 import { LiveSessionNotice } from '../archive/LiveSessionNotice'
 
@@ -233,6 +234,8 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
               editorRef.current = e
               setEditor(e)
               conn.timings.mounted ??= performance.now()
+              // after the first paint: the notes outside the first view follow (sync.ts)
+              requestAnimationFrame(() => setTimeout(conn.markRendered, 0))
             }}
           />
           {readonlyReason && <ReadonlyBanner text={t(readonlyReason)} />}
@@ -261,5 +264,8 @@ function Board({ access, profile, onEditProfile }: { access: BoardAccess; profil
 
 /** In front of the canvas: perspective badges, private locks, the perspective highlight. */
 const components: TLComponents = { InFrontOfTheCanvas: NoteBadges }
-/** Notes that stay cheap on boards with thousands of them (noteShape.tsx). */
-const shapeUtils = [BoardNoteShapeUtil]
+/**
+ * Notes that stay cheap on boards with thousands of them (noteShape.tsx); pattern fills drawn
+ * when needed, not at mount (patternFill.tsx).
+ */
+const shapeUtils = [BoardNoteShapeUtil, BoardGeoShapeUtil, BoardDrawShapeUtil, BoardArrowShapeUtil]

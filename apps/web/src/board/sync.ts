@@ -6,12 +6,13 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
-import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding } from '@copboard/board'
+import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding, type RecordFields } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 import { syncPresence, type PeerInfo } from './presence'
+import { ChangeListeners } from './changeListeners'
 
 export type { PeerInfo }
 
@@ -25,7 +26,6 @@ export interface UserInfo {
   role: string
 }
 
-type Listener = () => void
 
 /** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
 const READ_ONLY_REASON = 'read-only'
@@ -61,9 +61,13 @@ export class BoardConnection {
   refusal: PolicyRefusal | null = null
   /** Resolves when the first render can happen (cache loaded and server synced, or timed out). */
   readonly ready: Promise<void>
+  /** The board has been painted once (BoardPage calls `markRendered`). */
+  private readonly rendered: Promise<void>
+  markRendered: () => void = () => {}
   /** ms timestamps for the render bench */
   readonly timings: Record<string, number> = { start: performance.now() }
-  private listeners = new Set<Listener>()
+  private readonly listeners = new ChangeListeners()
+  private destroyed = false
   private everConnected = false
   /** The heartbeat found the socket dead (cleared when a socket connects again). */
   private stale = false
@@ -85,6 +89,7 @@ export class BoardConnection {
     user: UserInfo,
   ) {
     this.store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+    this.rendered = new Promise<void>((r) => (this.markRendered = r))
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
@@ -93,6 +98,12 @@ export class BoardConnection {
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
       params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
       maxBackoffTime: 10_000,
+      // with a cache, the socket opens once the cache is in the doc: the server then sends only
+      // what the cache lacks (not the whole board again), and the cache is not sent back to it
+      connect: !this.idb,
+      // tabs of one board meet at the server, the authority (a refused update stays in its tab);
+      // a BroadcastChannel peer would also cost a full encode of the board on every connect
+      disableBc: true,
     })
     this.interceptAuthMessages()
     this.setUser(user)
@@ -134,7 +145,23 @@ export class BoardConnection {
       document.removeEventListener('visibilitychange', onVisibility)
     })
 
-    this.ready = this.waitUntilReady().then(() => {
+    const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
+    // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
+    // the cache, that is the whole board. y-indexeddb skips what it loads itself and the provider
+    // is not connected yet: both listen from when the cache is in
+    type UpdateListener = (update: Uint8Array, origin: unknown) => void
+    const quiet = [
+      (this.idb as unknown as { _storeUpdate?: UpdateListener } | null)?._storeUpdate,
+      (this.provider as unknown as { _updateHandler?: UpdateListener })._updateHandler,
+    ].filter((l): l is UpdateListener => !!l && !!this.idb)
+    for (const l of quiet) this.doc.off('update', l)
+    void cacheLoaded.then(() => {
+      this.timings.cacheLoaded = performance.now()
+      if (this.destroyed) return
+      for (const l of quiet) this.doc.on('update', l)
+      this.provider.connect()
+    })
+    this.ready = this.waitUntilReady(cacheLoaded).then(() => {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
         isTextLive,
@@ -142,6 +169,8 @@ export class BoardConnection {
         remoteScheduler: frameScheduler,
         // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
         include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
+        // a big board renders the notes of the first view first; the others follow in chunks
+        later: { when: outsideFirstView, after: Promise.race([this.rendered, delay(3000)]), onDone: () => (this.timings.allLoaded ??= performance.now()) },
         onSchemaStatus: (s) => {
           this.schemaReadonly = s === 'newer'
           this.emit()
@@ -156,9 +185,8 @@ export class BoardConnection {
    * Cache first (instant, offline): a board in the cache is shown at once, the server's changes
    * follow through the binding; without one, the server is awaited for at most `ms`.
    */
-  private async waitUntilReady(ms = 2500) {
-    if (this.idb) await Promise.race([this.idb.whenSynced, delay(1500)])
-    this.timings.cacheLoaded = performance.now()
+  private async waitUntilReady(cacheLoaded: Promise<unknown>, ms = 2500) {
+    await cacheLoaded
     if (this.provider.synced || getRecordsMap(this.doc).size > 0) return
     await Promise.race([
       new Promise<void>((res) => {
@@ -276,15 +304,15 @@ export class BoardConnection {
     }
   }
 
-  subscribe(l: Listener) {
-    this.listeners.add(l)
-    return () => void this.listeners.delete(l)
+  subscribe(listener: () => void) {
+    return this.listeners.subscribe(listener)
   }
   private emit() {
-    for (const l of this.listeners) l()
+    this.listeners.emit()
   }
 
   destroy() {
+    this.destroyed = true
     this.binding?.unbind()
     for (const d of this.disposers) d()
     this.provider.awareness.setLocalState(null)
@@ -292,6 +320,17 @@ export class BoardConnection {
     this.idb?.destroy()
     this.doc.destroy()
   }
+}
+
+/**
+ * Notes on a page far outside the first view (tldraw opens at the origin, zoom 1; a view's margin
+ * around it): they may wait until the board has rendered.
+ */
+function outsideFirstView(f: RecordFields): boolean {
+  if (f.typeName !== 'shape' || f.type !== 'note' || typeof f.parentId !== 'string' || !f.parentId.startsWith('page:')) return false
+  if (typeof f.x !== 'number' || typeof f.y !== 'number') return false
+  const w = innerWidth, h = innerHeight
+  return f.x > 2 * w || f.y > 2 * h || f.x < -w - 400 || f.y < -h - 400
 }
 
 function delay(ms: number) {

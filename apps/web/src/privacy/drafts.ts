@@ -12,8 +12,8 @@ import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import { PARTICIPANT_SECRET_PARAM } from '../board/participant'
 import type { Editor, RecordsDiff, TLRecord, TLShape, TLStore } from 'tldraw'
 import { bindStoreToDoc, draftRoomName, getSessionMap, isPrivateRecord, isPrivateShape, readRevealState, type BoardBinding, type RevealState } from '@copboard/board'
+import { ChangeListeners } from '../board/changeListeners'
 
-type Listener = () => void
 
 export class PrivateDrafts {
   reveal: RevealState
@@ -24,7 +24,7 @@ export class PrivateDrafts {
   private provider: WebsocketProvider | null = null
   private draftDoc: Y.Doc | null = null
   private binding: BoardBinding | null = null
-  private readonly listeners = new Set<Listener>()
+  private readonly listeners = new ChangeListeners()
   private readonly disposers: (() => void)[] = []
   private participantId: string | null = null
 
@@ -103,12 +103,11 @@ export class PrivateDrafts {
     this.binding = bindStoreToDoc(this.store, doc, { include: (r) => isPrivateRecord(r, (id) => this.store.get(id as never) as never) })
   }
 
-  subscribe(l: Listener) {
-    this.listeners.add(l)
-    return () => void this.listeners.delete(l)
+  subscribe(listener: () => void) {
+    return this.listeners.subscribe(listener)
   }
   private emit() {
-    for (const l of this.listeners) l()
+    this.listeners.emit()
   }
 
   destroy() {
