@@ -23,6 +23,7 @@ import { anonymousAwarenessFilter } from './anonymousAwareness.js'
 import metricsPlugin from './plugins/metrics.js'
 import { createCluster, type Cluster } from './cluster/index.js'
 import { boardUpdatePolicy } from './policy.js'
+import { IdleMemoryReducer } from './memoryReducer.js'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -103,9 +104,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // after the sync plugin's preClose persisted and released every room
     await cluster.close()
   })
-  const rooms = new RoomManager({
+  // issue 12: with no room loaded, the heap of the rooms that went is given back
+  const memory = new IdleMemoryReducer(() => rooms.stats().rooms)
+  app.addHook('onClose', async () => memory.cancel())
+  const rooms: RoomManager = new RoomManager({
     ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)
-    onRoomEvent: (e) => cluster.onRoomEvent(e),
+    onRoomEvent: (e) => {
+      cluster.onRoomEvent(e)
+      memory.onRoomEvent(e)
+    },
     // private drafts (issue 10) are no boards: no autosave, no participant list of their own
     onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
     onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
