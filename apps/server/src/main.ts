@@ -6,7 +6,6 @@
 import { openStorage, type Storage } from '@copboard/storage'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { limitHeapGrowth } from './memoryReducer.js'
 
 function fail(message: string): never {
   process.stderr.write(`copboard: ${message}\n`)
@@ -14,7 +13,6 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  limitHeapGrowth()
   let config: Config
   try {
     config = loadConfig(process.env)

@@ -45,21 +45,6 @@ export class IdleMemoryReducer {
   }
 }
 
-/**
- * Issue 12, memory per loaded room: V8 lets its old generation grow up to 4x what survived the
- * last full collection before it marks again, so a burst of room loads (each decodes a board:
- * structures of the decoder that outlive a scavenge land in the old generation) left as much
- * garbage as live documents (100 boards of 200 notes: 445 MiB used, 223 live). Growing by 20 %
- * before the next (incremental, concurrent) mark keeps that garbage to a fifth of the live heap.
- * A `--heap-growing-percent` given on the command line wins.
- */
-export const HEAP_GROWING_PERCENT = 20
-export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return false
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`)
-  return true
-}
-
 /** V8's `gc()` without the --expose-gc flag on the command line (looked up once, when first called). */
 function exposedGc(): () => void {
   let gc: (() => void) | null = null

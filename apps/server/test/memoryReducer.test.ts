@@ -1,6 +1,6 @@
 /** memoryReducer.ts: full collections once no room is loaded (issue 12, memory after room churn). */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { IdleMemoryReducer, limitHeapGrowth } from '../src/memoryReducer.js'
+import { IdleMemoryReducer } from '../src/memoryReducer.js'
 
 afterEach(() => vi.useRealTimers())
 
@@ -47,12 +47,5 @@ describe('IdleMemoryReducer', () => {
     await new Promise((r) => setTimeout(r, 10))
     expect(reducer.reductions).toBe(1)
     expect(ref.deref()).toBeUndefined()
-  })
-})
-
-describe('limitHeapGrowth', () => {
-  it('leaves a --heap-growing-percent of the command line alone', () => {
-    expect(limitHeapGrowth(['--max-semi-space-size=2', '--heap-growing-percent=50'])).toBe(false)
-    expect(limitHeapGrowth(['--heap_growing_percent=50'])).toBe(false)
   })
 })
