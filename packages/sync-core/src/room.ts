@@ -26,7 +26,6 @@ import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 import type { AwarenessFilter } from './awarenessFilter.js'
 import { RoomAwareness } from './roomAwareness.js'
-import { ContentArrays } from './contentArrays.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -85,8 +84,6 @@ export class Room implements ConnectionRoom {
    */
   private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
   private resolveUnloaded!: () => void
-  /** Memory: exact-size value arrays (contentArrays.ts). */
-  private readonly contentArrays = new ContentArrays(this.doc)
   private loggedCorruptEntry = false
   /** §12, §5: client updates admitted, server-side changes, persist-then-broadcast. */
   private readonly updates: RoomUpdates
@@ -144,7 +141,6 @@ export class Room implements ConnectionRoom {
     this.logCount = updates.length
     this.lastCompactedBytes = updates.length === 1 ? updates[0].length : 0
     this.state = 'ready'
-    if (updates.length > 0) this.contentArrays.schedule()
     const waiting = [...this.waiting]
     this.waiting.clear()
     for (const conn of waiting) this.join(conn)
@@ -247,7 +243,6 @@ export class Room implements ConnectionRoom {
 
   destroy(): void {
     this.clearIdle()
-    this.contentArrays.destroy()
     this.updates.destroy()
     this.presence.destroy()
     this.greeting = null
@@ -324,7 +319,6 @@ export class Room implements ConnectionRoom {
   persisted(updates: number, bytes: number): void {
     this.logCount += updates
     this.logBytes += bytes
-    this.contentArrays.written(bytes)
     if (this.logCount >= 2 && (this.logCount > this.ctx.compactAfterUpdates || this.logBytes > this.compactAfterBytes())) {
       this.ctx.onCompactionDue(this)
     }
