@@ -1,5 +1,5 @@
 /** Snapshots of a session's board: metadata plus the parts (board state, .tldr, images, reports). */
-import { toBuf, toBufOrNull, toU8 } from '../bytes'
+import { toBufOrNull, toU8 } from '../bytes'
 import { StorageError } from '../errors'
 import { newId } from '../ids'
 import type { Row, SqlDb } from '../sql'
