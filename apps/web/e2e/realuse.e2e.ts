@@ -247,7 +247,7 @@ describe('HTTPS on a public name without a licence key', { timeout: 300_000 }, (
       await page.click('label:has([data-testid=join-overig])')
       await page.click('[data-testid=join-submit]')
     }
-    await page.waitForSelector('[data-testid=licence-notice]', { timeout: 15_000 }).catch(async (e) => {
+    await page.waitForSelector('[data-testid=licence-notice]', { timeout: 60_000 }).catch(async (e) => {
       await shot(page, 'realuse-fail-licence')
       const seen = await page.evaluate(() => ({ body: document.body.innerText.slice(0, 400), licence: (window as any).editor?.licenseManager?.state.get() })).catch(() => 'no page')
       throw new Error(`${(e as Error).message.split('\n')[0]}; page: ${JSON.stringify(seen)}; errors ${errors.join('|')}`)
