@@ -84,7 +84,7 @@ describe('archive e2e (real app)', () => {
     par.on('pageerror', (e) => errors.push(e.message))
     // the CoP link leads to the live session's board
     await par.goto(participantLink)
-    await par.waitForURL(/\/b\//, { timeout: 60_000 })
+    await par.waitForURL(/\/b\//, { timeout: 120_000 })
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     expect(await par.locator('[data-testid=open-templates]').count()).toBe(0)
@@ -114,7 +114,7 @@ describe('archive e2e (real app)', () => {
     // end the session from the board -> the CoP page
     fac.on('dialog', (d) => void d.accept())
     await fac.click('[data-testid=end-session-board]')
-    await fac.waitForURL(/\/cop\//, { timeout: 60_000 })
+    await fac.waitForURL(/\/cop\//, { timeout: 120_000 })
     await fac.waitForSelector('[data-testid=session-1]')
     expect(await fac.textContent('[data-testid=session-1] [data-testid=session-state]')).toBe('Afgelopen')
     await fac.waitForFunction(() => {

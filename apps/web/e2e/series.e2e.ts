@@ -98,7 +98,7 @@ describe('a CoP series (issue 11)', () => {
 
     // end session 1 from the board -> the CoP page
     await fac.click('[data-testid=end-session-board]')
-    await fac.waitForURL(/\/cop\//, { timeout: 60_000 })
+    await fac.waitForURL(/\/cop\//, { timeout: 120_000 })
     await fac.waitForSelector('[data-testid=session-1] [data-testid=session-thumbnail]')
 
     // ---- session 2 (learning questions on its first page), started; the facilitator adds the comedy on a second page
@@ -141,7 +141,7 @@ describe('a CoP series (issue 11)', () => {
       'session-2 notes at the facilitator',
     )
     await fac.click('[data-testid=end-session-board]')
-    await fac.waitForURL(/\/cop\//, { timeout: 60_000 })
+    await fac.waitForURL(/\/cop\//, { timeout: 120_000 })
     await fac.waitForSelector(`[data-testid=session-${s2.number}] [data-testid=session-thumbnail]`)
     await fac.waitForFunction(() => [...document.querySelectorAll('[data-testid=session-thumbnail]')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))
     await shot(fac, 'series-5-cop-page-two-sessions')

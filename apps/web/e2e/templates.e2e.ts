@@ -21,6 +21,7 @@ const contexts: BrowserContext[] = []
 
 async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig') {
   const ctx = await suite.browser.newContext({ viewport: { width: 1920, height: 1080 } })
+  ctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a join can take > 30 s; the spec's budgets below stay explicit
   contexts.push(ctx)
   const requests = recordRequests(ctx)
   const page = await ctx.newPage()
