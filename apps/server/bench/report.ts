@@ -27,7 +27,7 @@ const fmt = (n: unknown, d = 1) => (typeof n === 'number' && Number.isFinite(n) 
 const num = (f: Fig, k: string) => (f && typeof f[k] === 'number' ? (f[k] as number) : NaN)
 /**
  * Beside a figure: the generator's CPU (% of one core, all threads), the server's main thread busy
- * %, and who set the pace when somebody did (scenarios.ts whoLimits).
+ * %, and who set the pace when somebody did (scenarioKit.ts whoLimits).
  */
 function paceNote(f: Fig, genKey = 'generatorCpuPct'): string {
   if (!f) return ''

@@ -1,71 +1,13 @@
 /**
- * The measures of issue 12, one function each; every one starts its own server process and load
- * generator and returns plain figures (the report turns them into the table).
+ * The traffic measures of issue 12, one function each: CPU per delivery and latency, late join,
+ * connect storm, 500 in one room. Each starts its own server process and load generator and
+ * returns plain figures (the report turns them into the table); memory ones: scenarios-memory.ts.
  */
 import WebSocket from 'ws'
-import { join } from 'node:path'
-import { LoadGen, percentile, type ClientPlan, type GenCpu } from './loadgen.js'
-import { fileMiB, isCopboard, sleep, startServer, type RunningServer, type ServerKind } from './servers.js'
+import { LoadGen, percentile, type ClientPlan } from './loadgen.js'
+import { sleep, type RunningServer, type ServerKind } from './servers.js'
 import { boardUpdate, syncStep1Empty, syncStep2Empty, authFrame, updateFrame } from './wire.js'
-
-export interface BenchConfig {
-  quick: boolean
-  seconds: number
-  threads: number
-  bundle: string
-}
-
-const clock = () => performance.timeOrigin + performance.now()
-
-/**
- * Who set the pace of a measured window. A thread is the limit when it was on a CPU nearly all
- * the time (busy ≥ 85 % of the wall clock): the generator when its busiest thread was, the server
- * when its main thread was. The machine is the limit when either of them was runnable but kept
- * waiting for a CPU ≥ 25 % of the time (other processes on the 2 cores): then nobody's figure is
- * its own. "none": nobody was saturated (latency is the server's own).
- */
-export function whoLimits(gen: GenCpu, server: { busyPct: number; waitPct: number }): string {
-  const limits: string[] = []
-  if (gen.busiestPct >= 85) limits.push('generator')
-  if (server.busyPct >= 85) limits.push('server')
-  if (gen.waitPct >= 25 || server.waitPct >= 25) limits.push('machine')
-  return limits.join('+') || 'none'
-}
-
-/** The server's main thread over a window, from its schedstat. */
-function serverWindow(server: RunningServer) {
-  const s0 = server.schedMs()
-  const t0 = performance.now()
-  return () => {
-    const s = server.schedMs()
-    const wall = performance.now() - t0
-    return { busyPct: ((s.run - s0.run) / wall) * 100, waitPct: ((s.wait - s0.wait) / wall) * 100 }
-  }
-}
-
-/** The figures every window reports beside its own. */
-function limitFigures(g: GenCpu, srv: { busyPct: number; waitPct: number }) {
-  const limit = whoLimits(g, srv)
-  return {
-    generatorCpuPct: g.pct,
-    generatorBusiestThreadPct: g.busiestPct,
-    generatorWaitPct: g.waitPct,
-    serverBusyPct: srv.busyPct,
-    serverWaitPct: srv.waitPct,
-    limit,
-    generatorLimited: limit.includes('generator'),
-    machineLimited: limit.includes('machine'),
-  }
-}
-
-async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: number, env: Record<string, string>, fn: (s: RunningServer) => Promise<T>): Promise<T> {
-  const s = await startServer(kind, cfg.bundle, { rooms, env })
-  try {
-    return await fn(s)
-  } finally {
-    await s.stop()
-  }
-}
+import { clock, limitFigures, serverWindow, withServer, type BenchConfig } from './scenarioKit.js'
 
 // ------------------------------------------------------------ CPU per delivery and latency
 
@@ -317,80 +259,3 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
   })
 }
 
-// ------------------------------------------------------------ memory
-
-export async function memory(kind: ServerKind, cfg: BenchConfig) {
-  const rooms = cfg.quick ? 30 : 100
-  const conns = cfg.quick ? 150 : 400
-  return withServer(kind, cfg, rooms + 1, {}, async (server) => {
-    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, 0, 0)
-    try {
-      await gen.connect([server.rooms[0]])
-      await sleep(1000)
-      const rss0 = server.rssMiB()
-      await gen.connect(Array.from({ length: conns }, (_, i) => ({ ...server.rooms[0], awareness: { clientID: 10 + i, renewMs: 0, renewPhaseMs: 0, renewals: 0 } })))
-      await sleep(1500)
-      const rss1 = server.rssMiB()
-      // loaded rooms: a 200-note board each, one participant each
-      const board = boardUpdate(200)
-      await gen.connect(server.rooms.slice(1).map((r) => ({ ...r, setup: updateFrame(server.dialect, r.doc, board) })))
-      await sleep(2000)
-      const rss2 = server.rssMiB()
-      const perConnKiB = ((rss1 - rss0) * 1024) / conns
-      return { perConnKiB, perRoomKiB: ((rss2 - rss1) * 1024) / rooms - perConnKiB, rssBaseMiB: rss0, boardKiB: board.length / 1024 }
-    } finally {
-      await gen.closeClients().catch(() => {})
-      await gen.dispose()
-    }
-  })
-}
-
-// ------------------------------------------------------------ room churn: RSS and WAL
-
-export async function churn(kind: ServerKind, cfg: BenchConfig) {
-  const rooms = cfg.quick ? 200 : 1200
-  const wave = 50
-  return withServer(kind, cfg, rooms, { ROOM_IDLE_MS: '300' }, async (server) => {
-    const gen = new LoadGen(server.dialect, server.relay, cfg.threads, 0, 0)
-    try {
-      await sleep(1000)
-      const rssStart = server.rssMiB()
-      let rssPeak = rssStart
-      const board = boardUpdate(100)
-      const small = boardUpdate(5, 9)
-      const t0 = performance.now()
-      for (let i = 0; i < rooms; i += wave) {
-        const slice = server.rooms.slice(i, i + wave)
-        // two participants per room: one brings a board, the other adds a few notes
-        await gen.connect(slice.flatMap((r) => [{ ...r, setup: updateFrame(server.dialect, r.doc, board) }, { ...r, setup: updateFrame(server.dialect, r.doc, small) }]))
-        await sleep(200)
-        rssPeak = Math.max(rssPeak, server.rssMiB())
-        await gen.closeClients()
-      }
-      const churnMs = performance.now() - t0
-      // idle unload (300 ms) + compaction: copboard reports its loaded rooms on /healthz
-      const unloadStart = performance.now()
-      while (isCopboard(kind) && performance.now() - unloadStart < 30_000) {
-        const h = (await fetch(`${server.httpBase}/healthz`).then((r) => r.json()).catch(() => null)) as { rooms?: number } | null
-        if (h && h.rooms === 0) break
-        await sleep(250)
-      }
-      const unloadMs = performance.now() - unloadStart
-      await sleep(3000)
-      const db = join(server.dataDir, 'copboard.db')
-      return {
-        rooms,
-        churnMs,
-        rssStartMiB: rssStart,
-        rssPeakMiB: rssPeak,
-        rssEndMiB: server.rssMiB(),
-        unloadMs,
-        walMiB: isCopboard(kind) ? fileMiB(`${db}-wal`) : NaN,
-        dbMiB: isCopboard(kind) ? fileMiB(db) : NaN,
-      }
-    } finally {
-      await gen.closeClients().catch(() => {})
-      await gen.dispose()
-    }
-  })
-}
