@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { shot } from './support/browser'
+import { openDemoCompare } from './support/compareView'
 import { useBoardServer } from './support/suite'
 
 const suite = useBoardServer()
@@ -42,18 +43,7 @@ const PERSPECTIVES: Rgb[] = ['#4465e9', '#099268', '#ae3ec9'].map(parse)
 
 describe('compare highlights (demo CoP)', () => {
   it('a new or changed note is outlined in no perspective colour, labelled in text, with AA contrast', async () => {
-    const demo = (await (await fetch(`${suite.server.url}/api/demo`, { method: 'POST' })).json()) as { link: string }
-    const ctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
-    ctx.setDefaultTimeout(120_000)
-    const page = await ctx.newPage()
-    await page.goto(new URL(demo.link, suite.server.url).toString())
-    await page.waitForSelector('[data-testid=compare-panel]')
-    await page.click('[data-testid=compare-run]')
-    await page.waitForSelector('[data-testid=compare-show]')
-    await page.click('[data-testid=compare-show]')
-    await page.waitForSelector('[data-testid=snapshot-viewer] .tl-container')
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-highlights] [data-kind]').length > 0, undefined, { timeout: 120_000 })
-    await page.waitForTimeout(300)
+    const page = await openDemoCompare(suite.browser, suite.server.url)
     const marks = await page.evaluate(() => {
       // hit-testable for this check only (the layer ignores the pointer)
       const layer = document.querySelector<HTMLElement>('[data-testid=compare-highlights]')!
@@ -98,6 +88,6 @@ describe('compare highlights (demo CoP)', () => {
       }
     }
     await shot(page, 'compare-highlight')
-    await ctx.close()
+    await page.context().close()
   })
 })
