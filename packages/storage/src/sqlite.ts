@@ -148,8 +148,8 @@ class SqliteDb implements SqlDb {
 
   /**
    * [1.7] Adaptive group commit. The first append requested in a turn of the event loop is
-   * committed at once (the sync core asks from its check phase, after the poll phase gathered
-   * the room's frames: waiting for another turn would only add latency when traffic is light).
+   * committed at once (the sync core asks as soon as it admitted an edit, sync-core SPEC §5.3:
+   * waiting for another turn would only add latency when traffic is light).
    * Every further append requested before the next check phase joins ONE transaction committed
    * then, so a burst of many rooms still costs one commit per turn, not one per room. A promise
    * resolves only once its transaction committed; the appends of one transaction fail together.
