@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { mergeOffThread } from '../src/model/offThreadMerge'
+
+/** A board-sized log: `notes` records written by three clients, then `moves` one-field edits. */
+function boardLog(notes: number, moves: number): Uint8Array[] {
+  const log: Uint8Array[] = []
+  const docs = [1, 2, 3].map((id) => {
+    const d = new Y.Doc()
+    d.clientID = id
+    d.on('update', (u: Uint8Array, origin: unknown) => origin !== 'sync' && log.push(u))
+    return d
+  })
+  for (let i = 0; i < notes; i++) {
+    const rec = new Y.Map<unknown>([['x', i], ['y', -i], ['type', 'note'], ['text', `Notitie ${i} over de warmtetransitie in de wijk`]])
+    docs[i % 3]!.getMap('records').set(`shape:${i}`, rec)
+  }
+  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a), 'sync')
+  const base = Y.mergeUpdates(log.splice(0))
+  for (let i = 0; i < moves; i++) (docs[i % 3]!.getMap('records').get(`shape:${i % notes}`) as Y.Map<unknown>).set('x', i * 2)
+  return [base, ...log]
+}
+
+describe('[1.3] the compaction merge runs in a worker thread', () => {
+  it('gives exactly what Y.mergeUpdates gives', async () => {
+    const log = boardLog(300, 400)
+    const merged = await mergeOffThread(log)
+    expect(Buffer.from(merged).equals(Buffer.from(Y.mergeUpdates(log)))).toBe(true)
+  })
+
+  it('the event loop keeps turning while a large log is merged', async () => {
+    const log = boardLog(4000, 500)
+    let done = false
+    const merging = mergeOffThread(log).then((m) => {
+      done = true
+      return m
+    })
+    // merged on this thread, the call would return only after the whole merge: zero turns
+    let turns = 0
+    while (!done) {
+      await new Promise((r) => setImmediate(r))
+      turns++
+    }
+    expect(turns).toBeGreaterThan(10)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, await merging)
+    expect(doc.getMap('records').size).toBe(4000)
+    expect((doc.getMap('records').get('shape:7') as Y.Map<unknown>).get('x')).toBe(14) // its one move
+  })
+
+  it('a malformed entry fails the merge (the compaction keeps the log as it is)', async () => {
+    await expect(mergeOffThread([new Uint8Array([1, 2, 3, 255, 255]), new Uint8Array([9, 9, 9])])).rejects.toThrow()
+  })
+
+  it('one entry is returned as it is', async () => {
+    const [only] = boardLog(3, 0)
+    expect(await mergeOffThread([only!])).toBe(only)
+  })
+})
