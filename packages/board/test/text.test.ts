@@ -108,7 +108,7 @@ describe('note text as a Y.XmlFragment (SPEC rules 7–10)', () => {
   })
 
   it('rule 8: the fragment wins over a mirror that lost a race; typing writes the mirror debounced, not per keystroke', async () => {
-    const { a, b, docA, docB } = pair()
+    const { a, docA, docB } = pair()
     a.put([note('n1', 0, 0, 'Plan')])
     const mirrorWrites: number[] = []
     getRecordsMap(docB).observeDeep((evs) => {

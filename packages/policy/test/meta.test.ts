@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { checkDocSchema, getRecordsMap, migrateRecord, readRecords, upsertRecord, writeDocSchema, writeRecords } from '@copboard/board'
 import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlschema'
-import { attempt, boardDoc, comedy, facilitator, heading, note, noteAtZone, pageId, participant, rec, shapes, zoneShape, refusedWith, ok } from './fixture.js'
+import { attempt, boardDoc, facilitator, heading, note, noteAtZone, pageId, participant, rec, shapes, zoneShape, refusedWith, ok } from './fixture.js'
 import type { TLRecord } from '@tldraw/tlschema'
 
 describe('§7 meta', () => {

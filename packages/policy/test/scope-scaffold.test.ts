@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import { getRecordsMap, recordToY } from '@copboard/board'
 import { plainToRichText } from '@copboard/templates'
 import { contextFromInfo, COLLAB_TEXT_KEY } from '../src/index.js'
-import { addRecord, attempt, boardDoc, comedy, facilitator, heading, note, other, pageId, participant, policyRoom, rec, shapes, zoneShape, refusedWith, ok } from './fixture.js'
+import { addRecord, attempt, boardDoc, facilitator, heading, note, pageId, participant, policyRoom, rec, zoneShape, refusedWith, ok } from './fixture.js'
 import type { TLRecord } from '@tldraw/tlschema'
 
 describe('§1 scope', () => {

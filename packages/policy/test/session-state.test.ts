@@ -1,7 +1,7 @@
 /** Board policy SPEC §5 session state; shared harness: fixture.ts. */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { addRecord, attempt, boardDoc, comedy, facilitator, note, other, pageId, participant, zoneShape, refusedWith, ok } from './fixture.js'
+import { addRecord, attempt, boardDoc, facilitator, note, other, pageId, participant, zoneShape, refusedWith, ok } from './fixture.js'
 
 describe('§5 session state', () => {
   const doc = boardDoc()

@@ -3,7 +3,6 @@
  * Test names carry the SPEC.md rule they check, e.g. "[1.3]".
  */
 import { afterAll, beforeAll, describe } from 'vitest'
-import type { Storage } from '../src/index'
 import { updateLogContract } from './contract/updateLog'
 import { schemaContract } from './contract/schema'
 import { sessionsContract } from './contract/sessions'

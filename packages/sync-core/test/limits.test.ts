@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCodes, MessageCost, RateBudget, RoomManager, TokenBucket, encodeSyncUpdate, type AwarenessSeen } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage, gate } from './memoryStorage.js'

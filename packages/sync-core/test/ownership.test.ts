@@ -129,7 +129,7 @@ describe('§13 room ownership', () => {
   })
 
   it('§13.3 a lost lease drops the room at once: clients closed with STORAGE_UNAVAILABLE, nothing more appended, a survivor takes over', async () => {
-    const { instance, table, events } = cluster()
+    const { instance, events } = cluster()
     const a = instance('a')
     const b = instance('b')
     const c1 = a.client()

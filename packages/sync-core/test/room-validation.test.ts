@@ -8,12 +8,6 @@ import { settle } from './client.js'
 
 afterEach(closeRooms)
 
-function varints(...n: number[]): number[] {
-  const e = encoding.createEncoder()
-  for (const x of n) encoding.writeVarUint(e, x)
-  return [...encoding.toUint8Array(e)]
-}
-
 function awarenessFrame(entries: { id: number; clock: number; json: string }[], count = entries.length) {
   const inner = encoding.createEncoder()
   encoding.writeVarUint(inner, count)

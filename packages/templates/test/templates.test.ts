@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTLSchema } from '@tldraw/tlschema'
-import type { TLRecord, TLShape } from '@tldraw/tlschema'
+import type { TLShape } from '@tldraw/tlschema'
 import { templates, getTemplate, templateToRecords, type TemplateDefinition, type Rect, agendaStepBounds } from '../src'
 
 const schema = createTLSchema()

@@ -29,7 +29,7 @@ export class PrivateDrafts {
   private participantId: string | null = null
 
   constructor(
-    private readonly board: Y.Doc,
+    board: Y.Doc,
     private readonly store: TLStore,
     private readonly opts: { room: string; token: string | null; secret: string; participantId: Promise<string | null>; canWritePrivately: () => boolean },
   ) {

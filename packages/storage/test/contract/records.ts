@@ -2,7 +2,7 @@
 import { beforeAll, expect, it } from 'vitest'
 import { hashSecret, newSecret, type SnapshotParts, type Storage } from '../../src/index'
 import * as Y from 'yjs'
-import { bytes, docFrom, expectSameDoc, makeEdits, type ContractBackend, type ContractContext } from './support'
+import { docFrom, expectSameDoc, makeEdits, type ContractBackend, type ContractContext } from './support'
 
 function sampleParts(seed: number): SnapshotParts {
   // every byte value, plus zeros at the edges: binary must round-trip exactly
