@@ -15,6 +15,7 @@ import { StorageError } from './errors'
 import { sqliteMigrations } from './migrations'
 import { migrateOnOpen, SqlStorage } from './model/storage'
 import { runBodySync, type SqlDb, type TxBody, type TxStatement } from './sql'
+import { WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './walCheckpointer'
 import type { StorageLogger } from './types'
 
 export interface SqliteStorageOptions {
@@ -47,7 +48,7 @@ export async function openSqliteStorage(file: string, opts: SqliteStorageOptions
     db.pragma('foreign_keys = ON')
     // PERF: no automatic checkpoint inside COMMIT (its two fsyncs, ~10 ms here, would stall the
     // append that crossed 1000 WAL pages, i.e. an edit on its way to the clients); SqliteDb
-    // checkpoints from its own timer instead (see checkpoint()).
+    // checkpoints from its own timer instead, in the storage worker (walCheckpointer.ts).
     db.pragma('wal_autocheckpoint = 0')
     // [1.6] a WAL that grew during a burst is cut back to this size once it is checkpointed
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
@@ -67,7 +68,7 @@ export class SqliteStorage extends SqlStorage {
     readonly path: string,
     logger?: StorageLogger,
   ) {
-    super(new SqliteDb(db, logger), logger)
+    super(new SqliteDb(db, path, logger), logger)
   }
 }
 
@@ -83,10 +84,15 @@ class SqliteDb implements SqlDb {
 
   private readonly statements = new Map<string, Database.Statement>()
 
+  private readonly checkpoints: WalCheckpointer
+
   constructor(
     private readonly db: Database.Database,
-    private readonly logger?: StorageLogger,
-  ) {}
+    path: string,
+    logger?: StorageLogger,
+  ) {
+    this.checkpoints = new WalCheckpointer(db, path, logger)
+  }
 
   isForeignKeyViolation(err: unknown): boolean {
     return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
@@ -137,8 +143,10 @@ class SqliteDb implements SqlDb {
     if (!this.db.open) return
     // appends already requested are written before the database closes
     if (this.pendingAppends.length > 0) this.endTurn()
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer)
-    this.checkpointTimer = null
+    // a checkpoint in flight (in the worker) finishes first; appends asked meanwhile are written too
+    await this.checkpoints.stop()
+    if (!this.db.open) return
+    if (this.pendingAppends.length > 0) this.endTurn()
     this.statements.clear()
     this.appendTx = null
     this.db.close()
@@ -203,49 +211,8 @@ class SqliteDb implements SqlDb {
     this.wrote()
   }
 
-  // ---------------------------------------------------------------- WAL checkpoints
-
-  /** [1.6] Every write (appends, compactions, deletions) leaves WAL frames for the checkpoint timer. */
+  /** [1.6] Every write (appends, compactions, deletions) leaves WAL frames for the checkpointer. */
   private wrote(): void {
-    this.walDirty = true
-    if (!this.checkpointTimer) {
-      this.checkpointTimer = setInterval(this.checkpoint, CHECKPOINT_INTERVAL_MS)
-      this.checkpointTimer.unref()
-    }
-  }
-
-  private walDirty = false
-  private checkpointTimer: ReturnType<typeof setInterval> | null = null
-  /**
-   * The WAL is copied back into the database from a timer of its own (PASSIVE: never waits for
-   * readers or writers), not inside an append's COMMIT: the checkpoint's fsyncs no longer delay
-   * an edit on its way to the clients, and the WAL stays bounded (a few seconds of appends).
-   * Durability is unchanged: a commit is in the WAL file before appendUpdates resolves.
-   */
-  private checkpoint = (): void => {
-    if (!this.walDirty || !this.db.open) return
-    this.walDirty = false
-    try {
-      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[]
-      // [1.6] everything is in the database file now: a WAL beyond the limit is truncated (cheap:
-      // nothing left to copy), so churn of many rooms cannot leave a WAL many times the database
-      if (r && r.busy === 0 && r.checkpointed === r.log && r.log * this.pageSize() > WAL_SIZE_LIMIT_BYTES) {
-        this.db.pragma('wal_checkpoint(TRUNCATE)')
-      }
-    } catch (err) {
-      // SQLITE_BUSY from another process's checkpoint etc.: the next tick tries again
-      this.walDirty = true
-      this.logger?.warn(`storage: WAL checkpoint failed: ${(err as Error).message}`)
-    }
-  }
-
-  private pageBytes = 0
-  private pageSize(): number {
-    return (this.pageBytes ||= Number(this.db.pragma('page_size', { simple: true })))
+    this.checkpoints.wrote()
   }
 }
-
-/** How often appended WAL frames are checkpointed into the database file. */
-const CHECKPOINT_INTERVAL_MS = 2000
-/** [1.6] Largest WAL left on disk after a checkpoint. */
-const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
