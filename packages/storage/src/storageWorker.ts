@@ -11,7 +11,7 @@ import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
 /** The worker stops after this long without a job. */
-const IDLE_STOP_MS = 5000
+const IDLE_STOP_MS = 3000
 
 /** [1.6] what a checkpoint did (SQLite's wal_checkpoint row), and whether the WAL was truncated. */
 export interface CheckpointResult {
