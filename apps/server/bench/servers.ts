@@ -7,7 +7,7 @@
  * - the floor: a bare ws relay (servers/floor.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Dialect } from './wire.js'
@@ -36,6 +36,8 @@ export interface RunningServer {
   /** The main thread's time on CPU and waiting for a CPU (run queue), ms. */
   schedMs(): { run: number; wait: number }
   rssMiB(): number
+  /** RSS and the V8/native split of it, from the probe (servers/probe.cjs) in the server, MiB. */
+  memory(): Promise<MemoryFigures>
   stop(): Promise<void>
 }
 
@@ -104,6 +106,37 @@ export function procRssMiB(pid: number): number {
   }
 }
 
+/** process.memoryUsage() of a server, in MiB (heapTotal: committed V8 heap; external includes arrayBuffers). */
+export interface MemoryFigures {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+  /** Anonymous RSS (/proc/<pid>/smaps_rollup): what the process allocated, without mapped files. */
+  anon: number
+}
+
+const PROBE = join(benchDir, 'servers', 'probe.cjs')
+
+/** Asks the server's probe for its memory (SIGUSR2; the probe answers in a file). */
+async function probeMemory(pid: number, file: string): Promise<MemoryFigures> {
+  rmSync(file, { force: true })
+  process.kill(pid, 'SIGUSR2')
+  for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(10)
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Record<keyof MemoryFigures, number>
+  const mib = (n: number) => n / 1024 / 1024
+  const anon = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+  return {
+    rss: mib(m.rss),
+    heapUsed: mib(m.heapUsed),
+    heapTotal: mib(m.heapTotal),
+    external: mib(m.external),
+    arrayBuffers: mib(m.arrayBuffers),
+    anon: anon ? Number(anon[1]) / 1024 : NaN,
+  }
+}
+
 export function fileMiB(path: string): number {
   try {
     return statSync(path).size / 1024 / 1024
@@ -124,7 +157,10 @@ export async function startServer(
   const baseBundle = process.env.BENCH_BASE_BUNDLE
   if (kind === 'base' && !baseBundle) throw new Error('BENCH_SERVERS has base: set BENCH_BASE_BUNDLE to a copboard bundle under apps/server/dist/')
   const script = { copboard: bundle, base: baseBundle!, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
-  const args = isCopboard(kind) ? [...startFlags(kind), ...prof, script] : [join(benchDir, script)]
+  // every server carries the memory probe (servers/probe.cjs)
+  const probe = ['--require', PROBE]
+  const probeFile = join(dataDir, 'probe.json')
+  const args = isCopboard(kind) ? [...startFlags(kind), ...probe, ...prof, script] : [...probe, join(benchDir, script)]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
@@ -138,6 +174,7 @@ export async function startServer(
       // every bench client comes from 127.0.0.1, and a room holds up to 500 of them
       MAX_CONNECTIONS_PER_ADDRESS: '0',
       MAX_CONNECTIONS_PER_ROOM: '1000',
+      BENCH_PROBE_FILE: probeFile,
       SYNC_UPGRADES_PER_MINUTE: '1000000',
       ...opts.env,
     },
@@ -166,6 +203,7 @@ export async function startServer(
     cpuMs: () => procCpuMs(pid),
     schedMs: () => procSchedMs(pid),
     rssMiB: () => procRssMiB(pid),
+    memory: () => probeMemory(pid, probeFile),
     async stop() {
       child.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL')
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
