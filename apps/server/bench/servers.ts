@@ -49,17 +49,30 @@ export function buildCopboard(): string {
 }
 
 /**
- * The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production
- * runs; BENCH_NODE_FLAGS replaces them, BENCH_BASE_NODE_FLAGS for the `base` server only (an A/B
- * of flags in one run: BENCH_BASE_BUNDLE=dist/main.js).
+ * The environment and node flags of `pnpm start` (apps/server/package.json: `NAME=value … node
+ * <flags> dist/main.js`), so the bench runs what production runs; BENCH_NODE_FLAGS replaces them,
+ * BENCH_BASE_NODE_FLAGS for the `base` server only (an A/B of flags in one run:
+ * BENCH_BASE_BUNDLE=dist/main.js). Both take the same form without node and the script.
  */
-function startFlags(kind: ServerKind): string[] {
+function startCommand(kind: ServerKind): { env: Record<string, string>; flags: string[] } {
   const override = kind === 'base' ? (process.env.BENCH_BASE_NODE_FLAGS ?? process.env.BENCH_NODE_FLAGS) : process.env.BENCH_NODE_FLAGS
-  if (override !== undefined) return override.split(' ').filter(Boolean)
-  const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  const words = pkg.scripts.start.split(/\s+/)
-  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
-  return words.slice(1, -1)
+  let words: string[]
+  if (override !== undefined) words = override.split(' ').filter(Boolean)
+  else {
+    const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    words = pkg.scripts.start.split(/\s+/)
+    const node = words.indexOf('node')
+    if (node < 0 || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
+    words = [...words.slice(0, node), ...words.slice(node + 1, -1)]
+  }
+  const env: Record<string, string> = {}
+  const flags: string[] = []
+  for (const w of words) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(w)
+    if (m) env[m[1]] = m[2]
+    else flags.push(w)
+  }
+  return { env, flags }
 }
 
 /** Writes what production auth needs (CoP, a session per room, a participant token) into DATA_DIR. */
@@ -160,7 +173,8 @@ export async function startServer(
   // every server carries the memory probe (servers/probe.cjs)
   const probe = ['--require', PROBE]
   const probeFile = join(dataDir, 'probe.json')
-  const args = isCopboard(kind) ? [...startFlags(kind), ...probe, ...prof, script] : [...probe, join(benchDir, script)]
+  const start = isCopboard(kind) ? startCommand(kind) : { env: {}, flags: [] }
+  const args = isCopboard(kind) ? [...start.flags, ...probe, ...prof, script] : [...probe, join(benchDir, script)]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
@@ -176,6 +190,7 @@ export async function startServer(
       MAX_CONNECTIONS_PER_ROOM: '1000',
       BENCH_PROBE_FILE: probeFile,
       SYNC_UPGRADES_PER_MINUTE: '1000000',
+      ...start.env,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
