@@ -100,10 +100,13 @@ export function renderMarkdown(r: BenchResults): string {
   if (Object.keys(r.memory).length) {
     rows.push(row('memory per connection KiB', r.memory, 'perConnKiB', (f) => fmt(num(f, 'perConnKiB')), '≤ 1× yws'))
     rows.push(row('memory per loaded room KiB (200-note board)', r.memory, 'perRoomKiB', (f) => fmt(num(f, 'perRoomKiB')), '≤ 1× yws'))
+    rows.push(row('  of it V8 heap used / committed / external KiB', r.memory, 'perRoomHeapUsedKiB', (f) => (f ? `${fmt(num(f, 'perRoomHeapUsedKiB'))} / ${fmt(num(f, 'perRoomHeapTotalKiB'))} / ${fmt(num(f, 'perRoomExternalKiB'))}` : 'failed'), ''))
   }
   if (Object.keys(r.churn).length) {
     const c = r.churn.copboard
     rows.push(row(`RSS MiB after room churn (${num(c ?? r.churn.yws, 'rooms')} rooms): start → peak → end`, r.churn, 'rssEndMiB', (f) => (f ? `${fmt(num(f, 'rssStartMiB'), 0)} → ${fmt(num(f, 'rssPeakMiB'), 0)} → ${fmt(num(f, 'rssEndMiB'), 0)}` : 'failed'), 'end ≈ start'))
+    const split = (f: Fig, when: string) => ['heapUsed', 'heapTotal', 'external', 'anon'].map((k) => fmt(num(f, `${k}${when}MiB`), 0)).join('/')
+    rows.push(row('  V8 heap used/committed, external, anonymous RSS MiB: start → end', r.churn, 'rssEndMiB', (f) => (f ? `${split(f, 'Start')} → ${split(f, 'End')}` : 'failed'), ''))
     if (c) rows.push({ measure: 'SQLite WAL MiB / DB MiB after churn', values: { copboard: `${fmt(num(c, 'walMiB'))} / ${fmt(num(c, 'dbMiB'))}` }, copboard: NaN, others: {}, goal: 'WAL ≤ 2× DB' })
   }
   // `base` (copboard from BENCH_BASE_BUNDLE, e.g. before a change) only when it ran

@@ -7,7 +7,7 @@
  * - the floor: a bare ws relay (servers/floor.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Dialect } from './wire.js'
@@ -36,6 +36,8 @@ export interface RunningServer {
   /** The main thread's time on CPU and waiting for a CPU (run queue), ms. */
   schedMs(): { run: number; wait: number }
   rssMiB(): number
+  /** RSS and the V8/native split of it, from the probe (servers/probe.cjs) in the server, MiB. */
+  memory(): Promise<MemoryFigures>
   stop(): Promise<void>
 }
 
@@ -47,17 +49,30 @@ export function buildCopboard(): string {
 }
 
 /**
- * The node flags of `pnpm start` (apps/server/package.json), so the bench runs what production
- * runs; BENCH_NODE_FLAGS replaces them, BENCH_BASE_NODE_FLAGS for the `base` server only (an A/B
- * of flags in one run: BENCH_BASE_BUNDLE=dist/main.js).
+ * The environment and node flags of `pnpm start` (apps/server/package.json: `NAME=value … node
+ * <flags> dist/main.js`), so the bench runs what production runs; BENCH_NODE_FLAGS replaces them,
+ * BENCH_BASE_NODE_FLAGS for the `base` server only (an A/B of flags in one run:
+ * BENCH_BASE_BUNDLE=dist/main.js). Both take the same form without node and the script.
  */
-function startFlags(kind: ServerKind): string[] {
+function startCommand(kind: ServerKind): { env: Record<string, string>; flags: string[] } {
   const override = kind === 'base' ? (process.env.BENCH_BASE_NODE_FLAGS ?? process.env.BENCH_NODE_FLAGS) : process.env.BENCH_NODE_FLAGS
-  if (override !== undefined) return override.split(' ').filter(Boolean)
-  const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  const words = pkg.scripts.start.split(/\s+/)
-  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
-  return words.slice(1, -1)
+  let words: string[]
+  if (override !== undefined) words = override.split(' ').filter(Boolean)
+  else {
+    const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    words = pkg.scripts.start.split(/\s+/)
+    const node = words.indexOf('node')
+    if (node < 0 || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`)
+    words = [...words.slice(0, node), ...words.slice(node + 1, -1)]
+  }
+  const env: Record<string, string> = {}
+  const flags: string[] = []
+  for (const w of words) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(w)
+    if (m) env[m[1]] = m[2]
+    else flags.push(w)
+  }
+  return { env, flags }
 }
 
 /** Writes what production auth needs (CoP, a session per room, a participant token) into DATA_DIR. */
@@ -104,6 +119,37 @@ export function procRssMiB(pid: number): number {
   }
 }
 
+/** process.memoryUsage() of a server, in MiB (heapTotal: committed V8 heap; external includes arrayBuffers). */
+export interface MemoryFigures {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+  /** Anonymous RSS (/proc/<pid>/smaps_rollup): what the process allocated, without mapped files. */
+  anon: number
+}
+
+const PROBE = join(benchDir, 'servers', 'probe.cjs')
+
+/** Asks the server's probe for its memory (SIGUSR2; the probe answers in a file). */
+async function probeMemory(pid: number, file: string): Promise<MemoryFigures> {
+  rmSync(file, { force: true })
+  process.kill(pid, 'SIGUSR2')
+  for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(10)
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Record<keyof MemoryFigures, number>
+  const mib = (n: number) => n / 1024 / 1024
+  const anon = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+  return {
+    rss: mib(m.rss),
+    heapUsed: mib(m.heapUsed),
+    heapTotal: mib(m.heapTotal),
+    external: mib(m.external),
+    arrayBuffers: mib(m.arrayBuffers),
+    anon: anon ? Number(anon[1]) / 1024 : NaN,
+  }
+}
+
 export function fileMiB(path: string): number {
   try {
     return statSync(path).size / 1024 / 1024
@@ -124,7 +170,11 @@ export async function startServer(
   const baseBundle = process.env.BENCH_BASE_BUNDLE
   if (kind === 'base' && !baseBundle) throw new Error('BENCH_SERVERS has base: set BENCH_BASE_BUNDLE to a copboard bundle under apps/server/dist/')
   const script = { copboard: bundle, base: baseBundle!, yws: 'servers/yws.mjs', hocuspocus: 'servers/hocuspocus.mjs', floor: 'servers/floor.mjs' }[kind]
-  const args = isCopboard(kind) ? [...startFlags(kind), ...prof, script] : [join(benchDir, script)]
+  // every server carries the memory probe (servers/probe.cjs)
+  const probe = ['--require', PROBE]
+  const probeFile = join(dataDir, 'probe.json')
+  const start = isCopboard(kind) ? startCommand(kind) : { env: {}, flags: [] }
+  const args = isCopboard(kind) ? [...start.flags, ...probe, ...prof, script] : [...probe, join(benchDir, script)]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
@@ -138,7 +188,9 @@ export async function startServer(
       // every bench client comes from 127.0.0.1, and a room holds up to 500 of them
       MAX_CONNECTIONS_PER_ADDRESS: '0',
       MAX_CONNECTIONS_PER_ROOM: '1000',
+      BENCH_PROBE_FILE: probeFile,
       SYNC_UPGRADES_PER_MINUTE: '1000000',
+      ...start.env,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -166,6 +218,7 @@ export async function startServer(
     cpuMs: () => procCpuMs(pid),
     schedMs: () => procSchedMs(pid),
     rssMiB: () => procRssMiB(pid),
+    memory: () => probeMemory(pid, probeFile),
     async stop() {
       child.kill(process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL')
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)

@@ -8,10 +8,12 @@
  *      BENCH_THREADS (load generator threads, 2) · BENCH_SERVERS=copboard,yws,… (add `base` with
  *      BENCH_BASE_BUNDLE=<a copboard dist/main.js under apps/server/dist/> to compare a change with
  *      its baseline in the same run; BENCH_BASE_NODE_FLAGS: other node flags for it) ·
- *      BENCH_NODE_FLAGS (node flags of copboard instead of the start script's) ·
+ *      BENCH_NODE_FLAGS (node flags of copboard instead of the start script's, NAME=value words
+ *      being its environment, as in the start script) ·
  *      BENCH_ONLY=delivery,latejoin,storm,crowd,memory,churn,browser · BENCH_LOADS=1,2,3 · BENCH_REPEAT (delivery
  *      runs per server and load, median taken; 3, quick 1) · BENCH_CPU_PROF=<dir> (copboard
- *      --cpu-prof, into <dir>/<kind>) · BENCH_OUT=<dir>.
+ *      --cpu-prof, into <dir>/<kind>) · BENCH_PROBE_GC=1 (debug: every server collects its
+ *      garbage before the memory probe reads it, servers/probe.cjs) · BENCH_OUT=<dir>.
  */
 import { execSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

@@ -2,6 +2,14 @@
  * Starts copboard: config -> storage -> app -> listen, and shuts down gracefully on
  * SIGTERM/SIGINT: stop accepting, persist every accepted edit, close sockets with 1001,
  * close storage. A second signal exits at once.
+ *
+ * `pnpm start` (and infra/) runs it with two memory settings (issue 12, bench/scenarios-memory.ts):
+ * --max-semi-space-size=8: with 2 MiB, loading a board took several scavenges, so the whole
+ * admission's temporaries reached the old generation and stayed there as garbage until the next
+ * full GC (+750 KiB per loaded 200-note board 2 s later). MALLOC_MMAP_THRESHOLD_=32768 (glibc):
+ * buffers of 32 KiB and more (socket reads, boards, stored rows) are mapped and unmapped on their
+ * own, not carved from the main malloc arena, where long-lived small blocks between them kept
+ * ~60 MiB of freed memory resident after many rooms came and went.
  */
 import { openStorage, type Storage } from '@copboard/storage'
 import { buildApp } from './app.js'

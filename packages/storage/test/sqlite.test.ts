@@ -27,6 +27,8 @@ describe('sqlite specifics', () => {
       expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
       expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0)
+      // issue 12: SQLite's 2 MB page cache, not the 16 MB better-sqlite3 is built with
+      expect(db.pragma('cache_size', { simple: true })).toBe(-2048)
       await s.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
