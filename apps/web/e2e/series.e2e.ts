@@ -127,12 +127,12 @@ describe('a CoP series (issue 11)', () => {
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
     // two notes on the learning-questions page, one on the comedy page
-    await par.evaluate((p) => (window as any).editor.setCurrentPage(p), lqPage)
-    await par.evaluate(() => (window as any).editor.zoomToFit({ animation: { duration: 0 } }))
+    await par.evaluate((p) => void (window as any).editor.setCurrentPage(p), lqPage)
+    await par.evaluate(() => void (window as any).editor.zoomToFit({ animation: { duration: 0 } }))
     await addNote(par, inZone('learning-questions', 'seek', -120), S2a)
     await addNote(par, inZone('learning-questions', 'seek', 120), S2b)
-    await par.evaluate((p) => (window as any).editor.setCurrentPage(p), comedy2)
-    await par.evaluate(() => (window as any).editor.zoomToFit({ animation: { duration: 0 } }))
+    await par.evaluate((p) => void (window as any).editor.setCurrentPage(p), comedy2)
+    await par.evaluate(() => void (window as any).editor.zoomToFit({ animation: { duration: 0 } }))
     await addNote(par, inZone('comedy', 'act2-initiatieven'), S2c)
     await shot(par, 'series-4-session2-participant')
     await waitUntil(
