@@ -23,6 +23,11 @@ import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, isScaffoldValue, plain
 
 type Obj = Record<string, unknown>
 
+/** Known-good records kept per room (the fast path): the most recently edited ones. */
+export const KNOWN_MAX = 128
+/** A transaction touching more records than this does not feed the known-good cache. */
+export const KNOWN_FROM_AT_MOST = 16
+
 export interface BoardPolicyOptions {
   /** The board's tldraw schema; default tldraw's default schema (what the web client uses). */
   schema?: AnySchema
@@ -64,9 +69,10 @@ export class RoomBoardPolicy {
   /** Touches computed by `check`, reused by the index update of the same transaction. */
   private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
   /**
-   * Fast path: the last validated after-view of each record a client changed (plain JSON). A drag
-   * then rebuilds only the changed fields and validates only them (tldraw's known-good
-   * validation). Committed after an admitted transaction, dropped for anything else.
+   * Fast path: the last validated after-view of the records clients edited most recently (plain
+   * JSON, at most KNOWN_MAX; insertion order = recency). A drag then rebuilds only the changed
+   * fields and validates only them (tldraw's known-good validation). Committed after an admitted
+   * transaction of a few records, dropped for anything else.
    */
   private readonly known = new Map<string, Obj>()
   private checked: { tr: Y.Transaction; ok: boolean; views: Map<string, Obj | null> } | null = null
@@ -258,10 +264,16 @@ export class RoomBoardPolicy {
     const touches = this.touchCache.get(tr) ?? collectTouches(tr)
     const checked = this.checked?.tr === tr ? this.checked : null
     this.checked = null
+    // only edits of a few records feed the cache (a drag, a typed label), not a template launch
+    // or a pasted board: and the least recently edited leave it, so it holds at most
+    // KNOWN_MAX copies, not one of every record ever created (~76 KiB for 200 notes, issue 12)
+    const few = touches.records.size <= KNOWN_FROM_AT_MOST
     for (const id of touches.records) {
-      const view = checked?.ok ? checked.views.get(id) : undefined
-      if (view) this.known.set(id, view)
-      else this.known.delete(id)
+      const view = checked?.ok && few ? checked.views.get(id) : undefined
+      this.known.delete(id)
+      if (!view) continue
+      this.known.set(id, view)
+      if (this.known.size > KNOWN_MAX) this.known.delete(this.known.keys().next().value as string)
     }
     let zonesChanged = false
     for (const id of touches.records) {
@@ -272,6 +284,11 @@ export class RoomBoardPolicy {
     }
     if (zonesChanged) this.zones = null
     if (touches.records.size > 0) this.cover?.afterTransaction(touches.records, zonesChanged)
+  }
+
+  /** How many known-good records this room keeps (at most KNOWN_MAX). */
+  get knownRecords(): number {
+    return this.known.size
   }
 
   /** Stops listening to the doc (the room unloads). */

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { getRecordsMap, recordToY } from '@copboard/board'
 import { indexKey, plainToRichText } from '@copboard/templates'
 import { createBoardPolicy, COLLAB_TEXT_KEY } from '../src/index.js'
+import { KNOWN_MAX } from '../src/boardPolicy.js'
 import { addRecord, attempt, boardDoc, facilitator, heading, note, noteAtZone, pageId, participant, policyRoom, rec, refusedWith, ok } from './fixture.js'
 import type { TLRecord } from '@tldraw/tlschema'
 
@@ -79,6 +80,21 @@ describe('§3 fast path (known-good records)', () => {
     expect(check(() => (rec(room, 'shape:d').get('props') as Y.Map<unknown>).set('richText', plainToRichText('kort')))).toEqual(ok)
     const act1 = noteAtZone('act1-gemeente')
     expect(check(() => rec(room, 'shape:d').set('x', act1.x) && rec(room, 'shape:d').set('y', act1.y))).toEqual(refusedWith('anonymous-author'))
+    p.destroy()
+  })
+})
+
+describe('§3 fast path: a bounded cache', () => {
+  it('§3.1 keeps the most recently edited records only, never a copy of every note (a pasted board feeds none)', () => {
+    const { room, policy: p, check } = policyRoom()
+    const pasted = Array.from({ length: 200 }, (_, i) => note(`p${i}`, 100 + i, 1400))
+    expect(check(() => pasted.forEach((n) => addRecord(room, n)))).toEqual(ok)
+    expect(p.knownRecords).toBe(0)
+    for (let i = 0; i < 200; i++) expect(check(() => rec(room, `shape:p${i}`).set('y', 1500))).toEqual(ok)
+    expect(p.knownRecords).toBe(KNOWN_MAX)
+    // a record that left the cache is judged in full, and still refused when invalid
+    expect(check(() => rec(room, 'shape:p0').set('x', 'left' as never))).toEqual(refusedWith('invalid-record'))
+    expect(check(() => rec(room, 'shape:p199').set('x', 'left' as never))).toEqual(refusedWith('invalid-record'))
     p.destroy()
   })
 })
