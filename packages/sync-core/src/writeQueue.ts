@@ -47,6 +47,8 @@ export interface QueueEntry {
   bytes: number
 }
 
+const RESOLVED = Promise.resolve()
+
 /** Up to this many bytes of a batch are handed to a socket as one write (§5.3). */
 const CORK_MAX_BYTES = 64 * 1024
 
@@ -81,8 +83,9 @@ export class WriteQueue {
       // it is in flight goes into the next one. Not a setImmediate: ws hands over messages from
       // the check phase, so that would cost every edit a whole event-loop turn of latency.
       // `writing` is set now so `drain()` waits for the scheduled flush.
+      // (a resolved promise, not queueMicrotask: Node wraps each of those in an AsyncResource)
       this.writing = true
-      queueMicrotask(this.startFlush)
+      void RESOLVED.then(this.startFlush)
     }
   }
 
