@@ -22,7 +22,8 @@ export interface CheckpointResult {
 }
 
 export type WorkerJob =
-  | { kind: 'merge'; updates: readonly Uint8Array[] }
+  /** the entries back to back in `packed` (transferred, not copied), entry i ending at ends[i] */
+  | { kind: 'merge'; packed: Uint8Array; ends: number[] }
   | { kind: 'checkpoint'; path: string; truncateAboveBytes: number }
 
 // CommonJS in an eval worker, requiring the same yjs and better-sqlite3 as this process by path.
@@ -53,7 +54,8 @@ parentPort.on('message', ({ id, job }) => {
   try {
     if (job.kind === 'merge') {
       Y ??= require(${JSON.stringify(paths.yjs)})
-      const merged = Y.mergeUpdates(job.updates)
+      const updates = job.ends.map((end, i) => job.packed.subarray(i === 0 ? 0 : job.ends[i - 1], end))
+      const merged = Y.mergeUpdates(updates)
       parentPort.postMessage({ id, result: merged }, [merged.buffer])
     } else if (job.kind === 'checkpoint') {
       parentPort.postMessage({ id, result: checkpoint(job) })
@@ -76,14 +78,13 @@ class StorageWorker {
     return this.worker !== null
   }
 
-  run(job: WorkerJob): Promise<unknown> {
+  run(job: WorkerJob, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const worker = this.start()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.rearmIdleStop()
-      // copied, not transferred: the rows may be views into buffers the driver shares
-      worker.postMessage({ id, job })
+      worker.postMessage({ id, job }, transfer)
     })
   }
 
