@@ -77,6 +77,21 @@ export function roomFromPath(path: string = typeof location === 'undefined' ? ''
   return m ? decodeURIComponent(m[1]) : ''
 }
 
+function askAccess(room: string, token: string): Promise<Response> {
+  return fetch(`/api/me?room=${encodeURIComponent(room)}`, { headers: { authorization: `Bearer ${token}` } })
+}
+
+/** /api/me asked at start-up (board/early.ts), for the first useBoardAccess of that room and token. */
+const earlyAccess = new Map<string, Promise<Response>>()
+export function askAccessEarly(room: string, token: string): void {
+  earlyAccess.set(`${room}\n${token}`, askAccess(room, token))
+}
+function takeEarlyAccess(room: string, token: string): Promise<Response> | null {
+  const p = earlyAccess.get(`${room}\n${token}`) ?? null
+  earlyAccess.delete(`${room}\n${token}`)
+  return p
+}
+
 /** `room` defaults to the current page's /b/:room. */
 export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
   const [token] = useState(() => pageToken())
@@ -102,7 +117,8 @@ export function useBoardAccess(room: string = roomFromPath()): BoardAccess {
     if (!token) return
     let cancelled = false
     const fallback = () => !cancelled && setState({ status: 'ready', role: fallbackRole(), copId: null, session: null, copName: null, verified: false })
-    fetch(`/api/me?room=${encodeURIComponent(room)}`, { headers: { authorization: `Bearer ${token}` } })
+    const asking = (asked === 0 ? takeEarlyAccess(room, token) : null) ?? askAccess(room, token)
+    asking
       .then(async (res) => {
         if (cancelled) return
         const body = (await res.json().catch(() => null)) as (MeResponse & { error?: string }) | null

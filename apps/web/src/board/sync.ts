@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { IndexeddbPersistence } from 'y-indexeddb'
+import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
 import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding, type RecordFields } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
@@ -13,6 +13,7 @@ import { isTextLive } from './noteText'
 import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 import { syncPresence, type PeerInfo } from './presence'
 import { ChangeListeners } from './changeListeners'
+import { insertedCount, skipEncodingOfBigUpdates } from './cacheWrites'
 
 export type { PeerInfo }
 
@@ -45,6 +46,8 @@ const QUIET_MS = 2000
 /** …and declared gone when the answer does not come within this long (then reconnected). */
 const PROBE_TIMEOUT_MS = 2500
 const HEARTBEAT_MS = 500
+/** A server update adding this many items (a board of some hundred notes) is cached later, whole (cacheWrites.ts). */
+const BIG_UPDATE_ITEMS = 20_000
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
@@ -155,6 +158,15 @@ export class BoardConnection {
       (this.provider as unknown as { _updateHandler?: UpdateListener })._updateHandler,
     ].filter((l): l is UpdateListener => !!l && !!this.idb)
     for (const l of quiet) this.doc.off('update', l)
+    if (this.idb) {
+      this.disposers.push(
+        skipEncodingOfBigUpdates(this.doc, {
+          listeners: () => quiet,
+          skip: (tr) => tr.origin === this.provider && insertedCount(tr) >= BIG_UPDATE_ITEMS,
+          onSkipped: () => this.cacheWholeDocLater(),
+        }),
+      )
+    }
     void cacheLoaded.then(() => {
       this.timings.cacheLoaded = performance.now()
       if (this.destroyed) return
@@ -195,6 +207,21 @@ export class BoardConnection {
       }),
       delay(ms),
     ])
+  }
+
+  private cachePending = false
+  /** The whole doc into the IndexedDB cache, once the board has rendered and the page is idle. */
+  private cacheWholeDocLater() {
+    if (this.cachePending || !this.idb) return
+    this.cachePending = true
+    void this.rendered.then(() => {
+      const store = () => {
+        this.cachePending = false
+        if (!this.destroyed && this.idb) void storeState(this.idb)
+      }
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(store, { timeout: 1000 })
+      else setTimeout(store, 0)
+    })
   }
 
   /** y-websocket only logs "permission denied"; sync-core uses it to announce read-only. */
