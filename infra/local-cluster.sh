@@ -57,6 +57,33 @@ wait_http() { # url timeout_s
   done
 }
 
+wait_instance() { # port id timeout_s: /healthz on the port answers 200 as instance <id>
+  local deadline=$((SECONDS + $3))
+  until curl -fsS "http://127.0.0.1:$1/healthz" 2>/dev/null | grep -q "\"instance\":\"$2\""; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+wait_proxy_up() { # socket n timeout_s: every server of backend sync is UP in HAProxy's own view
+  SOCK="$1" N_UP="$2" DEADLINE_MS="$(($3 * 1000))" server_node -e "
+    const net = require('net'), end = Date.now() + Number(process.env.DEADLINE_MS)
+    const stat = () => new Promise((resolve) => {
+      let out = ''
+      const s = net.createConnection(process.env.SOCK, () => s.end('show stat\\n'))
+      s.on('data', (d) => (out += d)); s.on('close', () => resolve(out)); s.on('error', () => resolve(''))
+    })
+    ;(async () => {
+      for (;;) {
+        const up = (await stat()).split('\\n').map((l) => l.split(',')).filter((f) => f[0] === 'sync' && f[1] !== 'BACKEND' && f[1] !== 'FRONTEND' && f[17] === 'UP')
+        if (up.length >= Number(process.env.N_UP)) return
+        if (Date.now() > end) process.exit(1)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    })()
+  "
+}
+
 start() {
   if [ -f "$DIR/cluster.json" ]; then
     log "already running ($DIR/cluster.json); stop it first"
@@ -85,7 +112,8 @@ start() {
     instances_json+="${instances_json:+,}{\"id\":\"$id\",\"port\":$port,\"pid\":$pid,\"url\":\"http://127.0.0.1:$port\",\"log\":\"$DIR/$id.log\"}"
   done
   # the operator's config with this machine's bind address and servers
-  awk -v bind="    bind 127.0.0.1:$proxy_port" -v sync="$sync_servers" -v web="$web_servers" '
+  awk -v bind="    bind 127.0.0.1:$proxy_port" -v sync="$sync_servers" -v web="$web_servers" -v sock="$DIR/haproxy.sock" '
+    /^global/ { print; print "    stats socket " sock " mode 600 level user"; next }
     /^    bind / { print bind; next }
     /^    # @servers sync/ { printf "%s", sync; skip = 1; next }
     /^    # @servers web/ { printf "%s", web; skip = 1; next }
@@ -99,19 +127,20 @@ start() {
   cat >"$DIR/cluster.json" <<JSON
 {"proxyUrl":"http://127.0.0.1:$proxy_port","proxyPid":$(cat "$DIR/haproxy.pid" | head -1),"schema":"$schema","redisPrefix":"$prefix","databaseUrl":"$DB_URL","redisUrl":"$RD_URL","instances":[$instances_json]}
 JSON
+  # each port answers as its own instance (a port taken by another process between free_port and
+  # the instance's bind would otherwise pass the check), then HAProxy sees every server UP
   for i in $(seq 1 "$N"); do
     id="$(printf "\\x$(printf %x $((96 + i)))")"
     port="$(server_node -e "console.log(require('$DIR/cluster.json').instances[$((i - 1))].port)")"
-    if ! wait_http "http://127.0.0.1:$port/healthz" 30; then
-      log "instance $id did not become healthy; its log:"
+    if ! wait_instance "$port" "$id" 30; then
+      log "instance $id did not become healthy on port $port; its log:"
       tail -20 "$DIR/$id.log" >&2
       stop
       exit 1
     fi
   done
-  # the proxy's health checks need a moment (rise 2 x inter 1 s)
+  wait_proxy_up "$DIR/haproxy.sock" "$N" 15 || { log "proxy does not see every instance up"; stop; exit 1; }
   wait_http "http://127.0.0.1:$proxy_port/healthz" 15 || { log "proxy not ready"; stop; exit 1; }
-  sleep 2
   log "$N instances (schema $schema, Redis prefix $prefix), logs in $DIR"
   echo "http://127.0.0.1:$proxy_port"
 }

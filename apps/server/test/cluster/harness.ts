@@ -248,18 +248,31 @@ export function synced(c: Client, timeoutMs = 20_000): Promise<void> {
   return waitFor('sync', () => c.provider.synced && c.provider.wsconnected, timeoutMs).then(() => {})
 }
 
-/** A raw WebSocket straight to one instance: resolves with the close code, or 'open' once it got a frame. */
-export function probe(url: string, timeoutMs = 10_000): Promise<{ code: number | 'served'; ws: WebSocket }> {
+export interface Probe {
+  /** The first thing the instance did: served the room (sent a frame) or closed with this code. */
+  code: number | 'served'
+  /** The close code once the socket closed (null while open). */
+  closedWith: number | null
+  ws: WebSocket
+}
+
+/** A raw WebSocket straight to one instance: resolves with the first thing it did; `closedWith` follows the socket. */
+export function probe(url: string, timeoutMs = 10_000): Promise<Probe> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url)
+    const p: Probe = { code: 'served', closedWith: null, ws }
+    let served = false
     const t = setTimeout(() => reject(new Error(`probe ${url}: no answer`)), timeoutMs)
     ws.once('message', () => {
+      served = true
       clearTimeout(t)
-      resolve({ code: 'served', ws })
+      resolve(p)
     })
     ws.once('close', (code) => {
       clearTimeout(t)
-      resolve({ code, ws })
+      p.closedWith = code
+      if (!served) p.code = code
+      resolve(p)
     })
     ws.once('error', () => {})
   })
