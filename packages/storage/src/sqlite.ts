@@ -48,7 +48,7 @@ export async function openSqliteStorage(file: string, opts: SqliteStorageOptions
     db.pragma('foreign_keys = ON')
     // PERF: no automatic checkpoint inside COMMIT (its two fsyncs, ~10 ms here, would stall the
     // append that crossed 1000 WAL pages, i.e. an edit on its way to the clients); SqliteDb
-    // checkpoints from its own timer instead, in the storage worker (walCheckpointer.ts).
+    // checkpoints from its own timer instead (walCheckpointer.ts).
     db.pragma('wal_autocheckpoint = 0')
     // [1.6] a WAL that grew during a burst is cut back to this size once it is checkpointed
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
@@ -73,7 +73,7 @@ export class SqliteStorage extends SqlStorage {
     readonly path: string,
     logger?: StorageLogger,
   ) {
-    super(new SqliteDb(db, path, logger), logger)
+    super(new SqliteDb(db, logger), logger)
   }
 }
 
@@ -93,10 +93,9 @@ class SqliteDb implements SqlDb {
 
   constructor(
     private readonly db: Database.Database,
-    path: string,
     logger?: StorageLogger,
   ) {
-    this.checkpoints = new WalCheckpointer(db, path, logger)
+    this.checkpoints = new WalCheckpointer(db, logger)
   }
 
   isForeignKeyViolation(err: unknown): boolean {
@@ -148,10 +147,7 @@ class SqliteDb implements SqlDb {
     if (!this.db.open) return
     // appends already requested are written before the database closes
     if (this.pendingAppends.length > 0) this.endTurn()
-    // a checkpoint in flight (in the worker) finishes first; appends asked meanwhile are written too
-    await this.checkpoints.stop()
-    if (!this.db.open) return
-    if (this.pendingAppends.length > 0) this.endTurn()
+    this.checkpoints.stop()
     this.statements.clear()
     this.appendTx = null
     this.db.close()

@@ -1,65 +1,33 @@
 /**
- * The storage's worker thread: the work that would otherwise stop every room of the instance.
- *  - [1.3] a compaction's `Y.mergeUpdates`: 0.2–1 s of CPU for a 1 MB board with 500 new entries;
- *  - [1.6] SQLite's WAL checkpoint: it fsyncs the WAL and the database, 30–70 ms each now and then
- *    on this machine (strace), every 2 s while edits arrive.
- * One worker per process, started on first use and stopped after a quiet spell (its heap is
- * given back); it never keeps the process alive. Each job falls back
- * to the calling thread when the worker cannot do it (could not start, died): nothing is skipped.
+ * The storage's worker thread, for work that would otherwise stop every room of the instance:
+ * [1.3] a compaction's `Y.mergeUpdates` (0.2–1 s of CPU for a 1 MB board with 500 new entries).
+ *
+ * One worker per process, started on the first job and stopped after a quiet spell (its heap is
+ * given back). It keeps the process alive only while a job is in flight (so a shutdown awaiting a
+ * compaction is not cut short). A job the worker cannot do (it did not start, it died) is
+ * rejected and its caller does the work itself; after a failure no worker is started for a while.
  */
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
 /** The worker stops after this long without a job. */
-const IDLE_STOP_MS = 3000
-
-/** [1.6] what a checkpoint did (SQLite's wal_checkpoint row), and whether the WAL was truncated. */
-export interface CheckpointResult {
-  busy: number
-  log: number
-  checkpointed: number
-  truncated: boolean
-}
+const IDLE_STOP_MS = 10_000
+/** After the worker failed, jobs run on their caller's thread for this long. */
+const RETRY_AFTER_MS = 60_000
 
 export type WorkerJob =
   /** the entries back to back in `packed` (transferred, not copied), entry i ending at ends[i] */
-  | { kind: 'merge'; packed: Uint8Array; ends: number[] }
-  | { kind: 'checkpoint'; path: string; truncateAboveBytes: number }
+  { kind: 'merge'; packed: Uint8Array; ends: number[] }
 
-// CommonJS in an eval worker, requiring the same yjs and better-sqlite3 as this process by path.
-// A checkpoint connection never waits (busy_timeout 0): a busy WAL is checkpointed next time.
-const workerSource = (paths: { yjs: string; sqlite: string }) => `
+// CommonJS in an eval worker, requiring the same yjs as this process by path
+const workerSource = (yjsPath: string) => `
 const { parentPort } = require('node:worker_threads')
-let Y = null
-let Database = null
-function checkpoint({ path, truncateAboveBytes }) {
-  Database ??= require(${JSON.stringify(paths.sqlite)})
-  // a connection per checkpoint (every 2 s at most): none outlives the storage that asked
-  const db = new Database(path, { fileMustExist: true })
-  try {
-    db.pragma('busy_timeout = 0')
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    const pageSize = db.pragma('page_size', { simple: true })
-    let truncated = false
-    if (r && r.busy === 0 && r.checkpointed === r.log && r.log * pageSize > truncateAboveBytes) {
-      const [t] = db.pragma('wal_checkpoint(TRUNCATE)')
-      truncated = !!t && t.busy === 0
-    }
-    return { busy: r.busy, log: r.log, checkpointed: r.checkpointed, truncated }
-  } finally {
-    db.close()
-  }
-}
+const Y = require(${JSON.stringify(yjsPath)})
 parentPort.on('message', ({ id, job }) => {
   try {
-    if (job.kind === 'merge') {
-      Y ??= require(${JSON.stringify(paths.yjs)})
-      const updates = job.ends.map((end, i) => job.packed.subarray(i === 0 ? 0 : job.ends[i - 1], end))
-      const merged = Y.mergeUpdates(updates)
-      parentPort.postMessage({ id, result: merged }, [merged.buffer])
-    } else if (job.kind === 'checkpoint') {
-      parentPort.postMessage({ id, result: checkpoint(job) })
-    }
+    const updates = job.ends.map((end, i) => job.packed.subarray(i === 0 ? 0 : job.ends[i - 1], end))
+    const merged = Y.mergeUpdates(updates)
+    parentPort.postMessage({ id, result: merged }, [merged.buffer])
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) })
   }
@@ -73,16 +41,20 @@ class StorageWorker {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private idleTimer: ReturnType<typeof setTimeout> | null = null
+  private failedAt = -Infinity
 
-  get running(): boolean {
-    return this.worker !== null
-  }
-
+  /** Runs `job` in the worker; rejects when the worker cannot (the caller then does it itself). */
   run(job: WorkerJob, transfer: ArrayBuffer[] = []): Promise<unknown> {
-    const worker = this.start()
+    let worker: Worker
+    try {
+      worker = this.start()
+    } catch (err) {
+      return Promise.reject(err)
+    }
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
+      worker.ref()
       this.rearmIdleStop()
       worker.postMessage({ id, job }, transfer)
     })
@@ -90,25 +62,34 @@ class StorageWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker
-    const req = createRequire(import.meta.url)
-    const worker = new Worker(workerSource({ yjs: req.resolve('yjs'), sqlite: req.resolve('better-sqlite3') }), { eval: true })
-    worker.unref()
+    if (Date.now() - this.failedAt < RETRY_AFTER_MS) throw new Error('storage worker unavailable (failed recently)')
+    let worker: Worker
+    try {
+      worker = new Worker(workerSource(createRequire(import.meta.url).resolve('yjs')), { eval: true })
+    } catch (err) {
+      this.failedAt = Date.now()
+      throw err
+    }
     worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
       if (msg.error === undefined) p.resolve(msg.result)
       else p.reject(new Error(`storage worker: ${msg.error}`))
+      if (this.pending.size === 0) worker.unref()
       this.rearmIdleStop()
     })
     const gone = (err: Error) => {
       if (this.worker !== worker) return
       this.worker = null
+      if (this.pending.size > 0) this.failedAt = Date.now()
       for (const p of this.pending.values()) p.reject(err)
       this.pending.clear()
     }
     worker.on('error', gone)
     worker.on('exit', (code) => gone(new Error(`storage worker exited (${code})`)))
+    // (after the listeners: adding a 'message' listener refs the worker again)
+    worker.unref()
     this.worker = worker
     return worker
   }
