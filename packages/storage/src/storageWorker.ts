@@ -1,6 +1,6 @@
 /**
  * The storage's worker thread, for work that would otherwise stop every room of the instance:
- * [1.3] a compaction's `Y.mergeUpdates` (0.2–1 s of CPU for a 1 MB board with 500 new entries).
+ * [1.3] a large compaction's `Y.mergeUpdates` (0.2–1 s of CPU for a 1 MB board with 500 new entries).
  *
  * One worker per process, started on the first job and stopped after a quiet spell (its heap is
  * given back). It keeps the process alive only while a job is in flight (so a shutdown awaiting a

@@ -4,7 +4,7 @@
  */
 import { toBuf, toU8 } from '../bytes'
 import { tx, type SqlDb } from '../sql'
-import { mergeOffThread } from './offThreadMerge'
+import { mergeLog } from './mergeLog'
 
 export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
   const rows = await db.all<{ data: Uint8Array }>('SELECT data FROM updates WHERE room = ? ORDER BY seq', [room])
@@ -13,7 +13,7 @@ export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
 
 /**
  * Replaces the room's log by one merged update, safe beside appends: the read and the write each
- * run in a macrotask of their own, the merge in a worker thread (offThreadMerge.ts), and
+ * run in a macrotask of their own, the merge in a worker thread (mergeLog.ts), and
  * the write removes exactly the entries read and puts the merged one at the newest one's seq, so
  * appends made after the read stay after it.
  */
@@ -22,7 +22,7 @@ export async function compactRoom(db: SqlDb, room: string): Promise<{ updatesBef
     await yieldToLoop()
     const rows = await db.all<{ seq: number | string; data: Uint8Array }>('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq', [room])
     if (rows.length <= 1) return { updatesBefore: rows.length, bytesAfter: rows[0]?.data.byteLength ?? 0 }
-    const merged = await mergeOffThread(rows.map((r) => toU8(r.data)))
+    const merged = await mergeLog(rows.map((r) => toU8(r.data)))
     const maxSeq = rows[rows.length - 1]!.seq
     try {
       await db.transaction(function* () {

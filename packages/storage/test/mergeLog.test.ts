@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { mergeOffThread } from '../src/model/offThreadMerge'
+import { mergeLog, OFF_THREAD_FROM_BYTES } from '../src/model/mergeLog'
 
 /** A board-sized log: `notes` records written by three clients, then `moves` one-field edits. */
 function boardLog(notes: number, moves: number): Uint8Array[] {
@@ -21,17 +21,23 @@ function boardLog(notes: number, moves: number): Uint8Array[] {
   return [base, ...log]
 }
 
-describe('[1.3] the compaction merge runs in a worker thread', () => {
-  it('gives exactly what Y.mergeUpdates gives', async () => {
-    const log = boardLog(300, 400)
-    const merged = await mergeOffThread(log)
-    expect(Buffer.from(merged).equals(Buffer.from(Y.mergeUpdates(log)))).toBe(true)
+const bytes = (log: Uint8Array[]) => log.reduce((n, u) => n + u.byteLength, 0)
+
+describe('[1.3] a large log is merged in a worker thread, a small one here', () => {
+  it('gives exactly what Y.mergeUpdates gives, large or small', async () => {
+    const large = boardLog(4000, 400)
+    expect(bytes(large)).toBeGreaterThan(OFF_THREAD_FROM_BYTES)
+    expect(Buffer.from(await mergeLog(large)).equals(Buffer.from(Y.mergeUpdates(large)))).toBe(true)
+    const small = boardLog(300, 400)
+    expect(bytes(small)).toBeLessThan(OFF_THREAD_FROM_BYTES)
+    expect(Buffer.from(await mergeLog(small)).equals(Buffer.from(Y.mergeUpdates(small)))).toBe(true)
   }, 60_000)
 
   it('the event loop keeps turning while a large log is merged', async () => {
-    const log = boardLog(2000, 500)
+    const log = boardLog(4000, 500)
+    expect(bytes(log)).toBeGreaterThan(OFF_THREAD_FROM_BYTES)
     let done = false
-    const merging = mergeOffThread(log).then((m) => {
+    const merging = mergeLog(log).then((m) => {
       done = true
       return m
     })
@@ -44,16 +50,18 @@ describe('[1.3] the compaction merge runs in a worker thread', () => {
     expect(turns).toBeGreaterThan(10)
     const doc = new Y.Doc()
     Y.applyUpdate(doc, await merging)
-    expect(doc.getMap('records').size).toBe(2000)
+    expect(doc.getMap('records').size).toBe(4000)
     expect((doc.getMap('records').get('shape:7') as Y.Map<unknown>).get('x')).toBe(14) // its one move
   }, 60_000)
 
   it('a malformed entry fails the merge (the compaction keeps the log as it is)', async () => {
-    await expect(mergeOffThread([new Uint8Array([1, 2, 3, 255, 255]), new Uint8Array([9, 9, 9])])).rejects.toThrow()
+    await expect(mergeLog([new Uint8Array([1, 2, 3, 255, 255]), new Uint8Array([9, 9, 9])])).rejects.toThrow()
+    const junk = new Uint8Array(OFF_THREAD_FROM_BYTES).fill(255)
+    await expect(mergeLog([junk, new Uint8Array([9, 9, 9])])).rejects.toThrow()
   })
 
   it('one entry is returned as it is', async () => {
     const [only] = boardLog(3, 0)
-    expect(await mergeOffThread([only!])).toBe(only)
+    expect(await mergeLog([only!])).toBe(only)
   })
 })
