@@ -94,6 +94,9 @@ export class BoardConnection {
     this.store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
     this.rendered = new Promise<void>((r) => (this.markRendered = r))
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
+    // a board this browser never cached has nothing to wait for (IndexedDB itself takes ~0.5 s
+    // to start in the render bench, even to list its databases); localStorage answers at once
+    const firstVisit = !cacheMarked(room)
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
       // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
@@ -148,7 +151,12 @@ export class BoardConnection {
       document.removeEventListener('visibilitychange', onVisibility)
     })
 
-    const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
+    // a first visit connects at once instead of waiting for an empty cache to open; what the
+    // server sends is cached whole once the board has rendered (y-indexeddb stores nothing
+    // before its database is open), and the board is marked as cached for the next visit
+    if (this.idb && firstVisit) this.cacheWholeDocLater()
+    void this.idb?.whenSynced.then(() => markCached(room)).catch(() => {})
+    const cacheLoaded = this.idb && !firstVisit ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
     // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
     // the cache, that is the whole board. y-indexeddb skips what it loads itself and the provider
     // is not connected yet: both listen from when the cache is in
@@ -217,7 +225,9 @@ export class BoardConnection {
     void this.rendered.then(() => {
       const store = () => {
         this.cachePending = false
-        if (!this.destroyed && this.idb) void storeState(this.idb)
+        // (its database must be open: on a first visit the board can render before it is)
+        const idb = this.idb
+        if (!this.destroyed && idb) void idb.whenSynced.then(() => (this.destroyed ? undefined : storeState(idb))).catch(() => {})
       }
       if (typeof requestIdleCallback === 'function') requestIdleCallback(store, { timeout: 1000 })
       else setTimeout(store, 0)
@@ -358,6 +368,25 @@ function outsideFirstView(f: RecordFields): boolean {
   if (typeof f.x !== 'number' || typeof f.y !== 'number') return false
   const w = innerWidth, h = innerHeight
   return f.x > 2 * w || f.y > 2 * h || f.x < -w - 400 || f.y < -h - 400
+}
+
+const cacheMark = (room: string) => `copboard:cached:${room}`
+
+/** Whether this browser has a cache of the board (its IndexedDB opened here before). */
+function cacheMarked(room: string): boolean {
+  try {
+    return localStorage.getItem(cacheMark(room)) === '1'
+  } catch {
+    return true // cannot tell: wait for the cache as before
+  }
+}
+
+function markCached(room: string): void {
+  try {
+    localStorage.setItem(cacheMark(room), '1')
+  } catch {
+    // storage full or blocked: the next visit waits for the cache, as before
+  }
 }
 
 function delay(ms: number) {
