@@ -13,7 +13,7 @@ export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
 
 /**
  * Replaces the room's log by one merged update, safe beside appends: the read and the write each
- * run in a macrotask of their own, the merge in a worker thread (mergeLog.ts), and
+ * run in a macrotask of their own, a large log's merge in a worker thread (mergeLog.ts), and
  * the write removes exactly the entries read and puts the merged one at the newest one's seq, so
  * appends made after the read stay after it.
  */
