@@ -159,7 +159,7 @@ export class BoardConnection {
     const cacheLoaded = this.idb && !firstVisit ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
     // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
     // the cache, that is the whole board. y-indexeddb skips what it loads itself and the provider
-    // is not connected yet: both listen from when the cache is in
+    // is not connected yet: both listen from when the cache is in (at once on a first visit)
     type UpdateListener = (update: Uint8Array, origin: unknown) => void
     const quiet = [
       (this.idb as unknown as { _storeUpdate?: UpdateListener } | null)?._storeUpdate,
