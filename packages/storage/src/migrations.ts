@@ -104,6 +104,18 @@ function migrations(d: Dialect): readonly Migration[] {
         CREATE INDEX snapshots_session ON snapshots (session_id);
       `,
     },
+    {
+      id: 3,
+      // SPEC 1.7: how far each SQLite append journal was moved into the update log (a replay
+      // after a crash moves the rest, never twice); PostgreSQL has the table and leaves it empty
+      name: 'append journals',
+      sql: `
+        CREATE TABLE append_journals (
+          journal TEXT PRIMARY KEY,
+          flushed_seq ${d.bigint} NOT NULL
+        );
+      `,
+    },
   ]
 }
 

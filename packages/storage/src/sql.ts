@@ -24,8 +24,8 @@ export interface SqlDb {
    */
   transaction<T>(body: () => TxBody<T>): Promise<T>
   /**
-   * The sync server's hot path, each backend its fastest way (SQLite: group commit of every room
-   * appending in the same event-loop turn; PostgreSQL: multi-row INSERT). Durable on resolve.
+   * The sync server's hot path, each backend its fastest way (SQLite: one write(2) to its append
+   * journal, moved into the table in batches; PostgreSQL: multi-row INSERT). Durable on resolve.
    */
   appendUpdates(room: string, updates: Uint8Array[]): Promise<void>
   close(): Promise<void>

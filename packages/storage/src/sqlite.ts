@@ -1,20 +1,23 @@
 /**
  * SQLite driver (better-sqlite3 12, synchronous): the SqlDb the model layer runs on.
  *
- * Durability: journal_mode=WAL with synchronous=NORMAL. A transaction is committed once its
- * frames are written to the WAL file with write(2); they then live in the OS page cache and
- * survive a crash or `kill -9` of this process (only an OS crash / power loss before the next
- * checkpoint fsync can lose the last transactions). So when `appendUpdates` resolves, the
- * updates survive a process crash, as RoomStorage requires. (SPEC rule 1.2)
+ * Durability: an append is written to the append journal first (sqliteAppends.ts, SPEC 1.7) and
+ * moved into the table in batches; every other write is a transaction. journal_mode=WAL with
+ * synchronous=NORMAL: a transaction is committed once its frames are written to the WAL file with
+ * write(2); journal records and WAL frames then live in the OS page cache and survive a crash or
+ * `kill -9` of this process (only an OS crash / power loss before the next checkpoint fsync can
+ * lose the last writes). So when `appendUpdates` resolves, the updates survive a process crash,
+ * as RoomStorage requires. (SPEC rule 1.2)
  */
 import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { toBuf } from './bytes'
 import { StorageError } from './errors'
 import { sqliteMigrations } from './migrations'
 import { migrateOnOpen, SqlStorage } from './model/storage'
 import { runBodySync, type SqlDb, type TxBody, type TxStatement } from './sql'
+import { SqliteAppends } from './sqliteAppends'
+import type { JournalFs } from './appendJournal'
 import { WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './walCheckpointer'
 import type { StorageLogger } from './types'
 
@@ -24,6 +27,8 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number
   /** Run migrations on open. Default true. */
   migrate?: boolean
+  /** Tests: the append journal's file operations (failing ones). */
+  journalFs?: JournalFs
 }
 
 /** Opens (creating when missing) the SQLite database file and runs migrations. */
@@ -61,7 +66,14 @@ export async function openSqliteStorage(file: string, opts: SqliteStorageOptions
     db.close()
     throw new StorageError('DATA_DIR_UNWRITABLE', `Cannot use the SQLite database ${path}: ${(err as Error).message}`, { cause: err })
   }
-  return migrateOnOpen(new SqliteStorage(db, path, opts.logger), opts.migrate !== false)
+  const storage = await migrateOnOpen(new SqliteStorage(db, path, opts.logger), opts.migrate !== false)
+  try {
+    storage.openJournal(opts.journalFs)
+  } catch (err) {
+    await storage.close().catch(() => {})
+    throw new StorageError('DATA_DIR_UNWRITABLE', `Cannot use the append journal beside ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  return storage
 }
 
 export class SqliteStorage extends SqlStorage {
@@ -73,11 +85,14 @@ export class SqliteStorage extends SqlStorage {
     readonly path: string,
     logger?: StorageLogger,
   ) {
-    super(new SqliteDb(db, logger), logger)
+    super(new SqliteDb(db, path, logger), logger)
+  }
+
+  /** [1.7] Replays the journals of stopped processes and starts this handle's own (after the migrations). */
+  openJournal(fs?: JournalFs): void {
+    ;(this.sql as SqliteDb).appends.open(fs)
   }
 }
-
-type Append = { room: string; updates: Uint8Array[] }
 
 class SqliteDb implements SqlDb {
   readonly backend = 'sqlite' as const
@@ -90,12 +105,16 @@ class SqliteDb implements SqlDb {
   private readonly statements = new Map<string, Database.Statement>()
 
   private readonly checkpoints: WalCheckpointer
+  /** [1.7] appends: journal first, table in batches */
+  readonly appends: SqliteAppends
 
   constructor(
     private readonly db: Database.Database,
+    path: string,
     logger?: StorageLogger,
   ) {
     this.checkpoints = new WalCheckpointer(db, logger)
+    this.appends = new SqliteAppends(db, path, () => this.wrote(), logger)
   }
 
   isForeignKeyViolation(err: unknown): boolean {
@@ -128,6 +147,7 @@ class SqliteDb implements SqlDb {
   /** Synchronous from BEGIN IMMEDIATE to COMMIT: nothing else of this process runs in between. */
   async transaction<T>(body: () => TxBody<T>): Promise<T> {
     if (!this.db.open) throw new StorageError('CLOSED')
+    this.appends.flush() // [1.7] it sees every append made before it
     const out = this.db.transaction(() => runBodySync(body(), this.execute)).immediate()
     this.wrote()
     return out
@@ -136,6 +156,7 @@ class SqliteDb implements SqlDb {
   private execute = (s: TxStatement): unknown => {
     if (s.kind === 'exec') return void this.db.exec(s.sql) // only inside transaction(), which checked db.open
     const st = this.stmt(s.sql)
+    if (!this.db.inTransaction) this.appends.flush() // [1.7] it sees every append made before it
     if (s.kind === 'all') return st.all(...s.params)
     if (s.kind === 'get') return st.get(...s.params)
     const { changes } = st.run(...s.params)
@@ -145,71 +166,20 @@ class SqliteDb implements SqlDb {
 
   async close(): Promise<void> {
     if (!this.db.open) return
-    // appends already requested are written before the database closes
-    if (this.pendingAppends.length > 0) this.endTurn()
+    // appends already made are moved into the table before the database closes
+    this.appends.close()
     this.checkpoints.stop()
     this.statements.clear()
-    this.appendTx = null
     this.db.close()
   }
 
   // ---------------------------------------------------------------- update log hot path
 
-  /**
-   * [1.7] Adaptive group commit. The first append requested in a turn of the event loop is
-   * committed at once (the sync core asks as soon as it admitted an edit, sync-core SPEC §5.3:
-   * waiting for another turn would only add latency when traffic is light).
-   * Every further append requested before the next check phase joins ONE transaction committed
-   * then, so a burst of many rooms still costs one commit per turn, not one per room. A promise
-   * resolves only once its transaction committed; the appends of one transaction fail together.
-   */
+  /** [1.7] Journaled first (one write(2)), moved into the table in batches: sqliteAppends.ts. */
   async appendUpdates(room: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return
     if (!this.db.open) throw new StorageError('CLOSED')
-    if (!this.committedThisTurn) {
-      this.committedThisTurn = true
-      setImmediate(this.endTurn)
-      this.commit([{ room, updates }])
-      return
-    }
-    return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ room, updates, resolve, reject })
-    })
-  }
-  private committedThisTurn = false
-  private pendingAppends: (Append & { resolve: () => void; reject: (e: unknown) => void })[] = []
-  private appendTx: Database.Transaction<(batch: Append[], now: number) => void> | null = null
-
-  /** The turn is over: appends that waited for it are committed together (and open the next turn). */
-  private endTurn = (): void => {
-    const batch = this.pendingAppends
-    if (batch.length === 0) {
-      this.committedThisTurn = false
-      return
-    }
-    this.pendingAppends = []
-    setImmediate(this.endTurn)
-    try {
-      this.commit(batch)
-    } catch (err) {
-      for (const a of batch) a.reject(err)
-      return
-    }
-    for (const a of batch) a.resolve()
-  }
-
-  /** One transaction of appends (throws when it failed: nothing of it is written). */
-  private commit(batch: Append[]): void {
-    if (!this.db.open) throw new StorageError('CLOSED')
-    // hot path: one prepared statement and one transaction function, made once
-    if (!this.appendTx) {
-      const insert = this.stmt('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-      this.appendTx = this.db.transaction((b: Append[], now: number) => {
-        for (const a of b) for (const u of a.updates) insert.run(a.room, toBuf(u), now)
-      })
-    }
-    this.appendTx.immediate(batch, Date.now())
-    this.wrote()
+    this.appends.append(room, updates)
   }
 
   /** [1.6] Every write (appends, compactions, deletions) leaves WAL frames for the checkpointer. */

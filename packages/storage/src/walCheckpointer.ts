@@ -4,7 +4,7 @@
  * Between two ticks every frame is copied, so the next write restarts the WAL from its start: it
  * stays as large as a few seconds of appends. Once everything is copied, a WAL larger than the
  * limit (after a burst) is truncated, so churn of many rooms cannot leave a WAL many times the
- * database. Durability is unchanged: a commit is in the WAL file before appendUpdates resolves.
+ * database. Durability is unchanged: a commit is in the WAL file once it returns.
  *
  * It stays on the main thread: run from a second connection (a worker thread, tried in session
  * 5), the copy raced the appends, the WAL was never fully copied at the start of a write so it

@@ -61,33 +61,6 @@ describe('sqlite specifics', () => {
 })
 
 describe('sqlite WAL', () => {
-  it('[1.7] the first append of a turn is committed at once; the others of that turn share one transaction after it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
-    try {
-      const s = await openSqliteStorage(join(dir, 'x.db'))
-      const rows = () => (s.db.prepare('SELECT room FROM updates ORDER BY seq').all() as { room: string }[]).map((r) => r.room)
-      const first = s.appendUpdates('a', [new Uint8Array([1])])
-      // committed before appendUpdates returned, nothing awaited yet
-      expect(rows()).toEqual(['a'])
-      const later = [s.appendUpdates('b', [new Uint8Array([2])]), s.appendUpdates('c', [new Uint8Array([3]), new Uint8Array([4])])]
-      expect(rows()).toEqual(['a'])
-      await Promise.all([first, ...later])
-      expect(rows()).toEqual(['a', 'b', 'c', 'c'])
-      // the next turn starts afresh: its first append is again committed at once
-      await new Promise((r) => setImmediate(r))
-      await new Promise((r) => setImmediate(r))
-      void s.appendUpdates('d', [new Uint8Array([5])])
-      expect(rows()).toEqual(['a', 'b', 'c', 'c', 'd'])
-      // the waiting appends of a turn fail together (one transaction)
-      const waiting = [s.appendUpdates('e', [new Uint8Array([6])]), s.appendUpdates('f', [new Uint8Array([7])])]
-      s.db.close()
-      const results = await Promise.allSettled(waiting)
-      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
   it('[1.6] after a burst of appends and compactions the WAL is checkpointed and cut back to at most 8 MiB', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'copboard-storage-'))
     try {

@@ -1,0 +1,198 @@
+/**
+ * [1.7] The SQLite update log's hot path: `appendUpdates` writes the batch to this handle's
+ * append journal (one write(2): durable against `kill -9`, appendJournal.ts) and resolves; the
+ * journaled batches are moved into the `updates` table in ONE transaction per flush: 100 ms
+ * after the first, at once when 256 KiB wait, and before any other statement of this handle
+ * runs (so every read, compaction or deletion sees every append made before it). The transaction
+ * also records the journal's last moved seq, so a replay after a crash moves nothing twice.
+ *
+ * Should the journal fail (disk full, I/O error), the batches it holds are moved, it is given up
+ * for the life of the handle, and every append is committed in its own transaction (the path
+ * before the journal: slower, equally durable). Should a flush fail, the batches stay journaled
+ * and in memory and it is tried again; an append then waits for a flush that works once 32 MiB
+ * are waiting, so memory stays bounded and the sync core's backpressure takes over.
+ */
+import type Database from 'better-sqlite3'
+import { basename } from 'node:path'
+import { AppendJournal, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
+import { toBuf } from './bytes'
+import type { StorageLogger } from './types'
+
+/** A journaled batch is in the table this long after its append at the latest (unless a flush fails). */
+export const FLUSH_DELAY_MS = 100
+/** This many journaled bytes are moved at once (next turn) instead of waiting for the delay. */
+const FLUSH_AT_BYTES = 256 * 1024
+/** Appends wait for a working flush once this much failed to move. */
+const MAX_WAITING_BYTES = 32 * 1024 * 1024
+/** A flush that failed is tried again after this long. */
+const RETRY_MS = 1000
+/** A journal file longer than this starts again once everything in it is in the table. */
+const RESET_AT_BYTES = 4 * 1024 * 1024
+
+export const JOURNALS_TABLE = 'append_journals'
+
+type MoveTx = Database.Transaction<(records: JournalRecord[], journal: string | null, seq: number) => void>
+
+export class SqliteAppends {
+  private journal: AppendJournal | null = null
+  private waiting: JournalRecord[] = []
+  private waitingBytes = 0
+  private seq = 0
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private failing = false
+  private moveTxFn: MoveTx | null = null
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    /** After every transaction that wrote (the WAL checkpointer's cue). */
+    private readonly wrote: () => void,
+    private readonly logger?: StorageLogger,
+  ) {}
+
+  /** One transaction that moves batches into the table and marks the journal's last moved seq (prepared on first use: after the migrations). */
+  private get moveTx(): MoveTx {
+    if (this.moveTxFn) return this.moveTxFn
+    const insert = this.db.prepare('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
+    const mark = this.journal
+      ? this.db.prepare(
+          `INSERT INTO ${JOURNALS_TABLE} (journal, flushed_seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET flushed_seq = excluded.flushed_seq`,
+        )
+      : null
+    this.moveTxFn = this.db.transaction((records: JournalRecord[], journal: string | null, seq: number) => {
+      for (const r of records) for (const u of r.updates) insert.run(r.room, toBuf(u), r.at)
+      if (journal && mark) mark.run(journal, seq)
+    })
+    return this.moveTxFn
+  }
+
+  /**
+   * Replays the journals of handles that are gone, then opens this handle's own. Without the
+   * journals table (a database opened without migrations) every append commits directly.
+   */
+  open(fs?: JournalFs): void {
+    const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(JOURNALS_TABLE)
+    if (!hasTable) return
+    for (const path of orphanJournals(this.path)) this.replay(path)
+    this.journal = AppendJournal.create(this.path, fs)
+    this.moveTxFn = null // prepared again with the journal's mark
+  }
+
+  private replay(path: string): void {
+    const name = basename(path)
+    const records = readJournal(path)
+    if (!records) return // gone: another process replayed it first
+    const moved = this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT flushed_seq AS s FROM ${JOURNALS_TABLE} WHERE journal = ?`).get(name) as { s: number } | undefined
+      const todo = records.filter((r) => r.seq > (row?.s ?? 0))
+      this.moveTx(todo, null, 0) // nested: a savepoint of this transaction
+      this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(name)
+      return todo.length
+    }).immediate()
+    this.wrote()
+    removeJournal(path)
+    if (moved > 0) this.logger?.info(`storage: ${moved} journaled append(s) of a stopped process moved into the update log (${name})`)
+  }
+
+  /** Durable (against a crash of the process) when it returns; throws when it could not be made so. */
+  append(room: string, updates: Uint8Array[]): void {
+    const record: JournalRecord = { seq: this.seq + 1, room, at: Date.now(), updates }
+    if (this.journal && this.waitingBytes < MAX_WAITING_BYTES) {
+      try {
+        this.journal.append(record)
+      } catch (err) {
+        this.giveUpJournal(err)
+        return this.commitDirectly(record)
+      }
+      this.seq++
+      this.waiting.push(record)
+      for (const u of updates) this.waitingBytes += u.length
+      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES ? 0 : FLUSH_DELAY_MS)
+      return
+    }
+    this.flush() // throws while flushes fail: the append is refused, nothing waits unbounded
+    if (this.journal) return this.append(room, updates)
+    this.commitDirectly(record)
+  }
+
+  /** Moves every journaled batch into the table now (throws when that fails; they stay journaled). */
+  flush(): void {
+    if (this.waiting.length === 0) return
+    const records = this.waiting
+    this.moveTx.immediate(records, this.journal?.name ?? null, this.seq)
+    this.wrote()
+    this.waiting = []
+    this.waitingBytes = 0
+    if (this.failing) this.logger?.info('storage: journaled appends move into the update log again')
+    this.failing = false
+    if (this.journal && this.journal.bytes >= RESET_AT_BYTES) {
+      try {
+        this.journal.reset()
+      } catch (err) {
+        this.giveUpJournal(err)
+      }
+    }
+  }
+
+  /** Moves what waits and removes the journal (kept, to be replayed, when the move fails). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    let moved = true
+    try {
+      this.flush()
+    } catch (err) {
+      moved = false
+      this.logger?.error(`storage: journaled appends could not be moved on close, the next start replays them: ${(err as Error).message}`)
+    }
+    const journal = this.journal
+    this.journal = null
+    if (!journal) return
+    try {
+      if (moved) this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
+    } catch {
+      // a stale mark: the next start finds no journal of that name, and a replay would skip by it anyway
+    }
+    journal.close(moved)
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer && ms > 0) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(this.flushFromTimer, ms)
+    this.timer.unref() // a process that exits without close() leaves a journal the next start replays
+  }
+
+  private flushFromTimer = (): void => {
+    this.timer = null
+    if (!this.db.open) return
+    try {
+      this.flush()
+    } catch (err) {
+      if (!this.failing) this.logger?.error(`storage: journaled appends could not be moved into the update log, retrying: ${(err as Error).message}`)
+      this.failing = true
+      this.schedule(RETRY_MS)
+    }
+  }
+
+  /** The journal failed: what it holds goes to the table, and appends commit directly from now on. */
+  private giveUpJournal(err: unknown): void {
+    const journal = this.journal
+    if (!journal) return
+    this.logger?.error(`storage: the append journal failed, appends now commit one by one: ${(err as Error).message}`)
+    this.flush() // throws when the table fails too: the journal (its whole records) is kept for a replay
+    this.journal = null
+    this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
+    try {
+      journal.close(true)
+    } catch {
+      // unusable file: its records are all in the table, a replay finds nothing to move
+    }
+  }
+
+  private commitDirectly(record: JournalRecord): void {
+    this.moveTx.immediate([record], null, 0)
+    this.wrote()
+  }
+}
+

@@ -1,0 +1,157 @@
+import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { decodeRecords, encodeRecord, type JournalFs, type JournalRecord } from '../src/appendJournal'
+import { openSqliteStorage, type SqliteStorage } from '../src/index'
+import { FLUSH_DELAY_MS } from '../src/sqliteAppends'
+
+const rec = (seq: number, room = 'r', updates: Uint8Array[] = [new Uint8Array([seq, 1, 2])]): JournalRecord => ({ seq, room, at: 1_700_000_000_000 + seq, updates })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('append journal records', () => {
+  it('[1.7] round-trip byte-exact, rooms in UTF-8, empty and large updates', () => {
+    const records = [rec(1), rec(2, 'kamer-ë', [new Uint8Array(0), new Uint8Array(70_000).fill(9)]), rec(3)]
+    const bytes = Buffer.concat(records.map(encodeRecord))
+    const out = decodeRecords(bytes)
+    expect(out.validBytes).toBe(bytes.length)
+    expect(out.records).toEqual(records)
+  })
+
+  it('[1.7] reading stops at a record cut short or damaged: the whole ones before it are kept', () => {
+    const [a, b, c] = [rec(1), rec(2), rec(3)].map(encodeRecord) as [Buffer, Buffer, Buffer]
+    const cut = decodeRecords(Buffer.concat([a, b, c.subarray(0, c.length - 1)]))
+    expect(cut.records.map((r) => r.seq)).toEqual([1, 2])
+    expect(cut.validBytes).toBe(a.length + b.length)
+    const damaged = Buffer.concat([a, b, c])
+    damaged[a.length + 12] ^= 0xff // a byte inside b's payload
+    expect(decodeRecords(damaged).records.map((r) => r.seq)).toEqual([1])
+    expect(decodeRecords(Buffer.alloc(64)).records).toEqual([]) // zeros after an OS crash: no record
+  })
+
+  it('[1.2] a batch holding anything but bytes is refused whole', () => {
+    expect(() => encodeRecord(rec(1, 'r', [new Uint8Array([1]), 'x' as unknown as Uint8Array]))).toThrow(TypeError)
+  })
+})
+
+describe('sqlite appends through the journal', () => {
+  let dir: string
+  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'copboard-journal-'))))
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const db = () => join(dir, 'x.db')
+  const journals = () => readdirSync(dir).filter((n) => n.includes('-appends-'))
+  const rows = (s: SqliteStorage) => (s.db.prepare('SELECT room FROM updates ORDER BY seq').all() as { room: string }[]).map((r) => r.room)
+
+  it('[1.7] an append is journaled at once and in the table within the flush delay, several in one transaction', async () => {
+    const s = await openSqliteStorage(db())
+    try {
+      expect(journals()).toHaveLength(1)
+      await s.appendUpdates('a', [new Uint8Array([1])])
+      await s.appendUpdates('b', [new Uint8Array([2]), new Uint8Array([3])])
+      expect(rows(s)).toEqual([]) // not in the table yet…
+      const file = join(dir, journals()[0]!)
+      expect(decodeRecords(readFileSync(file)).records.map((r) => r.room)).toEqual(['a', 'b']) // …but on disk
+      await sleep(FLUSH_DELAY_MS + 50)
+      expect(rows(s)).toEqual(['a', 'b', 'b'])
+      const mark = s.db.prepare('SELECT flushed_seq AS s FROM append_journals').get() as { s: number }
+      expect(mark.s).toBe(2)
+    } finally {
+      await s.close()
+    }
+    expect(journals()).toEqual([]) // close moved everything and removed the journal
+  })
+
+  it('[1.7] every read and transaction sees the appends made before it', async () => {
+    const s = await openSqliteStorage(db())
+    try {
+      await s.appendUpdates('r', [new Uint8Array([1]), new Uint8Array([2])])
+      expect(rows(s)).toEqual([])
+      expect((await s.loadRoom('r')).map((u) => Array.from(u))).toEqual([[1], [2]])
+      await s.appendUpdates('r', [new Uint8Array([3])])
+      expect(await s.countUpdates('r')).toBe(3)
+      await s.appendUpdates('r', [new Uint8Array([4])])
+      expect(await s.deleteRoom('r')).toBe(4)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('[1.7] a journal left by a stopped process is replayed once, skipping what it had moved, then deleted', async () => {
+    const s = await openSqliteStorage(db())
+    await s.close()
+    // what a killed handle leaves: records 1–3 moved (its mark says 3), 4–5 only journaled, then a cut record
+    const name = 'x.db-appends-999999999-dead1.log'
+    const raw = new Database(db())
+    raw.prepare('INSERT INTO updates (room, data, created_at) VALUES (?, ?, 0)').run('r', Buffer.from([1, 1, 2]))
+    raw.prepare('INSERT INTO append_journals (journal, flushed_seq) VALUES (?, 1)').run(name)
+    raw.close()
+    const tail = encodeRecord(rec(4))
+    writeFileSync(join(dir, name), Buffer.concat([encodeRecord(rec(1)), encodeRecord(rec(2)), encodeRecord(rec(3)), tail.subarray(0, 9)]))
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2, 3])
+      expect(existsSync(join(dir, name))).toBe(false)
+      expect(again.db.prepare('SELECT journal FROM append_journals').all()).toEqual([])
+    } finally {
+      await again.close()
+    }
+  })
+
+  it('[1.7] a second handle leaves the live journal of the first alone (nothing moved twice)', async () => {
+    const first = await openSqliteStorage(db())
+    await first.appendUpdates('r', [new Uint8Array([1])])
+    const second = await openSqliteStorage(db())
+    try {
+      expect(journals()).toHaveLength(2)
+      await first.close()
+      expect((await second.loadRoom('r')).map((u) => u[0])).toEqual([1])
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('[1.7] a failing journal: what it holds is moved, appends commit one by one, nothing is lost', async () => {
+    let writes = 0
+    const failing: JournalFs = {
+      write: (fd, buf) => {
+        if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+        return writeSync(fd, buf)
+      },
+      truncate: (fd, len) => ftruncateSync(fd, len),
+    }
+    const errors: string[] = []
+    const s = await openSqliteStorage(db(), { journalFs: failing, logger: { info() {}, warn() {}, error: (m) => errors.push(m) } })
+    try {
+      for (let i = 1; i <= 5; i++) await s.appendUpdates('r', [new Uint8Array([i])])
+      // the third append's write failed: 1–2 were moved, 3–5 committed directly, the journal is gone
+      expect(rows(s)).toHaveLength(5)
+      expect(journals()).toEqual([])
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatch(/append journal failed.*ENOSPC/)
+      expect((await s.loadRoom('r')).map((u) => u[0])).toEqual([1, 2, 3, 4, 5])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('[1.7] a flush that fails (database locked) keeps the appends journaled and is retried; reads fail meanwhile', async () => {
+    const errors: string[] = []
+    const s = await openSqliteStorage(db(), { busyTimeoutMs: 20, logger: { info() {}, warn() {}, error: (m) => errors.push(m) } })
+    const other = new Database(db())
+    try {
+      other.exec('BEGIN IMMEDIATE')
+      await s.appendUpdates('r', [new Uint8Array([7])])
+      await sleep(FLUSH_DELAY_MS + 100)
+      expect(errors.some((m) => /could not be moved.*retrying/.test(m))).toBe(true)
+      await expect(s.loadRoom('r')).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+      other.exec('COMMIT')
+      await sleep(1200) // the retry
+      expect(rows(s)).toEqual(['r'])
+      expect((await s.loadRoom('r')).map((u) => u[0])).toEqual([7])
+    } finally {
+      other.close()
+      await s.close()
+    }
+  })
+})
