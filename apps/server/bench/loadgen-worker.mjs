@@ -184,7 +184,7 @@ function every(firstAt, period, count, fn) {
   timers.push(setTimeout(next, Math.max(0, firstAt - performance.now())))
 }
 
-function start(period, seconds) {
+function start(period, seconds, first = 0) {
   measuring = true
   nLat = 0
   sent = 0
@@ -196,10 +196,12 @@ function start(period, seconds) {
   for (const c of clients) {
     const { writer, awareness } = c.spec
     if (writer) {
-      const count = Math.min(writer.moves.length, Math.ceil((seconds * 1000 - writer.phaseMs) / period))
+      // moves before `first` went out in the warm-up: every write sent is a new one
+      const count = Math.min(writer.moves.length - first, Math.ceil((seconds * 1000 - writer.phaseMs) / period))
       planned += count
-      every(t0 + writer.phaseMs, period, count, (k, lag) => {
+      every(t0 + writer.phaseMs, period, count, (i, lag) => {
         if (!c.ws.isOpen()) return
+        const k = first + i
         sendTimes[writer.index * maxSeq + k] = clock()
         c.ws.send(writer.moves[k])
         sent++
@@ -261,7 +263,7 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'cpu') {
       parentPort.postMessage({ t: 'cpu', ...cpuSinceMark() })
     } else if (m.t === 'start') {
-      start(m.period, m.seconds)
+      start(m.period, m.seconds, m.first)
     } else if (m.t === 'stop') {
       stopTimers()
     } else if (m.t === 'report') {

@@ -140,12 +140,15 @@ export class LoadGen {
     }
   }
 
-  /** Starts the measured window (generator CPU counted from here): writes every `period` ms for `seconds`. */
-  start(period: number, seconds: number): void {
+  /**
+   * Starts the measured window (generator CPU counted from here): writes every `period` ms for
+   * `seconds`, each writer from its move `first` on (the moves before went out in a warm-up).
+   */
+  start(period: number, seconds: number, first = 0): void {
     this.sendTimes.fill(0)
     this.cpu0 = process.cpuUsage()
     this.t0 = performance.now()
-    for (const w of this.workers) w.postMessage({ t: 'start', period, seconds })
+    for (const w of this.workers) w.postMessage({ t: 'start', period, seconds, first })
   }
 
   stop(): void {

@@ -8,6 +8,8 @@ import type { GenCpu } from './loadgen.js'
 export interface BenchConfig {
   quick: boolean
   seconds: number
+  /** Delivery: the same load runs this long before each measured window (JIT and caches warm). */
+  warmSeconds: number
   threads: number
   bundle: string
 }
