@@ -99,8 +99,9 @@ function decodePayload(p: Buffer): JournalRecord | null {
 export interface JournalFs {
   write(fd: number, buf: Buffer): number
   truncate(fd: number, len: number): void
+  unlink(path: string): void
 }
-const nodeFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len) }
+const nodeFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len), unlink: (path) => unlinkSync(path) }
 
 /** Journals of open handles in this process (a second handle on the same database leaves them alone). */
 const liveHere = new Set<string>()
@@ -154,13 +155,13 @@ export class AppendJournal {
     this.size = 0
   }
 
-  /** Closes the file; `remove` deletes it (everything in it is in the table). */
+  /** Closes the file; `remove` deletes it (everything in it is in the table; already gone is fine). */
   close(remove: boolean): void {
     liveHere.delete(this.path)
     try {
       closeSync(this.fd)
     } finally {
-      if (remove) unlinkSync(this.path)
+      if (remove) removeJournal(this.path, this.fs)
     }
   }
 }
@@ -196,10 +197,10 @@ export function readJournal(path: string): JournalRecord[] | null {
   }
 }
 
-/** Deletes a replayed journal (already gone: another process replayed it too). */
-export function removeJournal(path: string): void {
+/** Deletes a journal whose records are all in the table (already gone: another process replayed it too, or someone deleted it). */
+export function removeJournal(path: string, fs: JournalFs = nodeFs): void {
   try {
-    unlinkSync(path)
+    fs.unlink(path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }

@@ -13,7 +13,8 @@
  * are waiting, so memory stays bounded and the sync core's backpressure takes over.
  */
 import type Database from 'better-sqlite3'
-import { basename } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { AppendJournal, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
 import { toBuf } from './bytes'
 import type { StorageLogger } from './types'
@@ -41,6 +42,7 @@ export class SqliteAppends {
   private timer: ReturnType<typeof setTimeout> | null = null
   private failing = false
   private moveTxFn: MoveTx | null = null
+  private markStmt: Database.Statement | null = null
 
   constructor(
     private readonly db: Database.Database,
@@ -54,16 +56,19 @@ export class SqliteAppends {
   private get moveTx(): MoveTx {
     if (this.moveTxFn) return this.moveTxFn
     const insert = this.db.prepare('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-    const mark = this.journal
-      ? this.db.prepare(
-          `INSERT INTO ${JOURNALS_TABLE} (journal, flushed_seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET flushed_seq = excluded.flushed_seq`,
-        )
-      : null
     this.moveTxFn = this.db.transaction((records: JournalRecord[], journal: string | null, seq: number) => {
       for (const r of records) for (const u of r.updates) insert.run(r.room, toBuf(u), r.at)
-      if (journal && mark) mark.run(journal, seq)
+      if (journal) this.mark.run(journal, seq)
     })
     return this.moveTxFn
+  }
+
+  /** Only with a journal (a database opened without migrations has no journals table). */
+  private get mark(): Database.Statement {
+    this.markStmt ??= this.db.prepare(
+      `INSERT INTO ${JOURNALS_TABLE} (journal, flushed_seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET flushed_seq = excluded.flushed_seq`,
+    )
+    return this.markStmt
   }
 
   /**
@@ -73,25 +78,61 @@ export class SqliteAppends {
   open(fs?: JournalFs): void {
     const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(JOURNALS_TABLE)
     if (!hasTable) return
-    for (const path of orphanJournals(this.path)) this.replay(path)
+    for (const path of orphanJournals(this.path)) this.replay(path, fs)
+    this.forgetStaleMarks()
     this.journal = AppendJournal.create(this.path, fs)
-    this.moveTxFn = null // prepared again with the journal's mark
   }
 
-  private replay(path: string): void {
+  /**
+   * Moves what a stopped handle's journal holds beyond its mark. The file is read under the write
+   * lock, and the mark is raised to its last record, not deleted: a replay that runs again (killed
+   * before the file was deleted, or another process starting at the same time, which read the file
+   * before it went) then moves nothing twice.
+   */
+  private replay(path: string, fs?: JournalFs): void {
     const name = basename(path)
-    const records = readJournal(path)
-    if (!records) return // gone: another process replayed it first
     const moved = this.db.transaction(() => {
+      const records = readJournal(path)
+      if (!records) return 0 // gone: another process replayed it first
       const row = this.db.prepare(`SELECT flushed_seq AS s FROM ${JOURNALS_TABLE} WHERE journal = ?`).get(name) as { s: number } | undefined
-      const todo = records.filter((r) => r.seq > (row?.s ?? 0))
-      this.moveTx(todo, null, 0) // nested: a savepoint of this transaction
-      this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(name)
+      const from = row?.s ?? 0
+      const todo = records.filter((r) => r.seq > from)
+      if (todo.length > 0) this.moveTx(todo, name, todo[todo.length - 1]!.seq) // nested: a savepoint of this transaction
       return todo.length
     }).immediate()
     this.wrote()
-    removeJournal(path)
+    removeJournal(path, fs)
+    this.forgetMark(name)
     if (moved > 0) this.logger?.info(`storage: ${moved} journaled append(s) of a stopped process moved into the update log (${name})`)
+  }
+
+  /** Marks whose journal file is gone (a kill between a file's deletion and its mark's). */
+  private forgetStaleMarks(): void {
+    const dir = dirname(this.path)
+    for (const { journal } of this.db.prepare(`SELECT journal FROM ${JOURNALS_TABLE}`).all() as { journal: string }[]) {
+      if (!existsSync(join(dir, journal))) this.forgetMark(journal)
+    }
+  }
+
+  /** After its file is deleted (a file left without its mark would be replayed whole: every update twice); a stale mark is harmless. */
+  private forgetMark(name: string): void {
+    try {
+      this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(name)
+    } catch {
+      // removed at the next open (forgetStaleMarks)
+    }
+  }
+
+  /** A journal whose records are all in the table (its mark says so) goes: the file first, then its mark. */
+  private retire(journal: AppendJournal): void {
+    try {
+      journal.close(true)
+    } catch (err) {
+      // the mark stays: a replay of what is left moves nothing twice
+      this.logger?.error(`storage: the append journal ${journal.name} could not be removed: ${(err as Error).message}`)
+      return
+    }
+    this.forgetMark(journal.name)
   }
 
   /** Durable (against a crash of the process) when it returns; throws when it could not be made so. */
@@ -148,12 +189,12 @@ export class SqliteAppends {
     const journal = this.journal
     this.journal = null
     if (!journal) return
+    if (moved) return this.retire(journal)
     try {
-      if (moved) this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
+      journal.close(false)
     } catch {
-      // a stale mark: the next start finds no journal of that name, and a replay would skip by it anyway
+      // its records are on disk (whole ones up to the last write that returned): the next start replays them
     }
-    journal.close(moved)
   }
 
   private schedule(ms: number): void {
@@ -182,12 +223,7 @@ export class SqliteAppends {
     this.logger?.error(`storage: the append journal failed, appends now commit one by one: ${(err as Error).message}`)
     this.flush() // throws when the table fails too: the journal (its whole records) is kept for a replay
     this.journal = null
-    this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
-    try {
-      journal.close(true)
-    } catch {
-      // unusable file: its records are all in the table, a replay finds nothing to move
-    }
+    this.retire(journal)
   }
 
   private commitDirectly(record: JournalRecord): void {

@@ -1,4 +1,4 @@
-import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -98,6 +98,61 @@ describe('sqlite appends through the journal', () => {
     }
   })
 
+  const realFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len), unlink: (p) => unlinkSync(p) }
+  /** Its first deletion of a journal file fails, as if the process was killed just before it. */
+  const killedAtFirstUnlink = (): JournalFs => {
+    let unlinks = 0
+    return { ...realFs, unlink: (p) => { if (++unlinks === 1) throw new Error('killed'); unlinkSync(p) } }
+  }
+  const quiet = { info() {}, warn() {}, error() {} }
+
+  it('[1.7] killed between a replay\'s commit and the deletion of the journal file: the next start moves nothing twice', async () => {
+    const s = await openSqliteStorage(db())
+    await s.close()
+    const name = 'x.db-appends-999999999-dead2.log'
+    writeFileSync(join(dir, name), Buffer.concat([rec(1), rec(2)].map(encodeRecord)))
+    await expect(openSqliteStorage(db(), { journalFs: killedAtFirstUnlink(), logger: quiet })).rejects.toThrow(/killed/)
+    expect(existsSync(join(dir, name))).toBe(true)
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2])
+      expect(existsSync(join(dir, name))).toBe(false)
+      expect(again.db.prepare('SELECT journal FROM append_journals').all()).toEqual([])
+    } finally {
+      await again.close()
+    }
+  })
+
+  it('[1.7] killed between close\'s move and the deletion of the journal file: the next start moves nothing twice', async () => {
+    const s = await openSqliteStorage(db(), { journalFs: killedAtFirstUnlink(), logger: quiet })
+    await s.appendUpdates('r', [new Uint8Array([1])])
+    await s.appendUpdates('r', [new Uint8Array([2])])
+    await s.close()
+    expect(journals()).toHaveLength(1) // left behind, its records all moved
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2])
+      expect(journals()).toHaveLength(1) // its own
+    } finally {
+      await again.close()
+    }
+  })
+
+  it('[1.7] a journal someone deleted while the handle runs: close still moves everything and closes the database', async () => {
+    const s = await openSqliteStorage(db())
+    await s.appendUpdates('r', [new Uint8Array([1])])
+    unlinkSync(join(dir, journals()[0]!))
+    await s.appendUpdates('r', [new Uint8Array([2])])
+    await s.close()
+    expect(s.db.open).toBe(false)
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2])
+    } finally {
+      await again.close()
+    }
+  })
+
   it('[1.7] a second handle leaves the live journal of the first alone (nothing moved twice)', async () => {
     const first = await openSqliteStorage(db())
     await first.appendUpdates('r', [new Uint8Array([1])])
@@ -119,6 +174,7 @@ describe('sqlite appends through the journal', () => {
         return writeSync(fd, buf)
       },
       truncate: (fd, len) => ftruncateSync(fd, len),
+      unlink: (p) => unlinkSync(p),
     }
     const errors: string[] = []
     const s = await openSqliteStorage(db(), { journalFs: failing, logger: { info() {}, warn() {}, error: (m) => errors.push(m) } })
