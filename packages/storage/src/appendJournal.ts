@@ -29,9 +29,11 @@ export interface JournalRecord {
 
 const HEADER = 8
 
-/** One record's bytes. */
+/** One record's bytes; a batch that cannot be stored (not bytes, a room name too long) is refused here, before a byte is written. */
 export function encodeRecord(r: JournalRecord): Buffer {
+  if (typeof r.room !== 'string') throw new TypeError('the room name is not a string')
   const room = Buffer.from(r.room, 'utf8')
+  if (room.length > 0xffff) throw new RangeError(`room name of ${room.length} bytes: at most 65535`)
   let size = HEADER + 8 + 2 + room.length + 8 + 4
   for (const u of r.updates) {
     // all or nothing (1.2): a batch with anything but bytes is refused before a byte is written
@@ -134,16 +136,24 @@ export class AppendJournal {
     return this.size
   }
 
+  /** Set once a failed write could not be cut back: records written after its bytes would never be replayed. */
+  private damaged = false
+
   /**
-   * Writes one record; once this returns it survives a crash of the process. On failure the file
-   * is cut back to its last whole record (so later records stay readable) and the error thrown.
+   * Writes one record (`encodeRecord`); once this returns it survives a crash of the process. On
+   * failure the file is cut back to its last whole record (so later records stay readable) and the
+   * error thrown; when even that fails, every later write fails too (the caller stops using it).
    */
-  append(record: JournalRecord): void {
-    const buf = encodeRecord(record)
+  append(buf: Buffer): void {
+    if (this.damaged) throw new Error(`the append journal ${this.path} ends in a partial record`)
     try {
       for (let done = 0; done < buf.length; ) done += this.fs.write(this.fd, done === 0 ? buf : buf.subarray(done))
     } catch (err) {
-      this.fs.truncate(this.fd, this.size) // throws too when the file is unusable: the caller stops using it
+      try {
+        this.fs.truncate(this.fd, this.size)
+      } catch {
+        this.damaged = true
+      }
       throw err
     }
     this.size += buf.length
@@ -153,6 +163,7 @@ export class AppendJournal {
   reset(): void {
     this.fs.truncate(this.fd, 0)
     this.size = 0
+    this.damaged = false
   }
 
   /** Closes the file; `remove` deletes it (everything in it is in the table; already gone is fine). */

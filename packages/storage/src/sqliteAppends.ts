@@ -15,7 +15,7 @@
 import type Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { AppendJournal, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
+import { AppendJournal, encodeRecord, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
 import { toBuf } from './bytes'
 import type { StorageLogger } from './types'
 
@@ -138,9 +138,11 @@ export class SqliteAppends {
   /** Durable (against a crash of the process) when it returns; throws when it could not be made so. */
   append(room: string, updates: Uint8Array[]): void {
     const record: JournalRecord = { seq: this.seq + 1, room, at: Date.now(), updates }
+    // a bad batch is refused here, whole (1.2), and is no failure of the journal
+    const bytes = encodeRecord(record)
     if (this.journal && this.waitingBytes < MAX_WAITING_BYTES) {
       try {
-        this.journal.append(record)
+        this.journal.append(bytes)
       } catch (err) {
         this.giveUpJournal(err)
         return this.commitDirectly(record)

@@ -191,6 +191,53 @@ describe('sqlite appends through the journal', () => {
     }
   })
 
+  it('[1.2] a bad batch is refused whole with a clear error, and the journal stays in use', async () => {
+    const errors: string[] = []
+    const s = await openSqliteStorage(db(), { logger: { info() {}, warn() {}, error: (m) => errors.push(m) } })
+    try {
+      await expect(s.appendUpdates('r', [new Uint8Array([1]), 'x' as unknown as Uint8Array])).rejects.toThrow(/update 1 of the batch is not a Uint8Array/)
+      await expect(s.appendUpdates('r'.repeat(70_000), [new Uint8Array([1])])).rejects.toThrow(/room name of 70000 bytes/)
+      await s.appendUpdates('r', [new Uint8Array([2])])
+      expect(journals()).toHaveLength(1)
+      expect(rows(s)).toEqual([]) // journaled, not committed one by one
+      expect(errors).toEqual([])
+      expect((await s.loadRoom('r')).map((u) => u[0])).toEqual([2])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('[1.2] a failed write that cannot be cut back: no later append resolves behind its partial record', async () => {
+    let writes = 0
+    const eio = () => Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })
+    const broken: JournalFs = {
+      ...realFs,
+      write: (fd, buf) => {
+        if (++writes !== 2) return writeSync(fd, buf)
+        writeSync(fd, buf.subarray(0, 5)) // part of the record reached the file
+        throw eio()
+      },
+      truncate: () => {
+        throw eio()
+      },
+    }
+    const s = await openSqliteStorage(db(), { journalFs: broken, busyTimeoutMs: 0, logger: quiet })
+    const other = new Database(db())
+    try {
+      other.exec('BEGIN IMMEDIATE') // the table cannot take the journal's records either
+      await s.appendUpdates('r', [new Uint8Array([1])])
+      await expect(s.appendUpdates('r', [new Uint8Array([2])])).rejects.toThrow()
+      const third = await s.appendUpdates('r', [new Uint8Array([3])]).then(() => true, () => false)
+      // what a kill now leaves: every append that resolved must be replayable from the journal
+      const onDisk = decodeRecords(readFileSync(join(dir, journals()[0]!))).records.flatMap((r) => r.updates.map((u) => u[0]))
+      expect(onDisk).toEqual(third ? [1, 3] : [1])
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+      await s.close()
+    }
+  })
+
   it('[1.7] a flush that fails (database locked) keeps the appends journaled and is retried; reads fail meanwhile', async () => {
     const errors: string[] = []
     const s = await openSqliteStorage(db(), { busyTimeoutMs: 20, logger: { info() {}, warn() {}, error: (m) => errors.push(m) } })
