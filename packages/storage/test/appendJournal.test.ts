@@ -1,4 +1,4 @@
-import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -60,6 +60,30 @@ describe('sqlite appends through the journal', () => {
       await s.close()
     }
     expect(journals()).toEqual([]) // close moved everything and removed the journal
+  })
+
+  it('[1.7] 256 KiB waiting move on the next turn; a journal past 4 MiB starts again once all of it is in the table', async () => {
+    const s = await openSqliteStorage(db())
+    try {
+      const file = join(dir, journals()[0]!)
+      const big = new Uint8Array(64 * 1024).fill(7)
+      for (let i = 0; i < 4; i++) await s.appendUpdates('r', [big])
+      await sleep(5) // far less than the flush delay; its timer fires first
+      expect(rows(s)).toHaveLength(4)
+      for (let i = 0; i < 64; i++) {
+        await s.appendUpdates('r', [big])
+        if (i % 4 === 3) await sleep(1)
+      }
+      expect(await s.countUpdates('r')).toBe(68) // 4.25 MiB through the journal, all moved
+      expect(statSync(file).size).toBeLessThan(4 * 1024 * 1024)
+      await s.appendUpdates('r', [new Uint8Array([1])])
+      // what a replay would move now: exactly the one append not in the table
+      const mark = (s.db.prepare('SELECT flushed_seq AS s FROM append_journals').get() as { s: number }).s
+      const pending = decodeRecords(readFileSync(file)).records.filter((r) => r.seq > mark)
+      expect(pending.map((r) => Array.from(r.updates[0]!))).toEqual([[1]])
+    } finally {
+      await s.close()
+    }
   })
 
   it('[1.7] every read and transaction sees the appends made before it', async () => {
