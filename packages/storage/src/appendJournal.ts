@@ -5,7 +5,8 @@
  * (locks, b-tree pages, WAL frames) was the largest single cost of a delivered edit (issue 12:
  * 7.7 of 42 µs per delivery at 1 × 30, 0.3 ms of the 1.3 ms p50 latency).
  *
- * One journal per open storage handle, named `<db file>-appends-<pid>-<random>.log`: two handles
+ * One journal per open storage handle, named `<db file>-appends-<pid>.<start>-<random>.log`
+ * (`<start>`: the process's start time, Linux; without /proc `<pid>-<random>.log`): two handles
  * (or processes) never share one. A journal whose handle is gone (its process was killed) is an
  * orphan: the next open replays it into the table, skipping what its handle had already moved
  * (`append_journals.flushed_seq`), and deletes it.
@@ -124,7 +125,8 @@ export class AppendJournal {
 
   static create(dbPath: string, fs: JournalFs = nodeFs): AppendJournal {
     const random = Math.random().toString(36).slice(2, 10)
-    return new AppendJournal(`${journalPrefix(dbPath)}${process.pid}-${random}.log`, fs)
+    const start = startTimeOf(process.pid)
+    return new AppendJournal(`${journalPrefix(dbPath)}${process.pid}${start ? `.${start}` : ''}-${random}.log`, fs)
   }
 
   /** The journal's name in `append_journals`. */
@@ -187,15 +189,30 @@ export function orphanJournals(dbPath: string): string[] {
   const prefix = basename(journalPrefix(dbPath))
   const out: string[] = []
   for (const name of readdirSync(dir)) {
-    const m = name.startsWith(prefix) ? /^(\d+)-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
+    const m = name.startsWith(prefix) ? /^(\d+)(?:\.(\d+))?-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
     if (!m) continue
     const path = join(dir, name)
     const pid = Number(m[1])
     // our own pid but not open here: an earlier process with the same pid (pid 1 in a container)
-    if (liveHere.has(path) || (pid !== process.pid && processRuns(pid))) continue
+    if (liveHere.has(path) || (pid !== process.pid && processRuns(pid, m[2]))) continue
     out.push(path)
   }
   return out
+}
+
+/**
+ * A process's start time (clock ticks since boot, /proc/<pid>/stat field 22); null without /proc.
+ * With the pid it names one process: a pid alone is reused (after a reboot, or a restart in a
+ * container), and a journal of a killed server was then left alone while the new holder of its
+ * pid ran, its acknowledged edits missing from the board.
+ */
+function startTimeOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null // after "(comm) ": field 3 on
+  } catch {
+    return null
+  }
 }
 
 /** An orphan journal's whole records; null when it is gone (another process replayed it first). */
@@ -217,11 +234,14 @@ export function removeJournal(path: string, fs: JournalFs = nodeFs): void {
   }
 }
 
-function processRuns(pid: number): boolean {
+/** The process that made a journal still runs: its pid does, and (when both are known) it started when that one did. */
+function processRuns(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' // it runs, as another user
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false // EPERM: it runs, as another user
   }
+  if (start === undefined) return true
+  const now = startTimeOf(pid)
+  return now === null || now === start
 }

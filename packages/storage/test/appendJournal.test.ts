@@ -177,6 +177,30 @@ describe('sqlite appends through the journal', () => {
     }
   })
 
+  it.skipIf(process.platform !== 'linux')('[1.7] a journal whose pid now belongs to another process is replayed; one of a running process is left alone', async () => {
+    const startOf = (pid: number) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!
+    }
+    const s = await openSqliteStorage(db())
+    const own = journals()[0]!
+    expect(own).toMatch(new RegExp(`-appends-${process.pid}\\.${startOf(process.pid)}-[a-z0-9]+\\.log$`))
+    await s.close()
+    const ppid = process.ppid // runs, and is not this process
+    const reused = `x.db-appends-${ppid}.${Number(startOf(ppid)) + 1}-dead4.log` // a killed server's pid, now another process's
+    const live = `x.db-appends-${ppid}.${startOf(ppid)}-live1.log`
+    writeFileSync(join(dir, reused), encodeRecord(rec(1)))
+    writeFileSync(join(dir, live), encodeRecord(rec(2)))
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1])
+      expect(existsSync(join(dir, reused))).toBe(false)
+      expect(existsSync(join(dir, live))).toBe(true)
+    } finally {
+      await again.close()
+    }
+  })
+
   it('[1.7] a second handle leaves the live journal of the first alone (nothing moved twice)', async () => {
     const first = await openSqliteStorage(db())
     await first.appendUpdates('r', [new Uint8Array([1])])
