@@ -16,7 +16,7 @@
  * a kill, or any bytes after it, fail the length or CRC check: reading stops there (such a
  * record's append never resolved: its write(2) had not returned).
  */
-import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { crc32 } from 'node:zlib'
 
@@ -161,6 +161,11 @@ export class AppendJournal {
     this.size += buf.length
   }
 
+  /** Someone deleted the file while it is open: what is written to it no longer survives a kill. */
+  deleted(): boolean {
+    return fstatSync(this.fd).nlink === 0
+  }
+
   /** Everything in it is in the table: start the file again (keeps a long-lived journal small). */
   reset(): void {
     this.fs.truncate(this.fd, 0)
@@ -171,8 +176,10 @@ export class AppendJournal {
   /** Closes the file; `remove` deletes it (everything in it is in the table; already gone is fine). */
   close(remove: boolean): void {
     liveHere.delete(this.path)
+    const fd = this.fd
+    this.fd = -1 // once: a second close would close whatever file got the number next
     try {
-      closeSync(this.fd)
+      if (fd >= 0) closeSync(fd)
     } finally {
       if (remove) removeJournal(this.path, this.fs)
     }

@@ -43,6 +43,7 @@ export class SqliteAppends {
   private failing = false
   private moveTxFn: MoveTx | null = null
   private markStmt: Database.Statement | null = null
+  private fs: JournalFs | undefined
 
   constructor(
     private readonly db: Database.Database,
@@ -78,6 +79,7 @@ export class SqliteAppends {
   open(fs?: JournalFs): void {
     const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(JOURNALS_TABLE)
     if (!hasTable) return
+    this.fs = fs
     for (const path of orphanJournals(this.path)) this.replay(path, fs)
     this.forgetStaleMarks()
     this.journal = AppendJournal.create(this.path, fs)
@@ -168,6 +170,7 @@ export class SqliteAppends {
     this.waitingBytes = 0
     if (this.failing) this.logger?.info('storage: journaled appends move into the update log again')
     this.failing = false
+    if (this.journal && this.journalDeleted()) this.startNewJournal()
     if (this.journal && this.journal.bytes >= RESET_AT_BYTES) {
       try {
         this.journal.reset()
@@ -218,14 +221,40 @@ export class SqliteAppends {
     }
   }
 
+  private journalDeleted(): boolean {
+    try {
+      return this.journal!.deleted()
+    } catch {
+      return false // fstat failed: the next write tells whether the file still works
+    }
+  }
+
+  /** Its file was deleted (everything it held is in the table now): appends go to a new one. */
+  private startNewJournal(): void {
+    const old = this.journal!
+    this.journal = null
+    try {
+      old.close(false)
+    } catch {
+      // the file is gone anyway
+    }
+    this.forgetMark(old.name)
+    try {
+      this.journal = AppendJournal.create(this.path, this.fs)
+      this.logger?.warn(`storage: the append journal ${old.name} was deleted while in use; appends go to ${this.journal.name}`)
+    } catch (err) {
+      this.logger?.error(`storage: the append journal ${old.name} was deleted and no new one could be made, appends now commit one by one: ${(err as Error).message}`)
+    }
+  }
+
   /** The journal failed: what it holds goes to the table, and appends commit directly from now on. */
   private giveUpJournal(err: unknown): void {
-    const journal = this.journal
-    if (!journal) return
+    if (!this.journal) return
     this.logger?.error(`storage: the append journal failed, appends now commit one by one: ${(err as Error).message}`)
     this.flush() // throws when the table fails too: the journal (its whole records) is kept for a replay
+    const journal = this.journal // the flush replaces a deleted one
     this.journal = null
-    this.retire(journal)
+    if (journal) this.retire(journal)
   }
 
   private commitDirectly(record: JournalRecord): void {

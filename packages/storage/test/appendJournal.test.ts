@@ -162,16 +162,20 @@ describe('sqlite appends through the journal', () => {
     }
   })
 
-  it('[1.7] a journal someone deleted while the handle runs: close still moves everything and closes the database', async () => {
+  it('[1.7] a journal someone deleted while the handle runs is replaced at the next move; close still moves everything and closes the database', async () => {
     const s = await openSqliteStorage(db())
     await s.appendUpdates('r', [new Uint8Array([1])])
     unlinkSync(join(dir, journals()[0]!))
     await s.appendUpdates('r', [new Uint8Array([2])])
+    expect(await s.countUpdates('r')).toBe(2) // moved: the next appends go to a new journal file
+    expect(journals()).toHaveLength(1)
+    await s.appendUpdates('r', [new Uint8Array([3])])
+    expect(decodeRecords(readFileSync(join(dir, journals()[0]!))).records.map((r) => r.updates[0]![0])).toEqual([3])
     await s.close()
     expect(s.db.open).toBe(false)
     const again = await openSqliteStorage(db())
     try {
-      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2])
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2, 3])
     } finally {
       await again.close()
     }
@@ -198,6 +202,29 @@ describe('sqlite appends through the journal', () => {
       expect(existsSync(join(dir, live))).toBe(true)
     } finally {
       await again.close()
+    }
+  })
+
+  it('[1.7] a journal deleted and then failing: given up once, no new file left open behind it', async () => {
+    let writes = 0
+    const failing: JournalFs = {
+      ...realFs,
+      write: (fd, buf) => {
+        if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+        return writeSync(fd, buf)
+      },
+    }
+    const s = await openSqliteStorage(db(), { journalFs: failing, logger: quiet })
+    try {
+      await s.appendUpdates('r', [new Uint8Array([1])])
+      unlinkSync(join(dir, journals()[0]!))
+      await s.appendUpdates('r', [new Uint8Array([2])])
+      await s.appendUpdates('r', [new Uint8Array([3])]) // its write fails: 1–2 moved, 3 committed
+      await s.appendUpdates('r', [new Uint8Array([4])])
+      expect(journals()).toEqual([])
+      expect(rows(s)).toHaveLength(4)
+    } finally {
+      await s.close()
     }
   })
 
