@@ -152,7 +152,9 @@ export class SqliteAppends {
       this.seq++
       this.waiting.push(record)
       for (const u of updates) this.waitingBytes += u.length
-      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES ? 0 : FLUSH_DELAY_MS)
+      // not while moves fail: each attempt (all that waits, up to 32 MiB) would run on the next
+      // turn after every append instead of once a second
+      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES && !this.failing ? 0 : FLUSH_DELAY_MS)
       return
     }
     this.flush() // throws while flushes fail: the append is refused, nothing waits unbounded

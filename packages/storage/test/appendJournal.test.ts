@@ -2,10 +2,10 @@ import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { decodeRecords, encodeRecord, type JournalFs, type JournalRecord } from '../src/appendJournal'
 import { openSqliteStorage, type SqliteStorage } from '../src/index'
-import { FLUSH_DELAY_MS } from '../src/sqliteAppends'
+import { FLUSH_DELAY_MS, SqliteAppends } from '../src/sqliteAppends'
 
 const rec = (seq: number, room = 'r', updates: Uint8Array[] = [new Uint8Array([seq, 1, 2])]): JournalRecord => ({ seq, room, at: 1_700_000_000_000 + seq, updates })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -307,6 +307,28 @@ describe('sqlite appends through the journal', () => {
       const onDisk = decodeRecords(readFileSync(join(dir, journals()[0]!))).records.flatMap((r) => r.updates.map((u) => u[0]))
       expect(onDisk).toEqual(third ? [1, 3] : [1])
     } finally {
+      other.exec('ROLLBACK')
+      other.close()
+      await s.close()
+    }
+  })
+
+  it('[1.7] while moves fail they are tried once a second, not after every append past 256 KiB', async () => {
+    const s = await openSqliteStorage(db(), { busyTimeoutMs: 0, logger: quiet })
+    const other = new Database(db())
+    const flushes = vi.spyOn(SqliteAppends.prototype, 'flush')
+    try {
+      other.exec('BEGIN IMMEDIATE')
+      await s.appendUpdates('r', [new Uint8Array(300 * 1024)])
+      await sleep(5) // the move at once (256 KiB wait) fails
+      const before = flushes.mock.calls.length
+      for (let i = 0; i < 20; i++) {
+        await s.appendUpdates('r', [new Uint8Array(1024)])
+        await sleep(1)
+      }
+      expect(flushes.mock.calls.length - before).toBeLessThanOrEqual(1)
+    } finally {
+      flushes.mockRestore()
       other.exec('ROLLBACK')
       other.close()
       await s.close()
