@@ -5,7 +5,8 @@
  * (locks, b-tree pages, WAL frames) was the largest single cost of a delivered edit (issue 12:
  * 7.7 of 42 µs per delivery at 1 × 30, 0.3 ms of the 1.3 ms p50 latency).
  *
- * One journal per open storage handle, named `<db file>-appends-<pid>-<random>.log`: two handles
+ * One journal per open storage handle, named `<db file>-appends-<pid>.<start>-<random>.log`
+ * (`<start>`: the process's start time, Linux; without /proc `<pid>-<random>.log`): two handles
  * (or processes) never share one. A journal whose handle is gone (its process was killed) is an
  * orphan: the next open replays it into the table, skipping what its handle had already moved
  * (`append_journals.flushed_seq`), and deletes it.
@@ -15,7 +16,7 @@
  * a kill, or any bytes after it, fail the length or CRC check: reading stops there (such a
  * record's append never resolved: its write(2) had not returned).
  */
-import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { crc32 } from 'node:zlib'
 
@@ -29,9 +30,11 @@ export interface JournalRecord {
 
 const HEADER = 8
 
-/** One record's bytes. */
+/** One record's bytes; a batch that cannot be stored (not bytes, a room name too long) is refused here, before a byte is written. */
 export function encodeRecord(r: JournalRecord): Buffer {
+  if (typeof r.room !== 'string') throw new TypeError('the room name is not a string')
   const room = Buffer.from(r.room, 'utf8')
+  if (room.length > 0xffff) throw new RangeError(`room name of ${room.length} bytes: at most 65535`)
   let size = HEADER + 8 + 2 + room.length + 8 + 4
   for (const u of r.updates) {
     // all or nothing (1.2): a batch with anything but bytes is refused before a byte is written
@@ -99,8 +102,9 @@ function decodePayload(p: Buffer): JournalRecord | null {
 export interface JournalFs {
   write(fd: number, buf: Buffer): number
   truncate(fd: number, len: number): void
+  unlink(path: string): void
 }
-const nodeFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len) }
+const nodeFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len), unlink: (path) => unlinkSync(path) }
 
 /** Journals of open handles in this process (a second handle on the same database leaves them alone). */
 const liveHere = new Set<string>()
@@ -121,7 +125,8 @@ export class AppendJournal {
 
   static create(dbPath: string, fs: JournalFs = nodeFs): AppendJournal {
     const random = Math.random().toString(36).slice(2, 10)
-    return new AppendJournal(`${journalPrefix(dbPath)}${process.pid}-${random}.log`, fs)
+    const start = startTimeOf(process.pid)
+    return new AppendJournal(`${journalPrefix(dbPath)}${process.pid}${start ? `.${start}` : ''}-${random}.log`, fs)
   }
 
   /** The journal's name in `append_journals`. */
@@ -133,34 +138,50 @@ export class AppendJournal {
     return this.size
   }
 
+  /** Set once a failed write could not be cut back: records written after its bytes would never be replayed. */
+  private damaged = false
+
   /**
-   * Writes one record; once this returns it survives a crash of the process. On failure the file
-   * is cut back to its last whole record (so later records stay readable) and the error thrown.
+   * Writes one record (`encodeRecord`); once this returns it survives a crash of the process. On
+   * failure the file is cut back to its last whole record (so later records stay readable) and the
+   * error thrown; when even that fails, every later write fails too (the caller stops using it).
    */
-  append(record: JournalRecord): void {
-    const buf = encodeRecord(record)
+  append(buf: Buffer): void {
+    if (this.damaged) throw new Error(`the append journal ${this.path} ends in a partial record`)
     try {
       for (let done = 0; done < buf.length; ) done += this.fs.write(this.fd, done === 0 ? buf : buf.subarray(done))
     } catch (err) {
-      this.fs.truncate(this.fd, this.size) // throws too when the file is unusable: the caller stops using it
+      try {
+        this.fs.truncate(this.fd, this.size)
+      } catch {
+        this.damaged = true
+      }
       throw err
     }
     this.size += buf.length
+  }
+
+  /** Someone deleted the file while it is open: what is written to it no longer survives a kill. */
+  deleted(): boolean {
+    return fstatSync(this.fd).nlink === 0
   }
 
   /** Everything in it is in the table: start the file again (keeps a long-lived journal small). */
   reset(): void {
     this.fs.truncate(this.fd, 0)
     this.size = 0
+    this.damaged = false
   }
 
-  /** Closes the file; `remove` deletes it (everything in it is in the table). */
+  /** Closes the file; `remove` deletes it (everything in it is in the table; already gone is fine). */
   close(remove: boolean): void {
     liveHere.delete(this.path)
+    const fd = this.fd
+    this.fd = -1 // once: a second close would close whatever file got the number next
     try {
-      closeSync(this.fd)
+      if (fd >= 0) closeSync(fd)
     } finally {
-      if (remove) unlinkSync(this.path)
+      if (remove) removeJournal(this.path, this.fs)
     }
   }
 }
@@ -175,15 +196,30 @@ export function orphanJournals(dbPath: string): string[] {
   const prefix = basename(journalPrefix(dbPath))
   const out: string[] = []
   for (const name of readdirSync(dir)) {
-    const m = name.startsWith(prefix) ? /^(\d+)-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
+    const m = name.startsWith(prefix) ? /^(\d+)(?:\.(\d+))?-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
     if (!m) continue
     const path = join(dir, name)
     const pid = Number(m[1])
     // our own pid but not open here: an earlier process with the same pid (pid 1 in a container)
-    if (liveHere.has(path) || (pid !== process.pid && processRuns(pid))) continue
+    if (liveHere.has(path) || (pid !== process.pid && processRuns(pid, m[2]))) continue
     out.push(path)
   }
   return out
+}
+
+/**
+ * A process's start time (clock ticks since boot, /proc/<pid>/stat field 22); null without /proc.
+ * With the pid it names one process: a pid alone is reused (after a reboot, or a restart in a
+ * container), and a journal of a killed server was then left alone while the new holder of its
+ * pid ran, its acknowledged edits missing from the board.
+ */
+function startTimeOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null // after "(comm) ": field 3 on
+  } catch {
+    return null
+  }
 }
 
 /** An orphan journal's whole records; null when it is gone (another process replayed it first). */
@@ -196,20 +232,23 @@ export function readJournal(path: string): JournalRecord[] | null {
   }
 }
 
-/** Deletes a replayed journal (already gone: another process replayed it too). */
-export function removeJournal(path: string): void {
+/** Deletes a journal whose records are all in the table (already gone: another process replayed it too, or someone deleted it). */
+export function removeJournal(path: string, fs: JournalFs = nodeFs): void {
   try {
-    unlinkSync(path)
+    fs.unlink(path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
 }
 
-function processRuns(pid: number): boolean {
+/** The process that made a journal still runs: its pid does, and (when both are known) it started when that one did. */
+function processRuns(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' // it runs, as another user
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false // EPERM: it runs, as another user
   }
+  if (start === undefined) return true
+  const now = startTimeOf(pid)
+  return now === null || now === start
 }

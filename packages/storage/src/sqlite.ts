@@ -103,6 +103,8 @@ class SqliteDb implements SqlDb {
   readonly insertionOrder = 'rowid'
 
   private readonly statements = new Map<string, Database.Statement>()
+  /** [1.7] Per SQL text: it reads or writes the update log, so the journaled appends move first. */
+  private readonly touchesLog = new Map<string, boolean>()
 
   private readonly checkpoints: WalCheckpointer
   /** [1.7] appends: journal first, table in batches */
@@ -156,12 +158,23 @@ class SqliteDb implements SqlDb {
   private execute = (s: TxStatement): unknown => {
     if (s.kind === 'exec') return void this.db.exec(s.sql) // only inside transaction(), which checked db.open
     const st = this.stmt(s.sql)
-    if (!this.db.inTransaction) this.appends.flush() // [1.7] it sees every append made before it
+    // [1.7] it sees every append made before it; other tables are read (and written) while a move
+    // fails (disk full, database locked by another process), as before the journal
+    if (!this.db.inTransaction && this.logStatement(s.sql)) this.appends.flush()
     if (s.kind === 'all') return st.all(...s.params)
     if (s.kind === 'get') return st.get(...s.params)
     const { changes } = st.run(...s.params)
     if (changes > 0) this.wrote()
     return changes
+  }
+
+  private logStatement(sql: string): boolean {
+    let log = this.touchesLog.get(sql)
+    if (log === undefined) {
+      log = /\bupdates\b/i.test(sql)
+      this.touchesLog.set(sql, log)
+    }
+    return log
   }
 
   async close(): Promise<void> {

@@ -13,8 +13,9 @@
  * are waiting, so memory stays bounded and the sync core's backpressure takes over.
  */
 import type Database from 'better-sqlite3'
-import { basename } from 'node:path'
-import { AppendJournal, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
+import { existsSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { AppendJournal, encodeRecord, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
 import { toBuf } from './bytes'
 import type { StorageLogger } from './types'
 
@@ -41,6 +42,8 @@ export class SqliteAppends {
   private timer: ReturnType<typeof setTimeout> | null = null
   private failing = false
   private moveTxFn: MoveTx | null = null
+  private markStmt: Database.Statement | null = null
+  private fs: JournalFs | undefined
 
   constructor(
     private readonly db: Database.Database,
@@ -54,16 +57,19 @@ export class SqliteAppends {
   private get moveTx(): MoveTx {
     if (this.moveTxFn) return this.moveTxFn
     const insert = this.db.prepare('INSERT INTO updates (room, data, created_at) VALUES (?, ?, ?)')
-    const mark = this.journal
-      ? this.db.prepare(
-          `INSERT INTO ${JOURNALS_TABLE} (journal, flushed_seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET flushed_seq = excluded.flushed_seq`,
-        )
-      : null
     this.moveTxFn = this.db.transaction((records: JournalRecord[], journal: string | null, seq: number) => {
       for (const r of records) for (const u of r.updates) insert.run(r.room, toBuf(u), r.at)
-      if (journal && mark) mark.run(journal, seq)
+      if (journal) this.mark.run(journal, seq)
     })
     return this.moveTxFn
+  }
+
+  /** Only with a journal (a database opened without migrations has no journals table). */
+  private get mark(): Database.Statement {
+    this.markStmt ??= this.db.prepare(
+      `INSERT INTO ${JOURNALS_TABLE} (journal, flushed_seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET flushed_seq = excluded.flushed_seq`,
+    )
+    return this.markStmt
   }
 
   /**
@@ -73,33 +79,72 @@ export class SqliteAppends {
   open(fs?: JournalFs): void {
     const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(JOURNALS_TABLE)
     if (!hasTable) return
-    for (const path of orphanJournals(this.path)) this.replay(path)
+    this.fs = fs
+    for (const path of orphanJournals(this.path)) this.replay(path, fs)
+    this.forgetStaleMarks()
     this.journal = AppendJournal.create(this.path, fs)
-    this.moveTxFn = null // prepared again with the journal's mark
   }
 
-  private replay(path: string): void {
+  /**
+   * Moves what a stopped handle's journal holds beyond its mark. The file is read under the write
+   * lock, and the mark is raised to its last record, not deleted: a replay that runs again (killed
+   * before the file was deleted, or another process starting at the same time, which read the file
+   * before it went) then moves nothing twice.
+   */
+  private replay(path: string, fs?: JournalFs): void {
     const name = basename(path)
-    const records = readJournal(path)
-    if (!records) return // gone: another process replayed it first
     const moved = this.db.transaction(() => {
+      const records = readJournal(path)
+      if (!records) return 0 // gone: another process replayed it first
       const row = this.db.prepare(`SELECT flushed_seq AS s FROM ${JOURNALS_TABLE} WHERE journal = ?`).get(name) as { s: number } | undefined
-      const todo = records.filter((r) => r.seq > (row?.s ?? 0))
-      this.moveTx(todo, null, 0) // nested: a savepoint of this transaction
-      this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(name)
+      const from = row?.s ?? 0
+      const todo = records.filter((r) => r.seq > from)
+      if (todo.length > 0) this.moveTx(todo, name, todo[todo.length - 1]!.seq) // nested: a savepoint of this transaction
       return todo.length
     }).immediate()
     this.wrote()
-    removeJournal(path)
+    removeJournal(path, fs)
+    this.forgetMark(name)
     if (moved > 0) this.logger?.info(`storage: ${moved} journaled append(s) of a stopped process moved into the update log (${name})`)
+  }
+
+  /** Marks whose journal file is gone (a kill between a file's deletion and its mark's). */
+  private forgetStaleMarks(): void {
+    const dir = dirname(this.path)
+    for (const { journal } of this.db.prepare(`SELECT journal FROM ${JOURNALS_TABLE}`).all() as { journal: string }[]) {
+      if (!existsSync(join(dir, journal))) this.forgetMark(journal)
+    }
+  }
+
+  /** After its file is deleted (a file left without its mark would be replayed whole: every update twice); a stale mark is harmless. */
+  private forgetMark(name: string): void {
+    try {
+      this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(name)
+    } catch {
+      // removed at the next open (forgetStaleMarks)
+    }
+  }
+
+  /** A journal whose records are all in the table (its mark says so) goes: the file first, then its mark. */
+  private retire(journal: AppendJournal): void {
+    try {
+      journal.close(true)
+    } catch (err) {
+      // the mark stays: a replay of what is left moves nothing twice
+      this.logger?.error(`storage: the append journal ${journal.name} could not be removed: ${(err as Error).message}`)
+      return
+    }
+    this.forgetMark(journal.name)
   }
 
   /** Durable (against a crash of the process) when it returns; throws when it could not be made so. */
   append(room: string, updates: Uint8Array[]): void {
     const record: JournalRecord = { seq: this.seq + 1, room, at: Date.now(), updates }
+    // a bad batch is refused here, whole (1.2), and is no failure of the journal
+    const bytes = encodeRecord(record)
     if (this.journal && this.waitingBytes < MAX_WAITING_BYTES) {
       try {
-        this.journal.append(record)
+        this.journal.append(bytes)
       } catch (err) {
         this.giveUpJournal(err)
         return this.commitDirectly(record)
@@ -107,7 +152,9 @@ export class SqliteAppends {
       this.seq++
       this.waiting.push(record)
       for (const u of updates) this.waitingBytes += u.length
-      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES ? 0 : FLUSH_DELAY_MS)
+      // not while moves fail: each attempt (all that waits, up to 32 MiB) would run on the next
+      // turn after every append instead of once a second
+      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES && !this.failing ? 0 : FLUSH_DELAY_MS)
       return
     }
     this.flush() // throws while flushes fail: the append is refused, nothing waits unbounded
@@ -125,6 +172,7 @@ export class SqliteAppends {
     this.waitingBytes = 0
     if (this.failing) this.logger?.info('storage: journaled appends move into the update log again')
     this.failing = false
+    if (this.journal && this.journalDeleted()) this.startNewJournal()
     if (this.journal && this.journal.bytes >= RESET_AT_BYTES) {
       try {
         this.journal.reset()
@@ -148,12 +196,12 @@ export class SqliteAppends {
     const journal = this.journal
     this.journal = null
     if (!journal) return
+    if (moved) return this.retire(journal)
     try {
-      if (moved) this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
+      journal.close(false)
     } catch {
-      // a stale mark: the next start finds no journal of that name, and a replay would skip by it anyway
+      // its records are on disk (whole ones up to the last write that returned): the next start replays them
     }
-    journal.close(moved)
   }
 
   private schedule(ms: number): void {
@@ -175,19 +223,40 @@ export class SqliteAppends {
     }
   }
 
+  private journalDeleted(): boolean {
+    try {
+      return this.journal!.deleted()
+    } catch {
+      return false // fstat failed: the next write tells whether the file still works
+    }
+  }
+
+  /** Its file was deleted (everything it held is in the table now): appends go to a new one. */
+  private startNewJournal(): void {
+    const old = this.journal!
+    this.journal = null
+    try {
+      old.close(false)
+    } catch {
+      // the file is gone anyway
+    }
+    this.forgetMark(old.name)
+    try {
+      this.journal = AppendJournal.create(this.path, this.fs)
+      this.logger?.warn(`storage: the append journal ${old.name} was deleted while in use; appends go to ${this.journal.name}`)
+    } catch (err) {
+      this.logger?.error(`storage: the append journal ${old.name} was deleted and no new one could be made, appends now commit one by one: ${(err as Error).message}`)
+    }
+  }
+
   /** The journal failed: what it holds goes to the table, and appends commit directly from now on. */
   private giveUpJournal(err: unknown): void {
-    const journal = this.journal
-    if (!journal) return
+    if (!this.journal) return
     this.logger?.error(`storage: the append journal failed, appends now commit one by one: ${(err as Error).message}`)
     this.flush() // throws when the table fails too: the journal (its whole records) is kept for a replay
+    const journal = this.journal // the flush replaces a deleted one
     this.journal = null
-    this.db.prepare(`DELETE FROM ${JOURNALS_TABLE} WHERE journal = ?`).run(journal.name)
-    try {
-      journal.close(true)
-    } catch {
-      // unusable file: its records are all in the table, a replay finds nothing to move
-    }
+    if (journal) this.retire(journal)
   }
 
   private commitDirectly(record: JournalRecord): void {
