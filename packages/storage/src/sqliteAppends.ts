@@ -23,6 +23,8 @@ import type { StorageLogger } from './types'
 export const FLUSH_DELAY_MS = 100
 /** This many journaled bytes are moved at once (next turn) instead of waiting for the delay. */
 const FLUSH_AT_BYTES = 256 * 1024
+/** Memory a waiting update holds beside its bytes (its array, the record's entry), counted against the limit. */
+const WAITING_OVERHEAD_BYTES = 128
 /** Appends wait for a working flush once this much failed to move. */
 const MAX_WAITING_BYTES = 32 * 1024 * 1024
 /** A flush that failed is tried again after this long. */
@@ -151,7 +153,9 @@ export class SqliteAppends {
       }
       this.seq++
       this.waiting.push(record)
-      for (const u of updates) this.waitingBytes += u.length
+      // what a waiting update holds in memory: its bytes and the objects around them (small Yjs
+      // updates are ~30 bytes, so the bytes alone would let ~6x the limit wait)
+      for (const u of updates) this.waitingBytes += u.length + WAITING_OVERHEAD_BYTES
       // not while moves fail: each attempt (all that waits, up to 32 MiB) would run on the next
       // turn after every append instead of once a second
       this.schedule(this.waitingBytes >= FLUSH_AT_BYTES && !this.failing ? 0 : FLUSH_DELAY_MS)

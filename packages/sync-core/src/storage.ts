@@ -7,7 +7,8 @@ export interface RoomStorage {
   loadRoom(room: string): Promise<Uint8Array[]>
   /**
    * Appends updates durably: when the promise resolves they survive a process crash (kill -9).
-   * Called before the updates are broadcast.
+   * Called before the updates are broadcast. It may resolve without giving the event loop a turn
+   * (SQLite: one write(2) to its journal), so a caller must not loop on it without one.
    */
   appendUpdates(room: string, updates: Uint8Array[]): Promise<void>
   /**
