@@ -1,0 +1,21 @@
+/**
+ * Whether this browser has a cache of a board (its IndexedDB opened here before), kept in
+ * localStorage: it answers at once, IndexedDB takes ~0.5 s to start even to list its databases.
+ */
+const cacheMark = (room: string) => `copboard:cached:${room}`
+
+export function cacheMarked(room: string): boolean {
+  try {
+    return localStorage.getItem(cacheMark(room)) === '1'
+  } catch {
+    return true // cannot tell: wait for the cache as before
+  }
+}
+
+export function markCached(room: string): void {
+  try {
+    localStorage.setItem(cacheMark(room), '1')
+  } catch {
+    // storage full or blocked: the next visit waits for the cache, as before
+  }
+}
