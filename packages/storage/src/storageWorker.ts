@@ -10,8 +10,12 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
-/** The worker stops after this long without a job. */
-const IDLE_STOP_MS = 10_000
+/**
+ * The worker stops after this long without a job: longer than a busy big board's compactions are
+ * apart (500 edits: 10 s at a CoP's 50 edits/s), so a live session does not start (and compile)
+ * a new one for each.
+ */
+const IDLE_STOP_MS = 30_000
 /** After the worker failed, jobs run on their caller's thread for this long. */
 const RETRY_AFTER_MS = 60_000
 
@@ -22,6 +26,12 @@ export type WorkerJob =
 // CommonJS in an eval worker, requiring the same yjs as this process by path
 const workerSource = (yjsPath: string) => `
 const { parentPort } = require('node:worker_threads')
+// background work: on a machine of few cores the main thread's edits must not wait for a merge
+// (Linux: this thread's own nice value; elsewhere the default priority)
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
+  require('node:os').setPriority(tid, 19)
+} catch {}
 const Y = require(${JSON.stringify(yjsPath)})
 parentPort.on('message', ({ id, job }) => {
   try {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { mergeLog, OFF_THREAD_FROM_BYTES } from '../src/model/mergeLog'
@@ -52,6 +53,13 @@ describe('[1.3] a large log is merged in a worker thread, a small one here', () 
     Y.applyUpdate(doc, await merging)
     expect(doc.getMap('records').size).toBe(4000)
     expect((doc.getMap('records').get('shape:7') as Y.Map<unknown>).get('x')).toBe(14) // its one move
+  }, 60_000)
+
+  it.runIf(process.platform === 'linux')('the worker thread runs at the lowest priority (nice 19): the main thread goes first', async () => {
+    await mergeLog(boardLog(4000, 10)) // the worker is alive for a while after a job
+    const nice = readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]))
+    expect(nice.filter((n) => n === 19)).toHaveLength(1)
+    expect(nice.filter((n) => n === 0).length).toBeGreaterThan(1) // this thread and the others
   }, 60_000)
 
   it('a malformed entry fails the merge (the compaction keeps the log as it is)', async () => {
