@@ -186,29 +186,6 @@ describe('board e2e', { timeout: 480_000 }, () => {
     expect(x.errors).toEqual([])
   })
 
-  it('a first visit reads the board through the socket opened at start-up, adopted by the board', async () => {
-    const x = await context()
-    // a known profile: the board mounts without a join form, long before the early socket would be given up
-    await x.ctx.addInitScript(`localStorage.setItem('copboard.profile', JSON.stringify({ name: 'Eva Early', perspective: 'overig', color: '#1c7ed6' }))`)
-    const sockets: string[] = []
-    x.page.on('websocket', (ws) => new URL(ws.url()).pathname === `/sync/${suite.board.room}` && sockets.push(ws.url()))
-    await x.page.goto(suite.board.participant)
-    await boardLive(x.page)
-    // one socket for the board: a second would mean the early one was not adopted
-    expect(sockets).toHaveLength(1)
-    // that socket is the board's: it carries this person's presence and the board's edits
-    const other = await context()
-    await joinBoard(other.page, suite.board.participant, 'Olaf', 'gemeente')
-    await waitUntil(() => other.page.evaluate(() => (window as any).copboard.conn.peers.some((p: any) => p.name === 'Eva Early')), 10_000, 'Eva at Olaf')
-    await x.page.keyboard.press('n')
-    await x.page.mouse.click(700, 450)
-    await waitUntil(async () => (await notes(other.page)).some((n) => n.meta.author === 'Eva Early'), 10_000, "Eva's note at Olaf")
-    expect(sockets).toHaveLength(1)
-    expect(x.errors).toEqual([])
-    await x.ctx.close()
-    await other.ctx.close()
-  })
-
   it('a wrong token gets a clear message, not a broken board', async () => {
     const x = await context()
     await x.page.goto(`${suite.server.url}/b/${suite.board.room}#t=not-a-real-token`)

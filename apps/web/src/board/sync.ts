@@ -3,16 +3,14 @@
  * with @copboard/board, and presence (awareness <-> tldraw instance_presence records).
  */
 import * as Y from 'yjs'
-import type { WebsocketProvider } from 'y-websocket'
+import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
 import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding, type RecordFields } from '@copboard/board'
+import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
-import { participantSecret } from './participant'
-import { createBoardProvider, interceptAuthMessages, type AuthEvents } from './boardSocket'
-import { adoptEarlySocket } from './earlySocket'
-import { cacheMarked, markCached } from './cacheMark'
+import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 import { syncPresence, type PeerInfo } from './presence'
 import { ChangeListeners } from './changeListeners'
 import { insertedCount, skipEncodingOfBigUpdates } from './cacheWrites'
@@ -30,12 +28,18 @@ export interface UserInfo {
 }
 
 
+/** Read-only reason sent by the server to viewers (sync-core SPEC §6). */
+const READ_ONLY_REASON = 'read-only'
+/** Prefix of the reason when the board policy refused an update (sync-core SPEC §12.3). */
+const POLICY_REASON_PREFIX = 'policy:'
+
 /** The server refused one of this client's updates and reverted it (the board shows the server's state). */
 export interface PolicyRefusal {
   reason: string
   /** Increases with every refusal (a repeat shows the notice again). */
   seq: number
 }
+const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
 /** Heartbeat: a socket quiet for this long is probed with a query-awareness round trip… */
 const QUIET_MS = 2000
@@ -46,7 +50,7 @@ const HEARTBEAT_MS = 500
 const BIG_UPDATE_ITEMS = 20_000
 
 export class BoardConnection {
-  readonly doc: Y.Doc
+  readonly doc = new Y.Doc()
   readonly store: TLStore
   readonly provider: WebsocketProvider
   readonly idb: IndexeddbPersistence | null
@@ -89,19 +93,25 @@ export class BoardConnection {
   ) {
     this.store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
     this.rendered = new Promise<void>((r) => (this.markRendered = r))
+    const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     // a board this browser never cached has nothing to wait for (IndexedDB itself takes ~0.5 s
     // to start in the render bench, even to list its databases); localStorage answers at once
     const firstVisit = !cacheMarked(room)
-    const auth: AuthEvents = { readonly: () => this.onReadonly(), refused: (reason) => this.onRefused(reason) }
-    // on a first visit the socket may have opened at start-up (earlySocket.ts): its doc is ours
-    const adopted = firstVisit ? adoptEarlySocket(room, token, auth) : null
-    this.doc = adopted?.doc ?? new Y.Doc()
     this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
-    // with a cache, the socket opens once the cache is in the doc: the server then sends only
-    // what the cache lacks (not the whole board again), and the cache is not sent back to it
-    this.provider = adopted?.provider ?? createBoardProvider(this.doc, room, token, this.participantSecret, !this.idb)
-    if (!adopted) interceptAuthMessages(this.provider, auth)
-    if (adopted?.syncedAt !== undefined) this.timings.synced = adopted.syncedAt
+    this.provider = new WebsocketProvider(wsBase, room, this.doc, {
+      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
+      protocols: syncProtocols(this.token),
+      // the participant secret identifies this person's own entries (packages/policy SPEC §6)
+      params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
+      maxBackoffTime: 10_000,
+      // with a cache, the socket opens once the cache is in the doc: the server then sends only
+      // what the cache lacks (not the whole board again), and the cache is not sent back to it
+      connect: !this.idb,
+      // tabs of one board meet at the server, the authority (a refused update stays in its tab);
+      // a BroadcastChannel peer would also cost a full encode of the board on every connect
+      disableBc: true,
+    })
+    this.interceptAuthMessages()
     this.setUser(user)
 
     const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
@@ -113,7 +123,6 @@ export class BoardConnection {
       this.updateState()
     }
     this.provider.on('status', onStatus)
-    if (adopted) onStatus({ status: this.provider.wsconnected ? 'connected' : 'connecting' })
     this.provider.on('sync', (synced: boolean) => {
       if (synced) this.timings.synced ??= performance.now()
       this.emit()
@@ -225,21 +234,38 @@ export class BoardConnection {
     })
   }
 
-  private onReadonly() {
-    this.serverReadonly = true
-    this.emit()
-  }
-
-  private onRefused(reason: string) {
-    // the server reverted the change; its update brings the board back to the server's state
-    this.refusal = { reason, seq: (this.refusal?.seq ?? 0) + 1 }
-    this.emit()
+  /** y-websocket only logs "permission denied"; sync-core uses it to announce read-only. */
+  private interceptAuthMessages() {
+    const handlers = (this.provider as unknown as { messageHandlers: ((...a: any[]) => void)[] }).messageHandlers
+    const original = handlers[MESSAGE_AUTH]
+    handlers[MESSAGE_AUTH] = (encoder: unknown, decoder: { arr: Uint8Array; pos: number }, ...rest: unknown[]) => {
+      try {
+        const bytes = decoder.arr.subarray(decoder.pos)
+        // [subtype 0 = permission denied][varString reason]
+        const reason = bytes[0] === 0 ? new TextDecoder().decode(bytes.subarray(2)) : ''
+        if (reason.startsWith(POLICY_REASON_PREFIX)) {
+          // the server reverted the change; its update brings the board back to the server's state
+          this.refusal = { reason: reason.slice(POLICY_REASON_PREFIX.length), seq: (this.refusal?.seq ?? 0) + 1 }
+          this.emit()
+          decoder.pos = decoder.arr.length
+          return
+        }
+        if (reason.includes(READ_ONLY_REASON)) {
+          this.serverReadonly = true
+          this.emit()
+          decoder.pos = decoder.arr.length
+          return
+        }
+      } catch {
+        /* fall through */
+      }
+      original?.(encoder, decoder, ...rest)
+    }
   }
 
   setUser(user: UserInfo) {
     const aw = this.provider.awareness
-    // (an adopted early socket has no awareness state yet: this is the first)
-    aw.setLocalState({ ...aw.getLocalState(), user: { name: user.name, color: user.color, perspective: user.perspective, role: user.role } })
+    aw.setLocalStateField('user', { name: user.name, color: user.color, perspective: user.perspective, role: user.role })
     this.$user.set({
       id: `user:${this.doc.clientID}`,
       typeName: 'user',
@@ -342,6 +368,25 @@ function outsideFirstView(f: RecordFields): boolean {
   if (typeof f.x !== 'number' || typeof f.y !== 'number') return false
   const w = innerWidth, h = innerHeight
   return f.x > 2 * w || f.y > 2 * h || f.x < -w - 400 || f.y < -h - 400
+}
+
+const cacheMark = (room: string) => `copboard:cached:${room}`
+
+/** Whether this browser has a cache of the board (its IndexedDB opened here before). */
+function cacheMarked(room: string): boolean {
+  try {
+    return localStorage.getItem(cacheMark(room)) === '1'
+  } catch {
+    return true // cannot tell: wait for the cache as before
+  }
+}
+
+function markCached(room: string): void {
+  try {
+    localStorage.setItem(cacheMark(room), '1')
+  } catch {
+    // storage full or blocked: the next visit waits for the cache, as before
+  }
 }
 
 function delay(ms: number) {
