@@ -16,8 +16,9 @@ let app: FastifyInstance
 const script = `console.log(${JSON.stringify('bord '.repeat(2000))})`
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'copboard-static-'))
-  mkdirSync(join(root, 'assets'))
+  // deployed below a folder named assets: only the root's own assets/ is cached for good
+  root = join(mkdtempSync(join(tmpdir(), 'copboard-static-')), 'assets', 'site')
+  mkdirSync(join(root, 'assets'), { recursive: true })
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>copboard</title>')
   writeFileSync(join(root, 'assets', 'board-abc123.js'), script)
   writeFileSync(join(root, 'assets', 'board-abc123.js.br'), brotliCompressSync(script))
@@ -28,7 +29,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await app?.close()
-  rmSync(root, { recursive: true, force: true })
+  rmSync(join(root, '..', '..'), { recursive: true, force: true })
 })
 
 const get = (url: string, encoding?: string) => app.inject({ url, headers: encoding ? { 'accept-encoding': encoding } : {} })

@@ -4,7 +4,7 @@
  * JSON 404. Without a build, pages answer with a clear message instead of a bare 404.
  */
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
@@ -55,7 +55,8 @@ const staticPlugin: FastifyPluginAsync<StaticPluginOptions> = async (app, opts) 
       cacheControl: false,
       // hashed Vite assets can be cached for good; index.html must always be revalidated
       setHeaders(res, path) {
-        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+        // (relative to the root: a deploy path that has an assets folder above it is not an asset)
+        res.setHeader('cache-control', relative(root, path).startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache')
         // the body depends on Accept-Encoding (preCompressed): a shared cache must keep them apart
         res.setHeader('vary', 'accept-encoding')
       },
