@@ -184,7 +184,10 @@ function every(firstAt, period, count, fn) {
   timers.push(setTimeout(next, Math.max(0, firstAt - performance.now())))
 }
 
-function start(period, seconds, first = 0) {
+/** Per writer, its first move not sent yet (a measured window resumes after its warm-up). */
+const nextMove = new Map()
+
+function start(period, seconds, resume = false) {
   measuring = true
   nLat = 0
   sent = 0
@@ -196,7 +199,9 @@ function start(period, seconds, first = 0) {
   for (const c of clients) {
     const { writer, awareness } = c.spec
     if (writer) {
-      // moves before `first` went out in the warm-up: every write sent is a new one
+      // resumed: from the writer's first unsent move (its moves are consecutive Yjs clocks, so a
+      // skipped one would leave every later one pending at the server)
+      const first = resume ? (nextMove.get(writer.index) ?? 0) : 0
       const count = Math.min(writer.moves.length - first, Math.ceil((seconds * 1000 - writer.phaseMs) / period))
       planned += count
       every(t0 + writer.phaseMs, period, count, (i, lag) => {
@@ -204,6 +209,7 @@ function start(period, seconds, first = 0) {
         const k = first + i
         sendTimes[writer.index * maxSeq + k] = clock()
         c.ws.send(writer.moves[k])
+        nextMove.set(writer.index, k + 1)
         sent++
         lagSum += lag
         lagCount++
@@ -263,7 +269,7 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'cpu') {
       parentPort.postMessage({ t: 'cpu', ...cpuSinceMark() })
     } else if (m.t === 'start') {
-      start(m.period, m.seconds, m.first)
+      start(m.period, m.seconds, m.resume)
     } else if (m.t === 'stop') {
       stopTimers()
     } else if (m.t === 'report') {
@@ -275,6 +281,7 @@ parentPort.on('message', async (m) => {
       )
     } else if (m.t === 'close') {
       stopTimers()
+      nextMove.clear()
       for (const c of clients) {
         c.closing = true
         c.ws.destroy()

@@ -142,13 +142,13 @@ export class LoadGen {
 
   /**
    * Starts the measured window (generator CPU counted from here): writes every `period` ms for
-   * `seconds`, each writer from its move `first` on (the moves before went out in a warm-up).
+   * `seconds`; `resume`: each writer from its first move not sent yet (after a warm-up).
    */
-  start(period: number, seconds: number, first = 0): void {
+  start(period: number, seconds: number, resume = false): void {
     this.sendTimes.fill(0)
     this.cpu0 = process.cpuUsage()
     this.t0 = performance.now()
-    for (const w of this.workers) w.postMessage({ t: 'start', period, seconds, first })
+    for (const w of this.workers) w.postMessage({ t: 'start', period, seconds, resume })
   }
 
   stop(): void {

@@ -55,7 +55,7 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       const cpu0 = server.cpuMs()
       const t0 = performance.now()
       const srv = serverWindow(server)
-      gen.start(period, cfg.seconds, warmMoves)
+      gen.start(period, cfg.seconds, warmMoves > 0)
       await sleep(cfg.seconds * 1000)
       gen.stop()
       await gen.drain(load.clientsPerRoom - 1) // a loaded machine's backlog still counts

@@ -36,9 +36,15 @@ const outDir = process.env.BENCH_OUT ?? join(import.meta.dirname, 'results')
 const cfg: BenchConfig = {
   quick,
   seconds: Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 8)),
-  warmSeconds: Number(process.env.BENCH_WARM ?? (quick ? 1 : 4)),
+  warmSeconds: nonNegative('BENCH_WARM', quick ? 1 : 4),
   threads: Number(process.env.BENCH_THREADS ?? 2),
   bundle: buildCopboard(),
+}
+
+function nonNegative(name: string, def: number): number {
+  const v = Number(process.env[name] ?? def)
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number of seconds >= 0, got ${process.env[name]}`)
+  return v
 }
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ')
