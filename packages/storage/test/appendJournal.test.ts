@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decodeRecords, encodeRecord, type JournalRecord } from '../src/appendJournal'
-import { openSqliteStorage, type SqliteStorage } from '../src/index'
+import { describe, expect, it } from 'vitest'
+import { decodeRecords, encodeRecord } from '../src/appendJournal'
+import { openSqliteStorage } from '../src/index'
 import { FLUSH_DELAY_MS } from '../src/sqliteAppends'
-
-const rec = (seq: number, room = 'r', updates: Uint8Array[] = [new Uint8Array([seq, 1, 2])]): JournalRecord => ({ seq, room, at: 1_700_000_000_000 + seq, updates })
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+import { journalFolder, rec, sleep } from './journalSupport'
 
 describe('append journal records', () => {
   it('[1.7] round-trip byte-exact, rooms in UTF-8, empty and large updates', () => {
@@ -36,12 +33,7 @@ describe('append journal records', () => {
 })
 
 describe('sqlite appends through the journal', () => {
-  let dir: string
-  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'copboard-journal-'))))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-  const db = () => join(dir, 'x.db')
-  const journals = () => readdirSync(dir).filter((n) => n.includes('-appends-'))
-  const rows = (s: SqliteStorage) => (s.db.prepare('SELECT room FROM updates ORDER BY seq').all() as { room: string }[]).map((r) => r.room)
+  const { dir, db, journals, rows } = journalFolder()
 
   it('[1.7] an append is journaled at once and in the table within the flush delay, several in one transaction', async () => {
     const s = await openSqliteStorage(db())
@@ -50,7 +42,7 @@ describe('sqlite appends through the journal', () => {
       await s.appendUpdates('a', [new Uint8Array([1])])
       await s.appendUpdates('b', [new Uint8Array([2]), new Uint8Array([3])])
       expect(rows(s)).toEqual([]) // not in the table yet…
-      const file = join(dir, journals()[0]!)
+      const file = join(dir(), journals()[0]!)
       expect(decodeRecords(readFileSync(file)).records.map((r) => r.room)).toEqual(['a', 'b']) // …but on disk
       await sleep(FLUSH_DELAY_MS + 50)
       expect(rows(s)).toEqual(['a', 'b', 'b'])
@@ -65,7 +57,7 @@ describe('sqlite appends through the journal', () => {
   it('[1.7] 256 KiB waiting move on the next turn; a journal past 4 MiB starts again once all of it is in the table', async () => {
     const s = await openSqliteStorage(db())
     try {
-      const file = join(dir, journals()[0]!)
+      const file = join(dir(), journals()[0]!)
       const big = new Uint8Array(64 * 1024).fill(7)
       for (let i = 0; i < 4; i++) await s.appendUpdates('r', [big])
       await sleep(5) // far less than the flush delay; its timer fires first
@@ -111,11 +103,11 @@ describe('sqlite appends through the journal', () => {
     raw.prepare('INSERT INTO append_journals (journal, flushed_seq) VALUES (?, 1)').run(name)
     raw.close()
     const tail = encodeRecord(rec(4))
-    writeFileSync(join(dir, name), Buffer.concat([encodeRecord(rec(1)), encodeRecord(rec(2)), encodeRecord(rec(3)), tail.subarray(0, 9)]))
+    writeFileSync(join(dir(), name), Buffer.concat([encodeRecord(rec(1)), encodeRecord(rec(2)), encodeRecord(rec(3)), tail.subarray(0, 9)]))
     const again = await openSqliteStorage(db())
     try {
       expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2, 3])
-      expect(existsSync(join(dir, name))).toBe(false)
+      expect(existsSync(join(dir(), name))).toBe(false)
       expect(again.db.prepare('SELECT journal FROM append_journals').all()).toEqual([])
     } finally {
       await again.close()
@@ -134,13 +126,13 @@ describe('sqlite appends through the journal', () => {
     const ppid = process.ppid // runs, and is not this process
     const reused = `x.db-appends-${ppid}.${Number(startOf(ppid)) + 1}-dead4.log` // a killed server's pid, now another process's
     const live = `x.db-appends-${ppid}.${startOf(ppid)}-live1.log`
-    writeFileSync(join(dir, reused), encodeRecord(rec(1)))
-    writeFileSync(join(dir, live), encodeRecord(rec(2)))
+    writeFileSync(join(dir(), reused), encodeRecord(rec(1)))
+    writeFileSync(join(dir(), live), encodeRecord(rec(2)))
     const again = await openSqliteStorage(db())
     try {
       expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1])
-      expect(existsSync(join(dir, reused))).toBe(false)
-      expect(existsSync(join(dir, live))).toBe(true)
+      expect(existsSync(join(dir(), reused))).toBe(false)
+      expect(existsSync(join(dir(), live))).toBe(true)
     } finally {
       await again.close()
     }

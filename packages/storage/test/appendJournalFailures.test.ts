@@ -1,23 +1,15 @@
 /** [1.7] The append journal's failure paths: kills between steps, deleted or failing files, failing moves, bad input. */
-import { existsSync, ftruncateSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, ftruncateSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { decodeRecords, encodeRecord, type JournalFs, type JournalRecord } from '../src/appendJournal'
-import { openSqliteStorage, type SqliteStorage } from '../src/index'
+import { describe, expect, it, vi } from 'vitest'
+import { decodeRecords, encodeRecord, type JournalFs } from '../src/appendJournal'
+import { openSqliteStorage } from '../src/index'
 import { FLUSH_DELAY_MS, SqliteAppends } from '../src/sqliteAppends'
-
-const rec = (seq: number, room = 'r', updates: Uint8Array[] = [new Uint8Array([seq, 1, 2])]): JournalRecord => ({ seq, room, at: 1_700_000_000_000 + seq, updates })
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+import { journalFolder, rec, sleep } from './journalSupport'
 
 describe('sqlite append journal failures', () => {
-  let dir: string
-  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'copboard-journal-'))))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-  const db = () => join(dir, 'x.db')
-  const journals = () => readdirSync(dir).filter((n) => n.includes('-appends-'))
-  const rows = (s: SqliteStorage) => (s.db.prepare('SELECT room FROM updates ORDER BY seq').all() as { room: string }[]).map((r) => r.room)
+  const { dir, db, journals, rows } = journalFolder()
   const realFs: JournalFs = { write: (fd, buf) => writeSync(fd, buf), truncate: (fd, len) => ftruncateSync(fd, len), unlink: (p) => unlinkSync(p) }
   /** Its first deletion of a journal file fails, as if the process was killed just before it. */
   const killedAtFirstUnlink = (): JournalFs => {
@@ -30,13 +22,13 @@ describe('sqlite append journal failures', () => {
     const s = await openSqliteStorage(db())
     await s.close()
     const name = 'x.db-appends-999999999-dead2.log'
-    writeFileSync(join(dir, name), Buffer.concat([rec(1), rec(2)].map(encodeRecord)))
+    writeFileSync(join(dir(), name), Buffer.concat([rec(1), rec(2)].map(encodeRecord)))
     await expect(openSqliteStorage(db(), { journalFs: killedAtFirstUnlink(), logger: quiet })).rejects.toThrow(/killed/)
-    expect(existsSync(join(dir, name))).toBe(true)
+    expect(existsSync(join(dir(), name))).toBe(true)
     const again = await openSqliteStorage(db())
     try {
       expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1, 2])
-      expect(existsSync(join(dir, name))).toBe(false)
+      expect(existsSync(join(dir(), name))).toBe(false)
       expect(again.db.prepare('SELECT journal FROM append_journals').all()).toEqual([])
     } finally {
       await again.close()
@@ -61,12 +53,12 @@ describe('sqlite append journal failures', () => {
   it('[1.7] a journal someone deleted while the handle runs is replaced at the next move; close still moves everything and closes the database', async () => {
     const s = await openSqliteStorage(db())
     await s.appendUpdates('r', [new Uint8Array([1])])
-    unlinkSync(join(dir, journals()[0]!))
+    unlinkSync(join(dir(), journals()[0]!))
     await s.appendUpdates('r', [new Uint8Array([2])])
     expect(await s.countUpdates('r')).toBe(2) // moved: the next appends go to a new journal file
     expect(journals()).toHaveLength(1)
     await s.appendUpdates('r', [new Uint8Array([3])])
-    expect(decodeRecords(readFileSync(join(dir, journals()[0]!))).records.map((r) => r.updates[0]![0])).toEqual([3])
+    expect(decodeRecords(readFileSync(join(dir(), journals()[0]!))).records.map((r) => r.updates[0]![0])).toEqual([3])
     await s.close()
     expect(s.db.open).toBe(false)
     const again = await openSqliteStorage(db())
@@ -89,7 +81,7 @@ describe('sqlite append journal failures', () => {
     const s = await openSqliteStorage(db(), { journalFs: failing, logger: quiet })
     try {
       await s.appendUpdates('r', [new Uint8Array([1])])
-      unlinkSync(join(dir, journals()[0]!))
+      unlinkSync(join(dir(), journals()[0]!))
       await s.appendUpdates('r', [new Uint8Array([2])])
       await s.appendUpdates('r', [new Uint8Array([3])]) // its write fails: 1–2 moved, 3 committed
       await s.appendUpdates('r', [new Uint8Array([4])])
@@ -163,7 +155,7 @@ describe('sqlite append journal failures', () => {
       await expect(s.appendUpdates('r', [new Uint8Array([2])])).rejects.toThrow()
       const third = await s.appendUpdates('r', [new Uint8Array([3])]).then(() => true, () => false)
       // what a kill now leaves: every append that resolved must be replayable from the journal
-      const onDisk = decodeRecords(readFileSync(join(dir, journals()[0]!))).records.flatMap((r) => r.updates.map((u) => u[0]))
+      const onDisk = decodeRecords(readFileSync(join(dir(), journals()[0]!))).records.flatMap((r) => r.updates.map((u) => u[0]))
       expect(onDisk).toEqual(third ? [1, 3] : [1])
     } finally {
       other.exec('ROLLBACK')
