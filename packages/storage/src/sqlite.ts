@@ -102,9 +102,8 @@ class SqliteDb implements SqlDb {
   readonly migrationLockSql = null // BEGIN IMMEDIATE takes the write lock first
   readonly insertionOrder = 'rowid'
 
-  private readonly statements = new Map<string, Database.Statement>()
-  /** [1.7] Per SQL text: it reads or writes the update log, so the journaled appends move first. */
-  private readonly touchesLog = new Map<string, boolean>()
+  /** Prepared once per SQL text, with whether it reads or writes the update log ([1.7]: the journaled appends move first). */
+  private readonly statements = new Map<string, { st: Database.Statement; touchesLog: boolean }>()
 
   private readonly checkpoints: WalCheckpointer
   /** [1.7] appends: journal first, table in batches */
@@ -124,11 +123,11 @@ class SqliteDb implements SqlDb {
   }
 
   /** Prepared statement cache: each SQL text is prepared once. */
-  private stmt(sql: string): Database.Statement {
+  private stmt(sql: string): { st: Database.Statement; touchesLog: boolean } {
     if (!this.db.open) throw new StorageError('CLOSED')
     let s = this.statements.get(sql)
     if (!s) {
-      s = this.db.prepare(sql)
+      s = { st: this.db.prepare(sql), touchesLog: /\bupdates\b/i.test(sql) }
       this.statements.set(sql, s)
     }
     return s
@@ -157,24 +156,15 @@ class SqliteDb implements SqlDb {
 
   private execute = (s: TxStatement): unknown => {
     if (s.kind === 'exec') return void this.db.exec(s.sql) // only inside transaction(), which checked db.open
-    const st = this.stmt(s.sql)
+    const { st, touchesLog } = this.stmt(s.sql)
     // [1.7] it sees every append made before it; other tables are read (and written) while a move
     // fails (disk full, database locked by another process), as before the journal
-    if (!this.db.inTransaction && this.logStatement(s.sql)) this.appends.flush()
+    if (!this.db.inTransaction && touchesLog) this.appends.flush()
     if (s.kind === 'all') return st.all(...s.params)
     if (s.kind === 'get') return st.get(...s.params)
     const { changes } = st.run(...s.params)
     if (changes > 0) this.wrote()
     return changes
-  }
-
-  private logStatement(sql: string): boolean {
-    let log = this.touchesLog.get(sql)
-    if (log === undefined) {
-      log = /\bupdates\b/i.test(sql)
-      this.touchesLog.set(sql, log)
-    }
-    return log
   }
 
   async close(): Promise<void> {

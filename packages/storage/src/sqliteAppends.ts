@@ -82,9 +82,9 @@ export class SqliteAppends {
     const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(JOURNALS_TABLE)
     if (!hasTable) return
     this.fs = fs
-    for (const path of orphanJournals(this.path)) this.replay(path, fs)
+    for (const path of orphanJournals(this.path)) this.replay(path)
     this.forgetStaleMarks()
-    this.journal = AppendJournal.create(this.path, fs)
+    this.journal = AppendJournal.create(this.path, this.fs)
   }
 
   /**
@@ -93,7 +93,7 @@ export class SqliteAppends {
    * before the file was deleted, or another process starting at the same time, which read the file
    * before it went) then moves nothing twice.
    */
-  private replay(path: string, fs?: JournalFs): void {
+  private replay(path: string): void {
     const name = basename(path)
     const moved = this.db.transaction(() => {
       const records = readJournal(path)
@@ -105,7 +105,7 @@ export class SqliteAppends {
       return todo.length
     }).immediate()
     this.wrote()
-    removeJournal(path, fs)
+    removeJournal(path, this.fs)
     this.forgetMark(name)
     if (moved > 0) this.logger?.info(`storage: ${moved} journaled append(s) of a stopped process moved into the update log (${name})`)
   }
