@@ -1,9 +1,11 @@
 /**
  * §8 Background compaction: rooms whose log passed its threshold are compacted one at a time,
- * each from a fresh macrotask (never on the message path); appends that land meanwhile stay in
- * the log after the merged entry.
+ * each from a fresh macrotask (never on the message path); the room's document state replaces the
+ * entries read (§8.2, `heldLogEntries.ts`), appends that land meanwhile stay in the log after it.
  */
+import * as Y from 'yjs'
 import { errorMessage, type Logger } from './logger.js'
+import { STORED_ORIGIN } from './origins.js'
 import type { Room } from './room.js'
 import type { RoomStorage } from './storage.js'
 
@@ -58,7 +60,11 @@ export class Compactor {
     const bytesBefore = room.logBytes
     room.compaction = (async () => {
       try {
-        const res = await this.storage.compactRoom(room.name)
+        // §8.2: the room's document state replaces the entries read
+        const res = await this.storage.compactRoom(room.name, (entries) =>
+          room.heldLog.compose(room.doc, entries, (entry) => Y.applyUpdate(room.doc, entry, STORED_ORIGIN)),
+        )
+        room.heldLog.committed()
         // appends that landed while compacting stay in the log after the merged entry
         const appendedCount = Math.max(0, room.logCount - countBefore)
         const appendedBytes = Math.max(0, room.logBytes - bytesBefore)
@@ -70,6 +76,7 @@ export class Compactor {
           'sync: compacted room log',
         )
       } catch (err) {
+        room.heldLog.failed()
         this.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: compaction failed (log kept as is)')
       } finally {
         room.compaction = null

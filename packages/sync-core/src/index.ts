@@ -1,4 +1,4 @@
-export type { RoomStorage } from './storage.js'
+export type { RoomStorage, ComposeCompaction } from './storage.js'
 export type { SyncSocket } from './socket.js'
 export { CloseCodes, closeCodeName, type CloseCodeName, type CloseCode, type CloseCodeInfo } from './closeCodes.js'
 export { defaultLimits, type SyncLimits } from './limits.js'

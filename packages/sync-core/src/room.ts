@@ -26,6 +26,7 @@ import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 import type { AwarenessFilter } from './awarenessFilter.js'
 import { RoomAwareness } from './roomAwareness.js'
+import { HeldLogEntries } from './heldLogEntries.js'
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -64,6 +65,8 @@ export class Room implements ConnectionRoom {
   logBytes = 0
   lastCompactedBytes = 0
   compaction: Promise<void> | null = null
+  /** §8.2: the log entries the document is known to hold (a compaction stores its state). */
+  readonly heldLog = new HeldLogEntries()
   /** §13: this instance's lease on the room (null without ownership). */
   lease: RoomLease | null = null
   /** §13.3: dropped because its lease was lost (server-side work on it did not persist). */
@@ -129,6 +132,7 @@ export class Room implements ConnectionRoom {
     for (const update of updates) {
       try {
         Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
+        this.heldLog.add(update)
       } catch (err) {
         // a corrupt entry must not make the whole room unreadable; it is reported, not hidden
         if (!this.loggedCorruptEntry) {
@@ -316,8 +320,9 @@ export class Room implements ConnectionRoom {
   }
 
   /** §8: a persisted batch grows the log; past the threshold compaction is scheduled. */
-  persisted(updates: number, bytes: number): void {
-    this.logCount += updates
+  persisted(updates: readonly Uint8Array[], bytes: number): void {
+    for (const u of updates) this.heldLog.add(u)
+    this.logCount += updates.length
     this.logBytes += bytes
     if (this.logCount >= 2 && (this.logCount > this.ctx.compactAfterUpdates || this.logBytes > this.compactAfterBytes())) {
       this.ctx.onCompactionDue(this)

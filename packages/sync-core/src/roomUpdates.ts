@@ -23,7 +23,7 @@ export interface UpdatesRoom {
   /** Any change of the document (the shared greeting is stale, §1.6). */
   documentChanged(): void
   /** §8: a batch is durable and broadcast. */
-  persisted(updates: number, bytes: number): void
+  persisted(updates: readonly Uint8Array[], bytes: number): void
 }
 
 export class RoomUpdates {
@@ -166,8 +166,8 @@ export class RoomUpdates {
         return
       }
       if (origin.kind === 'storage') return
-      if (origin.kind === 'remote') {
-        // persisted by the instance that received it; only fan out locally
+      if (origin.kind === 'stored') {
+        // §8.2: already in the log; everyone gets it, nothing is appended
         const frame = encodeSyncUpdate(update)
         for (const c of this.room.conns) c.send(frame)
         return

@@ -12,10 +12,14 @@ export interface RoomStorage {
    */
   appendUpdates(room: string, updates: Uint8Array[]): Promise<void>
   /**
-   * Replaces the room's log by one merged update. Safe to run while appends continue:
-   * updates appended after the read are kept.
+   * Replaces the room's log by one update: `compose(entries read)` (it must hold all of them;
+   * default: their `Y.mergeUpdates`). Safe to run while appends continue: updates appended after
+   * the read are kept. `compose` may be called again when the log changed under it.
    */
-  compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }>
+  compactRoom(room: string, compose?: ComposeCompaction): Promise<{ updatesBefore: number; bytesAfter: number }>
   /** Number of log entries of a room (to decide when to compact). */
   countUpdates(room: string): Promise<number>
 }
+
+/** The update that replaces a room's log entries in a compaction. */
+export type ComposeCompaction = (entries: readonly Uint8Array[]) => Uint8Array | Promise<Uint8Array>

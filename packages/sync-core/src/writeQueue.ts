@@ -28,8 +28,8 @@ export interface WriteQueueHost {
   readonly conns: ReadonlySet<SyncConnection>
   /** The room is unloaded: failed local changes are not retried any more. */
   isClosed(): boolean
-  /** A batch of `updates` entries (`bytes` of updates) is durable, applied and broadcast. */
-  persisted(updates: number, bytes: number): void
+  /** A batch of `updates` (`bytes` of them) is durable, applied and broadcast. */
+  persisted(updates: readonly Uint8Array[], bytes: number): void
   /** §13.1: where the room's appends go (through its lease when it holds one). Default: storage. */
   append?(updates: Uint8Array[]): Promise<void>
 }
@@ -182,8 +182,8 @@ export class WriteQueue {
         this.queue = []
         let batchBytes = 0
         for (const e of batch) batchBytes += e.bytes
+        const updates = batch.map((e) => e.update)
         try {
-          const updates = batch.map((e) => e.update)
           await (this.host.append ? this.host.append(updates) : this.ctx.storage.appendUpdates(this.host.name, updates))
         } catch (err) {
           this.appendFailed(batch, err) // re-queues (and re-counts) the batch
@@ -195,7 +195,7 @@ export class WriteQueue {
         }
         const bytes = this.broadcast(batch)
         this.dequeued(batchBytes)
-        this.host.persisted(batch.length, bytes)
+        this.host.persisted(updates, bytes)
       }
     } finally {
       this.writing = false

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import type { RoomStorage } from '../src/storage.js'
+import type { ComposeCompaction, RoomStorage } from '../src/storage.js'
 
 /** In-memory RoomStorage for unit tests, with hooks to hold or fail calls. */
 export class MemoryStorage implements RoomStorage {
@@ -37,12 +37,13 @@ export class MemoryStorage implements RoomStorage {
     this.logs.set(room, log)
   }
 
-  async compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
+  async compactRoom(room: string, compose: ComposeCompaction = (entries) => Y.mergeUpdates([...entries])): Promise<{ updatesBefore: number; bytesAfter: number }> {
     this.compactCalls++
     const log = this.logs.get(room) ?? []
     const n = log.length
+    if (n <= 1) return { updatesBefore: n, bytesAfter: log[0]?.length ?? 0 }
     await tick()
-    const merged = Y.mergeUpdates(log.slice(0, n))
+    const merged = await compose(log.slice(0, n))
     // appends that happened during the await stay behind the merged entry
     const current = this.logs.get(room) ?? []
     this.logs.set(room, [merged, ...current.slice(n)])

@@ -39,9 +39,9 @@ describe('§9 lifecycle', () => {
     const g = gate()
     // hold the unload inside its compaction
     const compact = storage.compactRoom.bind(storage)
-    storage.compactRoom = async (room) => {
+    storage.compactRoom = async (room, compose) => {
       await g.promise
-      return compact(room)
+      return compact(room, compose)
     }
     await new Promise((r) => setTimeout(r, 30))
     const b = client('r1')

@@ -171,4 +171,45 @@ describe('§8 compaction', () => {
     expect(storage.logs.get('r1')!.length).toBeLessThan(12)
     expect(storage.docOf('r1').getText('t').toString()).toBe(a.text())
   })
+
+  it('§8.2 a compaction stores the document\'s state: an overwritten value is not kept', async () => {
+    const { client, storage } = setup({ compactAfterUpdates: 50 })
+    const a = client()
+    await settle()
+    const note = (i: number) => `${i} `.padEnd(200, '.')
+    for (let i = 0; i < 120; i++) {
+      a.doc.getMap('notes').set('n1', note(i))
+      await settle(3)
+    }
+    await settle()
+    expect(storage.compactCalls).toBeGreaterThan(0)
+    const log = storage.logs.get('r1')!
+    const stored = log.reduce((n, u) => n + u.byteLength, 0)
+    // a merge of the log keeps all 120 values (> 24 KB); the state keeps the last ones since the compaction
+    expect(stored).toBeLessThan(250 * (log.length + 2))
+    expect(storage.docOf('r1').getMap('notes').get('n1')).toBe(note(119))
+  })
+
+  it('§8.2 an entry written to the log around the room is kept by compactions and reaches its clients', async () => {
+    const { client, storage } = setup({ compactAfterUpdates: 5 })
+    const a = client()
+    const b = client()
+    await settle()
+    a.doc.getText('t').insert(0, 'a')
+    await settle()
+    const elsewhere = new Y.Doc()
+    elsewhere.getMap('m').set('x', 'written around the room')
+    storage.logs.get('r1')!.push(Y.encodeStateAsUpdate(elsewhere))
+    // two rounds of compaction: the second must not drop what the first took in
+    for (let i = 0; i < 16; i++) {
+      a.doc.getText('t').insert(0, String(i % 10))
+      await settle(3)
+    }
+    await settle()
+    expect(storage.compactCalls).toBeGreaterThanOrEqual(2)
+    expect(storage.docOf('r1').getMap('m').get('x')).toBe('written around the room')
+    expect(storage.docOf('r1').getText('t').toString()).toBe(a.text())
+    expect(b.doc.getMap('m').get('x')).toBe('written around the room')
+    expect(a.doc.getMap('m').get('x')).toBe('written around the room')
+  })
 })

@@ -1,5 +1,6 @@
 /** The Storage API over any SqlDb: each method is one model function (one file per resource). */
 import type { SqlDb } from '../sql'
+import type { ComposeCompaction } from '@copboard/sync-core'
 import type {
   Cop, Role, Session, SessionState, SnapshotMeta, SnapshotPartName, SnapshotParts, SnapshotRender, Storage, StorageLogger, TokenRecord,
 } from '../types'
@@ -38,7 +39,7 @@ export abstract class SqlStorage implements Storage {
   // update log (RoomStorage)
   loadRoom(room: string): Promise<Uint8Array[]> { return updateLog.loadRoom(this.sql, room) }
   appendUpdates(room: string, updates: Uint8Array[]): Promise<void> { return this.sql.appendUpdates(room, updates) }
-  compactRoom(room: string): Promise<{ updatesBefore: number; bytesAfter: number }> { return updateLog.compactRoom(this.sql, room) }
+  compactRoom(room: string, compose?: ComposeCompaction): Promise<{ updatesBefore: number; bytesAfter: number }> { return updateLog.compactRoom(this.sql, room, compose) }
   countUpdates(room: string): Promise<number> { return updateLog.countUpdates(this.sql, room) }
   deleteRoom(room: string): Promise<number> { return updateLog.deleteRoom(this.sql, room) }
   listRooms(): Promise<string[]> { return updateLog.listRooms(this.sql) }

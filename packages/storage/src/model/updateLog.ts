@@ -4,6 +4,7 @@
  */
 import { toBuf, toU8 } from '../bytes'
 import { tx, type SqlDb } from '../sql'
+import type { ComposeCompaction } from '@copboard/sync-core'
 import { mergeLog } from './mergeLog'
 
 export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
@@ -12,17 +13,18 @@ export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
 }
 
 /**
- * Replaces the room's log by one merged update, safe beside appends: the read and the write each
- * run in a macrotask of their own, a large log's merge in a worker thread (mergeLog.ts), and
+ * Replaces the room's log by one update (the caller's `compose`, default their merge), safe
+ * beside appends: the read and the write each run in a macrotask of their own, a large log's
+ * merge in a worker thread (mergeLog.ts), and
  * the write removes exactly the entries read and puts the merged one at the newest one's seq, so
  * appends made after the read stay after it.
  */
-export async function compactRoom(db: SqlDb, room: string): Promise<{ updatesBefore: number; bytesAfter: number }> {
+export async function compactRoom(db: SqlDb, room: string, compose: ComposeCompaction = mergeLog): Promise<{ updatesBefore: number; bytesAfter: number }> {
   for (let attempt = 0; ; attempt++) {
     await yieldToLoop()
     const rows = await db.all<{ seq: number | string; data: Uint8Array }>('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq', [room])
     if (rows.length <= 1) return { updatesBefore: rows.length, bytesAfter: rows[0]?.data.byteLength ?? 0 }
-    const merged = await mergeLog(rows.map((r) => toU8(r.data)))
+    const merged = await compose(rows.map((r) => toU8(r.data)))
     const maxSeq = rows[rows.length - 1]!.seq
     try {
       await db.transaction(function* () {

@@ -1,5 +1,6 @@
 /** Storage contract, 1: the update log (RoomStorage). */
 import { beforeAll, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import type { Storage } from '../../src/index'
 import { bytes, docFrom, expectSameDoc, makeEdits, uniqueRoom, type ContractBackend, type ContractContext } from './support'
 
@@ -87,6 +88,24 @@ export function updateLogContract(ctx: ContractContext): void {
     await s.compactRoom(r)
     expect(await s.countUpdates(r)).toBe(1)
     expectSameDoc(doc, docFrom(await s.loadRoom(r)))
+  })
+
+  it('[1.3] compactRoom stores the caller\'s composed update in place of the entries it read; later appends stay after it', async () => {
+    const r = uniqueRoom('compose')
+    const { doc, updates } = makeEdits(40)
+    await s.appendUpdates(r, updates.slice(0, 30))
+    const state = Y.encodeStateAsUpdate(doc)
+    let seen: number[] = []
+    const res = await s.compactRoom(r, async (entries) => {
+      seen = entries.map((e) => e.byteLength)
+      // appended after the read: must stay behind the composed update
+      await s.appendUpdates(r, [bytes(42)])
+      return state
+    })
+    expect(seen).toEqual(updates.slice(0, 30).map((u) => u.byteLength))
+    expect(res).toEqual({ updatesBefore: 30, bytesAfter: state.byteLength })
+    const loaded = await s.loadRoom(r)
+    expect(loaded.map((u) => Array.from(u))).toEqual([Array.from(state), [42]])
   })
 
   it('[1.3] two compactions of the same room at once keep the document', async () => {

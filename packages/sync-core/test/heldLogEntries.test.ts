@@ -1,0 +1,51 @@
+/** §8.2 What a compaction may replace by the room's document state (src/heldLogEntries.ts). */
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { HeldLogEntries } from '../src/heldLogEntries.js'
+
+function edits(n: number) {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 0; i < n; i++) doc.getMap('m').set(`k${i}`, i)
+  return { doc, updates }
+}
+
+describe('§8.2 held log entries', () => {
+  it('§8.2 only entries the document is not known to hold are applied; the state then holds every entry read', () => {
+    const { doc, updates } = edits(3)
+    const other = edits(1).updates[0]!
+    const held = new HeldLogEntries()
+    for (const u of updates) held.add(u)
+    const applied: Uint8Array[] = []
+    const state = held.compose(doc, [...updates, other], (e) => (applied.push(e), Y.applyUpdate(doc, e)))
+    expect(applied).toEqual([other])
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, state)
+    expect(fresh.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
+  })
+
+  it('§8.2 after a committed compaction its state and later appends are held; an entry not read is forgotten', () => {
+    const { doc, updates } = edits(4)
+    const held = new HeldLogEntries()
+    held.add(updates[0]!)
+    held.add(updates[1]!) // appended after the compaction read the log, before it composed
+    const state = held.compose(doc, [updates[0]!], () => { throw new Error('nothing foreign') })
+    held.add(updates[2]!) // appended after it composed
+    held.committed()
+    const applied: Uint8Array[] = []
+    held.compose(doc, [state, updates[1]!, updates[2]!], (e) => applied.push(e))
+    expect(applied).toEqual([updates[1]])
+  })
+
+  it('§8.2 a failed compaction changes nothing that is held', () => {
+    const { doc, updates } = edits(2)
+    const held = new HeldLogEntries()
+    for (const u of updates) held.add(u)
+    const state = held.compose(doc, updates, () => { throw new Error('nothing foreign') })
+    held.failed()
+    const applied: Uint8Array[] = []
+    held.compose(doc, [...updates, state], (e) => applied.push(e))
+    expect(applied).toEqual([state])
+  })
+})
