@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCodes, RoomManager, RoomOwnedElsewhereError, type RoomEvent, type RoomLease, type RoomOwnership } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
-import { MemoryStorage } from './memoryStorage.js'
+import { MemoryStorage, gate } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
 
 /** One lease table shared by several "instances" (managers), like advisory locks in one database. */
@@ -179,5 +179,44 @@ describe('§13.5 hand over', () => {
     expect(c2.socket.closeCode).toBeNull()
     expect(c2.text()).toBe('before hand-over')
     expect(await a.manager.handOver('nope')).toBe(0)
+  })
+})
+
+describe('§13.3 §8.2 a compaction and a lost lease', () => {
+  it.each(['before', 'after'])('§13.3 §8.2 a change the lost lease did not store does not reach the log through a compaction composed %s the loss', async (when) => {
+    const { instance, storage } = cluster()
+    const a = instance('a')
+    const c1 = a.client()
+    await settle()
+    for (const s of ['x', 'y', 'z']) {
+      c1.doc.getText('t').insert(0, s)
+      await settle()
+    }
+    // a compaction starts and waits before its read
+    const compact = storage.compactRoom.bind(storage)
+    const held = gate()
+    storage.compactRoom = async (room, compose) => {
+      await held.promise
+      return compact(room, compose)
+    }
+    void a.manager['compactor'].compact(a.manager['rooms'].get('r1'))
+    // a server-side change whose append hangs, then fails: the lease is lost meanwhile
+    const append = gate()
+    storage.appendGate = append.promise
+    storage.failAppends = 1
+    const change = a.manager.transact('r1', (d) => d.getText('t').insert(0, 'TEMPLATE '))
+    change.catch(() => {})
+    await settle()
+    if (when === 'before') held.open()
+    await settle()
+    a.ownership.leases.get('r1')!.lose()
+    held.open()
+    await settle()
+    storage.appendGate = null
+    append.open()
+    await settle()
+    await expect(change).rejects.toThrow(/lost its lease/)
+    // the caller was told it did not persist: retried on the next owner, it must not be there twice
+    expect(storage.docOf('r1').getText('t').toString()).toBe('zyx')
   })
 })
