@@ -61,9 +61,16 @@ export class Compactor {
     room.compaction = (async () => {
       try {
         // §8.2: the room's document state replaces the entries read
-        const res = await this.storage.compactRoom(room.name, (entries) =>
-          room.heldLog.compose(room.doc, entries, (entry) => Y.applyUpdate(room.doc, entry, STORED_ORIGIN)),
-        )
+        const leased = room.lease !== null
+        const res = await this.storage.compactRoom(room.name, async (entries) => {
+          if (room.evicted) throw new Error('room lease lost')
+          const state = room.heldLog.compose(room.doc, entries, (entry) => Y.applyUpdate(room.doc, entry, STORED_ORIGIN))
+          // §13.3: a compaction does not go through the lease, so its state may hold only what
+          // is durable: a change the lease failed to store (its caller was told so) must not
+          // reach the log this way and be stored twice when retried on the next owner
+          if (leased && (!(await room.persistedSoFar()) || room.evicted)) throw new Error('room lease lost')
+          return state
+        })
         room.heldLog.committed()
         // appends that landed while compacting stay in the log after the merged entry
         const appendedCount = Math.max(0, room.logCount - countBefore)

@@ -319,6 +319,11 @@ export class Room implements ConnectionRoom {
     return this.updates.writes.drain()
   }
 
+  /** Resolves true once every update queued so far is durable (false: the room dropped some, §13.3). */
+  persistedSoFar(): Promise<boolean> {
+    return this.updates.writes.persistedSoFar()
+  }
+
   /** §8: a persisted batch grows the log; past the threshold compaction is scheduled. */
   persisted(updates: readonly Uint8Array[], bytes: number): void {
     for (const u of updates) this.heldLog.add(u)

@@ -67,6 +67,10 @@ export class WriteQueue {
   private unloggedBackpressure = 0
   private writing = false
   private drainWaiters: (() => void)[] = []
+  /** Entries enqueued / persisted so far (FIFO: a failed batch is retried first), for `persistedSoFar`. */
+  private enqueuedCount = 0
+  private persistedCount = 0
+  private persistWaiters: { upTo: number; resolve: (durable: boolean) => void }[] = []
 
   constructor(
     private readonly host: WriteQueueHost,
@@ -75,6 +79,7 @@ export class WriteQueue {
 
   enqueue(entry: QueueEntry): void {
     this.queue.push(entry)
+    this.enqueuedCount++
     this.queuedBytes += entry.bytes
     if (this.queuedBytes > this.ctx.limits.maxQueuedBytes) this.queueFull(entry.sender)
     if (!this.writing) {
@@ -93,6 +98,29 @@ export class WriteQueue {
   drain(): Promise<void> {
     if (!this.writing && this.queue.length === 0) return Promise.resolve()
     return new Promise((resolve) => this.drainWaiters.push(resolve))
+  }
+
+  /**
+   * Resolves true once every update enqueued so far is durable, false when the room closed and
+   * dropped some of them first (§8.2: a leased room's compaction stores only what is durable).
+   * Unlike `drain()`, updates enqueued later are not waited for.
+   */
+  persistedSoFar(): Promise<boolean> {
+    const upTo = this.enqueuedCount
+    if (this.persistedCount >= upTo) return Promise.resolve(true)
+    return new Promise((resolve) => this.persistWaiters.push({ upTo, resolve }))
+  }
+
+  /** `flushEnded`: the queue is empty, so nothing a waiter waits for is still to come. */
+  private settlePersistWaiters(flushEnded: boolean): void {
+    if (this.persistWaiters.length === 0) return
+    const waiting: typeof this.persistWaiters = []
+    for (const w of this.persistWaiters) {
+      if (this.persistedCount >= w.upTo) w.resolve(true)
+      else if (flushEnded) w.resolve(false)
+      else waiting.push(w)
+    }
+    this.persistWaiters = waiting
   }
 
   /** §7.3: a newcomer to a room under backpressure is not read either. */
@@ -195,10 +223,13 @@ export class WriteQueue {
         }
         const bytes = this.broadcast(batch)
         this.dequeued(batchBytes)
+        this.persistedCount += batch.length
         this.host.persisted(updates, bytes)
+        this.settlePersistWaiters(false)
       }
     } finally {
       this.writing = false
+      this.settlePersistWaiters(true)
       const waiters = this.drainWaiters
       this.drainWaiters = []
       for (const w of waiters) w()
@@ -243,6 +274,10 @@ export class WriteQueue {
     if (!this.host.isClosed()) {
       this.queue.unshift(...batch)
       for (const e of batch) this.queuedBytes += e.bytes
+    } else {
+      // dropped (FIFO: these were next in line): whoever waits for them learns they are not durable
+      this.persistedCount += batch.length
+      for (const w of this.persistWaiters.splice(0)) w.resolve(false)
     }
   }
 }

@@ -199,7 +199,7 @@ describe('§13.3 §8.2 a compaction and a lost lease', () => {
       await held.promise
       return compact(room, compose)
     }
-    void a.manager['compactor'].compact(a.manager['rooms'].get('r1'))
+    void a.manager['compactor'].compact(a.manager['rooms'].get('r1')!)
     // a server-side change whose append hangs, then fails: the lease is lost meanwhile
     const append = gate()
     storage.appendGate = append.promise
