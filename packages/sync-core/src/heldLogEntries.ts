@@ -14,6 +14,12 @@ import * as Y from 'yjs'
 
 const digest = (entry: Uint8Array): string => hash('sha256', entry, 'base64')
 
+/**
+ * A room whose compactions keep failing (a corrupt entry in its log) never resets its digests:
+ * past this many they are forgotten (sound: forgetting only makes a compaction apply more).
+ */
+export const MAX_HELD_DIGESTS = 20_000
+
 export class HeldLogEntries {
   private held = new Set<string>()
   /** Digests added since the running compaction composed its state (null: none running). */
@@ -23,6 +29,7 @@ export class HeldLogEntries {
   /** `entry` is in the log (or is being appended) and the document holds it. */
   add(entry: Uint8Array): void {
     const d = digest(entry)
+    if (this.held.size >= MAX_HELD_DIGESTS) this.held.clear()
     this.held.add(d)
     this.addedSinceCompose?.add(d)
   }
