@@ -7,18 +7,19 @@
  *
  * One journal per open storage handle, named `<db file>-appends-<pid>.<start>-<random>.log`
  * (`<start>`: the process's start time, Linux; without /proc `<pid>-<random>.log`): two handles
- * (or processes) never share one. A journal whose handle is gone (its process was killed) is an
- * orphan: the next open replays it into the table, skipping what its handle had already moved
- * (`append_journals.flushed_seq`), and deletes it.
+ * (or processes) never share one. A journal whose handle is gone (its process was killed: its
+ * lock is free, journalLock.ts) is an orphan: the next open replays it into the table, skipping
+ * what its handle had already moved (`append_journals.flushed_seq`), and deletes it.
  *
  * Record: u32 payload length · u32 CRC-32 of the payload · payload = f64 seq · u16 room length ·
  * room (UTF-8) · f64 time (ms) · u32 count · count × (u32 length · update). A record cut short by
  * a kill, or any bytes after it, fail the length or CRC check: reading stops there (such a
  * record's append never resolved: its write(2) had not returned).
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { crc32 } from 'node:zlib'
+import { JournalLock, lockHeld, lockPathOf } from './journalLock'
 
 export interface JournalRecord {
   seq: number
@@ -115,11 +116,21 @@ export class AppendJournal {
   private size = 0
   private fd: number
 
+  private readonly lock: JournalLock
+
   private constructor(
     readonly path: string,
     private readonly fs: JournalFs,
   ) {
-    this.fd = openSync(path, 'ax') // O_APPEND | O_EXCL: a new file of our own
+    // the lock first: a scan never sees this journal without its owner's lock
+    this.lock = JournalLock.hold(path)
+    try {
+      this.fd = openSync(path, 'ax') // O_APPEND | O_EXCL: a new file of our own
+    } catch (err) {
+      this.lock.release()
+      removeFile(lockPathOf(path), fs)
+      throw err
+    }
     liveHere.add(path)
   }
 
@@ -181,6 +192,7 @@ export class AppendJournal {
     try {
       if (fd >= 0) closeSync(fd)
     } finally {
+      this.lock.release()
       if (remove) removeJournal(this.path, this.fs)
     }
   }
@@ -199,12 +211,28 @@ export function orphanJournals(dbPath: string): string[] {
     const m = name.startsWith(prefix) ? /^(\d+)(?:\.(\d+))?-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
     if (!m) continue
     const path = join(dir, name)
+    if (liveHere.has(path)) continue
+    const held = lockHeld(path)
+    if (held === true) continue
+    // no lock file (an older version's journal): its pid decides; our own pid but not open here
+    // is an earlier process with the same pid (pid 1 in a container)
     const pid = Number(m[1])
-    // our own pid but not open here: an earlier process with the same pid (pid 1 in a container)
-    if (liveHere.has(path) || (pid !== process.pid && processRuns(pid, m[2]))) continue
+    if (held === null && pid !== process.pid && processRuns(pid, m[2])) continue
     out.push(path)
   }
   return out
+}
+
+/** Lock files whose journal is gone and whose owner too (killed between the two files' deletions or creations). */
+export function removeStrayLocks(dbPath: string, fs: JournalFs = nodeFs): void {
+  const dir = dirname(dbPath)
+  const prefix = basename(journalPrefix(dbPath))
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.lock')) continue
+    const lock = join(dir, name)
+    const journal = lock.replace(/\.lock$/, '.log')
+    if (!existsSync(journal) && lockHeld(journal) === false) removeFile(lock, fs)
+  }
 }
 
 /**
@@ -232,8 +260,13 @@ export function readJournal(path: string): JournalRecord[] | null {
   }
 }
 
-/** Deletes a journal whose records are all in the table (already gone: another process replayed it too, or someone deleted it). */
+/** Deletes a journal whose records are all in the table, then its lock file (already gone: another process replayed it too, or someone deleted it). */
 export function removeJournal(path: string, fs: JournalFs = nodeFs): void {
+  removeFile(path, fs)
+  removeFile(lockPathOf(path), fs)
+}
+
+function removeFile(path: string, fs: JournalFs): void {
   try {
     fs.unlink(path)
   } catch (err) {

@@ -15,7 +15,7 @@
 import type Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { AppendJournal, encodeRecord, orphanJournals, readJournal, removeJournal, type JournalFs, type JournalRecord } from './appendJournal'
+import { AppendJournal, encodeRecord, orphanJournals, readJournal, removeJournal, removeStrayLocks, type JournalFs, type JournalRecord } from './appendJournal'
 import { toBuf } from './bytes'
 import type { StorageLogger } from './types'
 
@@ -83,6 +83,7 @@ export class SqliteAppends {
     if (!hasTable) return
     this.fs = fs
     for (const path of orphanJournals(this.path)) this.replay(path)
+    removeStrayLocks(this.path, this.fs)
     this.forgetStaleMarks()
     this.journal = AppendJournal.create(this.path, this.fs)
   }

@@ -17,7 +17,8 @@ export function journalFolder() {
   return {
     dir: () => dir,
     db: () => join(dir, 'x.db'),
-    journals: () => readdirSync(dir).filter((n) => n.includes('-appends-')),
+    journals: () => readdirSync(dir).filter((n) => n.includes('-appends-') && n.endsWith('.log')),
+    lockFiles: () => readdirSync(dir).filter((n) => n.includes('-appends-') && n.endsWith('.lock')),
     rows: (s: SqliteStorage) => (s.db.prepare('SELECT room FROM updates ORDER BY seq').all() as { room: string }[]).map((r) => r.room),
   }
 }
