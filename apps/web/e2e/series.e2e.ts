@@ -126,6 +126,9 @@ describe('a CoP series (issue 11)', () => {
     await par.waitForURL(new RegExp(`/b/${s2.room}`), { timeout: 120_000 })
     await completeJoin(par, 'Cor', 'initiatief')
     await par.evaluate(() => (window as any).editor.user.updateUserPreferences({ animationSpeed: 0 }))
+    // joining, they land on the latest launched template (the comedy); on a loaded machine that can
+    // be after they could act, so wait for it before they go to the learning questions themselves
+    await waitUntil(() => par.evaluate((p) => (window as any).editor.getCurrentPageId() === p, comedy2), 60_000, 'participant lands on the comedy page')
     // two notes on the learning-questions page, one on the comedy page
     await par.evaluate((p) => void (window as any).editor.setCurrentPage(p), lqPage)
     await par.evaluate(() => void (window as any).editor.zoomToFit({ animation: { duration: 0 } }))
@@ -140,6 +143,15 @@ describe('a CoP series (issue 11)', () => {
       60_000,
       'session-2 notes at the facilitator',
     )
+    // on the pages the participant wrote them on (else the main-page check below cannot hold)
+    const pagesAtFac = await fac.evaluate((texts) => {
+      const e = (window as any).editor
+      return texts.map((t) => {
+        const n = [...e.store.allRecords()].find((r: any) => r.type === 'note' && JSON.stringify(r.props.richText).includes(t))
+        return e.getAncestorPageId(n)
+      })
+    }, [S2a, S2b, S2c])
+    expect(pagesAtFac).toEqual([lqPage, lqPage, comedy2])
     await fac.click('[data-testid=end-session-board]')
     await fac.waitForURL(/\/cop\//, { timeout: 120_000 })
     await fac.waitForSelector(`[data-testid=session-${s2.number}] [data-testid=session-thumbnail]`)

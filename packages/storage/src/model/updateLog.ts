@@ -5,7 +5,7 @@
 import { toBuf, toU8 } from '../bytes'
 import { tx, type SqlDb } from '../sql'
 import type { ComposeCompaction } from '@copboard/sync-core'
-import { mergeLog } from './mergeLog'
+import * as Y from 'yjs'
 
 export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
   const rows = await db.all<{ data: Uint8Array }>('SELECT data FROM updates WHERE room = ? ORDER BY seq', [room])
@@ -14,12 +14,11 @@ export async function loadRoom(db: SqlDb, room: string): Promise<Uint8Array[]> {
 
 /**
  * Replaces the room's log by one update (the caller's `compose`, default their merge), safe
- * beside appends: the read and the write each run in a macrotask of their own, a large log's
- * merge in a worker thread (mergeLog.ts), and
+ * beside appends: the read and the write each run in a macrotask of their own, and
  * the write removes exactly the entries read and puts the merged one at the newest one's seq, so
  * appends made after the read stay after it.
  */
-export async function compactRoom(db: SqlDb, room: string, compose: ComposeCompaction = mergeLog): Promise<{ updatesBefore: number; bytesAfter: number }> {
+export async function compactRoom(db: SqlDb, room: string, compose: ComposeCompaction = mergeEntries): Promise<{ updatesBefore: number; bytesAfter: number }> {
   for (let attempt = 0; ; attempt++) {
     await yieldToLoop()
     const rows = await db.all<{ seq: number | string; data: Uint8Array }>('SELECT seq, data FROM updates WHERE room = ? ORDER BY seq', [room])
@@ -58,6 +57,9 @@ export async function listRooms(db: SqlDb): Promise<string[]> {
 }
 
 class CompactionConflict extends Error {}
+
+/** The default compose: the entries' merge (the sync core composes its document's state instead, sync-core §8.2). */
+const mergeEntries = (entries: readonly Uint8Array[]): Uint8Array => Y.mergeUpdates([...entries])
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
 
