@@ -19,7 +19,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { JournalLock, lockHeld, lockPathOf } from './journalLock'
+import { JournalLock, lockHeld, lockPathOf, removeLockIfFree } from './journalLock'
 
 export interface JournalRecord {
   seq: number
@@ -229,9 +229,8 @@ export function removeStrayLocks(dbPath: string, fs: JournalFs = nodeFs): void {
   const prefix = basename(journalPrefix(dbPath))
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix) || !name.endsWith('.lock')) continue
-    const lock = join(dir, name)
-    const journal = lock.replace(/\.lock$/, '.log')
-    if (!existsSync(journal) && lockHeld(journal) === false) removeFile(lock, fs)
+    const journal = join(dir, name).replace(/\.lock$/, '.log')
+    if (!existsSync(journal)) removeLockIfFree(journal, (path) => removeFile(path, fs))
   }
 }
 

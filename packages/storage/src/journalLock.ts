@@ -14,18 +14,28 @@ export const lockPathOf = (journalPath: string): string => journalPath.replace(/
 export class JournalLock {
   private constructor(private db: Database.Database | null) {}
 
-  /** Takes the lock of a journal about to be created (before its file exists, so no scan sees it unlocked). */
+  /**
+   * Takes the lock of a journal about to be created (before its file exists, so no scan sees it
+   * unlocked). Its file exists unlocked for a moment: a scan that finds it then removes it as a
+   * stray, under its own lock (removeLockIfFree), so a lock taken after that is on no file (or
+   * fails: SQLite's I/O error on an unlinked file); the file is then made again.
+   */
   static hold(journalPath: string): JournalLock {
-    const db = new Database(lockPathOf(journalPath))
-    try {
-      // held until the connection closes; nothing is ever written
-      db.pragma('locking_mode = EXCLUSIVE')
-      db.exec('BEGIN EXCLUSIVE')
-    } catch (err) {
+    const path = lockPathOf(journalPath)
+    for (let tries = 1; ; tries++) {
+      const db = new Database(path)
+      let failed: unknown = null
+      try {
+        // held until the connection closes; nothing is ever written
+        db.pragma('locking_mode = EXCLUSIVE')
+        db.exec('BEGIN EXCLUSIVE')
+      } catch (err) {
+        failed = err
+      }
+      if (failed === null && existsSync(path)) return new JournalLock(db)
       db.close()
-      throw err
+      if (existsSync(path) || tries === 3) throw failed ?? new Error(`the journal lock file ${path} was removed as it was made`)
     }
-    return new JournalLock(db)
   }
 
   /** Lets go (the journal is closed). Idempotent. */
@@ -36,8 +46,24 @@ export class JournalLock {
   }
 }
 
-/** true: the journal's handle still holds its lock; false: it is gone; null: no lock file (an older version's journal). */
+/**
+ * true: the journal's handle still holds its lock; false: it is gone; null: no lock file (an older
+ * version's journal), or one that cannot be probed (the pid decides then). Never throws: a lock
+ * file must not keep storage from opening.
+ */
 export function lockHeld(journalPath: string): boolean | null {
+  return probe(journalPath)
+}
+
+/**
+ * Removes a journal's lock file when nobody holds it (a stray: its journal is gone). The file is
+ * unlinked while this probe holds the lock, so a handle still making it sees it gone (hold).
+ */
+export function removeLockIfFree(journalPath: string, unlink: (path: string) => void): void {
+  probe(journalPath, unlink)
+}
+
+function probe(journalPath: string, whileFree?: (path: string) => void): boolean | null {
   const path = lockPathOf(journalPath)
   if (!existsSync(path)) return null
   let probe: Database.Database
@@ -48,11 +74,26 @@ export function lockHeld(journalPath: string): boolean | null {
   }
   try {
     probe.exec('BEGIN EXCLUSIVE')
-    probe.exec('ROLLBACK')
+    try {
+      whileFree?.(path)
+    } finally {
+      probe.exec('ROLLBACK')
+    }
     return false
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return true
-    throw err
+    const code = (err as { code?: string }).code
+    if (code === 'SQLITE_BUSY') return true
+    // SQLite reads the header after taking its shared lock: nobody holds this one (and no
+    // handle made it: theirs stay empty)
+    if (code === 'SQLITE_NOTADB') {
+      try {
+        whileFree?.(path)
+      } catch {
+        // left: harmless, removed at a later start
+      }
+      return false
+    }
+    return null
   } finally {
     probe.close()
   }

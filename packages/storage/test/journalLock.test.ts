@@ -1,13 +1,15 @@
 /** [1.7] A journal's owner is known by its lock, not its pid (src/journalLock.ts). */
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, renameSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
-import { JournalLock } from '../src/journalLock'
+import { describe, expect, it, vi } from 'vitest'
+import { encodeRecord, removeStrayLocks } from '../src/appendJournal'
+import { JournalLock, lockHeld } from '../src/journalLock'
 import { openSqliteStorage, openStorage } from '../src/index'
 import { updateBytes } from './fixtures/appendChild'
-import { journalFolder } from './journalSupport'
+import { journalFolder, rec } from './journalSupport'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -64,5 +66,49 @@ describe('append journal lock', () => {
       live.release()
     }
     expect(existsSync(join(dir(), 'x.db-appends-999999999-live1.lock'))).toBe(true)
+  })
+
+  it('[1.7] a scan starting while a handle makes its lock file (not yet locked) does not leave that handle\'s journal without a lock file', async () => {
+    const realPragma = Database.prototype.pragma
+    let scanned = false
+    const pragma = vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, ...args: Parameters<Database.Database['pragma']>) {
+      // another process's open scans the folder between the lock file's creation and its lock
+      if (!scanned && args[0] === 'locking_mode = EXCLUSIVE') {
+        scanned = true
+        removeStrayLocks(db())
+      }
+      return realPragma.apply(this, args)
+    })
+    let s: Awaited<ReturnType<typeof openSqliteStorage>>
+    try {
+      s = await openSqliteStorage(db())
+    } finally {
+      pragma.mockRestore()
+    }
+    try {
+      expect(scanned).toBe(true)
+      const [journal] = journals()
+      expect(lockFiles()).toEqual([journal!.replace(/\.log$/, '.lock')])
+      expect(lockHeld(join(dir(), journal!))).toBe(true)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('[1.7] a lock file that is not a database (garbage, zero-filled) does not stop storage from opening: nobody holds it, its journal is replayed', async () => {
+    const s = await openSqliteStorage(db())
+    await s.close()
+    const name = 'x.db-appends-999999999.1-dead1'
+    writeFileSync(join(dir(), `${name}.log`), encodeRecord(rec(1)))
+    writeFileSync(join(dir(), `${name}.lock`), 'not a database, not a database, not a database, not a database, not a database, not a database')
+    writeFileSync(join(dir(), 'x.db-appends-999999999.1-dead2.lock'), Buffer.alloc(200))
+    const again = await openSqliteStorage(db())
+    try {
+      expect((await again.loadRoom('r')).map((u) => u[0])).toEqual([1])
+      expect(lockFiles().filter((n) => n.includes('999999999'))).toEqual([])
+      expect(journals().filter((n) => n.includes('999999999'))).toEqual([])
+    } finally {
+      await again.close()
+    }
   })
 })
