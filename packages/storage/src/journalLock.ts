@@ -26,8 +26,10 @@ export class JournalLock {
       const db = new Database(path)
       let failed: unknown = null
       try {
-        // held until the connection closes; nothing is ever written
+        // held until the connection closes; nothing is ever written (in exclusive mode BEGIN
+        // writes a -journal file, left beside the lock by a kill -9: kept in memory instead)
         db.pragma('locking_mode = EXCLUSIVE')
+        db.pragma('journal_mode = MEMORY')
         db.exec('BEGIN EXCLUSIVE')
       } catch (err) {
         failed = err

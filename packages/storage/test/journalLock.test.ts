@@ -111,4 +111,14 @@ describe('append journal lock', () => {
       await again.close()
     }
   })
+
+  it('[1.7] a handle\'s lock writes nothing: no SQLite -journal beside its lock file (left behind by a kill -9)', async () => {
+    const s = await openSqliteStorage(db())
+    try {
+      expect(lockFiles()).toHaveLength(1)
+      expect(readdirSync(dir()).filter((n) => n.includes('-appends-') && !n.endsWith('.log') && !n.endsWith('.lock'))).toEqual([])
+    } finally {
+      await s.close()
+    }
+  })
 })
