@@ -33,7 +33,7 @@ async function runAndKill(dir: string, room: string, mode: 'raw' | 'compact', ki
       if (l === 'compacted') compacted++
     }
     // kill in the middle of the stream, while appends (and compactions) are in flight; in compact
-    // mode only once a compaction finished (its merge runs in a worker that takes a moment to start)
+    // mode only once a compaction finished
     if (acked >= killAfter && (mode === 'raw' || compacted > 0) && !child.killed) child.kill('SIGKILL')
   })
   const sig = await exited
