@@ -202,15 +202,21 @@ function journalPrefix(dbPath: string): string {
   return `${dbPath}-appends-`
 }
 
-/** Journals beside `dbPath` whose handle is gone: not open in this process, and their process is not running. */
-export function orphanJournals(dbPath: string): string[] {
+/** The journal files (and their lock files) beside `dbPath`: each one's path and its name after the prefix. */
+function journalFiles(dbPath: string): { path: string; rest: string }[] {
   const dir = dirname(dbPath)
   const prefix = basename(journalPrefix(dbPath))
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({ path: join(dir, name), rest: name.slice(prefix.length) }))
+}
+
+/** Journals beside `dbPath` whose handle is gone: not open in this process, and nobody holds their lock (without a lock file: their process is not running). */
+export function orphanJournals(dbPath: string): string[] {
   const out: string[] = []
-  for (const name of readdirSync(dir)) {
-    const m = name.startsWith(prefix) ? /^(\d+)(?:\.(\d+))?-[a-z0-9]+\.log$/.exec(name.slice(prefix.length)) : null
+  for (const { path, rest } of journalFiles(dbPath)) {
+    const m = /^(\d+)(?:\.(\d+))?-[a-z0-9]+\.log$/.exec(rest)
     if (!m) continue
-    const path = join(dir, name)
     if (liveHere.has(path)) continue
     const held = lockHeld(path)
     if (held === true) continue
@@ -225,12 +231,10 @@ export function orphanJournals(dbPath: string): string[] {
 
 /** Lock files whose journal is gone and whose owner too (killed between the two files' deletions or creations). */
 export function removeStrayLocks(dbPath: string, fs: JournalFs = nodeFs): void {
-  const dir = dirname(dbPath)
-  const prefix = basename(journalPrefix(dbPath))
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix) || !name.endsWith('.lock')) continue
-    const journal = join(dir, name).replace(/\.lock$/, '.log')
-    if (!existsSync(journal)) removeLockIfFree(journal, (path) => removeFile(path, fs))
+  for (const { path } of journalFiles(dbPath)) {
+    if (!path.endsWith('.lock')) continue
+    const journal = path.replace(/\.lock$/, '.log')
+    if (!existsSync(journal)) removeLockIfFree(journal, (p) => removeFile(p, fs))
   }
 }
 

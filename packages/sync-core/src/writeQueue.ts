@@ -67,9 +67,12 @@ export class WriteQueue {
   private unloggedBackpressure = 0
   private writing = false
   private drainWaiters: (() => void)[] = []
-  /** Entries enqueued / persisted so far (FIFO: a failed batch is retried first), for `persistedSoFar`. */
+  /**
+   * Entries enqueued / settled so far (persisted, or dropped by a closed room; FIFO: a failed
+   * batch is retried first), for `persistedSoFar`.
+   */
   private enqueuedCount = 0
-  private persistedCount = 0
+  private settledCount = 0
   private persistWaiters: { upTo: number; resolve: (durable: boolean) => void }[] = []
 
   constructor(
@@ -107,7 +110,7 @@ export class WriteQueue {
    */
   persistedSoFar(): Promise<boolean> {
     const upTo = this.enqueuedCount
-    if (this.persistedCount >= upTo) return Promise.resolve(true)
+    if (this.settledCount >= upTo) return Promise.resolve(true)
     return new Promise((resolve) => this.persistWaiters.push({ upTo, resolve }))
   }
 
@@ -116,7 +119,7 @@ export class WriteQueue {
     if (this.persistWaiters.length === 0) return
     const waiting: typeof this.persistWaiters = []
     for (const w of this.persistWaiters) {
-      if (this.persistedCount >= w.upTo) w.resolve(true)
+      if (this.settledCount >= w.upTo) w.resolve(true)
       else if (flushEnded) w.resolve(false)
       else waiting.push(w)
     }
@@ -223,7 +226,7 @@ export class WriteQueue {
         }
         const bytes = this.broadcast(batch)
         this.dequeued(batchBytes)
-        this.persistedCount += batch.length
+        this.settledCount += batch.length
         this.host.persisted(updates, bytes)
         this.settlePersistWaiters(false)
       }
@@ -276,7 +279,7 @@ export class WriteQueue {
       for (const e of batch) this.queuedBytes += e.bytes
     } else {
       // dropped (FIFO: these were next in line): whoever waits for them learns they are not durable
-      this.persistedCount += batch.length
+      this.settledCount += batch.length
       for (const w of this.persistWaiters.splice(0)) w.resolve(false)
     }
   }
