@@ -7,6 +7,8 @@ import { build } from 'esbuild'
 const unresolvable = new Set()
 /** Packages bundled into dist/main.js instead of loaded from node_modules (for their resident size). */
 const BUNDLED = new Set(['zod'])
+/** Workspace packages with a native addon: loaded from node_modules (esbuild cannot bundle a .node file). */
+const NATIVE = new Set(['@copboard/malloc-trim'])
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -27,7 +29,7 @@ await build({
       name: 'external-node-modules',
       setup(b) {
         b.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (args.path.startsWith('@copboard/')) return undefined
+          if (args.path.startsWith('@copboard/') && !NATIVE.has(args.path)) return undefined
           // bundled (tree-shaken): zod's full package would load every locale at start-up
           if (BUNDLED.has(args.path.split('/')[0])) return undefined
           if (!args.path.startsWith('node:')) {

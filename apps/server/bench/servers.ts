@@ -7,7 +7,7 @@
  * - the floor: a bare ws relay (servers/floor.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Dialect } from './wire.js'
@@ -204,7 +204,9 @@ export async function startServer(
     })
     child.once('exit', (c) => reject(new Error(`${kind} exited ${c}`)))
   })
-  child.stdout!.resume()
+  // BENCH_SERVER_STDOUT=<file>: the server's stdout after start-up into <file>.<kind> (V8 traces: --trace-opt, --trace-deopt)
+  if (process.env.BENCH_SERVER_STDOUT) child.stdout!.pipe(createWriteStream(`${process.env.BENCH_SERVER_STDOUT}.${kind}`))
+  else child.stdout!.resume()
   const names = seeded?.rooms ?? Array.from({ length: opts.rooms }, (_, i) => `bench-room-${i}`)
   const pid = child.pid!
   return {

@@ -13,7 +13,8 @@
  *      being its environment, as in the start script) ·
  *      BENCH_ONLY=delivery,latejoin,storm,crowd,memory,churn,browser · BENCH_LOADS=1,2,3 · BENCH_REPEAT (delivery
  *      runs per server and load, median taken; 3, quick 1) · BENCH_CPU_PROF=<dir> (copboard
- *      --cpu-prof, into <dir>/<kind>) · BENCH_PROBE_GC=1 (debug: every server collects its
+ *      --cpu-prof, into <dir>/<kind>) · BENCH_SERVER_STDOUT=<file> (each server's stdout after
+ *      start-up into <file>.<kind>: V8's --trace-opt/--trace-deopt in BENCH_NODE_FLAGS) · BENCH_PROBE_GC=1 (debug: every server collects its
  *      garbage before the memory probe reads it, servers/probe.cjs) · BENCH_OUT=<dir>.
  */
 import { execSync, spawnSync } from 'node:child_process'

@@ -3,16 +3,11 @@
  * SIGTERM/SIGINT: stop accepting, persist every accepted edit, close sockets with 1001,
  * close storage. A second signal exits at once.
  *
- * `pnpm start` (and infra/) runs it with two memory settings (issue 12, bench/scenarios-memory.ts):
+ * `pnpm start` (and infra/) runs it with one memory setting (issue 12, bench/scenarios-memory.ts):
  * --max-semi-space-size=8: with 2 MiB, loading a board took several scavenges, so the whole
  * admission's temporaries reached the old generation and stayed there as garbage until the next
- * full GC (+750 KiB per loaded 200-note board 2 s later). glibc's malloc:
- * MALLOC_MMAP_THRESHOLD_=8192: blocks of 8 KiB and more (socket reads, boards, stored rows,
- * compiler zones) are mapped and unmapped on their own, not carved from the main arena, where
- * long-lived small blocks between them kept ~60 MiB of freed memory resident after many rooms came
- * and went (32768 left +17 MiB after 1,200 rooms, 8192 +10: same-run A/B, no CPU difference seen);
- * MALLOC_TRIM_THRESHOLD_=65536, MALLOC_TOP_PAD_=0: free memory at the arena's top goes back to
- * the system from 64 KiB on instead of 128 KiB plus padding.
+ * full GC (+750 KiB per loaded 200-note board 2 s later). Freed malloc memory goes back to the
+ * system when no room is loaded (memoryReducer.ts: malloc_trim), not through malloc tunables.
  */
 import { openStorage, type Storage } from '@copboard/storage'
 import { buildApp } from './app.js'
