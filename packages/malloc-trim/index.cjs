@@ -1,21 +1,27 @@
 'use strict'
-// The addon when it was built (the install script skips it without a compiler), else null.
+// The addon when it was built (scripts/build.cjs skips it without a compiler), else why not.
 let addon = null
+let loadError = null
 try {
   addon = require('./build/Release/malloc_trim.node')
-} catch {
-  addon = null
+} catch (err) {
+  loadError = err
 }
 
-/** Whether trimMalloc() calls malloc_trim (built, and glibc). */
-exports.available = addon !== null && addon.trim !== undefined
+/** Whether trimMalloc() calls malloc_trim: built, loadable, and glibc (elsewhere the addon exports nothing). */
+exports.available = addon !== null && typeof addon.trim === 'function'
+
+/** Why it is unavailable (null when available). */
+exports.unavailableReason = exports.available
+  ? null
+  : loadError
+    ? `the addon could not be loaded (${loadError.code ?? 'error'}: ${String(loadError.message).split('\n')[0]})`
+    : 'not glibc'
 
 /**
  * malloc_trim(0): free heap pages back to the system. Returns true when some memory was
- * released, false when none was, null when unavailable (not built, or not glibc).
+ * released, false when none was, null when unavailable.
  */
 exports.trimMalloc = function trimMalloc() {
-  if (!addon) return null
-  const r = addon.trim()
-  return r < 0 ? null : r === 1
+  return exports.available ? addon.trim() === 1 : null
 }

@@ -24,7 +24,7 @@ import metricsPlugin from './plugins/metrics.js'
 import { createCluster, type Cluster } from './cluster/index.js'
 import { boardUpdatePolicy } from './policy.js'
 import { IdleMemoryReducer } from './memoryReducer.js'
-import { available as mallocTrimAvailable } from '@copboard/malloc-trim'
+import { unavailableReason as mallocTrimUnavailable } from '@copboard/malloc-trim'
 
 export type { Config } from './config.js'
 export type { Authorize, AuthorizeResult } from './plugins/sync.js'
@@ -107,7 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   // issue 12: with no room loaded, the heap of the rooms that went is given back
   const memory = new IdleMemoryReducer(() => rooms.stats().rooms)
-  if (!mallocTrimAvailable) app.log.info('memory: malloc_trim is not available (not glibc, or @copboard/malloc-trim was not built): freed heap pages return to the system more slowly after rooms unload')
+  if (mallocTrimUnavailable) app.log.info(`memory: malloc_trim is not available (${mallocTrimUnavailable}): freed heap pages return to the system more slowly after rooms unload`)
   app.addHook('onClose', async () => memory.cancel())
   const rooms: RoomManager = new RoomManager({
     ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)

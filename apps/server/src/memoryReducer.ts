@@ -13,9 +13,9 @@
  * compiler zones) an mmap/munmap pair with fresh page faults, ~50 per delivered edit at 1 x 30
  * (perf stat: 20,762 page faults in 10 s beside yws's 401).
  */
-import { trimMalloc } from '@copboard/malloc-trim'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { trimMalloc } from '@copboard/malloc-trim'
 import type { RoomEvent } from '@copboard/sync-core'
 
 /** Full collections per reduction: the second and third release the pages the first emptied. */
