@@ -167,6 +167,69 @@ describe('WebSocket role checks', { timeout: 30_000 }, () => {
     v.provider.destroy()
   })
 
+  it('a plain GET of /sync/:room answers the board state with the socket\'s admission (Bearer token), no-store', async () => {
+    const A = await createCop(h, 'A-state')
+    const B = await createCop(h, 'B-state')
+    const room = A.session.room
+    await api(h, 'POST', `/cops/${A.cop.id}/sessions/${A.session.id}/start`, A.facilitator)
+    const p = await connect(room, A.participant)
+    writeRecords(p.doc, [noteRecord('seen', 0, 0, 'gelezen') as never])
+    await until(async () => (await storedNoteIds(room)).includes('shape:seen'))
+    const get = (token?: string, r = room) => fetch(`${h.url}/sync/${r}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+    for (const token of [A.participant, A.viewer, A.facilitator]) {
+      const res = await get(token)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/octet-stream')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()))
+      expect((readRecords(doc) as any[]).map((r) => r.id)).toContain('shape:seen')
+    }
+    // the same refusals as the upgrade, with the API's error bodies where it has them
+    expect((await get()).status).toBe(401)
+    expect((await get('z'.repeat(43))).status).toBe(401)
+    expect((await get(B.facilitator)).status).toBe(403)
+    expect((await get(A.facilitator, 'noSuchRoom123')).status).toBe(404)
+    expect((await get(A.facilitator, 'bad.room')).status).toBe(400)
+    // another participant's private draft room: refused like its socket
+    const draft = await get(A.participant, `${room}~draft~${'a'.repeat(22)}`)
+    expect(draft.status).toBe(403)
+    // the body of a refusal holds no board content
+    expect(await (await get(B.facilitator)).text()).not.toContain('gelezen')
+    p.provider.destroy()
+  })
+
+  it('a client that starts from the GET state receives only what changed since over its socket', async () => {
+    const c = await createCop(h, 'early')
+    const room = c.session.room
+    await api(h, 'POST', `/cops/${c.cop.id}/sessions/${c.session.id}/start`, c.facilitator)
+    const writer = await connect(room, c.participant)
+    writeRecords(writer.doc, Array.from({ length: 150 }, (_, i) => noteRecord(`n${i}`, i * 10, 0, `notitie ${i} `.repeat(8)) as never))
+    await until(async () => (await storedNoteIds(room)).length === 150)
+    const res = await fetch(`${h.url}/sync/${room}`, { headers: { authorization: `Bearer ${c.viewer}` } })
+    const state = new Uint8Array(await res.arrayBuffer())
+    writeRecords(writer.doc, [noteRecord('after', 0, 500, 'na het lezen') as never])
+    await until(async () => (await storedNoteIds(room)).includes('shape:after'))
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, state)
+    let bytesIn = 0
+    const Counting = class extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args)
+        this.on('message', (d: Buffer | ArrayBuffer) => (bytesIn += d.byteLength))
+      }
+    }
+    const provider = new WebsocketProvider(wsUrl(), room, doc, { WebSocketPolyfill: Counting as never, params: { token: c.viewer }, disableBc: true })
+    providers.push(provider)
+    await until(async () => provider.synced && (readRecords(doc) as any[]).some((r) => r.id === 'shape:after'))
+    expect((readRecords(doc) as any[]).filter((r) => r.type === 'note')).toHaveLength(151)
+    // the state was ~tens of KiB; the socket brought the one note written after the read
+    expect(state.length).toBeGreaterThan(20_000)
+    expect(bytesIn).toBeLessThan(state.length / 10)
+    provider.destroy()
+    writer.provider.destroy()
+  })
+
   it('an ended session is read-only for everyone', async () => {
     const c = await createCop(h)
     const base = `/cops/${c.cop.id}/sessions/${c.session.id}`

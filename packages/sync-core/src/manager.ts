@@ -215,6 +215,21 @@ export class RoomManager {
     }
   }
 
+  /**
+   * §1.7: the state a joiner without a cache gets (the shared full state of §1.6, no encoding
+   * while the document is unchanged), for the application's plain HTTP read of a room. Loads the
+   * room if needed (it then unloads like a room whose last connection left); throws
+   * RoomOwnedElsewhereError when another instance owns it.
+   */
+  async joinerState(name: string): Promise<Uint8Array> {
+    const room = await this.acquire(name)
+    try {
+      return room.fullState()
+    } finally {
+      room.unpin()
+    }
+  }
+
   /** Closes every connection of a room, e.g. when its session ended or a token was revoked. */
   disconnectRoom(name: string, code: 'NORMAL' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROOM_NOT_FOUND' = 'NORMAL'): number {
     const room = this.rooms.get(name)

@@ -263,6 +263,14 @@ export const encodeSyncStep1 = (stateVector: Uint8Array) =>
   frame((w) => w.varUint(MessageType.sync).varUint(SyncType.step1).varBytes(stateVector))
 export const encodeSyncStep2 = (update: Uint8Array) =>
   frame((w) => w.varUint(MessageType.sync).varUint(SyncType.step2).varBytes(update))
+/** The update a sync step 2 frame carries: a view into the frame, not a copy (§1.7). */
+export function syncStep2Update(step2: Uint8Array): Uint8Array {
+  const r = new Reader(step2)
+  if (r.varUint() !== MessageType.sync || r.varUint() !== SyncType.step2) throw new ProtocolError('MALFORMED_MESSAGE', 'not a sync step 2')
+  const update = r.varBytes('sync payload')
+  r.end()
+  return update
+}
 export const encodeSyncUpdate = (update: Uint8Array) =>
   frame((w) => w.varUint(MessageType.sync).varUint(SyncType.update).varBytes(update))
 export const encodeAwareness = (awarenessUpdate: Uint8Array) =>

@@ -20,6 +20,7 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
+  syncStep2Update,
 } from './protocol.js'
 import type { WriteQueueContext } from './writeQueue.js'
 import { RoomUpdates } from './roomUpdates.js'
@@ -191,8 +192,18 @@ export class Room implements ConnectionRoom {
   /** §1.2: what the client lacks; a client that has nothing gets the shared full state (§1.6). */
   private syncStep2For(stateVector: Uint8Array): Uint8Array {
     if (stateVector.length !== 1 || stateVector[0] !== 0) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    return this.fullStateFrame()
+  }
+
+  /** §1.6: the shared full state, as the sync step 2 frame joiners get. */
+  private fullStateFrame(): Uint8Array {
     const g = (this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null })
     return (g.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+  }
+
+  /** §1.7: the shared full state as one update (a view into the joiners' frame, not a copy). */
+  fullState(): Uint8Array {
+    return syncStep2Update(this.fullStateFrame())
   }
 
   /** §4.3: a connection left; its awareness states are removed and announced. */

@@ -67,8 +67,10 @@ export class TestClient {
   readOnlyNotices: string[] = []
   synced = false
 
-  constructor(manager: RoomManager, room: string, opts: ConnectOptions & { name?: string; pausable?: boolean } = {}) {
+  /** `initialState`: the doc starts with it (a client that read the room's state before connecting, §1.7). */
+  constructor(manager: RoomManager, room: string, opts: ConnectOptions & { name?: string; pausable?: boolean; initialState?: Uint8Array } = {}) {
     this.awareness.setLocalState(opts.name ? { name: opts.name } : null)
+    if (opts.initialState) Y.applyUpdate(this.doc, opts.initialState, this)
     this.socket = opts.pausable ? new PausableMemorySocket((f) => this.onFrame(f)) : new MemorySocket((f) => this.onFrame(f))
     this.conn = manager.connect(this.socket, room, opts)
     this.socket.conn = this.conn

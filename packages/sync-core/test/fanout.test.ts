@@ -69,6 +69,65 @@ describe('§1.6 shared greeting', () => {
   })
 })
 
+describe('§1.7 the joiner state for a plain HTTP read', () => {
+  it('§1.7 joinerState is the shared full state (the same bytes a joiner gets), fresh after an update', async () => {
+    const { manager, client } = setup()
+    const writer = client()
+    await settle()
+    writer.doc.getMap('m').set('a', 1)
+    await settle()
+    const state = await manager.joinerState('r1')
+    const joiner = client()
+    await settle()
+    const step2 = joiner.socket.sent.find(isFullStep2)!
+    // a view into the joiners' frame: no copy of the board per read
+    expect(state.buffer).toBe(step2.buffer)
+    expect(step2.subarray(step2.length - state.length)).toEqual(state)
+    const d = new Y.Doc()
+    Y.applyUpdate(d, state)
+    expect(d.getMap('m').toJSON()).toEqual({ a: 1 })
+    writer.doc.getMap('m').set('b', 2)
+    await settle()
+    const after = new Y.Doc()
+    Y.applyUpdate(after, await manager.joinerState('r1'))
+    expect(after.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
+  })
+
+  it('§1.7 §9.1 an unloaded room is loaded from storage for the read and unloads again by itself', async () => {
+    const { manager, client } = setup()
+    const writer = client('r2')
+    await settle()
+    writer.doc.getText('t').insert(0, 'stored')
+    await settle()
+    writer.destroy()
+    await new Promise((r) => setTimeout(r, 120))
+    expect(manager.roomNames()).not.toContain('r2')
+    const d = new Y.Doc()
+    Y.applyUpdate(d, await manager.joinerState('r2'))
+    expect(d.getText('t').toString()).toBe('stored')
+    expect(manager.roomNames()).toContain('r2')
+    await new Promise((r) => setTimeout(r, 120))
+    expect(manager.roomNames()).not.toContain('r2')
+  })
+
+  it('§1.7 a client that starts from the joiner state gets only what it lacks on connect', async () => {
+    const { manager, client } = setup()
+    const writer = client()
+    await settle()
+    writer.doc.getText('t').insert(0, 'x'.repeat(5000))
+    await settle()
+    const state = await manager.joinerState('r1')
+    writer.doc.getText('t').insert(0, 'late ')
+    await settle()
+    const c = client('r1', { initialState: state })
+    await settle()
+    expect(c.doc.getText('t').toString()).toBe('late ' + 'x'.repeat(5000))
+    // what the server sent the early reader: far less than the board
+    const received = c.socket.sent.reduce((n, f) => n + f.length, 0)
+    expect(received).toBeLessThan(1000)
+  })
+})
+
 describe('§4.6 batched awareness fan-out', () => {
   it('§4.6 forty joiners in one turn: each sees every other state in a few frames, not one frame per joiner', async () => {
     const { client } = setup()

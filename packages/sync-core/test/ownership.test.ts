@@ -107,6 +107,7 @@ describe('§13 room ownership', () => {
     a.client()
     await settle()
     await expect(b.manager.encodeState('r1')).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
+    await expect(b.manager.joinerState('r1')).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
     await expect(b.manager.transact('r1', (d) => d.getText('t').insert(0, 'no'))).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
   })
 

@@ -1,7 +1,8 @@
 /**
  * The token authorizer for the sync plugin (PLAN.md contract): called in onRequest BEFORE the
- * WebSocket upgrade of /sync/<room>. The token travels in the subprotocol (preferred: not in any
- * URL, so no proxy logs it) or in the query (`?token=`, the stock y-websocket client's way):
+ * WebSocket upgrade of /sync/<room> (and before a plain GET of its state). The token travels in
+ * the subprotocol (preferred: not in any URL, so no proxy logs it), in `Authorization: Bearer`
+ * (plain GET) or in the query (`?token=`, the stock y-websocket client's way):
  *   Sec-WebSocket-Protocol: copboard, copboard.token.<secret>
  * The server answers with the protocol `copboard` only (never echoes the secret).
  * - no / unknown / revoked token -> 401; too many failures from one source -> 429 is reported as 401
@@ -15,6 +16,7 @@ import type { Role, Session, Storage } from '@copboard/storage'
 import { isBoardWritable } from '@copboard/archive'
 import { ApiError } from '../plugins/api/errors'
 import type { AccessResolver } from './access'
+import { bearerToken } from './rest'
 import { SYNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX, tokenFromProtocols } from '@copboard/sync-core'
 
 export type AuthorizeResult = { ok: true; role: Role; copId?: string } | { ok: false; status: 401 | 403 | 404; error: string }
@@ -37,9 +39,12 @@ export function tokenFromQuery(request: FastifyRequest): string | null {
   return typeof t === 'string' ? t : null
 }
 
-/** The sync token: the subprotocol first, then the query. */
+/**
+ * The sync token: the subprotocol first, then `Authorization: Bearer` (a plain GET of the board's
+ * state, plugins/sync.ts, where a browser cannot set the subprotocol), then the query.
+ */
 export function syncToken(request: FastifyRequest): string | null {
-  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? tokenFromQuery(request)
+  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? bearerToken(request) ?? tokenFromQuery(request)
 }
 
 /** The role on a session's board: the token's, except on an ended (frozen) board, where everyone is a viewer. */

@@ -4,13 +4,13 @@
  * buffered there until the room is loaded). This file adapts `ws` to sync-core's SyncSocket and
  * owns the transport duties of SPEC.md §11: maxPayload, keepalive, forced termination.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import websocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
-import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection } from '@copboard/sync-core'
+import { CloseCodes, RoomOwnedElsewhereError, type CloseCodeName, type RoomManager, type SyncConnection } from '@copboard/sync-core'
 import { SyncTransport, WsSocket } from './syncSocket.js'
 import type { Metrics } from '../cluster/metrics.js'
 import { parseDraftRoom } from '@copboard/board'
@@ -129,12 +129,34 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     transport.flush()
   })
 
-  app.get<{ Params: { room: string } }>(
-    '/sync/:room',
-    {
-      websocket: true,
-      // the upgrade rate limit (plugins/rateLimit.ts) runs before the origin check and the token lookup
-      onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {
+  /**
+   * A plain GET of /sync/:room (no upgrade): the board's state as one Yjs update (sync-core SPEC
+   * §1.7), with the same admission as the socket (onRequest below). A browser's first visit reads
+   * it while its scripts load and opens the socket with that state, so the socket carries only
+   * what changed since (issue 12). Same path as the socket: the proxy routes both to one instance.
+   */
+  const readState = async (request: FastifyRequest<{ Params: { room: string } }>, reply: FastifyReply) => {
+    let state: Uint8Array
+    try {
+      state = await rooms.joinerState(request.params.room)
+    } catch (err) {
+      const moved = err instanceof RoomOwnedElsewhereError
+      if (!moved) request.log.warn({ room: request.params.room, err: (err as Error).message }, 'sync: the board state could not be read')
+      const e = new ApiError(moved ? 'ROOM_MOVED' : 'BOARD_UNAVAILABLE')
+      return reply.code(e.statusCode).send(e.toJSON())
+    }
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(state.buffer, state.byteOffset, state.byteLength))
+  }
+
+  app.route<{ Params: { room: string } }>({
+    method: 'GET',
+    url: '/sync/:room',
+    handler: readState,
+    // the upgrade rate limit (plugins/rateLimit.ts) runs before the origin check and the token lookup
+    onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {
         const refused = app.checkOrigin(request)
         if (refused) return reply.code(refused.statusCode).send(refused.toJSON())
         // a private-mode draft room `<room>~draft~<participantId>` is authorised as its board (drafts.ts)
@@ -154,8 +176,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
         }
         request.syncAccess = { role: result.role, copId: result.copId, participantId }
       }],
-    },
-    (socket, request) => {
+    wsHandler: (socket, request) => {
       // @fastify/websocket's own 'error' listener closes over the Fastify request and reply (and
       // through them the raw IncomingMessage, ServerResponse and headers): kept for the socket's
       // whole life, that is several KiB per connection. Ours needs only the socket.
@@ -188,7 +209,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
         conn.closed()
       })
     },
-  )
+  })
 }
 
 export default syncPlugin

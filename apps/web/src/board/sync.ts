@@ -14,6 +14,8 @@ import { PARTICIPANT_SECRET_PARAM, participantSecret } from './participant'
 import { syncPresence, type PeerInfo } from './presence'
 import { ChangeListeners } from './changeListeners'
 import { insertedCount, skipEncodingOfBigUpdates } from './cacheWrites'
+import { cacheMarked, markCached } from './cacheMark'
+import { takeEarlyState } from './earlyState'
 
 export type { PeerInfo }
 
@@ -48,12 +50,19 @@ const PROBE_TIMEOUT_MS = 2500
 const HEARTBEAT_MS = 500
 /** A server update adding this many items (a board of some hundred notes) is cached later, whole (cacheWrites.ts). */
 const BIG_UPDATE_ITEMS = 20_000
+/**
+ * A first visit waits this long for the server to answer the early read of the board's state
+ * (earlyState.ts), and then this long for the state itself, before its socket opens without it.
+ */
+const EARLY_STATE_ANSWER_MS = 1500
+const EARLY_STATE_BODY_MS = 15_000
 
 export class BoardConnection {
-  readonly doc = new Y.Doc()
+  readonly doc: Y.Doc
   readonly store: TLStore
   readonly provider: WebsocketProvider
-  readonly idb: IndexeddbPersistence | null
+  /** The IndexedDB cache (on a first visit opened only once the board has rendered). */
+  private idb: IndexeddbPersistence | null
   binding: BoardBinding | null = null
   state: ConnectionState = 'connecting'
   /** True when the server said this connection is read-only, or the doc's schema is newer than ours. */
@@ -94,19 +103,23 @@ export class BoardConnection {
     this.store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
     this.rendered = new Promise<void>((r) => (this.markRendered = r))
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
-    // a board this browser never cached has nothing to wait for (IndexedDB itself takes ~0.5 s
-    // to start in the render bench, even to list its databases); localStorage answers at once
+    const cacheable = typeof indexedDB !== 'undefined'
     const firstVisit = !cacheMarked(room)
-    this.idb = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`copboard:${room}`, this.doc)
+    // a first visit: the board's state was read at start-up (earlyState.ts) into this doc
+    const early = firstVisit ? takeEarlyState(room) : null
+    this.doc = early?.doc ?? new Y.Doc()
+    // a first visit opens its cache once the board has rendered (cacheWholeDocLater): opening it
+    // stores the whole doc (y-indexeddb encodes it then), and that belongs after the first render
+    this.idb = cacheable && !firstVisit ? new IndexeddbPersistence(`copboard:${room}`, this.doc) : null
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
       // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
       protocols: syncProtocols(this.token),
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
       params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },
       maxBackoffTime: 10_000,
-      // with a cache, the socket opens once the cache is in the doc: the server then sends only
-      // what the cache lacks (not the whole board again), and the cache is not sent back to it
-      connect: !this.idb,
+      // the socket opens once the cache or the early state is in the doc: the server then sends
+      // only what the doc lacks (not the whole board again), and nothing is sent back to it
+      connect: false,
       // tabs of one board meet at the server, the authority (a refused update stays in its tab);
       // a BroadcastChannel peer would also cost a full encode of the board on every connect
       disableBc: true,
@@ -151,25 +164,25 @@ export class BoardConnection {
       document.removeEventListener('visibilitychange', onVisibility)
     })
 
-    // a first visit connects at once instead of waiting for an empty cache to open; what the
-    // server sends is cached whole once the board has rendered (y-indexeddb stores nothing
-    // before its database is open), and the board is marked as cached for the next visit
-    if (this.idb && firstVisit) this.cacheWholeDocLater()
+    // a first visit: what the server sent is cached whole once the board has rendered, and the
+    // board is marked as cached for the next visit
+    if (cacheable && firstVisit) this.cacheWholeDocLater()
     void this.idb?.whenSynced.then(() => markCached(room)).catch(() => {})
-    const cacheLoaded = this.idb && !firstVisit ? Promise.race([this.idb.whenSynced, delay(1500)]) : Promise.resolve()
+    const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : early ? early.settle(EARLY_STATE_ANSWER_MS, EARLY_STATE_BODY_MS) : Promise.resolve()
     // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
-    // the cache, that is the whole board. y-indexeddb skips what it loads itself and the provider
-    // is not connected yet: both listen from when the cache is in (at once on a first visit)
+    // the cache or the early state, that is the whole board. y-indexeddb skips what it loads
+    // itself and the provider is not connected yet: both listen from when the doc is filled
     type UpdateListener = (update: Uint8Array, origin: unknown) => void
-    const quiet = [
-      (this.idb as unknown as { _storeUpdate?: UpdateListener } | null)?._storeUpdate,
-      (this.provider as unknown as { _updateHandler?: UpdateListener })._updateHandler,
-    ].filter((l): l is UpdateListener => !!l && !!this.idb)
+    const updateListeners = () =>
+      [(this.idb as unknown as { _storeUpdate?: UpdateListener } | null)?._storeUpdate, (this.provider as unknown as { _updateHandler?: UpdateListener })._updateHandler].filter(
+        (l): l is UpdateListener => !!l,
+      )
+    const quiet = updateListeners()
     for (const l of quiet) this.doc.off('update', l)
-    if (this.idb) {
+    if (cacheable) {
       this.disposers.push(
         skipEncodingOfBigUpdates(this.doc, {
-          listeners: () => quiet,
+          listeners: updateListeners,
           skip: (tr) => tr.origin === this.provider && insertedCount(tr) >= BIG_UPDATE_ITEMS,
           onSkipped: () => this.cacheWholeDocLater(),
         }),
@@ -218,16 +231,24 @@ export class BoardConnection {
   }
 
   private cachePending = false
-  /** The whole doc into the IndexedDB cache, once the board has rendered and the page is idle. */
+  /**
+   * The whole doc into the IndexedDB cache, once the board has rendered and the page is idle. On a
+   * first visit that opens the cache: y-indexeddb stores the whole doc when it opens.
+   */
   private cacheWholeDocLater() {
-    if (this.cachePending || !this.idb) return
+    if (this.cachePending || typeof indexedDB === 'undefined') return
     this.cachePending = true
     void this.rendered.then(() => {
       const store = () => {
         this.cachePending = false
-        // (its database must be open: on a first visit the board can render before it is)
+        if (this.destroyed) return
         const idb = this.idb
-        if (!this.destroyed && idb) void idb.whenSynced.then(() => (this.destroyed ? undefined : storeState(idb))).catch(() => {})
+        if (!idb) {
+          const opened = (this.idb = new IndexeddbPersistence(`copboard:${this.room}`, this.doc))
+          void opened.whenSynced.then(() => markCached(this.room)).catch(() => {})
+          return
+        }
+        void idb.whenSynced.then(() => (this.destroyed ? undefined : storeState(idb))).catch(() => {})
       }
       if (typeof requestIdleCallback === 'function') requestIdleCallback(store, { timeout: 1000 })
       else setTimeout(store, 0)
@@ -368,25 +389,6 @@ function outsideFirstView(f: RecordFields): boolean {
   if (typeof f.x !== 'number' || typeof f.y !== 'number') return false
   const w = innerWidth, h = innerHeight
   return f.x > 2 * w || f.y > 2 * h || f.x < -w - 400 || f.y < -h - 400
-}
-
-const cacheMark = (room: string) => `copboard:cached:${room}`
-
-/** Whether this browser has a cache of the board (its IndexedDB opened here before). */
-function cacheMarked(room: string): boolean {
-  try {
-    return localStorage.getItem(cacheMark(room)) === '1'
-  } catch {
-    return true // cannot tell: wait for the cache as before
-  }
-}
-
-function markCached(room: string): void {
-  try {
-    localStorage.setItem(cacheMark(room), '1')
-  } catch {
-    // storage full or blocked: the next visit waits for the cache, as before
-  }
 }
 
 function delay(ms: number) {

@@ -31,6 +31,7 @@ export const ApiErrors = {
   // 409
   SESSION_STATE_CONFLICT: { status: 409, reason: 'the session is not in the state this action needs' },
   CANNOT_REVOKE_OWN_TOKEN: { status: 409, reason: 'a facilitator cannot revoke the link they are using' },
+  ROOM_MOVED: { status: 409, reason: 'another instance serves this board: open its sync socket (the proxy routes it there)' },
   // 413
   PAYLOAD_TOO_LARGE: { status: 413, reason: 'the request body is too large' },
   // 429
@@ -38,6 +39,8 @@ export const ApiErrors = {
   TOO_MANY_AUTH_FAILURES: { status: 429, reason: 'too many failed attempts with bad tokens; try again in a minute' },
   // 500
   INTERNAL: { status: 500, reason: 'internal error' },
+  // 503
+  BOARD_UNAVAILABLE: { status: 503, reason: 'the board cannot be loaded right now (storage unavailable or the server is stopping); try again' },
 } as const
 
 export type ApiErrorCode = keyof typeof ApiErrors
