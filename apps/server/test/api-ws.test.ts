@@ -196,6 +196,10 @@ describe('WebSocket role checks', { timeout: 30_000 }, () => {
     expect(draft.status).toBe(403)
     // the body of a refusal holds no board content
     expect(await (await get(B.facilitator)).text()).not.toContain('gelezen')
+    // a HEAD would load and encode the board for nothing: there is none
+    expect((await fetch(`${h.url}/sync/${room}`, { method: 'HEAD', headers: { authorization: `Bearer ${A.viewer}` } })).status).toBe(404)
+    // reads are not connections: the board's live count (snapshot metadata) has the one socket
+    expect((h.archive as any).live.get(room)?.connections).toBe(1)
     p.provider.destroy()
   })
 

@@ -31,11 +31,14 @@ describe('first visit e2e', { timeout: 300_000 }, () => {
       }
     })
     let socketBytes = 0
+    let sentBytes = 0
     let sockets = 0
+    const size = (p: string | Buffer) => (typeof p === 'string' ? p.length : p.byteLength)
     page.on('websocket', (ws) => {
       if (!ws.url().includes(`/sync/${board.room}`)) return
       sockets++
-      ws.on('framereceived', (f) => (socketBytes += typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength))
+      ws.on('framereceived', (f) => (socketBytes += size(f.payload)))
+      ws.on('framesent', (f) => (sentBytes += size(f.payload)))
     })
 
     // the board's scripts are held back until the early read is answered, and meanwhile a note is
@@ -65,6 +68,8 @@ describe('first visit e2e', { timeout: 300_000 }, () => {
     // the socket carried the late note and presence, not the board again
     expect(sockets).toBe(1)
     expect(socketBytes).toBeLessThan(bytes / 5)
+    // nor did the page send the board it read back to the server
+    expect(sentBytes).toBeLessThan(bytes / 5)
     await shot(page, 'first-visit')
 
     // the cache is written once the board has rendered; the next visit starts from it

@@ -23,7 +23,7 @@ export type AuthorizeResult = { ok: true; role: Role; copId?: string } | { ok: f
 export type Authorize = (request: FastifyRequest, room: string) => Promise<AuthorizeResult>
 
 export interface SyncAuthorizerHooks {
-  /** Called after a successful authorization (e.g. to track live rooms for autosave). */
+  /** Called after a successful authorization of a socket (e.g. to track live rooms for autosave). */
   onAuthorized?(info: { room: string; copId: string; sessionId: string; role: Role; tokenId: string }): void
 }
 
@@ -65,7 +65,8 @@ export function createSyncAuthorizer(storage: Storage, resolver: AccessResolver,
     if (!session) return { ok: false, status: 404, error: 'ROOM_NOT_FOUND' }
     if (session.copId !== access.copId) return { ok: false, status: 403, error: 'OTHER_COP' }
     const role = roleOnBoard(session, access.role)
-    hooks.onAuthorized?.({ room, copId: session.copId, sessionId: session.id, role, tokenId: access.tokenId })
+    // a socket joins the board; a plain GET of its state (plugins/stateReads.ts) only reads it
+    if (request.ws) hooks.onAuthorized?.({ room, copId: session.copId, sessionId: session.id, role, tokenId: access.tokenId })
     return { ok: true, role, copId: session.copId }
   }
 }

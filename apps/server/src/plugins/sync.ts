@@ -1,16 +1,18 @@
 /**
- * The WebSocket route /sync/:room (standard y-websocket protocol). Authorisation runs in
- * onRequest, i.e. before the upgrade; the socket is handed to sync-core at once (frames are
- * buffered there until the room is loaded). This file adapts `ws` to sync-core's SyncSocket and
- * owns the transport duties of SPEC.md §11: maxPayload, keepalive, forced termination.
+ * The WebSocket route /sync/:room (standard y-websocket protocol; a plain GET of it answers the
+ * board's state, stateReads.ts). Authorisation runs in onRequest, i.e. before the upgrade; the
+ * socket is handed to sync-core at once (frames are buffered there until the room is loaded).
+ * This file adapts `ws` to sync-core's SyncSocket and owns the transport duties of SPEC.md §11:
+ * maxPayload, keepalive, forced termination.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import websocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Role } from '@copboard/storage'
 import { SYNC_PROTOCOL } from '../auth/authorizer.js'
 import rateLimitPlugin from './rateLimit.js'
-import { CloseCodes, RoomOwnedElsewhereError, type CloseCodeName, type RoomManager, type SyncConnection } from '@copboard/sync-core'
+import { CloseCodes, type CloseCodeName, type RoomManager, type SyncConnection } from '@copboard/sync-core'
+import { stateReads } from './stateReads.js'
 import { SyncTransport, WsSocket } from './syncSocket.js'
 import type { Metrics } from '../cluster/metrics.js'
 import { parseDraftRoom } from '@copboard/board'
@@ -36,6 +38,8 @@ export interface SyncPluginOptions {
   metrics?: Metrics
   /** This instance's name in the connection's log lines. */
   instanceId?: string
+  /** A plain GET of a board's state still sending after this long is cut off (stateReads.ts). */
+  stateReadDeadlineMs?: number
 }
 
 /** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
@@ -129,32 +133,12 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     transport.flush()
   })
 
-  /**
-   * A plain GET of /sync/:room (no upgrade): the board's state as one Yjs update (sync-core SPEC
-   * §1.7), with the same admission as the socket (onRequest below). A browser's first visit reads
-   * it while its scripts load and opens the socket with that state, so the socket carries only
-   * what changed since (issue 12). Same path as the socket: the proxy routes both to one instance.
-   */
-  const readState = async (request: FastifyRequest<{ Params: { room: string } }>, reply: FastifyReply) => {
-    let state: Uint8Array
-    try {
-      state = await rooms.joinerState(request.params.room)
-    } catch (err) {
-      const moved = err instanceof RoomOwnedElsewhereError
-      if (!moved) request.log.warn({ room: request.params.room, err: (err as Error).message }, 'sync: the board state could not be read')
-      const e = new ApiError(moved ? 'ROOM_MOVED' : 'BOARD_UNAVAILABLE')
-      return reply.code(e.statusCode).send(e.toJSON())
-    }
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(state.buffer, state.byteOffset, state.byteLength))
-  }
-
   app.route<{ Params: { room: string } }>({
     method: 'GET',
     url: '/sync/:room',
-    handler: readState,
+    // a plain GET: the board's state (stateReads.ts); a HEAD would load and encode it for nothing
+    handler: stateReads(rooms, { deadlineMs: opts.stateReadDeadlineMs }),
+    exposeHeadRoute: false,
     // the upgrade rate limit (plugins/rateLimit.ts) runs before the origin check and the token lookup
     onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {
         const refused = app.checkOrigin(request)

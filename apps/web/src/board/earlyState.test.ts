@@ -107,4 +107,41 @@ describe('early read of a first visit (issue 12)', () => {
     await done
     expect(early.doc.getText('t').toString()).toBe('groot bord')
   })
+
+  it('a body that comes after the board stopped waiting is not applied, even from a fetch that ignores the abort', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    vi.stubGlobal('fetch', async () => {
+      await gate
+      return new Response(boardState('genegeerd') as Uint8Array<ArrayBuffer>, { status: 200 })
+    })
+    readStateEarly('room-7', 'secret')
+    await settled()
+    const early = takeEarlyState('room-7')!
+    await early.settle(20, 20)
+    release()
+    await settled()
+    expect(early.doc.getText('t').toString()).toBe('')
+  })
+
+  it('stop() (the board closed) aborts the read; a read no board takes is dropped after a minute', async () => {
+    const calls = serve(200, boardState('x'), new Promise<void>(() => {}))
+    readStateEarly('room-8', 'secret')
+    await settled()
+    const early = takeEarlyState('room-8')!
+    early.stop()
+    expect((calls[0].init.signal as AbortSignal).aborted).toBe(true)
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      readStateEarly('room-9', 'secret')
+      vi.advanceTimersByTime(59_000)
+      expect((calls[1].init.signal as AbortSignal).aborted).toBe(false)
+      vi.advanceTimersByTime(1_001)
+      expect((calls[1].init.signal as AbortSignal).aborted).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+    await settled()
+    expect(takeEarlyState('room-9')).toBeNull()
+  })
 })

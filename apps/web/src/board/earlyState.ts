@@ -22,7 +22,12 @@ export interface EarlyState {
    * on a slow line); from then on nothing is applied to the doc (the socket takes over).
    */
   settle(answerMs: number, bodyMs: number): Promise<void>
+  /** Nothing more is applied and the read is aborted (the board closed). */
+  stop(): void
 }
+
+/** A read no board took within this long is dropped (the doc holds a whole board). */
+const UNTAKEN_MS = 60_000
 
 interface Read {
   room: string
@@ -53,6 +58,17 @@ export function readStateEarly(room: string, token: string): void {
     })
     .catch(() => {}) // offline, aborted, a broken body: the socket brings the board
   pending = read
+  // e.g. the access check failed and no board opened: the tab does not keep the board
+  setTimeout(() => {
+    if (pending !== read) return
+    pending = null
+    stopRead(read)
+  }, UNTAKEN_MS)
+}
+
+function stopRead(read: Read): void {
+  read.stopped = true
+  read.abort.abort()
 }
 
 /** The early read of `room`, for the board to adopt (once); null when there is none (yet). */
@@ -60,10 +76,7 @@ export function takeEarlyState(room: string): EarlyState | null {
   const read = pending
   pending = null
   if (!read) return null
-  const stop = () => {
-    read.stopped = true
-    read.abort.abort()
-  }
+  const stop = () => stopRead(read)
   if (read.room !== room || !read.doc) {
     stop()
     return null
@@ -81,5 +94,6 @@ export function takeEarlyState(room: string): EarlyState | null {
         void read.settled.then(done)
         timer = setTimeout(() => (read.answered ? (timer = setTimeout(done, bodyMs)) : done()), answerMs)
       }),
+    stop,
   }
 }

@@ -108,6 +108,7 @@ export class BoardConnection {
     // a first visit: the board's state was read at start-up (earlyState.ts) into this doc
     const early = firstVisit ? takeEarlyState(room) : null
     this.doc = early?.doc ?? new Y.Doc()
+    if (early) this.disposers.push(early.stop)
     // a first visit opens its cache once the board has rendered (cacheWholeDocLater): opening it
     // stores the whole doc (y-indexeddb encodes it then), and that belongs after the first render
     this.idb = cacheable && !firstVisit ? new IndexeddbPersistence(`copboard:${room}`, this.doc) : null
