@@ -29,6 +29,11 @@ import type { AwarenessFilter } from './awarenessFilter.js'
 import { RoomAwareness } from './roomAwareness.js'
 import { HeldLogEntries } from './heldLogEntries.js'
 
+/** §8.1: a board compacted to this many bytes waits for one more entry before its next compaction… */
+export const COMPACTED_BYTES_PER_UPDATE = 256
+/** …up to this many (well below the digests a room keeps, `MAX_HELD_DIGESTS`). */
+export const MAX_COMPACT_AFTER_UPDATES = 8_000
+
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
   badInput: BadInputLog
@@ -144,7 +149,8 @@ export class Room implements ConnectionRoom {
       this.logBytes += update.length
     }
     this.logCount = updates.length
-    this.lastCompactedBytes = updates.length === 1 ? updates[0].length : 0
+    // the log's largest entry stands for its last compaction (§8.1)
+    this.lastCompactedBytes = updates.reduce((max, u) => Math.max(max, u.length), 0)
     this.state = 'ready'
     const waiting = [...this.waiting]
     this.waiting.clear()
@@ -340,9 +346,17 @@ export class Room implements ConnectionRoom {
     for (const u of updates) this.heldLog.add(u)
     this.logCount += updates.length
     this.logBytes += bytes
-    if (this.logCount >= 2 && (this.logCount > this.ctx.compactAfterUpdates || this.logBytes > this.compactAfterBytes())) {
+    if (this.logCount >= 2 && (this.logCount > this.compactAfterUpdates() || this.logBytes > this.compactAfterBytes())) {
       this.ctx.onCompactionDue(this)
     }
+  }
+
+  /**
+   * §8.1: a compaction encodes the whole document on the main thread (a 1.7 MB board: tens of
+   * ms), so a big board waits for more entries than a small one: its cost per edit stays the same.
+   */
+  private compactAfterUpdates(): number {
+    return Math.min(MAX_COMPACT_AFTER_UPDATES, Math.max(this.ctx.compactAfterUpdates, Math.floor(this.lastCompactedBytes / COMPACTED_BYTES_PER_UPDATE)))
   }
 
   /** Relative to the last compacted size, or a large document would compact on every write. */

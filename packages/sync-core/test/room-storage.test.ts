@@ -172,6 +172,56 @@ describe('§8 compaction', () => {
     expect(storage.docOf('r1').getText('t').toString()).toBe(a.text())
   })
 
+  it('§8.1 a big board compacts after more entries (one per 256 bytes of its last compaction), a small one after compactAfterUpdates', async () => {
+    const { client, storage } = setup({ compactAfterUpdates: 5 })
+    const a = client()
+    await settle()
+    // one big edit, compacted: the log's state is ~40 KB, so the next compaction waits for ~160 entries
+    a.doc.getText('t').insert(0, 'x'.repeat(40_000))
+    for (let i = 0; i < 6; i++) {
+      a.doc.getText('t').insert(0, 'y')
+      await settle(3)
+    }
+    await settle()
+    const after = storage.compactCalls
+    expect(after).toBeGreaterThan(0)
+    for (let i = 0; i < 100; i++) {
+      a.doc.getText('t').insert(0, 'z')
+      await settle(3)
+    }
+    await settle()
+    expect(storage.compactCalls).toBe(after)
+    for (let i = 0; i < 80; i++) {
+      a.doc.getText('t').insert(0, 'w')
+      await settle(3)
+    }
+    await settle()
+    expect(storage.compactCalls).toBeGreaterThan(after)
+    expect(storage.docOf('r1').getText('t').toString()).toBe(a.text())
+  })
+
+  it('§8.1 after a load, the log\'s largest entry stands for the last compaction', async () => {
+    const { client, storage } = setup({ compactAfterUpdates: 5 })
+    // a big board's state and a few edits, as a crash leaves them
+    const d = new Y.Doc()
+    d.getText('t').insert(0, 'x'.repeat(40_000))
+    await storage.appendUpdates('r1', [Y.encodeStateAsUpdate(d)])
+    for (let i = 0; i < 6; i++) {
+      const sv = Y.encodeStateVector(d)
+      d.getText('t').insert(0, 'y')
+      await storage.appendUpdates('r1', [Y.encodeStateAsUpdate(d, sv)])
+    }
+    const a = client()
+    await settle()
+    for (let i = 0; i < 3; i++) {
+      a.doc.getText('t').insert(0, 'z')
+      await settle(3)
+    }
+    await settle()
+    expect(storage.compactCalls).toBe(0)
+    expect(a.text()).toBe('zzz' + 'y'.repeat(6) + 'x'.repeat(40_000))
+  })
+
   it('§8.2 a compaction stores the document\'s state: an overwritten value is not kept', async () => {
     const { client, storage } = setup({ compactAfterUpdates: 50 })
     const a = client()
