@@ -13,15 +13,23 @@ import { currentTemplateId, frameLanding, MIN_LANDING_ZOOM } from '../templates/
 
 export const leaderUserId = (clientId: number) => `user:${clientId}` as TLUserId
 
-/** The facilitator's current view from their awareness presence, else the view stored in the doc. */
-export function leaderView(conn: BoardConnection, follow: FollowState | null): PageView | null {
+/** The facilitator's current view from their awareness presence (null while it is not known). */
+function leaderPresenceView(conn: BoardConnection, follow: FollowState | null): PageView | null {
   const id = leaderClientId(conn, follow?.leaderClientId)
   const p = id != null ? (conn.provider.awareness.getStates().get(id)?.presence as TLInstancePresence | undefined) : undefined
   if (p?.camera && p.screenBounds && p.screenBounds.w > 0 && p.camera.z > 0) {
     return { pageId: p.currentPageId, x: -p.camera.x, y: -p.camera.y, w: p.screenBounds.w / p.camera.z, h: p.screenBounds.h / p.camera.z }
   }
-  return follow?.view ?? null
+  return null
 }
+
+/** The facilitator's current view from their awareness presence, else the view stored in the doc. */
+export function leaderView(conn: BoardConnection, follow: FollowState | null): PageView | null {
+  return leaderPresenceView(conn, follow) ?? follow?.view ?? null
+}
+
+/** Waited for the socket's first sync before a late joiner lands on the stored view anyway (offline, from the cache). */
+const LANDING_WITHOUT_SYNC_MS = 3000
 
 export function jumpTo(editor: Editor, view: PageView, animate = true): boolean {
   if (!editor.getPage(view.pageId as never)) return false
@@ -67,28 +75,52 @@ export function useFollowRuntime(editor: Editor, conn: BoardConnection, follow: 
   useEffect(() => {
     if (!enabled) return
     const aw = conn.provider.awareness
+    const provider = conn.provider
     let done = false
+    // the stored view only once the socket's greeting is in (it brings the facilitator's presence):
+    // a board from its cache or read early (board/earlyState.ts) renders before the socket syncs
+    let storedViewToo = false
+    const timers: ReturnType<typeof setTimeout>[] = []
     const tryLand = () => {
       if (done) return
-      const view = leaderView(conn, followRef.current)
+      const view = storedViewToo ? leaderView(conn, followRef.current) : leaderPresenceView(conn, followRef.current)
       if (view && landAt(editor, view)) {
         done = true
         seen.current = followRef.current?.bringSeq ?? 0
         if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
       }
     }
-    aw.on('change', tryLand)
-    // give the facilitator's awareness a moment to arrive; after that, the doc's view will do
-    const id = setTimeout(tryLand, 300)
-    const giveUp = setTimeout(() => {
+    const giveUp = () => {
       aw.off('change', tryLand)
       if (!done) seen.current = followRef.current?.bringSeq ?? 0
       done = true
-    }, 4000)
+    }
+    let started = false
+    const start = () => {
+      if (started) return
+      started = true
+      provider.off('sync', onSync)
+      // give the facilitator's awareness a moment to arrive; after that, the doc's view will do
+      timers.push(
+        setTimeout(() => {
+          storedViewToo = true
+          tryLand()
+        }, 300),
+        setTimeout(giveUp, 4000),
+      )
+    }
+    const onSync = (synced: boolean) => synced && start()
+    aw.on('change', tryLand)
+    if (provider.synced) start()
+    else {
+      provider.on('sync', onSync)
+      timers.push(setTimeout(start, LANDING_WITHOUT_SYNC_MS))
+    }
+    tryLand()
     return () => {
       aw.off('change', tryLand)
-      clearTimeout(id)
-      clearTimeout(giveUp)
+      provider.off('sync', onSync)
+      for (const t of timers) clearTimeout(t)
     }
   }, [editor, conn, enabled])
 
