@@ -19,8 +19,15 @@ const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 
 type Who = { page: Page; errors: string[] }
 
-async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig', skewMs = 0): Promise<Who> {
+async function open(link: string, name: string, perspective: 'gemeente' | 'initiatief' | 'overig', skewMs = 0, socketDelayMs = 0): Promise<Who> {
   const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } })
+  if (socketDelayMs) {
+    // the board's sockets connect late: the board (read early, board/earlyState.ts) renders first
+    await ctx.routeWebSocket(/\/sync\//, async (ws) => {
+      await new Promise((r) => setTimeout(r, socketDelayMs))
+      ws.connectToServer()
+    })
+  }
   if (skewMs) {
     await ctx.addInitScript((skew: number) => {
       const real = Date.now.bind(Date)
@@ -171,7 +178,9 @@ describe('run of show (facilitator + two participants)', { timeout: 600_000 }, (
     await fac.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), accordPage)
     await fac.page.evaluate(() => void (window as any).editor.setCamera({ x: -200, y: -300, z: 0.7 }))
     const target = await viewport(fac.page)
-    const late = await open(suite.board.participant, 'Carla Laat', 'overig')
+    // her board renders before its socket brings the facilitator's presence: she must not land on
+    // the view stored in the doc meanwhile (followRuntime.ts)
+    const late = await open(suite.board.participant, 'Carla Laat', 'overig', 0, 2500)
     await waitUntil(async () => {
       const v = await viewport(late.page)
       return v.pageId === accordPage && Math.abs(v.cx - target.cx) < 10 && Math.abs(v.cy - target.cy) < 10
