@@ -28,7 +28,7 @@ export function leaderView(conn: BoardConnection, follow: FollowState | null): P
   return leaderPresenceView(conn, follow) ?? follow?.view ?? null
 }
 
-/** Waited for the socket's first sync before a late joiner lands on the stored view anyway (offline, from the cache). */
+/** Waited for the socket's first sync before a late joiner lands on the stored view anyway (offline, from the cache; presence still wins when it comes). */
 const LANDING_WITHOUT_SYNC_MS = 3000
 
 export function jumpTo(editor: Editor, view: PageView, animate = true): boolean {
@@ -77,44 +77,44 @@ export function useFollowRuntime(editor: Editor, conn: BoardConnection, follow: 
     const aw = conn.provider.awareness
     const provider = conn.provider
     let done = false
+    let landed = false
     // the stored view only once the socket's greeting is in (it brings the facilitator's presence):
     // a board from its cache or read early (board/earlyState.ts) renders before the socket syncs
     let storedViewToo = false
     const timers: ReturnType<typeof setTimeout>[] = []
     const tryLand = () => {
       if (done) return
-      const view = storedViewToo ? leaderView(conn, followRef.current) : leaderPresenceView(conn, followRef.current)
-      if (view && landAt(editor, view)) {
-        done = true
-        seen.current = followRef.current?.bringSeq ?? 0
-        if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
-      }
+      const presence = leaderPresenceView(conn, followRef.current)
+      const view = presence ?? (storedViewToo && !landed ? (followRef.current?.view ?? null) : null)
+      if (!view || !landAt(editor, view)) return
+      landed = true
+      seen.current = followRef.current?.bringSeq ?? 0
+      if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
+      // the facilitator's presence is final; a stored view gives way to it when it comes (until giveUp)
+      if (presence) done = true
     }
     const giveUp = () => {
       aw.off('change', tryLand)
       if (!done) seen.current = followRef.current?.bringSeq ?? 0
       done = true
     }
-    let started = false
-    const start = () => {
-      if (started) return
-      started = true
-      provider.off('sync', onSync)
-      // give the facilitator's awareness a moment to arrive; after that, the doc's view will do
-      timers.push(
-        setTimeout(() => {
-          storedViewToo = true
-          tryLand()
-        }, 300),
-        setTimeout(giveUp, 4000),
-      )
+    const useStoredView = () => {
+      storedViewToo = true
+      tryLand()
     }
-    const onSync = (synced: boolean) => synced && start()
+    // give the facilitator's awareness a moment to arrive after the sync; after that, the doc's view
+    // will do, and 4 s after it the landing is over
+    const onSync = (synced: boolean) => {
+      if (!synced) return
+      provider.off('sync', onSync)
+      timers.push(setTimeout(useStoredView, 300), setTimeout(giveUp, 4000))
+    }
     aw.on('change', tryLand)
-    if (provider.synced) start()
+    if (provider.synced) onSync(true)
     else {
       provider.on('sync', onSync)
-      timers.push(setTimeout(start, LANDING_WITHOUT_SYNC_MS))
+      // no sync yet (offline, a board from its cache): the stored view, until a sync brings presence
+      timers.push(setTimeout(useStoredView, LANDING_WITHOUT_SYNC_MS))
     }
     tryLand()
     return () => {
