@@ -21,7 +21,7 @@ async function serve(read: (room: string) => Promise<Uint8Array>, deadlineMs?: n
   const stream = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) })
   const app = Fastify({ logger: { level: 'warn', stream } })
   apps.push(app)
-  app.get('/sync/:room', stateReads({ joinerState: read } as unknown as RoomManager, { deadlineMs }))
+  app.get('/sync/:room', stateReads({ joinerState: read } as unknown as RoomManager, app.log, { deadlineMs }))
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return { url, lines }
 }

@@ -9,7 +9,7 @@
  * all, and a read not finished within STATE_READ_DEADLINE_MS is cut off.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { RoomOwnedElsewhereError, type RoomManager } from '@copboard/sync-core'
+import { BadInputLog, RoomOwnedElsewhereError, errorMessage, type Logger, type RoomManager } from '@copboard/sync-core'
 import { ApiError } from './api/errors.js'
 
 /** Reads in flight per client address (a tab makes one per first visit)… */
@@ -21,11 +21,10 @@ export const STATE_READ_DEADLINE_MS = 60_000
 /** At most one log line per this long for reads that failed (storage down, shutting down). */
 const FAILURE_LOG_INTERVAL_MS = 10_000
 
-export function stateReads(rooms: RoomManager, opts: { deadlineMs?: number } = {}) {
+export function stateReads(rooms: RoomManager, logger: Logger, opts: { deadlineMs?: number } = {}) {
   const inFlight = new Map<string, number>()
   let total = 0
-  let lastFailureLog = -Infinity
-  let failuresNotLogged = 0
+  const failureLog = new BadInputLog(logger, 1, FAILURE_LOG_INTERVAL_MS, Date.now, 'board state read')
   const deadlineMs = opts.deadlineMs ?? STATE_READ_DEADLINE_MS
 
   const refuse = (reply: FastifyReply, code: 'RATE_LIMITED' | 'ROOM_MOVED' | 'BOARD_UNAVAILABLE') => {
@@ -53,12 +52,7 @@ export function stateReads(rooms: RoomManager, opts: { deadlineMs?: number } = {
       state = await rooms.joinerState(request.params.room)
     } catch (err) {
       if (err instanceof RoomOwnedElsewhereError) return refuse(reply, 'ROOM_MOVED')
-      const now = Date.now()
-      if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_MS) {
-        request.log.warn({ room: request.params.room, err: (err as Error).message, notLogged: failuresNotLogged }, 'sync: a board state could not be read')
-        lastFailureLog = now
-        failuresNotLogged = 0
-      } else failuresNotLogged++
+      failureLog.line('warn', { room: request.params.room, err: errorMessage(err) }, 'sync: a board state could not be read')
       return refuse(reply, 'BOARD_UNAVAILABLE')
     }
     return reply

@@ -38,8 +38,6 @@ export interface SyncPluginOptions {
   metrics?: Metrics
   /** This instance's name in the connection's log lines. */
   instanceId?: string
-  /** A plain GET of a board's state still sending after this long is cut off (stateReads.ts). */
-  stateReadDeadlineMs?: number
 }
 
 /** Room ids are random url-safe strings (PLAN.md); anything else is a 400 before any lookup. */
@@ -137,7 +135,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
     method: 'GET',
     url: '/sync/:room',
     // a plain GET: the board's state (stateReads.ts); a HEAD would load and encode it for nothing
-    handler: stateReads(rooms, { deadlineMs: opts.stateReadDeadlineMs }),
+    handler: stateReads(rooms, app.log),
     exposeHeadRoute: false,
     // the upgrade rate limit (plugins/rateLimit.ts) runs before the origin check and the token lookup
     onRequest: [app.httpLimits.syncUpgrade, async (request, reply) => {

@@ -35,7 +35,7 @@ interface Read {
   settled: Promise<void>
   /** The server answered (headers in; the body may still be on its way). */
   answered: boolean
-  stopped: boolean
+  /** Aborted: the board stopped waiting or closed; nothing more is applied. */
   abort: AbortController
 }
 let pending: Read | null = null
@@ -43,7 +43,7 @@ let pending: Read | null = null
 export function readStateEarly(room: string, token: string): void {
   pending?.abort.abort()
   const abort = new AbortController()
-  const read: Read = { room, doc: null, settled: Promise.resolve(), answered: false, stopped: false, abort }
+  const read: Read = { room, doc: null, settled: Promise.resolve(), answered: false, abort }
   const bytes = fetch(`/sync/${encodeURIComponent(room)}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal }).then((r) => {
     read.answered = true
     // a refusal (401/403/404), a moved or unavailable board: the socket says why, as before
@@ -53,7 +53,7 @@ export function readStateEarly(room: string, token: string): void {
     .then((Yjs) => {
       read.doc = new Yjs.Doc()
       return bytes.then((b) => {
-        if (b && !read.stopped && read.doc) Yjs.applyUpdate(read.doc, new Uint8Array(b), EARLY_STATE_ORIGIN)
+        if (b && !abort.signal.aborted && read.doc) Yjs.applyUpdate(read.doc, new Uint8Array(b), EARLY_STATE_ORIGIN)
       })
     })
     .catch(() => {}) // offline, aborted, a broken body: the socket brings the board
@@ -67,7 +67,6 @@ export function readStateEarly(room: string, token: string): void {
 }
 
 function stopRead(read: Read): void {
-  read.stopped = true
   read.abort.abort()
 }
 

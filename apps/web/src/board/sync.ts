@@ -111,7 +111,7 @@ export class BoardConnection {
     if (early) this.disposers.push(early.stop)
     // a first visit opens its cache once the board has rendered (cacheWholeDocLater): opening it
     // stores the whole doc (y-indexeddb encodes it then), and that belongs after the first render
-    this.idb = cacheable && !firstVisit ? new IndexeddbPersistence(`copboard:${room}`, this.doc) : null
+    this.idb = cacheable && !firstVisit ? this.openCache() : null
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
       // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
       protocols: syncProtocols(this.token),
@@ -168,7 +168,6 @@ export class BoardConnection {
     // a first visit: what the server sent is cached whole once the board has rendered, and the
     // board is marked as cached for the next visit
     if (cacheable && firstVisit) this.cacheWholeDocLater()
-    void this.idb?.whenSynced.then(() => markCached(room)).catch(() => {})
     const cacheLoaded = this.idb ? Promise.race([this.idb.whenSynced, delay(1500)]) : early ? early.settle(EARLY_STATE_ANSWER_MS, EARLY_STATE_BODY_MS) : Promise.resolve()
     // while anyone listens to 'update', Yjs encodes every transaction once more for them: loading
     // the cache or the early state, that is the whole board. y-indexeddb skips what it loads
@@ -231,6 +230,13 @@ export class BoardConnection {
     ])
   }
 
+  /** The board's IndexedDB cache; once open, the board counts as cached for the next visit. */
+  private openCache(): IndexeddbPersistence {
+    const idb = new IndexeddbPersistence(`copboard:${this.room}`, this.doc)
+    void idb.whenSynced.then(() => markCached(this.room)).catch(() => {})
+    return idb
+  }
+
   private cachePending = false
   /**
    * The whole doc into the IndexedDB cache, once the board has rendered and the page is idle. On a
@@ -245,8 +251,7 @@ export class BoardConnection {
         if (this.destroyed) return
         const idb = this.idb
         if (!idb) {
-          const opened = (this.idb = new IndexeddbPersistence(`copboard:${this.room}`, this.doc))
-          void opened.whenSynced.then(() => markCached(this.room)).catch(() => {})
+          this.idb = this.openCache()
           return
         }
         void idb.whenSynced.then(() => (this.destroyed ? undefined : storeState(idb))).catch(() => {})
