@@ -64,6 +64,7 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       const g = await gen.cpu()
       const sched = srv()
       const r = await gen.report()
+      if (process.env.BENCH_LAT_HIST) console.log(kind, [10, 25, 50, 75, 90, 95, 97, 98, 99, 99.5, 99.9, 100].map((q) => `p${q} ${percentile(r.latencies, q).toFixed(2)}`).join(' '))
       const expected = writers * load.rate * (load.clientsPerRoom - 1)
       const deliveriesPerSec = r.latencies.length / cfg.seconds
       // every write sent reaches every other client of its room (nothing may be lost)

@@ -15,7 +15,8 @@
  *      runs per server and load, median taken; 3, quick 1) · BENCH_CPU_PROF=<dir> (copboard
  *      --cpu-prof, into <dir>/<kind>) · BENCH_SERVER_STDOUT=<file> (each server's stdout after
  *      start-up into <file>.<kind>: V8's --trace-opt/--trace-deopt in BENCH_NODE_FLAGS) · BENCH_PROBE_GC=1 (debug: every server collects its
- *      garbage before the memory probe reads it, servers/probe.cjs) · BENCH_OUT=<dir>.
+ *      garbage before the memory probe reads it, servers/probe.cjs) · BENCH_LAT_HIST=1 (debug: each
+ *      delivery run prints its latency percentiles, p10 to max) · BENCH_OUT=<dir>.
  */
 import { execSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
