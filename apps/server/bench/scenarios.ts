@@ -45,7 +45,12 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       if (conn.failed) throw new Error(`${conn.failed} clients failed to connect: ${conn.errors.join('; ')}`)
       await sleep(500)
       // steady state, as a server that has run for a while: the same load first warms the JIT and
-      // the caches of every server alike (unmeasured; its late deliveries are not counted)
+      // the caches of every server alike (unmeasured; its late deliveries are not counted). 12 s,
+      // not 4: V8's memory reducer runs three full collections ~8 s after a process starts (and
+      // then only after a regular full collection, minutes apart at these loads); with 4 s they
+      // fell into the window and cost copboard, whose heap is the largest, ~20 % more CPU per
+      // delivery than in its steady state (1 x 30, 2026-11-30: 48.3 vs 39.7 us; with 20 s of
+      // warm-up the same server with the reducer off measured 38.8 vs 39.7)
       if (warmMoves > 0) {
         gen.start(period, cfg.warmSeconds)
         await sleep(cfg.warmSeconds * 1000)

@@ -5,7 +5,7 @@
  * apps/server/bench/results/latest.{md,json}). Not part of `pnpm test`.
  *
  * Env: BENCH_QUICK=1 (short runs, for iteration) · BENCH_SECONDS (per delivery run; 8, quick 3) ·
- *      BENCH_WARM (s of the same load before each measured delivery run, not measured; 4, quick 1) ·
+ *      BENCH_WARM (s of the same load before each measured delivery run, not measured; 12, quick 1) ·
  *      BENCH_THREADS (load generator threads, 2) · BENCH_SERVERS=copboard,yws,… (add `base` with
  *      BENCH_BASE_BUNDLE=<a copboard dist/main.js under apps/server/dist/> to compare a change with
  *      its baseline in the same run; BENCH_BASE_NODE_FLAGS: other node flags for it) ·
@@ -38,7 +38,7 @@ const outDir = process.env.BENCH_OUT ?? join(import.meta.dirname, 'results')
 const cfg: BenchConfig = {
   quick,
   seconds: Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 8)),
-  warmSeconds: nonNegative('BENCH_WARM', quick ? 1 : 4),
+  warmSeconds: nonNegative('BENCH_WARM', quick ? 1 : 12),
   threads: Number(process.env.BENCH_THREADS ?? 2),
   bundle: buildCopboard(),
 }

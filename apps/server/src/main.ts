@@ -3,18 +3,11 @@
  * SIGTERM/SIGINT: stop accepting, persist every accepted edit, close sockets with 1001,
  * close storage. A second signal exits at once.
  *
- * `pnpm start` (and infra/) runs it with two V8 settings (issue 12, bench/):
+ * `pnpm start` (and infra/) runs it with one memory setting (issue 12, bench/scenarios-memory.ts):
  * --max-semi-space-size=8: with 2 MiB, loading a board took several scavenges, so the whole
  * admission's temporaries reached the old generation and stayed there as garbage until the next
- * full GC (+750 KiB per loaded 200-note board 2 s later).
- * --no-memory-reducer: V8's memory reducer (made for idle browser tabs) took a CoP's 50 edits a
- * second for a quiet process and ran three memory-reducing full collections of the whole heap
- * every ~10 s (--trace-gc: 6-12 ms pauses on this thread, concurrent marking on the others; a
- * third of the server's CPU at 1 x 30 ran on V8's helper threads). Same-run A/Bs, CPU per
- * delivery: 1 x 30 48.3 -> 39.7 us and 55.2 -> 44.0 us; 100 x 10 22.8 -> 20.3; 1 x 200
- * 12.6 -> 10.9. Memory per room and after churn unchanged (2,149 -> 2,093 KiB; 106 -> 105 MiB).
- * Freed memory goes back to the system when no room is loaded (memoryReducer.ts: full
- * collections, then malloc_trim), not through V8's reducer or malloc tunables.
+ * full GC (+750 KiB per loaded 200-note board 2 s later). Freed malloc memory goes back to the
+ * system when no room is loaded (memoryReducer.ts: malloc_trim), not through malloc tunables.
  */
 import { openStorage, type Storage } from '@copboard/storage'
 import { buildApp } from './app.js'
