@@ -61,13 +61,19 @@ function row(measure: string, per: PerServer, key: string, cell: (f: Fig) => str
   return { measure, values, copboard: others.copboard, others, goal }
 }
 
+/** The spread of a median's runs, " [min–max]": a ratio inside it is no difference (the machine is shared). */
+function runsRange(f: Fig): string {
+  const runs = f && Array.isArray(f.runs) ? f.runs.filter((x) => Number.isFinite(x)) : []
+  return runs.length > 1 ? ` [${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))}]` : ''
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = []
   out.push(`# copboard sync benchmark${r.quick ? ' (quick mode)' : ''}`)
   out.push('')
   out.push(
     `${r.startedAt} · Node ${r.node} · 127.0.0.1 · load average before ${r.loadBefore}, after ${r.loadAfter} · ` +
-      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load (warm-up, not measured)` : ''}, median of ${r.repeat} · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
+      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load (warm-up, not measured)` : ''}, median of ${r.repeat} [the runs' range] · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
       `storm and crowd clients send every awareness change back as the stock y-websocket provider does. ` +
       `Beside each figure: "gen" = the generator's CPU (% of one core, all threads), its busiest thread's time on CPU, "srv" = the server's main thread's time on CPU (% of wall clock). ` +
       `**⚠ generator** / **⚠ server** = that thread was on a CPU ≥ 85 % of the time (it set the pace); **⚠ machine** = the generator or the server waited for a CPU ≥ 25 % of the time (other processes on the 2 cores set the pace; Linux schedstat).`,
@@ -77,7 +83,7 @@ export function renderMarkdown(r: BenchResults): string {
   for (const [load, per] of Object.entries(r.delivery)) {
     rows.push(
       row(`CPU µs per delivery, ${load}`, per, 'cpuUsPerDelivery', (f) =>
-        f ? `${fmt(num(f, 'cpuUsPerDelivery'))}${paceNote(f)}` : 'failed', '≤ 1.1× floor'),
+        f ? `${fmt(num(f, 'cpuUsPerDelivery'))}${runsRange(f)}${paceNote(f)}` : 'failed', '≤ 1.1× floor'),
     )
   }
   const cop = Object.entries(r.delivery).find(([k]) => k.startsWith('1 × 30'))?.[1]
