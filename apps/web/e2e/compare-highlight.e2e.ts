@@ -54,7 +54,8 @@ describe('compare highlights (demo CoP)', () => {
         const ls = label ? getComputedStyle(label) : null
         return {
           kind: el.dataset.kind!,
-          outline: cs.borderTopColor,
+          // a removed note's outline is an SVG stroke (cut where new notes stand), the others a border
+          outline: el.dataset.kind === 'removed' ? getComputedStyle(el.querySelector('[data-role=outline] rect[stroke]')!).stroke : cs.borderTopColor,
           label: label?.textContent ?? '',
           labelFg: ls?.color ?? '',
           labelBg: ls?.backgroundColor ?? '',

@@ -4,7 +4,7 @@
  * added and changed notes outlined, removed notes as ghosts, each with a text label (COMPARE_MARK)
  * placed so that marks lying on top of each other stay readable (compareLayout.ts).
  */
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import { Tldraw, createTLStore, defaultBindingUtils, defaultShapeUtils, useEditor, useValue, type Editor, type TLPageId, type TLShapeId } from 'tldraw'
 import * as Y from 'yjs'
 import { bindStoreToDoc, readRecords } from '@copboard/board'
@@ -87,8 +87,36 @@ function MarkLabel({ kind, text, at, origin, s }: { kind: CompareKind; text: str
   )
 }
 
+const grow = (b: Box, by: number): Box => ({ x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by })
+
+/**
+ * A removed note's dashed outline (and its faint fill when no note stands on it), cut out where
+ * `cut` (boxes relative to the note) lie: what stands there now is drawn over it, not crossed.
+ */
+function RemovedOutline({ w, h, cut, filled, maskId }: { w: number; h: number; cut: Box[]; filled: boolean; maskId: string }) {
+  const { color } = COMPARE_MARK.removed
+  const stroke = 5
+  return (
+    <svg data-role="outline" aria-hidden="true" width={w} height={h} style={{ position: 'absolute', left: 0, top: 0, overflow: 'visible' }}>
+      {cut.length > 0 && (
+        <mask id={maskId} maskUnits="userSpaceOnUse" x={-stroke} y={-stroke} width={w + 2 * stroke} height={h + 2 * stroke}>
+          <rect x={-stroke} y={-stroke} width={w + 2 * stroke} height={h + 2 * stroke} fill="white" />
+          {cut.map((b, i) => <rect key={i} x={b.x} y={b.y} width={b.w} height={b.h} fill="black" />)}
+        </mask>
+      )}
+      <rect
+        x={stroke / 2} y={stroke / 2} width={w - stroke} height={h - stroke} rx={8}
+        fill={filled ? 'rgba(201,42,42,0.08)' : 'none'} stroke={color} strokeWidth={stroke} strokeDasharray={`${3 * stroke} ${2 * stroke}`}
+        mask={cut.length > 0 ? `url(#${maskId})` : undefined}
+      />
+    </svg>
+  )
+}
+
 function HighlightLayer({ highlights }: { highlights: Highlights }) {
   const editor = useEditor()
+  // mask ids are document-wide: two viewers on one page must not share one
+  const idPrefix = useId().replace(/[^a-zA-Z0-9_-]/g, '')
   const t = useT(archiveMessages)
   // only what is on the page shown: a note on another page must not be outlined here
   const pageId = useValue('page', () => editor.getCurrentPageId(), [editor])
@@ -136,26 +164,31 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
   const at = placeLabels(labels.map((l) => ({ id: l.id, box: l.box, size: l.size, gap: 6 * l.s })), { marks: [...marks.map((m) => ({ id: m.id, ...m.box })), ...board.notes], texts: board.texts })
   const labelOf = (id: string) => {
     const l = labels.find((x) => x.id === id)!
-    // positioned inside the mark's border (8 px for new and changed, 5 px for removed)
-    const border = l.kind === 'removed' ? 5 : 8
+    // positioned inside the mark's border (8 px for new and changed; a removed note's outline is drawn in its own SVG)
+    const border = l.kind === 'removed' ? 0 : 8
     return <MarkLabel kind={l.kind} text={l.text} at={at.get(id)!} origin={{ x: l.box.x + border, y: l.box.y + border }} s={l.s} />
   }
-  // a removed note where a note stands now is drawn as an outline only: its text would mix with the new note's
-  const covered = (g: Ghost) => board.notes.some((n) => n.x < g.x + g.w && g.x < n.x + n.w && n.y < g.y + g.h && g.y < n.y + n.h)
+  // what stands on a removed note's place now (notes with their outlines, texts): a removed note
+  // lies beneath the board as it is now, so its outline is cut where they are (it crossed them)
+  // and it shows no text of its own there (it would mix with the new note's)
+  const on = (g: Ghost) => (b: Box) => b.x < g.x + g.w && g.x < b.x + b.w && b.y < g.y + g.h && g.y < b.y + b.h
+  const standingOn = (g: Ghost) => [...board.notes.map((n) => grow(n, 8)), ...board.texts].filter(on(g))
   return (
     // above every shape (tldraw gives each shape a z-index): a zone's filled frame must not hide a mark.
     // Removed notes first, so the outlines of the board as it is now lie on top; labels above all outlines.
     <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', zIndex: 1e7 }} data-testid="compare-highlights">
-      {ghosts.map((g) => {
-        const hidden = covered(g)
+      {ghosts.map((g, i) => {
+        const cut = standingOn(g)
+        const underNote = board.notes.some(on(g))
         return (
           <div
             key={g.id}
             data-kind="removed"
-            style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, border: `5px ${removed.line} ${removed.color}`, borderRadius: 8, background: hidden ? 'none' : 'rgba(201,42,42,0.08)', boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, color: removed.color, font: '600 18px system-ui', textAlign: 'center' }}
+            style={{ position: 'absolute', left: g.x, top: g.y, width: g.w, height: g.h, boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 17, color: removed.color, font: '600 18px system-ui', textAlign: 'center' }}
           >
+            <RemovedOutline w={g.w} h={g.h} filled={!underNote} cut={cut.map((b) => ({ ...b, x: b.x - g.x, y: b.y - g.y }))} maskId={`${idPrefix}-cut-${i}`} />
             {labelOf(g.id)}
-            {!hidden && <span data-role="ghost-text">{g.text}</span>}
+            {!underNote && <span data-role="ghost-text" style={{ position: 'relative' }}>{g.text}</span>}
           </div>
         )
       })}
