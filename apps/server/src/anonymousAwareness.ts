@@ -39,7 +39,18 @@ function cacheOf(doc: Y.Doc): ZoneCache {
   return cache
 }
 
+/**
+ * A stored record is a template's scaffold shape (it has zones). PERF (issue 12): this runs for
+ * every record an edit touches once zones are cached, so a stored Y.Map is read field by field,
+ * not converted whole (yToRecord of a note, its rich text included, on every keystroke).
+ */
 function isScaffoldRecord(value: unknown): boolean {
+  if (value instanceof Y.Map) {
+    if (value.get('typeName') !== 'shape') return false
+    const meta = value.get('meta')
+    const copboard = meta instanceof Y.Map ? meta.get('copboard') : (meta as { copboard?: unknown } | undefined)?.copboard
+    return !!scaffoldMeta({ meta: { copboard: copboard instanceof Y.AbstractType ? copboard.toJSON() : copboard } })
+  }
   const r = yToRecord(value)
   return !!r && r.typeName === 'shape' && !!scaffoldMeta(r as { meta?: unknown })
 }

@@ -1,0 +1,52 @@
+/**
+ * The anonymous-zone awareness filter's zone cache (templates SPEC rule 19; src/anonymousAwareness.ts):
+ * the zones are computed once per board and again only when a scaffold shape changes or appears.
+ */
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { writeRecords } from '@copboard/board'
+import { getTemplate, templateToRecords } from '@copboard/templates'
+import { anonymousAwarenessFilter } from '../src/anonymousAwareness.js'
+
+const comedy = getTemplate('comedy')!
+const act1 = comedy.zones.find((z) => z.anonymous)!
+
+function launch(doc: Y.Doc, pageId: string, origin = { x: 0, y: 0 }): void {
+  doc.transact(() =>
+    writeRecords(doc, [
+      { id: pageId, typeName: 'page', name: 'Komedie', index: 'a1', meta: {} } as never,
+      ...(templateToRecords(comedy, { pageId, origin, titleBlock: { copName: 'CoP', sessionNumber: 1, date: '2026-01-01' } }) as never[]),
+    ]),
+  )
+}
+
+/** The cursor the others see of someone pointing at (x, y) on `pageId`. */
+function seenCursor(doc: Y.Doc, pageId: string, x: number, y: number): unknown {
+  const state = { presence: { currentPageId: pageId, cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} } }
+  return (anonymousAwarenessFilter('room', doc, state) as typeof state).presence.cursor
+}
+
+describe('anonymous zones: the filter\'s zone cache', () => {
+  it('a template launched later (new scaffold shapes) hides cursors in its anonymous zone at once', () => {
+    const doc = new Y.Doc()
+    launch(doc, 'page:one')
+    const inAct1 = [act1.rect.x + 50, act1.rect.y + 50] as const
+    expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull() // zones cached now
+    expect(seenCursor(doc, 'page:two', ...inAct1)).not.toBeNull() // no template there yet
+    // a note edited on the board: no scaffold, the cache stays (nothing to see, nothing breaks)
+    doc.transact(() => writeRecords(doc, [{ id: 'shape:n1', typeName: 'shape', type: 'note', x: 0, y: 0, rotation: 0, index: 'b1', parentId: 'page:one', isLocked: false, opacity: 1, meta: { author: 'Anna' }, props: {} } as never]))
+    expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull()
+    launch(doc, 'page:two')
+    expect(seenCursor(doc, 'page:two', ...inAct1)).toBeNull()
+  })
+
+  it('a moved anonymous zone hides cursors where it lies now, not where it was', () => {
+    const doc = new Y.Doc()
+    launch(doc, 'page:one')
+    const inAct1 = [act1.rect.x + 50, act1.rect.y + 50] as const
+    expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull()
+    launch(doc, 'page:one', { x: 20_000, y: 0 }) // the same scaffold shapes, moved
+    expect(seenCursor(doc, 'page:one', ...inAct1)).not.toBeNull()
+    expect(seenCursor(doc, 'page:one', inAct1[0] + 20_000, inAct1[1])).toBeNull()
+  })
+})
