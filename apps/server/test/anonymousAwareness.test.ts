@@ -2,11 +2,18 @@
  * The anonymous-zone awareness filter's zone cache (templates SPEC rule 19; src/anonymousAwareness.ts):
  * the zones are computed once per board and again only when a scaffold shape changes or appears.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { writeRecords } from '@copboard/board'
-import { getTemplate, templateToRecords } from '@copboard/templates'
+import { boardZones, getTemplate, templateToRecords } from '@copboard/templates'
 import { anonymousAwarenessFilter } from '../src/anonymousAwareness.js'
+
+// counts the zone computations (the cache's misses)
+vi.mock('@copboard/templates', async (original) => {
+  const m = await original<typeof import('@copboard/templates')>()
+  return { ...m, boardZones: vi.fn(m.boardZones) }
+})
+const zoneComputations = () => vi.mocked(boardZones).mock.calls.length
 
 const comedy = getTemplate('comedy')!
 const act1 = comedy.zones.find((z) => z.anonymous)!
@@ -23,21 +30,27 @@ function launch(doc: Y.Doc, pageId: string, origin = { x: 0, y: 0 }): void {
 /** The cursor the others see of someone pointing at (x, y) on `pageId`. */
 function seenCursor(doc: Y.Doc, pageId: string, x: number, y: number): unknown {
   const state = { presence: { currentPageId: pageId, cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} } }
-  return (anonymousAwarenessFilter('room', doc, state) as typeof state).presence.cursor
+  return (anonymousAwarenessFilter('room', doc, state, undefined) as typeof state).presence.cursor
 }
 
 describe('anonymous zones: the filter\'s zone cache', () => {
-  it('a template launched later (new scaffold shapes) hides cursors in its anonymous zone at once', () => {
+  it('notes written on the board keep the cached zones; a template launched later (new scaffold shapes) hides cursors in its anonymous zone at once', () => {
     const doc = new Y.Doc()
     launch(doc, 'page:one')
     const inAct1 = [act1.rect.x + 50, act1.rect.y + 50] as const
     expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull() // zones cached now
     expect(seenCursor(doc, 'page:two', ...inAct1)).not.toBeNull() // no template there yet
-    // a note edited on the board: no scaffold, the cache stays (nothing to see, nothing breaks)
-    doc.transact(() => writeRecords(doc, [{ id: 'shape:n1', typeName: 'shape', type: 'note', x: 0, y: 0, rotation: 0, index: 'b1', parentId: 'page:one', isLocked: false, opacity: 1, meta: { author: 'Anna' }, props: {} } as never]))
-    expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull()
+    // notes written and rewritten (their text too): no scaffold, so the zones are not computed again
+    const computed = zoneComputations()
+    for (const text of ['Meer groen', 'Meer groen in de wijk']) {
+      const richText = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] }
+      doc.transact(() => writeRecords(doc, [{ id: 'shape:n1', typeName: 'shape', type: 'note', x: 0, y: 0, rotation: 0, index: 'b1', parentId: 'page:one', isLocked: false, opacity: 1, meta: { author: 'Anna' }, props: { richText } } as never]))
+      expect(seenCursor(doc, 'page:one', ...inAct1)).toBeNull()
+    }
+    expect(zoneComputations()).toBe(computed)
     launch(doc, 'page:two')
     expect(seenCursor(doc, 'page:two', ...inAct1)).toBeNull()
+    expect(zoneComputations()).toBe(computed + 1)
   })
 
   it('a moved anonymous zone hides cursors where it lies now, not where it was', () => {
