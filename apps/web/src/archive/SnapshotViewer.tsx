@@ -11,7 +11,7 @@ import { bindStoreToDoc, readRecords } from '@copboard/board'
 import { useLang, useT } from '../i18n'
 import { archiveMessages } from './messages'
 import { mainPageOf } from './mainPage'
-import { placeLabels, type Box } from './compareLayout'
+import { overlaps, placeLabels, type Box } from './compareLayout'
 import 'tldraw/tldraw.css'
 import '../templates/templates.css' // template frames as on the board
 import { tldrawAssetUrls } from '../tldrawAssets'
@@ -171,15 +171,14 @@ function HighlightLayer({ highlights }: { highlights: Highlights }) {
   // what stands on a removed note's place now (notes with their outlines, texts): a removed note
   // lies beneath the board as it is now, so its outline is cut where they are (it crossed them)
   // and it shows no text of its own there (it would mix with the new note's)
-  const on = (g: Ghost) => (b: Box) => b.x < g.x + g.w && g.x < b.x + b.w && b.y < g.y + g.h && g.y < b.y + b.h
-  const standingOn = (g: Ghost) => [...board.notes.map((n) => grow(n, 8)), ...board.texts].filter(on(g))
+  const standingOn = (g: Ghost) => [...board.notes.map((n) => grow(n, 8)), ...board.texts].filter((b) => overlaps(b, g))
   return (
     // above every shape (tldraw gives each shape a z-index): a zone's filled frame must not hide a mark.
     // Removed notes first, so the outlines of the board as it is now lie on top; labels above all outlines.
     <div style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', zIndex: 1e7 }} data-testid="compare-highlights">
       {ghosts.map((g, i) => {
         const cut = standingOn(g)
-        const underNote = board.notes.some(on(g))
+        const underNote = board.notes.some((n) => overlaps(n, g))
         return (
           <div
             key={g.id}

@@ -31,6 +31,8 @@ export interface Obstacles {
 }
 
 const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
+/** Two boxes share some area (touching edges do not). */
+export const overlaps = (a: Box, b: Box): boolean => overlap(a, b) > 0
 
 /**
  * Candidate spots around a mark with what each costs by itself (a label far from its mark reads
