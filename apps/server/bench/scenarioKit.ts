@@ -10,6 +10,8 @@ export interface BenchConfig {
   seconds: number
   /** Delivery: the same load runs this long before each measured window (JIT and caches warm). */
   warmSeconds: number
+  /** Delivery: the warm-up sends up to this many times the load's rate (bounded, `warmRate`). */
+  warmSpeedup: number
   threads: number
   bundle: string
 }
@@ -66,3 +68,16 @@ export async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: n
   }
 }
 
+
+/** The warm-up's deliveries per second stay under this (the 2 cores are shared with the generator). */
+const WARM_MAX_DELIVERIES_PER_SEC = 20_000
+
+/**
+ * Edits per second and writer during a delivery run's warm-up: up to `warmSpeedup` times the
+ * load's own rate while its deliveries stay under WARM_MAX_DELIVERIES_PER_SEC.
+ */
+export function warmRate(load: { rooms: number; clientsPerRoom: number; writersPerRoom: number; rate: number }, speedup: number): number {
+  const deliveriesPerSec = load.rooms * load.writersPerRoom * load.rate * (load.clientsPerRoom - 1)
+  const fits = Math.floor(WARM_MAX_DELIVERIES_PER_SEC / deliveriesPerSec)
+  return load.rate * Math.max(1, Math.min(speedup, fits))
+}

@@ -5,9 +5,9 @@
  */
 import WebSocket from 'ws'
 import { LoadGen, percentile, type ClientPlan } from './loadgen.js'
-import { sleep, type RunningServer, type ServerKind } from './servers.js'
+import { procThreadCpuMs, sleep, threadCpuDelta, type RunningServer, type ServerKind } from './servers.js'
 import { boardUpdate, syncStep1Empty, syncStep2Empty, authFrame, updateFrame } from './wire.js'
-import { clock, limitFigures, serverWindow, withServer, type BenchConfig } from './scenarioKit.js'
+import { clock, limitFigures, serverWindow, warmRate, withServer, type BenchConfig } from './scenarioKit.js'
 
 // ------------------------------------------------------------ CPU per delivery and latency
 
@@ -27,7 +27,8 @@ export const LOADS: Load[] = [
 export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
   return withServer(kind, cfg, load.rooms, {}, async (server) => {
     const period = 1000 / load.rate
-    const warmMoves = Math.ceil(load.rate * cfg.warmSeconds)
+    const warmPerSec = warmRate(load, cfg.warmSpeedup)
+    const warmMoves = Math.ceil(warmPerSec * cfg.warmSeconds)
     const moves = warmMoves + Math.ceil(load.rate * cfg.seconds) + 5
     const writers = load.rooms * load.writersPerRoom
     const gen = new LoadGen(server.dialect, server.relay, cfg.threads, writers, moves)
@@ -50,14 +51,18 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       // then only after a regular full collection, minutes apart at these loads); with 4 s they
       // fell into the window and cost copboard, whose heap is the largest, ~20 % more CPU per
       // delivery than in its steady state (1 x 30, 2026-11-30: 48.3 vs 39.7 us; with 20 s of
-      // warm-up the same server with the reducer off measured 38.8 vs 39.7)
+      // warm-up the same server with the reducer off measured 38.8 vs 39.7). Faster than the load
+      // itself (`warmRate`): at 50 edits/s V8 was still compiling the edit path (Yjs' integrate,
+      // transact, the policy) 30 s into a run, and its helper threads' compiling was a third of
+      // copboard's CPU in the window (1 x 30, 2026-11-30: 540 of 1,450 ms; with a 10x warm-up 10)
       if (warmMoves > 0) {
-        gen.start(period, cfg.warmSeconds)
+        gen.start(1000 / warmPerSec, cfg.warmSeconds)
         await sleep(cfg.warmSeconds * 1000)
         gen.stop()
         await gen.drain(load.clientsPerRoom - 1)
       }
       const cpu0 = server.cpuMs()
+      const threads0 = procThreadCpuMs(server.pid)
       const t0 = performance.now()
       const srv = serverWindow(server)
       gen.start(period, cfg.seconds, warmMoves > 0)
@@ -66,6 +71,7 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       await gen.drain(load.clientsPerRoom - 1) // a loaded machine's backlog still counts
       const elapsed = performance.now() - t0
       const cpu = server.cpuMs() - cpu0
+      if (process.env.BENCH_CPU_SPLIT) console.log(kind, load.name, 'server CPU ms by thread:', threadCpuDelta(threads0, procThreadCpuMs(server.pid)))
       const g = await gen.cpu()
       const sched = srv()
       const r = await gen.report()
@@ -273,4 +279,5 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
     }
   })
 }
+
 

@@ -7,7 +7,7 @@
  * - the floor: a bare ws relay (servers/floor.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Dialect } from './wire.js'
@@ -100,6 +100,38 @@ export function procCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
+}
+/**
+ * User and system CPU ms of a process's threads: its main (JS) thread, and the others summed by
+ * name (V8's helper threads, named "node", compile optimised code and mark for the GC).
+ */
+export function procThreadCpuMs(pid: number): Map<string, { user: number; system: number }> {
+  const byName = new Map<string, { user: number; system: number }>()
+  let tasks: string[] = []
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`)
+  } catch {}
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const t = byName.get(name) ?? { user: 0, system: 0 }
+      t.user += Number(fields[11]) * TICK_MS
+      t.system += Number(fields[12]) * TICK_MS
+      byName.set(name, t)
+    } catch {} // the thread ended
+  }
+  return byName
+}
+/** "main user 460 sys 330 · node user 10 sys 0": what each thread (group) used between two readings. */
+export function threadCpuDelta(before: ReturnType<typeof procThreadCpuMs>, after: ReturnType<typeof procThreadCpuMs>): string {
+  const parts: string[] = []
+  for (const [name, t] of after) {
+    const b = before.get(name) ?? { user: 0, system: 0 }
+    if (t.user - b.user + t.system - b.system > 0) parts.push(`${name} user ${t.user - b.user} sys ${t.system - b.system}`)
+  }
+  return parts.join(' · ')
 }
 /** Time on CPU and time runnable but waiting for a CPU of a process's main (JS) thread, ms (Linux schedstat). */
 export function procSchedMs(pid: number): { run: number; wait: number } {
