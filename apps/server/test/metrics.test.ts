@@ -1,10 +1,12 @@
 /**
- * cluster/metrics.ts: the storage appends' figures (issue 12: taken beside an edit's way to the
- * clients, handed to prom-client on the next turn or when the metrics are read).
+ * cluster/metrics.ts: the storage appends' and the sync transport's figures (issue 12: summed
+ * beside an edit's way to the clients, handed to prom-client every METRICS_HANDOVER_MS or when
+ * the metrics are read).
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RoomStorage } from '@copboard/sync-core'
-import { Metrics } from '../src/cluster/metrics.js'
+import { Metrics, METRICS_HANDOVER_MS } from '../src/cluster/metrics.js'
+import { SyncTransport } from '../src/plugins/syncSocket.js'
 
 const updates = [new Uint8Array(10), new Uint8Array(5)]
 const metricLine = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name))
@@ -35,8 +37,8 @@ describe('append metrics', () => {
     expect(metricLine(text, 'copboard_updates_appended_total')).toMatch(/ 3$/)
     expect(metricLine(text, 'copboard_update_bytes_appended_total')).toMatch(/ 25$/)
     expect(metricLine(text, 'copboard_storage_append_seconds_count{instance_id="t",via="storage"}')).toMatch(/ 2$/)
-    // nothing is counted twice by the next turn's hand-over
-    await new Promise((r) => setImmediate(r))
+    // nothing is counted twice by the timed hand-over
+    await new Promise((r) => setTimeout(r, METRICS_HANDOVER_MS + 20))
     const later = await metrics.registry.metrics()
     expect(metricLine(later, 'copboard_updates_appended_total')).toMatch(/ 3$/)
     expect(metricLine(later, 'copboard_storage_append_seconds_count{instance_id="t",via="storage"}')).toMatch(/ 2$/)
@@ -51,5 +53,50 @@ describe('append metrics', () => {
     expect(metricLine(text, 'copboard_storage_append_failures_total{via="storage"')).toMatch(/ 1$/)
     expect(metricLine(text, 'copboard_updates_appended_total')).toMatch(/ 0$/)
     expect(metricLine(text, 'copboard_storage_append_seconds_count{instance_id="t",via="storage"}')).toMatch(/ 1$/)
+  })
+})
+
+describe('traffic metrics (plugins/syncSocket.ts)', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('frames and bytes are counted when the metrics are read, handed over once, and no more after close', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate'] })
+    const metrics = new Metrics('t', () => null)
+    const transport = new SyncTransport(metrics)
+    transport.countIn(7)
+    transport.countOut(3)
+    transport.countOut(4)
+    const frames = (text: string, dir: string) => metricLine(text, `copboard_sync_frames_total{direction="${dir}"`)
+    const bytes = (text: string, dir: string) => metricLine(text, `copboard_sync_bytes_total{direction="${dir}"`)
+    // read at once (no timer ran): what is pending is handed over by the read
+    const text = await metrics.registry.metrics()
+    expect(frames(text, 'in')).toMatch(/ 1$/)
+    expect(frames(text, 'out')).toMatch(/ 2$/)
+    expect(bytes(text, 'out')).toMatch(/ 7$/)
+    // the scheduled hand-over finds nothing left to add
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS)
+    transport.countOut(5)
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS) // this one hands the 5 over without a read
+    const later = await metrics.registry.metrics()
+    expect(frames(later, 'out')).toMatch(/ 3$/)
+    expect(bytes(later, 'out')).toMatch(/ 12$/)
+    transport.countIn(1)
+    transport.close() // hands over what it has, then the metrics stop asking it
+    transport.countIn(100)
+    const closed = await metrics.registry.metrics()
+    expect(frames(closed, 'in')).toMatch(/ 2$/)
+    expect(bytes(closed, 'in')).toMatch(/ 8$/)
+  })
+
+  it('a broadcast frames its payload once per turn; the next turn frames it anew', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate'] })
+    const transport = new SyncTransport(undefined)
+    const data = new Uint8Array([1, 2, 3])
+    const first = transport.framed(data)
+    expect(transport.framed(data)).toBe(first)
+    expect([...first]).toEqual([0x82, 3, 1, 2, 3])
+    vi.runOnlyPendingTimers() // the turn ends: the cache lets go of the payload
+    data[0] = 9 // a reused buffer is framed with its new bytes
+    expect([...transport.framed(data)]).toEqual([0x82, 3, 9, 2, 3])
   })
 })

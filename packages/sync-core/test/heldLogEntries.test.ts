@@ -58,4 +58,27 @@ describe('§8.2 held log entries', () => {
     // forgotten, so applied again (a no-op for the document): never wrongly vouched for
     expect(applied).toEqual([updates[0]])
   })
+
+  it('§8.2 what is held is the entry as added: a buffer changed or reused afterwards vouches for nothing', () => {
+    const { doc, updates } = edits(3)
+    const held = new HeldLogEntries()
+    const reused = new Uint8Array(updates[0]!)
+    held.add(reused)
+    reused.set(updates[1]!.subarray(0, reused.length)) // the caller's buffer now holds other bytes
+    const big = new Uint8Array(8 * 1024).fill(7) // digested at once, not copied
+    held.add(big)
+    const applied: Uint8Array[] = []
+    held.compose(doc, [updates[0]!, reused, big], (e) => applied.push(e))
+    expect(applied).toEqual([reused])
+  })
+
+  it('§8.2 many small entries, past any batch: each is held once, none lost between batches', () => {
+    const held = new HeldLogEntries()
+    const entries = Array.from({ length: 5000 }, (_, i) => new Uint8Array(40 + (i % 90)).fill(i % 251).map((b, k) => (k === 0 ? i & 255 : k === 1 ? i >> 8 : b)))
+    for (const e of entries) held.add(e)
+    const applied: Uint8Array[] = []
+    const foreign = new Uint8Array([1, 2, 3, 4])
+    held.compose(new Y.Doc(), [...entries, foreign], (e) => applied.push(e))
+    expect(applied).toEqual([foreign])
+  })
 })

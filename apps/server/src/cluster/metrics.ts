@@ -5,6 +5,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { RoomEvent, RoomManager, RoomOwnership, RoomStorage } from '@copboard/sync-core'
 
+/**
+ * PERF (issue 12): figures summed in plain numbers on the hot path reach prom-client this often
+ * (and whenever the metrics are read), not once per event-loop turn: at 100 x 10 every edit came
+ * in its own turn, and prom-client's label hashing ran cold for each (5 % of the server's CPU).
+ */
+export const METRICS_HANDOVER_MS = 1000
+
 /** How often the event-loop lag is sampled (copboard_nodejs_eventloop_lag_*). */
 const EVENT_LOOP_SAMPLE_MS = 1000
 
@@ -60,9 +67,13 @@ export class Metrics {
         this.set(rooms()?.stats().queuedBytes ?? 0)
       },
     })
-    this.frames = new Counter({ name: 'copboard_sync_frames_total', help: 'WebSocket frames received (in) and sent (out)', labelNames: ['direction'], registers: r })
-    this.bytes = new Counter({ name: 'copboard_sync_bytes_total', help: 'WebSocket payload bytes received (in) and sent (out)', labelNames: ['direction'], registers: r })
-    // the append figures are summed per turn (timeAppend): a read takes what is not handed over yet
+    // the sync transport's counts are summed between handovers too (plugins/syncSocket.ts)
+    const collectTraffic = () => {
+      for (const hand of this.trafficHandovers) hand()
+    }
+    this.frames = new Counter({ name: 'copboard_sync_frames_total', help: 'WebSocket frames received (in) and sent (out)', labelNames: ['direction'], registers: r, collect: collectTraffic })
+    this.bytes = new Counter({ name: 'copboard_sync_bytes_total', help: 'WebSocket payload bytes received (in) and sent (out)', labelNames: ['direction'], registers: r, collect: collectTraffic })
+    // the append figures are summed between handovers (timeAppend): a read takes what is not handed over yet
     const collect = () => this.flushAppends()
     this.updatesAppended = new Counter({ name: 'copboard_updates_appended_total', help: 'Document updates appended to the durable log', registers: r, collect })
     this.updateBytesAppended = new Counter({ name: 'copboard_update_bytes_appended_total', help: 'Bytes of document updates appended to the durable log', registers: r, collect })
@@ -85,6 +96,13 @@ export class Metrics {
     })
     this.roomEvents = new Counter({ name: 'copboard_room_events_total', help: 'Room lifecycle: loaded, unloaded (idle), evicted (lease lost), moved (owned elsewhere)', labelNames: ['event'], registers: r })
     this.clusterEvents = new Counter({ name: 'copboard_cluster_events_total', help: 'Cross-instance events published (out) and handled (in)', labelNames: ['direction'], registers: r })
+  }
+
+  /** Called before the traffic counters are read: hands over counts summed since the last handover. */
+  private readonly trafficHandovers = new Set<() => void>()
+  onTrafficRead(handover: () => void): () => void {
+    this.trafficHandovers.add(handover)
+    return () => this.trafficHandovers.delete(handover)
   }
 
   onRoomEvent = (e: RoomEvent): void => {
@@ -124,7 +142,7 @@ export class Metrics {
    * PERF (issue 12): an append is on every edit's way to the clients (persist, then broadcast).
    * The caller gets the storage's own promise, and the figures are taken on a side branch that
    * only reads the clock and sums numbers; prom-client's work (label checks, bucket search, three
-   * metrics) waits for the next turn, after the broadcast. Before, the wrapper's `then` sat in the
+   * metrics) waits for the next handover (METRICS_HANDOVER_MS), after the broadcast. Before, the wrapper's `then` sat in the
    * chain. 1 x 30 (bench, medians of 300 edits, 6 each): from enqueue to broadcast 122-151 us
    * before, 97-118 now, 96-111 with no metrics at all.
    */
@@ -150,10 +168,10 @@ export class Metrics {
     }
     if (this.appendFlushScheduled) return
     this.appendFlushScheduled = true
-    setImmediate(this.flushAppends)
+    setTimeout(this.flushAppends, METRICS_HANDOVER_MS).unref()
   }
 
-  /** Hands the append figures to prom-client (next turn, and before the metrics are read: their `collect`). */
+  /** Hands the append figures to prom-client (every METRICS_HANDOVER_MS, and before the metrics are read: their `collect`). */
   private readonly flushAppends = (): void => {
     this.appendFlushScheduled = false
     for (const via of ['storage', 'lease'] as const) {

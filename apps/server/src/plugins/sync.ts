@@ -128,7 +128,7 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
   keepalive.unref()
   app.addHook('onClose', async () => {
     clearInterval(keepalive)
-    transport.flush()
+    transport.close()
   })
 
   app.route<{ Params: { room: string } }>({

@@ -3,11 +3,11 @@
  * (issue 12): a room sends the same frame to every socket, so its WebSocket framing (a server
  * frame is unmasked: the same bytes for every peer) is built once and written to each TCP socket
  * as one buffer, and the traffic metrics are summed in plain numbers and handed to the Prometheus
- * counters once per event-loop turn instead of twice per frame.
+ * counters once a second (and when read) instead of twice per frame.
  */
 import type { WebSocket } from 'ws'
 import { closeCodeName, type SyncSocket } from '@copboard/sync-core'
-import type { Metrics } from '../cluster/metrics.js'
+import { METRICS_HANDOVER_MS, type Metrics } from '../cluster/metrics.js'
 
 const BINARY = { binary: true } as const
 
@@ -35,23 +35,32 @@ export function binaryFrame(data: Uint8Array): Buffer {
 
 /**
  * The frames of one plugin: the last payload sent and its framing (a broadcast hands the same
- * Uint8Array to every socket in a row), and the traffic counts not yet in the metrics.
+ * Uint8Array to every socket in a row, in one turn), and the traffic counts not yet in the
+ * metrics (handed over every METRICS_HANDOVER_MS and when the metrics are read).
  */
 export class SyncTransport {
   private lastData: Uint8Array | null = null
   private lastFrame: Buffer | null = null
+  private frameCacheClearScheduled = false
   private framesIn = 0
   private bytesIn = 0
   private framesOut = 0
   private bytesOut = 0
-  private flushScheduled = false
+  private handoverScheduled = false
+  private readonly stopHandoverOnRead: () => void
 
-  constructor(private readonly metrics: Metrics | undefined) {}
+  constructor(private readonly metrics: Metrics | undefined) {
+    this.stopHandoverOnRead = metrics?.onTrafficRead(this.handover) ?? (() => {})
+  }
 
   framed(data: Uint8Array): Buffer {
     if (data !== this.lastData) {
       this.lastData = data
       this.lastFrame = binaryFrame(data)
+      if (!this.frameCacheClearScheduled) {
+        this.frameCacheClearScheduled = true
+        setImmediate(this.clearFrameCache)
+      }
     }
     return this.lastFrame!
   }
@@ -59,27 +68,37 @@ export class SyncTransport {
   countIn(bytes: number): void {
     this.framesIn++
     this.bytesIn += bytes
-    this.scheduleFlush()
+    this.scheduleHandover()
   }
 
   countOut(bytes: number): void {
     this.framesOut++
     this.bytesOut += bytes
-    this.scheduleFlush()
+    this.scheduleHandover()
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(this.flush)
+  /** The plugin closes: the counts so far go to the metrics, which stop asking. */
+  close(): void {
+    this.clearFrameCache()
+    this.handover()
+    this.stopHandoverOnRead()
   }
 
-  /** Hands the counts to the metrics (also called before they are read). */
-  readonly flush = (): void => {
-    this.flushScheduled = false
-    // the frame cache must not pin a payload beyond its broadcast
+  /** The frame cache must not pin a payload beyond its broadcast (nor hold a reused buffer's old bytes). */
+  private readonly clearFrameCache = (): void => {
+    this.frameCacheClearScheduled = false
     this.lastData = null
     this.lastFrame = null
+  }
+
+  private scheduleHandover(): void {
+    if (this.handoverScheduled || !this.metrics) return
+    this.handoverScheduled = true
+    setTimeout(this.handover, METRICS_HANDOVER_MS).unref()
+  }
+
+  private readonly handover = (): void => {
+    this.handoverScheduled = false
     const m = this.metrics
     if (m && this.framesIn > 0) {
       m.frames.inc({ direction: 'in' }, this.framesIn)
