@@ -69,15 +69,17 @@ export async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: n
 }
 
 
-/** The warm-up's deliveries per second stay under this (the 2 cores are shared with the generator). */
-const WARM_MAX_DELIVERIES_PER_SEC = 20_000
+/** The warm-up stays under these (the 2 cores are shared with the generator). */
+const WARM_MAX_DELIVERIES_PER_SEC = 40_000
+const WARM_MAX_EDITS_PER_SEC = 2_000
 
 /**
- * Edits per second and writer during a delivery run's warm-up: up to `warmSpeedup` times the
- * load's own rate while its deliveries stay under WARM_MAX_DELIVERIES_PER_SEC.
+ * Edits per second and writer during a delivery run's warm-up: up to `speedup` times the load's
+ * own rate while its deliveries and edits stay under the caps above (1 x 30: 10x, 100 x 10: 2x,
+ * 1 x 200: 2x).
  */
 export function warmRate(load: { rooms: number; clientsPerRoom: number; writersPerRoom: number; rate: number }, speedup: number): number {
-  const deliveriesPerSec = load.rooms * load.writersPerRoom * load.rate * (load.clientsPerRoom - 1)
-  const fits = Math.floor(WARM_MAX_DELIVERIES_PER_SEC / deliveriesPerSec)
+  const editsPerSec = load.rooms * load.writersPerRoom * load.rate
+  const fits = Math.min(Math.floor(WARM_MAX_DELIVERIES_PER_SEC / (editsPerSec * (load.clientsPerRoom - 1))), Math.floor(WARM_MAX_EDITS_PER_SEC / editsPerSec))
   return load.rate * Math.max(1, Math.min(speedup, fits))
 }

@@ -6,8 +6,8 @@
  *
  * Env: BENCH_QUICK=1 (short runs, for iteration) · BENCH_SECONDS (per delivery run; 8, quick 3) ·
  *      BENCH_WARM (s of the same load before each measured delivery run, not measured; 12, quick 1) ·
- *      BENCH_WARM_SPEEDUP (the warm-up sends up to this many times the load's rate, at most 20,000
- *      deliveries/s; 10, 1 = the load's own rate) · BENCH_CPU_SPLIT=1 (debug: each delivery run
+ *      BENCH_WARM_SPEEDUP (the warm-up sends up to this many times the load's rate, at most 40,000
+ *      deliveries and 2,000 edits per s; 10, 1 = the load's own rate) · BENCH_CPU_SPLIT=1 (debug: each delivery run
  *      prints the server's CPU by thread, main and V8's helpers: JIT compiles show there) ·
  *      BENCH_THREADS (load generator threads, 2) · BENCH_SERVERS=copboard,yws,… (add `base` with
  *      BENCH_BASE_BUNDLE=<a copboard dist/main.js under apps/server/dist/> to compare a change with
