@@ -1,4 +1,5 @@
 /** The bench's Markdown table: each figure with the load generator's CPU beside it and the ratios. */
+import { WARM_MAX_DELIVERIES_PER_SEC, WARM_MAX_EDITS_PER_SEC } from './scenarioKit.js'
 type Fig = Record<string, number | boolean | number[] | string> | null
 type PerServer = Record<string, Fig>
 
@@ -75,7 +76,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('')
   out.push(
     `${r.startedAt} · Node ${r.node} · 127.0.0.1 · load average before ${r.loadBefore}, after ${r.loadAfter} · ` +
-      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load${(r.warmSpeedup ?? 1) > 1 ? ` at up to ${r.warmSpeedup}× its rate (≤ 40,000 deliveries and 2,000 edits per s)` : ''} (warm-up, not measured)` : ''}, median of ${r.repeat} (CPU rows: [the runs' range]) · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
+      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load${(r.warmSpeedup ?? 1) > 1 ? ` at up to ${r.warmSpeedup}× its rate (≤ ${WARM_MAX_DELIVERIES_PER_SEC.toLocaleString('en')} deliveries and ${WARM_MAX_EDITS_PER_SEC.toLocaleString('en')} edits per s)` : ''} (warm-up, not measured)` : ''}, median of ${r.repeat} (CPU rows: [the runs' range]) · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
       `storm and crowd clients send every awareness change back as the stock y-websocket provider does. ` +
       `Beside each figure: "gen" = the generator's CPU (% of one core, all threads), its busiest thread's time on CPU, "srv" = the server's main thread's time on CPU (% of wall clock). ` +
       `**⚠ generator** / **⚠ server** = that thread was on a CPU ≥ 85 % of the time (it set the pace); **⚠ machine** = the generator or the server waited for a CPU ≥ 25 % of the time (other processes on the 2 cores set the pace; Linux schedstat).`,

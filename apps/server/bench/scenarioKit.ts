@@ -70,8 +70,8 @@ export async function withServer<T>(kind: ServerKind, cfg: BenchConfig, rooms: n
 
 
 /** The warm-up stays under these (the 2 cores are shared with the generator). */
-const WARM_MAX_DELIVERIES_PER_SEC = 40_000
-const WARM_MAX_EDITS_PER_SEC = 2_000
+export const WARM_MAX_DELIVERIES_PER_SEC = 40_000
+export const WARM_MAX_EDITS_PER_SEC = 2_000
 
 /**
  * Edits per second and writer during a delivery run's warm-up: up to `speedup` times the load's

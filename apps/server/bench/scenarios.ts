@@ -279,5 +279,3 @@ export async function crowd(kind: ServerKind, cfg: BenchConfig, n = 500, writers
     }
   })
 }
-
-

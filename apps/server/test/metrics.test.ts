@@ -25,7 +25,10 @@ describe('append metrics', () => {
     expect(timed.appendUpdates('r', updates)).toBe(appended)
   })
 
+  afterEach(() => vi.useRealTimers())
+
   it('an append is counted (updates, bytes, its time) when the metrics are read, even in the same turn', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
     const metrics = new Metrics('t', () => null)
     const s = storageAppending(() => Promise.resolve())
     const timed = metrics.timedStorage(s.storage)
@@ -38,7 +41,7 @@ describe('append metrics', () => {
     expect(metricLine(text, 'copboard_update_bytes_appended_total')).toMatch(/ 25$/)
     expect(metricLine(text, 'copboard_storage_append_seconds_count{instance_id="t",via="storage"}')).toMatch(/ 2$/)
     // nothing is counted twice by the timed hand-over
-    await new Promise((r) => setTimeout(r, METRICS_HANDOVER_MS + 20))
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS)
     const later = await metrics.registry.metrics()
     expect(metricLine(later, 'copboard_updates_appended_total')).toMatch(/ 3$/)
     expect(metricLine(later, 'copboard_storage_append_seconds_count{instance_id="t",via="storage"}')).toMatch(/ 2$/)
@@ -59,6 +62,29 @@ describe('append metrics', () => {
 describe('traffic metrics (plugins/syncSocket.ts)', () => {
   afterEach(() => vi.useRealTimers())
 
+  it('counts reach prom-client every METRICS_HANDOVER_MS without a read, one timer at a time (also for appends)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] }) // (prom-client's event-loop lag reads with a real setImmediate)
+    const metrics = new Metrics('t', () => null)
+    const frames = vi.spyOn(metrics.frames, 'inc')
+    const appended = vi.spyOn(metrics.updatesAppended, 'inc')
+    const transport = new SyncTransport(metrics)
+    const timed = metrics.timedStorage(storageAppending(() => Promise.resolve()).storage)
+    await timed.appendUpdates('r', updates)
+    transport.countOut(3)
+    await metrics.registry.metrics() // a read hands over, and leaves the pending timers as they are
+    expect(vi.getTimerCount()).toBe(2)
+    transport.countOut(4)
+    await timed.appendUpdates('r', updates)
+    expect(vi.getTimerCount()).toBe(2) // no second timer while one is pending
+    frames.mockClear()
+    appended.mockClear()
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS)
+    expect(frames).toHaveBeenCalledWith({ direction: 'out' }, 1)
+    expect(appended).toHaveBeenCalledWith(2)
+    expect(vi.getTimerCount()).toBe(0)
+    transport.close()
+  })
+
   it('frames and bytes are counted when the metrics are read, handed over once, and no more after close', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate'] })
     const metrics = new Metrics('t', () => null)
@@ -76,13 +102,14 @@ describe('traffic metrics (plugins/syncSocket.ts)', () => {
     // the scheduled hand-over finds nothing left to add
     vi.advanceTimersByTime(METRICS_HANDOVER_MS)
     transport.countOut(5)
-    vi.advanceTimersByTime(METRICS_HANDOVER_MS) // this one hands the 5 over without a read
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS)
     const later = await metrics.registry.metrics()
     expect(frames(later, 'out')).toMatch(/ 3$/)
     expect(bytes(later, 'out')).toMatch(/ 12$/)
     transport.countIn(1)
     transport.close() // hands over what it has, then the metrics stop asking it
     transport.countIn(100)
+    vi.advanceTimersByTime(METRICS_HANDOVER_MS)
     const closed = await metrics.registry.metrics()
     expect(frames(closed, 'in')).toMatch(/ 2$/)
     expect(bytes(closed, 'in')).toMatch(/ 8$/)

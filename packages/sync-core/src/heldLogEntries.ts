@@ -45,14 +45,15 @@ export class HeldLogEntries {
   /** `entry` is in the log (or is being appended) and the document holds it. */
   add(entry: Uint8Array): void {
     const n = entry.byteLength
-    if (n > PENDING_MAX_ENTRY_BYTES) {
+    if (n === 0 || n > PENDING_MAX_ENTRY_BYTES) {
       this.hold(digest(entry))
       return
     }
     if (this.pendingBytes + n > PENDING_MAX_BYTES) this.digestPending()
     const capacity = this.pending?.length ?? 0
     if (this.pendingBytes + n > capacity) {
-      const grown = Buffer.allocUnsafe(Math.min(PENDING_MAX_BYTES, Math.max(1024, 2 * (this.pendingBytes + n))))
+      // its own memory, not a slice of Node's shared pool (which it would pin)
+      const grown = Buffer.allocUnsafeSlow(Math.min(PENDING_MAX_BYTES, Math.max(1024, 2 * (this.pendingBytes + n))))
       if (this.pending) this.pending.copy(grown, 0, 0, this.pendingBytes)
       this.pending = grown
     }

@@ -67,8 +67,10 @@ describe('§8.2 held log entries', () => {
     reused.set(updates[1]!.subarray(0, reused.length)) // the caller's buffer now holds other bytes
     const big = new Uint8Array(8 * 1024).fill(7) // digested at once, not copied
     held.add(big)
+    const empty = new Uint8Array(0) // (no Yjs update is empty; held all the same)
+    held.add(empty)
     const applied: Uint8Array[] = []
-    held.compose(doc, [updates[0]!, reused, big], (e) => applied.push(e))
+    held.compose(doc, [updates[0]!, reused, big, empty], (e) => applied.push(e))
     expect(applied).toEqual([reused])
   })
 

@@ -132,7 +132,7 @@ export class Metrics {
     }
   }
 
-  /** Append figures not yet in the counters and the histogram (handed over once per turn). */
+  /** Append figures not yet in the counters and the histogram (handed over every METRICS_HANDOVER_MS, or when read). */
   private readonly pendingAppendSeconds: Record<'storage' | 'lease', number[]> = { storage: [], lease: [] }
   private pendingUpdates = 0
   private pendingUpdateBytes = 0
@@ -168,12 +168,16 @@ export class Metrics {
     }
     if (this.appendFlushScheduled) return
     this.appendFlushScheduled = true
-    setTimeout(this.flushAppends, METRICS_HANDOVER_MS).unref()
+    setTimeout(this.flushAppendsOnTimer, METRICS_HANDOVER_MS).unref()
   }
 
-  /** Hands the append figures to prom-client (every METRICS_HANDOVER_MS, and before the metrics are read: their `collect`). */
-  private readonly flushAppends = (): void => {
+  private readonly flushAppendsOnTimer = (): void => {
     this.appendFlushScheduled = false
+    this.flushAppends()
+  }
+
+  /** Hands the append figures to prom-client (every METRICS_HANDOVER_MS, and before the metrics are read: their `collect`, which leaves the timer as it is). */
+  private readonly flushAppends = (): void => {
     for (const via of ['storage', 'lease'] as const) {
       const pending = this.pendingAppendSeconds[via]
       if (pending.length === 0) continue

@@ -47,6 +47,7 @@ export class SyncTransport {
   private framesOut = 0
   private bytesOut = 0
   private handoverScheduled = false
+  private closed = false
   private readonly stopHandoverOnRead: () => void
 
   constructor(private readonly metrics: Metrics | undefined) {
@@ -66,21 +67,24 @@ export class SyncTransport {
   }
 
   countIn(bytes: number): void {
+    if (this.closed) return
     this.framesIn++
     this.bytesIn += bytes
     this.scheduleHandover()
   }
 
   countOut(bytes: number): void {
+    if (this.closed) return
     this.framesOut++
     this.bytesOut += bytes
     this.scheduleHandover()
   }
 
-  /** The plugin closes: the counts so far go to the metrics, which stop asking. */
+  /** The plugin closes: the counts so far go to the metrics, which stop asking; later ones are not counted. */
   close(): void {
     this.clearFrameCache()
     this.handover()
+    this.closed = true
     this.stopHandoverOnRead()
   }
 
@@ -92,13 +96,18 @@ export class SyncTransport {
   }
 
   private scheduleHandover(): void {
-    if (this.handoverScheduled || !this.metrics) return
+    if (this.handoverScheduled || this.closed || !this.metrics) return
     this.handoverScheduled = true
-    setTimeout(this.handover, METRICS_HANDOVER_MS).unref()
+    setTimeout(this.handoverOnTimer, METRICS_HANDOVER_MS).unref()
   }
 
-  private readonly handover = (): void => {
+  private readonly handoverOnTimer = (): void => {
     this.handoverScheduled = false
+    this.handover()
+  }
+
+  /** From the timer, a read of the metrics (which leaves the timer as it is) or close. */
+  private readonly handover = (): void => {
     const m = this.metrics
     if (m && this.framesIn > 0) {
       m.frames.inc({ direction: 'in' }, this.framesIn)
