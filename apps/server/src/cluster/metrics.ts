@@ -12,6 +12,27 @@ import type { RoomEvent, RoomManager, RoomOwnership, RoomStorage } from '@copboa
  */
 export const METRICS_HANDOVER_MS = 1000
 
+/**
+ * How figures summed on the hot path reach prom-client: METRICS_HANDOVER_MS after the first one
+ * summed (one timer pending at a time, unref'd), or at once by `now` (a read of the metrics, a
+ * close), which leaves a pending timer as it is.
+ */
+export class TimedHandover {
+  private scheduled = false
+  constructor(private readonly handOver: () => void) {}
+  /** Something was summed. */
+  soon(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setTimeout(this.onTimer, METRICS_HANDOVER_MS).unref()
+  }
+  readonly now = (): void => this.handOver()
+  private readonly onTimer = (): void => {
+    this.scheduled = false
+    this.handOver()
+  }
+}
+
 /** How often the event-loop lag is sampled (copboard_nodejs_eventloop_lag_*). */
 const EVENT_LOOP_SAMPLE_MS = 1000
 
@@ -136,7 +157,7 @@ export class Metrics {
   private readonly pendingAppendSeconds: Record<'storage' | 'lease', number[]> = { storage: [], lease: [] }
   private pendingUpdates = 0
   private pendingUpdateBytes = 0
-  private appendFlushScheduled = false
+  private readonly appendHandover = new TimedHandover(() => this.flushAppends())
 
   /**
    * PERF (issue 12): an append is on every edit's way to the clients (persist, then broadcast).
@@ -166,14 +187,7 @@ export class Metrics {
       this.pendingUpdates += updates.length
       for (const u of updates) this.pendingUpdateBytes += u.byteLength
     }
-    if (this.appendFlushScheduled) return
-    this.appendFlushScheduled = true
-    setTimeout(this.flushAppendsOnTimer, METRICS_HANDOVER_MS).unref()
-  }
-
-  private readonly flushAppendsOnTimer = (): void => {
-    this.appendFlushScheduled = false
-    this.flushAppends()
+    this.appendHandover.soon()
   }
 
   /** Hands the append figures to prom-client (every METRICS_HANDOVER_MS, and before the metrics are read: their `collect`, which leaves the timer as it is). */

@@ -7,7 +7,7 @@
  */
 import type { WebSocket } from 'ws'
 import { closeCodeName, type SyncSocket } from '@copboard/sync-core'
-import { METRICS_HANDOVER_MS, type Metrics } from '../cluster/metrics.js'
+import { TimedHandover, type Metrics } from '../cluster/metrics.js'
 
 const BINARY = { binary: true } as const
 
@@ -46,12 +46,12 @@ export class SyncTransport {
   private bytesIn = 0
   private framesOut = 0
   private bytesOut = 0
-  private handoverScheduled = false
+  private readonly handover = new TimedHandover(() => this.handOverCounts())
   private closed = false
   private readonly stopHandoverOnRead: () => void
 
   constructor(private readonly metrics: Metrics | undefined) {
-    this.stopHandoverOnRead = metrics?.onTrafficRead(this.handover) ?? (() => {})
+    this.stopHandoverOnRead = metrics?.onTrafficRead(this.handover.now) ?? (() => {})
   }
 
   framed(data: Uint8Array): Buffer {
@@ -83,7 +83,7 @@ export class SyncTransport {
   /** The plugin closes: the counts so far go to the metrics, which stop asking; later ones are not counted. */
   close(): void {
     this.clearFrameCache()
-    this.handover()
+    this.handover.now()
     this.closed = true
     this.stopHandoverOnRead()
   }
@@ -96,18 +96,10 @@ export class SyncTransport {
   }
 
   private scheduleHandover(): void {
-    if (this.handoverScheduled || this.closed || !this.metrics) return
-    this.handoverScheduled = true
-    setTimeout(this.handoverOnTimer, METRICS_HANDOVER_MS).unref()
+    if (!this.closed && this.metrics) this.handover.soon()
   }
 
-  private readonly handoverOnTimer = (): void => {
-    this.handoverScheduled = false
-    this.handover()
-  }
-
-  /** From the timer, a read of the metrics (which leaves the timer as it is) or close. */
-  private readonly handover = (): void => {
+  private handOverCounts(): void {
     const m = this.metrics
     if (m && this.framesIn > 0) {
       m.frames.inc({ direction: 'in' }, this.framesIn)
