@@ -62,7 +62,7 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
         await gen.drain(load.clientsPerRoom - 1)
       }
       const cpu0 = server.cpuMs()
-      const threads0 = procThreadCpuMs(server.pid)
+      const threads0 = process.env.BENCH_CPU_SPLIT ? procThreadCpuMs(server.pid) : null
       const t0 = performance.now()
       const srv = serverWindow(server)
       gen.start(period, cfg.seconds, warmMoves > 0)
@@ -71,7 +71,7 @@ export async function delivery(kind: ServerKind, load: Load, cfg: BenchConfig) {
       await gen.drain(load.clientsPerRoom - 1) // a loaded machine's backlog still counts
       const elapsed = performance.now() - t0
       const cpu = server.cpuMs() - cpu0
-      if (process.env.BENCH_CPU_SPLIT) console.log(kind, load.name, 'server CPU ms by thread:', threadCpuDelta(threads0, procThreadCpuMs(server.pid)))
+      if (threads0) console.log(kind, load.name, 'server CPU ms by thread:', threadCpuDelta(threads0, procThreadCpuMs(server.pid)))
       const g = await gen.cpu()
       const sched = srv()
       const r = await gen.report()

@@ -96,10 +96,14 @@ async function seedCopboard(dataDir: string, rooms: number): Promise<{ rooms: st
 }
 
 const TICK_MS = 10 // Linux USER_HZ = 100
-export function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+/** User and system CPU ms of a /proc `stat` line (utime, stime). */
+function statCpuMs(stat: string): { user: number; system: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime + stime
+  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS }
+}
+export function procCpuMs(pid: number): number {
+  const { user, system } = statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  return user + system
 }
 /**
  * User and system CPU ms of a process's threads: its main (JS) thread, and the others summed by
@@ -115,10 +119,10 @@ export function procThreadCpuMs(pid: number): Map<string, { user: number; system
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
       const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const cpu = statCpuMs(stat)
       const t = byName.get(name) ?? { user: 0, system: 0 }
-      t.user += Number(fields[11]) * TICK_MS
-      t.system += Number(fields[12]) * TICK_MS
+      t.user += cpu.user
+      t.system += cpu.system
       byName.set(name, t)
     } catch {} // the thread ended
   }

@@ -163,8 +163,8 @@ export class Metrics {
    * PERF (issue 12): an append is on every edit's way to the clients (persist, then broadcast).
    * The caller gets the storage's own promise, and the figures are taken on a side branch that
    * only reads the clock and sums numbers; prom-client's work (label checks, bucket search, three
-   * metrics) waits for the next handover (METRICS_HANDOVER_MS), after the broadcast. Before, the wrapper's `then` sat in the
-   * chain. 1 x 30 (bench, medians of 300 edits, 6 each): from enqueue to broadcast 122-151 us
+   * metrics) waits for the next hand-over (METRICS_HANDOVER_MS), after the broadcast. Before,
+   * the wrapper's `then` sat in the chain. 1 x 30 (bench, medians of 300 edits, 6 each): from enqueue to broadcast 122-151 us
    * before, 97-118 now, 96-111 with no metrics at all.
    */
   private timeAppend(via: 'storage' | 'lease', updates: Uint8Array[], run: () => Promise<void>): Promise<void> {
@@ -190,7 +190,7 @@ export class Metrics {
     this.appendHandover.soon()
   }
 
-  /** Hands the append figures to prom-client (every METRICS_HANDOVER_MS, and before the metrics are read: their `collect`, which leaves the timer as it is). */
+  /** Hands the append figures to prom-client (`appendHandover`, and a read of the metrics: their `collect`). */
   private readonly flushAppends = (): void => {
     for (const via of ['storage', 'lease'] as const) {
       const pending = this.pendingAppendSeconds[via]

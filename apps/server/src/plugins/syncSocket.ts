@@ -96,7 +96,7 @@ export class SyncTransport {
   }
 
   private scheduleHandover(): void {
-    if (!this.closed && this.metrics) this.handover.soon()
+    if (this.metrics) this.handover.soon()
   }
 
   private handOverCounts(): void {
