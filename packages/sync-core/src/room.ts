@@ -20,7 +20,6 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
-  syncStep2Update,
 } from './protocol.js'
 import type { WriteQueueContext } from './writeQueue.js'
 import { RoomUpdates } from './roomUpdates.js'
@@ -28,6 +27,7 @@ import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './o
 import type { AwarenessFilter } from './awarenessFilter.js'
 import { RoomAwareness } from './roomAwareness.js'
 import { HeldLogEntries } from './heldLogEntries.js'
+import { SharedFullState } from './sharedFullState.js'
 
 /** §8.1: a board compacted to this many bytes waits for one more entry before its next compaction… */
 export const COMPACTED_BYTES_PER_UPDATE = 256
@@ -87,11 +87,10 @@ export class Room implements ConnectionRoom {
   private idleTimer: ReturnType<typeof setTimeout> | null = null
   /** §4: who owns which awareness client, what a connection may announce, the batched broadcast. */
   private readonly presence: RoomAwareness
-  /**
-   * §1.6: the greeting's step 1 and the full state for joiners that have nothing, encoded once and
-   * shared until the document changes (every update, whatever its origin, clears it).
-   */
-  private greeting: { step1: Uint8Array; fullState: Uint8Array | null } | null = null
+  /** §1.1: the greeting's step 1 (the state vector), encoded once and shared until the document changes. */
+  private step1: Uint8Array | null = null
+  /** §1.6: the full state for joiners that have nothing, shared and extended by later updates. */
+  private readonly fullStates = new SharedFullState(this.doc)
   private resolveUnloaded!: () => void
   private loggedCorruptEntry = false
   /** §12, §5: client updates admitted, server-side changes, persist-then-broadcast. */
@@ -180,7 +179,7 @@ export class Room implements ConnectionRoom {
   private join(conn: SyncConnection): void {
     if (conn.state === 'closed') return
     this.conns.add(conn)
-    conn.send((this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null }).step1)
+    conn.send((this.step1 ??= encodeSyncStep1(Y.encodeStateVector(this.doc))))
     this.sendAwarenessStates(conn)
     if (conn.readOnly) conn.send(encodePermissionDenied(READ_ONLY_REASON))
     if (conn.isClosed()) return
@@ -196,20 +195,14 @@ export class Room implements ConnectionRoom {
   }
 
   /** §1.2: what the client lacks; a client that has nothing gets the shared full state (§1.6). */
-  private syncStep2For(stateVector: Uint8Array): Uint8Array {
-    if (stateVector.length !== 1 || stateVector[0] !== 0) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
-    return this.fullStateFrame()
+  private sendSyncStep2(conn: SyncConnection, stateVector: Uint8Array): void {
+    if (stateVector.length !== 1 || stateVector[0] !== 0) return conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+    for (const frame of this.fullStates.joinerFrames()) conn.send(frame)
   }
 
-  /** §1.6: the shared full state, as the sync step 2 frame joiners get. */
-  private fullStateFrame(): Uint8Array {
-    const g = (this.greeting ??= { step1: encodeSyncStep1(Y.encodeStateVector(this.doc)), fullState: null })
-    return (g.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
-  }
-
-  /** §1.7: the shared full state as one update (a view into the joiners' frame, not a copy). */
+  /** §1.7: the shared full state as one update (a view into the joiners' frame, not a copy; it may lack the last updates, §1.6). */
   fullState(): Uint8Array {
-    return syncStep2Update(this.fullStateFrame())
+    return this.fullStates.baseUpdate()
   }
 
   /** §4.3: a connection left; its awareness states are removed and announced. */
@@ -266,7 +259,8 @@ export class Room implements ConnectionRoom {
     this.clearIdle()
     this.updates.destroy()
     this.presence.destroy()
-    this.greeting = null
+    this.step1 = null
+    this.fullStates.drop()
     this.awareness.destroy()
     this.doc.destroy()
     this.finishUnload()
@@ -285,7 +279,7 @@ export class Room implements ConnectionRoom {
       switch (msg.type) {
         case 'sync-step1':
           if (!conn.charge(MessageCost.stateRequest)) return
-          conn.send(this.syncStep2For(msg.stateVector))
+          this.sendSyncStep2(conn, msg.stateVector)
           return
         case 'sync-step2':
         case 'sync-update':
@@ -326,9 +320,10 @@ export class Room implements ConnectionRoom {
     return this.updates.refusedUpdates
   }
 
-  /** The document changed (any origin): the shared greeting is stale (§1.6). */
-  documentChanged(): void {
-    this.greeting = null
+  /** The document took in `update` (any origin, in order): the greeting's step 1 is stale, the shared full state grows a tail (§1.6). */
+  documentChanged(update: Uint8Array): void {
+    this.step1 = null
+    this.fullStates.changed(update)
   }
 
   /** Resolves when every queued update is persisted and broadcast. */

@@ -20,8 +20,8 @@ export interface UpdatesRoom {
   readonly conns: ReadonlySet<SyncConnection>
   readonly state: string
   readonly lease: RoomLease | null
-  /** Any change of the document (the shared greeting is stale, §1.6). */
-  documentChanged(): void
+  /** Every update the document took in, in order (the shared greeting, §1.6). */
+  documentChanged(update: Uint8Array): void
   /** §8: a batch is durable and broadcast. */
   persisted(updates: readonly Uint8Array[], bytes: number): void
 }
@@ -109,7 +109,7 @@ export class RoomUpdates {
     this.admitted = null
     if (forwarded) {
       // §5.6: admitted whole, nothing pending: the update as received is its net effect
-      this.room.documentChanged()
+      this.room.documentChanged(update)
       this.writes.enqueue({ update, frame: received!, sender: conn, bytes: received!.byteLength })
       return
     }
@@ -158,7 +158,7 @@ export class RoomUpdates {
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.room.documentChanged()
+    this.room.documentChanged(update)
     if (isOrigin(origin)) {
       if (origin.kind === 'connection') {
         // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it

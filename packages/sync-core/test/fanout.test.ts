@@ -32,7 +32,7 @@ const isAwareness = (f: Uint8Array) => f[0] === 1
 const isFullStep2 = (f: Uint8Array) => f[0] === 0 && f[1] === 1
 
 describe('§1.6 shared greeting', () => {
-  it('§1.6 joiners that have nothing share one encoded full state; an update replaces it', async () => {
+  it('§1.6 joiners that have nothing share one encoded full state; an update larger than its tail may hold replaces it', async () => {
     const { client } = setup()
     const writer = client()
     await settle()
@@ -54,6 +54,25 @@ describe('§1.6 shared greeting', () => {
     expect(j3.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
   })
 
+  it('§1.6 edits after the shared full state follow it as one tail frame: joiners of a board being edited share the same base', async () => {
+    const { client } = setup()
+    const writer = client()
+    await settle()
+    writer.doc.getText('t').insert(0, 'board '.repeat(1000))
+    await settle()
+    const j1 = client()
+    await settle()
+    const base = j1.socket.sent.find(isFullStep2)!
+    writer.doc.getText('t').insert(0, 'new ')
+    writer.doc.getText('t').delete(100, 20)
+    await settle()
+    const j2 = client()
+    await settle()
+    expect(j2.socket.sent.find(isFullStep2)).toBe(base) // not encoded again
+    expect(j2.doc.getText('t').toString()).toBe(writer.doc.getText('t').toString())
+    expect(j2.doc.getText('t').toString().startsWith('new board')).toBe(true)
+  })
+
   it('§1.6 a joiner with state of its own gets exactly what it lacks, not the shared state', async () => {
     const { client } = setup()
     const writer = client()
@@ -70,7 +89,7 @@ describe('§1.6 shared greeting', () => {
 })
 
 describe('§1.7 the joiner state for a plain HTTP read', () => {
-  it('§1.7 joinerState is the shared full state (the same bytes a joiner gets), fresh after an update', async () => {
+  it('§1.7 joinerState is the shared full state (the same bytes a joiner gets), fresh after an update larger than its tail may hold', async () => {
     const { manager, client } = setup()
     const writer = client()
     await settle()
@@ -125,6 +144,25 @@ describe('§1.7 the joiner state for a plain HTTP read', () => {
     // what the server sent the early reader: far less than the board
     const received = c.socket.sent.reduce((n, f) => n + f.length, 0)
     expect(received).toBeLessThan(1000)
+  })
+
+  it('§1.7 a read while the board is edited is the shared base without its tail (no new encoding); the socket brings the rest', async () => {
+    const { manager, client } = setup()
+    const writer = client()
+    await settle()
+    writer.doc.getText('t').insert(0, 'x'.repeat(5000))
+    await settle()
+    const first = await manager.joinerState('r1')
+    writer.doc.getText('t').insert(0, 'late ')
+    await settle()
+    const state = await manager.joinerState('r1')
+    expect(state.buffer).toBe(first.buffer) // the same bytes: the board was not encoded again
+    const read = new Y.Doc()
+    Y.applyUpdate(read, state)
+    expect(read.getText('t').toString()).toBe('x'.repeat(5000))
+    const c = client('r1', { initialState: state })
+    await settle()
+    expect(c.doc.getText('t').toString()).toBe('late ' + 'x'.repeat(5000))
   })
 })
 
