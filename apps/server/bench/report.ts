@@ -133,7 +133,9 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.browser) {
     const b = r.browser
     out.push('')
-    out.push(`Browser (headless chromium, copboard only, ${b.notes} notes): first render (note painted, cold) **${fmt(b.firstRenderMs, 0)} ms** (goal < 1500), ` +
+    out.push(`Browser (headless chromium, copboard only, ${b.notes} notes): first render (note painted, cold) **${fmt(b.firstRenderMs, 0)} ms**` +
+      `${b.coldRuns && Number(b.coldRuns) > 1 ? ` (median of ${b.coldRuns} cold loads [${fmt(b.firstRenderMinMs, 0)}–${fmt(b.firstRenderMaxMs, 0)}])` : ''} (goal < 1500), ` +
+      `page main-thread CPU until then ${fmt(b.coldFirstRenderCpuMs, 0)} ms, ` +
       `all notes in store ${fmt(b.allNotesMs, 0)} ms; warm reload first render ${fmt(b.warmFirstRenderMs, 0)} ms. While ${b.writers} remote writers each move a note ${b.rate}×/s ` +
       `for ${b.seconds} s: frame time p50 **${fmt(b.frameP50, 1)} ms**, p95 **${fmt(b.frameP95, 1)} ms**, ${b.longTasks} long tasks (${fmt(b.longTaskMs, 0)} ms in total), ` +
       `remote moves seen ${b.movesSeen}/${b.movesSent}.`)

@@ -1,9 +1,9 @@
 /**
  * Render benchmark (a script, not a test): a board pre-filled with NOTES (2,000) notes (written into
  * the room through a y-websocket client in node with @copboard/board's writeRecords), opened in
- * headless chromium. Prints time to first render and to fully synced, cold (empty cache) and warm
- * (reload with the IndexedDB cache); then 5 remote writers (node clients) each move a note 10×/s
- * for BENCH_WRITE_SECONDS (10) while the page records its frame times (requestAnimationFrame
+ * headless chromium. Prints time to first render and to fully synced, cold (empty cache; the median
+ * of BENCH_COLD_RUNS (3) loads, each in a fresh browser context) and warm (reload with the IndexedDB
+ * cache); then 5 remote writers (node clients) each move a note 10×/s for BENCH_WRITE_SECONDS (10) while the page records its frame times (requestAnimationFrame
  * deltas) and long tasks (PerformanceObserver). `pnpm bench` runs it with BENCH_JSON=<file>.
  *
  *   pnpm build && pnpm --filter @copboard/web bench:render      (NOTES=2000 by default)
@@ -23,6 +23,8 @@ import { createBoard } from './support/board'
 import { fillRoom, liveFigures, moveNotes, START_RECORDER, STOP_RECORDER, within, type LiveFigures } from './support/benchBoard'
 
 const NOTES = Number(process.env.NOTES ?? 2000)
+/** Cold loads, each in a fresh browser context: the figure is their median (one load varies by ±30 % here). */
+const COLD_RUNS = Math.max(1, Number(process.env.BENCH_COLD_RUNS ?? 3))
 const WRITERS = 5
 const WRITE_RATE = 10
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 10)
@@ -48,6 +50,8 @@ interface LoadFigures {
   canvas?: number
   firstNote?: number
   allNotes?: number
+  /** the early read of the board's state (GET /sync/:room, earlyState.ts): sent, first byte, last byte */
+  earlyRead?: { start: number; firstByte: number; end: number }
 }
 
 /** Marks first canvas, first painted note and all notes in the store, per page load. */
@@ -73,7 +77,9 @@ async function pageFigures(page: Page): Promise<LoadFigures & { shapes?: number;
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
       const m = (window as any).__bench ?? {}
       const t = (window as any).copboard?.conn?.timings ?? {}
+      const read = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname.startsWith('/sync/'))
       return {
+        earlyRead: read && { start: read.requestStart || read.startTime, firstByte: read.responseStart, end: read.responseEnd },
         dcl: nav?.domContentLoadedEventEnd || undefined,
         cache: t.cacheLoaded, wsSynced: t.synced, ready: t.ready, bound: t.bound, mounted: t.mounted,
         canvas: m.canvas, firstNote: m.firstNote, allNotes: m.allNotes,
@@ -91,7 +97,8 @@ const ms = (x?: number) => (x === undefined || !Number.isFinite(x) ? '    -   ' 
 function printLoad(label: string, r: LoadFigures & { rendered?: number }) {
   console.log(`\n${label}`)
   console.log(`  DOMContentLoaded             ${ms(r.dcl)}`)
-  console.log(`  IndexedDB cache loaded       ${ms(r.cache)}`)
+  if (r.earlyRead) console.log(`  early state read (HTTP)      ${ms(r.earlyRead.start)} sent, first byte ${ms(r.earlyRead.firstByte)}, last ${ms(r.earlyRead.end)}`)
+  console.log(`  cache or early state loaded  ${ms(r.cache)}`)
   console.log(`  server sync done (y-ws)      ${ms(r.wsSynced)}`)
   console.log(`  doc -> store (binding load)  ${ms(r.bound)}`)
   console.log(`  tldraw mounted               ${ms(r.mounted)}`)
@@ -172,11 +179,31 @@ async function measureLoad(page: Page, label: string, go: () => Promise<unknown>
     printLoad(`${label} (INCOMPLETE)`, r)
     throw new Error(`${label}: the board did not finish loading within ${(timeout / 1000).toFixed(0)} s (${r.shapes ?? 0} of ${NOTES} notes in the store; page: ${JSON.stringify(r.body)})`, { cause: e })
   } finally {
-    await stopProfile(cdp, label.split(' ')[0]).catch((e) => console.log(`  profile failed: ${(e as Error).message}`))
+    await stopProfile(cdp, label.split(' ')[0] + (/run (\d+)/.exec(label)?.[1] ?? '')).catch((e) => console.log(`  profile failed: ${(e as Error).message}`))
   }
   const r = { ...(await pageFigures(page)), ...(await meter.stop()) }
   printLoad(label, r)
   return r
+}
+
+/** A fresh context (empty caches) with the marks script, on the app's origin (one renderer for profiles and the CPU meter). */
+async function openPage(b: Browser): Promise<Page> {
+  const ctx = await b.newContext({ viewport: { width: 1440, height: 900 } })
+  // a string, not a function: tsx/esbuild would wrap a function with helpers the page lacks
+  await ctx.addInitScript(MARKS_SCRIPT)
+  const page = await ctx.newPage()
+  page.on('console', (m) => m.type() !== 'log' && console.log(`[page ${m.type()}] ${m.text().slice(0, 200)}`))
+  await page.goto(`${server!.url}/healthz`)
+  return page
+}
+
+function median(xs: (number | undefined)[]): number | undefined {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b)
+  return v.length ? v[Math.floor((v.length - 1) / 2)] : undefined
+}
+const spread = (xs: (number | undefined)[]) => {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x))
+  return `${median(v)?.toFixed(0)} ms [${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}]`
 }
 
 async function measureLive(page: Page, base: string, room: string, token: string | null): Promise<LiveFigures> {
@@ -233,16 +260,32 @@ try {
   console.log(`room filled: ${NOTES} notes, ${(bytes / 1024).toFixed(0)} KiB Y.Doc update, ${(performance.now() - t0).toFixed(0)} ms`)
 
   browser = await within(launchBrowser(), 60_000, 'launching chromium')
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-  // a string, not a function: tsx/esbuild would wrap a function with helpers the page lacks
-  await ctx.addInitScript(MARKS_SCRIPT)
-  const page = await ctx.newPage()
-  page.on('console', (m) => m.type() !== 'log' && console.log(`[page ${m.type()}] ${m.text().slice(0, 200)}`))
-  // the board's renderer from the start (profiles and the CPU meter follow one renderer)
-  await page.goto(`${server.url}/healthz`)
-
-  const cold = await measureLoad(page, `cold (empty cache), ${NOTES} notes`, () => page.goto(board.participant, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
-  Object.assign(result, { firstRenderMs: cold.firstNote, allNotesMs: fullySynced(cold), coldCpuMs: cold.cpu, coldFirstRenderCpuMs: cold.firstRenderCpu })
+  // every cold load in a fresh context (empty HTTP cache, IndexedDB and localStorage); the last
+  // one's page goes on to the warm reload and the live writers
+  const colds: LoadFigures[] = []
+  let page: Page | null = null
+  for (let i = 1; i <= COLD_RUNS; i++) {
+    if (page) await page.context().close()
+    page = await openPage(browser)
+    const label = `cold (empty cache), ${NOTES} notes${COLD_RUNS > 1 ? `, run ${i} of ${COLD_RUNS}` : ''}`
+    const url = board.participant
+    colds.push(await measureLoad(page, label, () => page!.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS })))
+  }
+  page = page!
+  const cold = {
+    firstNote: median(colds.map((c) => c.firstNote)),
+    allNotes: median(colds.map(fullySynced)),
+    cpu: median(colds.map((c) => c.cpu)),
+    firstRenderCpu: median(colds.map((c) => c.firstRenderCpu)),
+  }
+  if (COLD_RUNS > 1) {
+    console.log(`\ncold, median of ${COLD_RUNS} [min–max]: first render ${spread(colds.map((c) => c.firstNote))}, ` +
+      `main-thread CPU until first render ${spread(colds.map((c) => c.firstRenderCpu))}`)
+  }
+  Object.assign(result, {
+    firstRenderMs: cold.firstNote, allNotesMs: cold.allNotes, coldCpuMs: cold.cpu, coldFirstRenderCpuMs: cold.firstRenderCpu,
+    coldRuns: COLD_RUNS, firstRenderMinMs: Math.min(...colds.map((c) => c.firstNote ?? NaN)), firstRenderMaxMs: Math.max(...colds.map((c) => c.firstNote ?? NaN)),
+  })
   if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT })
   await page.waitForTimeout(1500) // let y-indexeddb store the doc
   const warm = await measureLoad(page, `warm (reload, IndexedDB cache), ${NOTES} notes`, () => page.reload({ waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))
