@@ -1,8 +1,9 @@
 /**
  * §1.6: the full state a joiner without a cache gets (its sync step 2), encoded once and shared.
  * An applied update does not drop it: the encoded state stays as the base, and the updates the
- * document took in since (the tail) follow it as one merged sync-update frame. Once the tail
- * outgrows a quarter of the base or MAX_TAIL_UPDATES updates, the next joiner encodes anew. A big
+ * document took in since (the tail) go with it as one merged sync-update frame. Once the tail
+ * outgrows a quarter of the base or MAX_TAIL_UPDATES updates, or the base is MAX_BASE_AGE_MS old,
+ * the next joiner encodes anew. A big
  * board that is edited while people join (a session starting) thus costs one encoding of the
  * whole document per such tail, not one per joiner (~40–120 ms each for 2,000 notes, during
  * which the instance serves nobody else).
@@ -12,24 +13,34 @@ import { encodeSyncStep2, encodeSyncUpdate, syncStep2Update } from './protocol.j
 
 /** The tail is dropped (the next joiner encodes the document) beyond this many updates… */
 export const MAX_TAIL_UPDATES = 1000
-/** …or beyond this share of the base's size (bounds the memory and a joiner's extra bytes). */
+/** …or beyond this share of the base's size (bounds the memory and a joiner's extra bytes)… */
 export const MAX_TAIL_SHARE = 0.25
+/** …or once the base is this old (a read over HTTP, §1.7, is never older than this). */
+export const MAX_BASE_AGE_MS = 30_000
 
 export class SharedFullState {
   /** The base's sync step 2 frame; null until a joiner asks for it, and after a drop. */
   private base: Uint8Array | null = null
+  private baseAt = 0
   /** Updates the document took in after the base was encoded, in order (own copies). */
   private tail: Uint8Array[] = []
   private tailBytes = 0
   /** The tail as one sync-update frame, merged when a joiner first needs it. */
   private tailFrame: Uint8Array | null = null
 
-  constructor(private readonly doc: Y.Doc) {}
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The document took in `update` (every applied update, whatever its origin, in order). */
   changed(update: Uint8Array): void {
     if (!this.base) return
-    if (this.tail.length >= MAX_TAIL_UPDATES || this.tailBytes + update.byteLength > this.base.byteLength * MAX_TAIL_SHARE) {
+    if (
+      this.tail.length >= MAX_TAIL_UPDATES ||
+      this.tailBytes + update.byteLength > this.base.byteLength * MAX_TAIL_SHARE ||
+      this.now() - this.baseAt > MAX_BASE_AGE_MS
+    ) {
       this.drop()
       return
     }
@@ -39,12 +50,16 @@ export class SharedFullState {
     this.tailFrame = null
   }
 
-  /** What a joiner whose state vector is empty is sent: the base's step 2, then the tail (if any). */
+  /**
+   * What a joiner whose state vector is empty is sent: the tail (if any), then the base's step 2.
+   * The tail first: y-websocket counts a client synced at the step 2, and by then the tail, held
+   * as pending until the base arrives, is in the joiner's doc too (§1.2).
+   */
   joinerFrames(): Uint8Array[] {
     const base = this.ensureBase()
     if (!this.tail.length) return [base]
     this.tailFrame ??= encodeSyncUpdate(this.tail.length === 1 ? this.tail[0] : Y.mergeUpdates(this.tail))
-    return [base, this.tailFrame]
+    return [this.tailFrame, base]
   }
 
   /**
@@ -64,6 +79,10 @@ export class SharedFullState {
   }
 
   private ensureBase(): Uint8Array {
-    return (this.base ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+    if (!this.base) {
+      this.base = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
+      this.baseAt = this.now()
+    }
+    return this.base
   }
 }
