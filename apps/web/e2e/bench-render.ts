@@ -3,8 +3,9 @@
  * the room through a y-websocket client in node with @copboard/board's writeRecords), opened in
  * headless chromium. Prints time to first render and to fully synced, cold (empty cache; the median
  * of BENCH_COLD_RUNS (3) loads, each in a fresh browser context) and warm (reload with the IndexedDB
- * cache); then 5 remote writers (node clients) each move a note 10×/s for BENCH_WRITE_SECONDS (10) while the page records its frame times (requestAnimationFrame
- * deltas) and long tasks (PerformanceObserver). `pnpm bench` runs it with BENCH_JSON=<file>.
+ * cache); then 5 remote writers (node clients) each move a note 10×/s for BENCH_WRITE_SECONDS (10)
+ * while the page records its frame times (requestAnimationFrame deltas) and long tasks
+ * (PerformanceObserver). `pnpm bench` runs it with BENCH_JSON=<file>.
  *
  *   pnpm build && pnpm --filter @copboard/web bench:render      (NOTES=2000 by default)
  *
@@ -197,14 +198,12 @@ async function openPage(b: Browser): Promise<Page> {
   return page
 }
 
-function median(xs: (number | undefined)[]): number | undefined {
+/** Median (the lower one of an even count), min and max of the figures that were measured. */
+function spreadOf(xs: (number | undefined)[]): { median?: number; min?: number; max?: number } {
   const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b)
-  return v.length ? v[Math.floor((v.length - 1) / 2)] : undefined
+  return v.length ? { median: v[Math.floor((v.length - 1) / 2)], min: v[0], max: v[v.length - 1] } : {}
 }
-const spread = (xs: (number | undefined)[]) => {
-  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x))
-  return `${median(v)?.toFixed(0)} ms [${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}]`
-}
+const spreadText = ({ median, min, max }: ReturnType<typeof spreadOf>) => `${ms(median).trim()} [${min?.toFixed(0)}–${max?.toFixed(0)}]`
 
 async function measureLive(page: Page, base: string, room: string, token: string | null): Promise<LiveFigures> {
   let cdp: CDPSession | null = null
@@ -268,23 +267,15 @@ try {
     if (page) await page.context().close()
     page = await openPage(browser)
     const label = `cold (empty cache), ${NOTES} notes${COLD_RUNS > 1 ? `, run ${i} of ${COLD_RUNS}` : ''}`
-    const url = board.participant
-    colds.push(await measureLoad(page, label, () => page!.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS })))
+    colds.push(await measureLoad(page, label, () => page!.goto(board.participant, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS })))
   }
   page = page!
-  const cold = {
-    firstNote: median(colds.map((c) => c.firstNote)),
-    allNotes: median(colds.map(fullySynced)),
-    cpu: median(colds.map((c) => c.cpu)),
-    firstRenderCpu: median(colds.map((c) => c.firstRenderCpu)),
-  }
-  if (COLD_RUNS > 1) {
-    console.log(`\ncold, median of ${COLD_RUNS} [min–max]: first render ${spread(colds.map((c) => c.firstNote))}, ` +
-      `main-thread CPU until first render ${spread(colds.map((c) => c.firstRenderCpu))}`)
-  }
+  const firstRender = spreadOf(colds.map((c) => c.firstNote))
+  const firstRenderCpu = spreadOf(colds.map((c) => c.firstRenderCpu))
+  if (COLD_RUNS > 1) console.log(`\ncold, median of ${COLD_RUNS} [min–max]: first render ${spreadText(firstRender)}, main-thread CPU until first render ${spreadText(firstRenderCpu)}`)
   Object.assign(result, {
-    firstRenderMs: cold.firstNote, allNotesMs: cold.allNotes, coldCpuMs: cold.cpu, coldFirstRenderCpuMs: cold.firstRenderCpu,
-    coldRuns: COLD_RUNS, firstRenderMinMs: Math.min(...colds.map((c) => c.firstNote ?? NaN)), firstRenderMaxMs: Math.max(...colds.map((c) => c.firstNote ?? NaN)),
+    firstRenderMs: firstRender.median, allNotesMs: spreadOf(colds.map(fullySynced)).median, coldCpuMs: spreadOf(colds.map((c) => c.cpu)).median,
+    coldFirstRenderCpuMs: firstRenderCpu.median, coldRuns: COLD_RUNS, firstRenderMinMs: firstRender.min, firstRenderMaxMs: firstRender.max,
   })
   if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT })
   await page.waitForTimeout(1500) // let y-indexeddb store the doc

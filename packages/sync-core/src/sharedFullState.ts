@@ -3,10 +3,9 @@
  * An applied update does not drop it: the encoded state stays as the base, and the updates the
  * document took in since (the tail) go with it as one merged sync-update frame. Once the tail
  * outgrows a quarter of the base or MAX_TAIL_UPDATES updates, or the base is MAX_BASE_AGE_MS old,
- * the next joiner encodes anew. A big
- * board that is edited while people join (a session starting) thus costs one encoding of the
- * whole document per such tail, not one per joiner (~40–120 ms each for 2,000 notes, during
- * which the instance serves nobody else).
+ * the next joiner encodes anew. A big board that is edited while people join (a session starting)
+ * thus costs one encoding of the whole document per such tail, not one per joiner (~40–120 ms
+ * each for 2,000 notes, during which the instance serves nobody else).
  */
 import * as Y from 'yjs'
 import { encodeSyncStep2, encodeSyncUpdate, syncStep2Update } from './protocol.js'
@@ -64,7 +63,7 @@ export class SharedFullState {
 
   /**
    * §1.7: the base as one update (a view into the joiners' frame, not a copy). It lacks the tail,
-   * if there is one: the updates of the last moments, which a client's socket sync brings.
+   * if there is one: at most MAX_BASE_AGE_MS of updates, which a client's socket sync brings.
    */
   baseUpdate(): Uint8Array {
     return syncStep2Update(this.ensureBase())
