@@ -102,7 +102,18 @@ export class RoomUpdates {
     const origin: TransactionOrigin = { kind: 'connection', connection: conn }
     const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.room.name, connectionId: conn.id, info: conn.info }, tr) : null
     this.admitted = null
-    const verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId, received ? this.onJudged : undefined)
+    let verdict: PolicyVerdict | null = null
+    try {
+      verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId, received ? this.onJudged : undefined)
+    } finally {
+      // §5.1: an observer that throws in the transaction's cleanup still leaves the update in the
+      // document: it is persisted and broadcast all the same (the error then closes the connection)
+      this.settle(conn, update, received, verdict)
+    }
+  }
+
+  /** §5.6 §12.1: what the admission transaction left in the document goes to the write queue (`verdict` null: it threw). */
+  private settle(conn: SyncConnection, update: Uint8Array, received: Uint8Array | null, verdict: PolicyVerdict | null): void {
     const forwarded = this.forwarding !== null
     this.forwarding = null
     const net = this.admitted as Uint8Array | null
@@ -113,10 +124,10 @@ export class RoomUpdates {
       this.writes.enqueue({ update, frame: received!, sender: conn, bytes: received!.byteLength })
       return
     }
-    if (!verdict.ok) this.refuse(conn, verdict)
+    if (verdict && !verdict.ok) this.refuse(conn, verdict)
     if (!net) return
     const frame = encodeSyncUpdate(net)
-    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+    this.writes.enqueue({ update: net, frame, sender: verdict?.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
   }
 
   /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { RoomManager, type UpdatePolicy, type PolicyVerdict } from '../src/index.js'
+import { CloseCodes, RoomManager, type UpdatePolicy, type PolicyVerdict } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
@@ -42,10 +42,10 @@ afterEach(async () => {
   await Promise.all(managers.splice(0).map((m) => m.close()))
 })
 
-function setup() {
+function setup(roomPolicy: UpdatePolicy = policy) {
   const storage = new MemoryStorage()
   const logger = new CapturingLogger()
-  const manager = new RoomManager({ storage, logger, policy, roomIdleMs: 50 })
+  const manager = new RoomManager({ storage, logger, policy: roomPolicy, roomIdleMs: 50 })
   managers.push(manager)
   const client = (role: string) => {
     const c = new TestClient(manager, 'r1', { info: { role } })
@@ -223,6 +223,42 @@ describe('§5.6 forwarding an admitted update as received', () => {
     const late = client('participant')
     await settle()
     expect(state(late.doc).equals(state(a.doc))).toBe(true)
+  })
+
+  it('§5.1 §5.6 an update whose transaction an observer breaks is still stored and broadcast, forwarded or not', async () => {
+    // an observer (e.g. the anonymous-awareness zones) that throws once per edit below
+    let breakNext = false
+    const throwing: UpdatePolicy = {
+      forRoom: (room, doc) => {
+        doc.getMap('open').observe(() => {
+          if (breakNext) {
+            breakNext = false
+            throw new Error('observer broke')
+          }
+        })
+        return policy.forRoom(room, doc)
+      },
+    }
+    const { client, storage, logger } = setup(throwing)
+    const b = client('participant')
+    await settle()
+    for (const [key, subType] of [['forwarded', 2], ['as step 2', 1]] as const) {
+      const a = client('participant')
+      await settle()
+      const { update, frame } = edited(a.doc, (d) => d.getMap('open').set(key, key), subType)
+      breakNext = true
+      a.sendRaw(frame)
+      await settle()
+      expect(breakNext).toBe(false)
+      expect(a.socket.closeCode).toBe(CloseCodes.INTERNAL_ERROR.code)
+      expect(b.doc.getMap('open').get(key)).toBe(key)
+      expect(storage.docOf('r1').getMap('open').get(key)).toBe(key)
+      if (subType === 2) expect(same(storage.logs.get('r1')!.at(-1)!, update)).toBe(true)
+    }
+    expect(logger.lines.filter((l) => l.msg === 'sync: unexpected error handling a message')).toHaveLength(2)
+    const late = client('participant')
+    await settle()
+    expect(state(late.doc).equals(state(storage.docOf('r1')))).toBe(true)
   })
 
   it('§5.6 §12.1 a refused update, a sync step 2 and an update deleting what it inserted are not forwarded; all still converge', async () => {
