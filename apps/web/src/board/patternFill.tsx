@@ -4,7 +4,8 @@
  * for both colour modes, the largest 2048 px square. Without a GPU (headless chromium, many
  * laptops' software canvas) that blocked the board's first render for 1.5–2.8 s of main thread.
  *
- * These defs keep tldraw's pattern ids and its stand-in (a flat 1 px tile) and draw a real tile
+ * These defs keep tldraw's pattern ids and its stand-in (a flat tile in the mode's colour, drawn
+ * as a rect: no canvas at mount, which cost ~20–35 ms of a cold start) and draw a real tile
  * once the browser is idle after the first render: only for the colour mode in use and the zoom
  * levels up to one above the current one, smallest first; zooming in draws the next one.
  */
@@ -33,25 +34,11 @@ export const patternLod = (zoom: number) => Math.ceil(Math.log2(Math.max(1, zoom
 /** Drawn tiles (blob: URLs) by `${dpr}_${lod}_${colour}`; kept for the page's lifetime. */
 const tiles = new Map<string, string>()
 const drawing = new Map<string, Promise<void>>()
-let standIns: Record<Mode, string> | null = null
 
 function canvas(size: number) {
   const el = document.createElement('canvas')
   el.width = el.height = size
   return el
-}
-
-function standInTiles(): Record<Mode, string> {
-  if (standIns) return standIns
-  const px = (colour: string) => {
-    const el = canvas(1)
-    const ctx = el.getContext('2d')
-    if (!ctx) return ''
-    ctx.fillStyle = colour
-    ctx.fillRect(0, 0, 1, 1)
-    return el.toDataURL()
-  }
-  return (standIns = { light: px(STAND_IN.light), dark: px(STAND_IN.dark) })
 }
 
 /** tldraw's hatch tile (its generateImage), drawn once per dpr/lod/colour. */
@@ -131,15 +118,15 @@ function PatternFillDefs() {
     }
   }, [dpr, wantLod, colour])
 
-  const stand = standInTiles()
   const defs = []
   for (const m of ['light', 'dark'] as const) {
     const c = m === mode ? colour : editor.getCurrentTheme().colors[m].solid
     for (let lod = 0; lod <= maxLod; lod++) {
       const id = suffixSafeId(baseId, `${m}_${lod}`)
+      const tile = tiles.get(`${dpr}_${lod}_${c}`)
       defs.push(
         <pattern key={id} id={id} width={TILE} height={TILE} patternUnits="userSpaceOnUse">
-          <image href={tiles.get(`${dpr}_${lod}_${c}`) ?? stand[m]} width={TILE} height={TILE} />
+          {tile ? <image href={tile} width={TILE} height={TILE} /> : <rect width={TILE} height={TILE} fill={STAND_IN[m]} />}
         </pattern>,
       )
     }
