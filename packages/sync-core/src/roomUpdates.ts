@@ -9,6 +9,7 @@ import { isOrigin, type TransactionOrigin } from './origins.js'
 import { MessageCost } from './rateBudget.js'
 import { admitUpdate, newRevertClientId, POLICY_REASON_PREFIX, type PolicyVerdict, type RoomPolicy } from './admission.js'
 import { encodePermissionDenied, encodeSyncUpdate, validateUpdate } from './protocol.js'
+import { errorMessage } from './logger.js'
 import { WriteQueue } from './writeQueue.js'
 import type { RoomContext } from './room.js'
 import type { RoomLease } from './ownership.js'
@@ -40,6 +41,10 @@ export class RoomUpdates {
   private admitted: Uint8Array | null = null
   /** §5.6: the admission transaction whose update is forwarded as received (no `update` event). */
   private forwarding: Y.Transaction | null = null
+  /** The verdict of the admission transaction in progress, set when its body finished. */
+  private judged: PolicyVerdict | null = null
+  /** The sync-update frame of the admission in progress (null: a sync step 2, never forwarded as is). */
+  private received: Uint8Array | null = null
   private updateEventOff = false
 
   constructor(
@@ -102,32 +107,51 @@ export class RoomUpdates {
     const origin: TransactionOrigin = { kind: 'connection', connection: conn }
     const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.room.name, connectionId: conn.id, info: conn.info }, tr) : null
     this.admitted = null
-    let verdict: PolicyVerdict | null = null
+    this.forwarding = null
+    this.judged = null
+    this.received = received
+    let failure: { err: unknown } | null = null
     try {
-      verdict = admitUpdate(this.doc, update, origin, judge, this.revertClientId, received ? this.onJudged : undefined)
-    } finally {
-      // §5.1: an observer that throws in the transaction's cleanup still leaves the update in the
-      // document: it is persisted and broadcast all the same (the error then closes the connection)
-      this.settle(conn, update, received, verdict)
+      admitUpdate(this.doc, update, origin, judge, this.revertClientId, this.onJudged)
+    } catch (err) {
+      // §5.1: e.g. a document observer threw while the transaction was cleaned up
+      failure = { err }
     }
+    try {
+      this.settle(conn, update)
+    } catch (err) {
+      if (!failure) throw err
+      this.ctx.logger.error({ room: this.room.name, conn: conn.id, err: errorMessage(err) }, 'sync: settling a failed admission failed too')
+    }
+    if (failure) throw failure.err
   }
 
-  /** §5.6 §12.1: what the admission transaction left in the document goes to the write queue (`verdict` null: it threw). */
-  private settle(conn: SyncConnection, update: Uint8Array, received: Uint8Array | null, verdict: PolicyVerdict | null): void {
+  /**
+   * §5.1 §5.6 §12.1: what the admission transaction left in the document goes to the write queue,
+   * also when its cleanup threw (an observer): the document holds it all the same. A transaction
+   * whose body did not finish (`judged` never ran: the revert of a refused update threw) may hold
+   * refused content, so nothing of it is stored or sent.
+   */
+  private settle(conn: SyncConnection, update: Uint8Array): void {
     const forwarded = this.forwarding !== null
-    this.forwarding = null
     const net = this.admitted as Uint8Array | null
-    this.admitted = null
+    const verdict = this.judged as PolicyVerdict | null
+    const received = this.received
+    this.forwarding = this.admitted = this.judged = this.received = null
+    if (!verdict) {
+      this.ctx.logger.error({ room: this.room.name, conn: conn.id }, 'sync: an admission transaction broke off; its changes are neither stored nor sent')
+      return
+    }
     if (forwarded) {
       // §5.6: admitted whole, nothing pending: the update as received is its net effect
       this.room.documentChanged(update)
       this.writes.enqueue({ update, frame: received!, sender: conn, bytes: received!.byteLength })
       return
     }
-    if (verdict && !verdict.ok) this.refuse(conn, verdict)
+    if (!verdict.ok) this.refuse(conn, verdict)
     if (!net) return
     const frame = encodeSyncUpdate(net)
-    this.writes.enqueue({ update: net, frame, sender: verdict?.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
+    this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
   }
 
   /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
@@ -143,9 +167,10 @@ export class RoomUpdates {
     )
   }
 
-  /** §5.6: inside an admission transaction: admitted whole and nothing pending, so its frame is forwarded as received. */
+  /** Last inside the admission transaction: its verdict; §5.6: admitted whole and nothing pending, a received frame is forwarded as is. */
   private readonly onJudged = (tr: Y.Transaction, verdict: PolicyVerdict, complete: boolean): void => {
-    if (!verdict.ok || !complete) return
+    this.judged = verdict
+    if (!this.received || !verdict.ok || !complete) return
     // content it inserted and deleted again is stored without that content (§12.2): not as received
     for (const [client, ranges] of tr.deleteSet.clients) {
       const before = tr.beforeState.get(client) ?? 0
@@ -169,13 +194,12 @@ export class RoomUpdates {
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+    // (taken first: nothing after it may keep it from `admit`)
+    if (isOrigin(origin) && origin.kind === 'connection') this.admitted = update
     this.room.documentChanged(update)
     if (isOrigin(origin)) {
-      if (origin.kind === 'connection') {
-        // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
-        this.admitted = update
-        return
-      }
+      if (origin.kind === 'connection') return
       if (origin.kind === 'storage') return
       if (origin.kind === 'stored') {
         // §8.2: already in the log; everyone gets it, nothing is appended

@@ -225,7 +225,7 @@ describe('§5.6 forwarding an admitted update as received', () => {
     expect(state(late.doc).equals(state(a.doc))).toBe(true)
   })
 
-  it('§5.1 §5.6 an update whose transaction an observer breaks is still stored and broadcast, forwarded or not', async () => {
+  it('§5.1 §5.6 §12.3 an update whose transaction an observer breaks is still stored and broadcast (forwarded, step 2, refused); the room goes on', async () => {
     // an observer (e.g. the anonymous-awareness zones) that throws once per edit below
     let breakNext = false
     const throwing: UpdatePolicy = {
@@ -242,22 +242,35 @@ describe('§5.6 forwarding an admitted update as received', () => {
     const { client, storage, logger } = setup(throwing)
     const b = client('participant')
     await settle()
-    for (const [key, subType] of [['forwarded', 2], ['as step 2', 1]] as const) {
+    for (const [key, value, subType] of [['forwarded', 'f', 2], ['step 2', 's', 1], ['refused', 'SECRET', 2]] as const) {
       const a = client('participant')
       await settle()
-      const { update, frame } = edited(a.doc, (d) => d.getMap('open').set(key, key), subType)
+      const { update, frame } = edited(a.doc, (d) => d.getMap('open').set(key, value), subType)
       breakNext = true
       a.sendRaw(frame)
       await settle()
       expect(breakNext).toBe(false)
       expect(a.socket.closeCode).toBe(CloseCodes.INTERNAL_ERROR.code)
-      expect(b.doc.getMap('open').get(key)).toBe(key)
-      expect(storage.docOf('r1').getMap('open').get(key)).toBe(key)
+      if (value === 'SECRET') {
+        // refused as without the observer: the sender is told, nobody gets the content
+        expect(bytesContain(a.received, 'policy:anonymous-author')).toBe(true)
+        expect(bytesContain(b.received, 'SECRET')).toBe(false)
+        expect(storedContains(storage, 'SECRET')).toBe(false)
+        expect(b.doc.getMap('open').get(key)).toBeUndefined()
+        continue
+      }
+      expect(b.doc.getMap('open').get(key)).toBe(value)
+      expect(storage.docOf('r1').getMap('open').get(key)).toBe(value)
       if (subType === 2) expect(same(storage.logs.get('r1')!.at(-1)!, update)).toBe(true)
     }
-    expect(logger.lines.filter((l) => l.msg === 'sync: unexpected error handling a message')).toHaveLength(2)
+    expect(logger.lines.filter((l) => l.msg === 'sync: unexpected error handling a message')).toHaveLength(3)
+    // the room goes on: the next edit reaches the others and the log, a late client gets it all
+    b.doc.getMap('open').set('after', 'yes')
+    await settle()
+    expect(storage.docOf('r1').getMap('open').get('after')).toBe('yes')
     const late = client('participant')
     await settle()
+    expect(late.doc.getMap('open').get('after')).toBe('yes')
     expect(state(late.doc).equals(state(storage.docOf('r1')))).toBe(true)
   })
 

@@ -5,7 +5,7 @@
  * laptops' software canvas) that blocked the board's first render for 1.5–2.8 s of main thread.
  *
  * These defs keep tldraw's pattern ids and its stand-in (a flat tile in the mode's colour, drawn
- * as a rect: no canvas at mount, which cost ~20–35 ms of a cold start) and draw a real tile
+ * as a rect: no canvas at mount, 36 ms of a profiled cold start) and draw a real tile
  * once the browser is idle after the first render: only for the colour mode in use and the zoom
  * levels up to one above the current one, smallest first; zooming in draws the next one.
  */
@@ -26,7 +26,6 @@ import {
 /** tldraw's tile size (page units) and its stand-in colours, as in its PatternFill. */
 const TILE = 8
 const STAND_IN = { light: '#f8f9fa', dark: '#212529' } as const
-type Mode = keyof typeof STAND_IN
 
 /** tldraw's level of detail for a zoom: tile drawn at 2^lod × the page scale. */
 export const patternLod = (zoom: number) => Math.ceil(Math.log2(Math.max(1, zoom)))
