@@ -13,7 +13,8 @@ export interface BindOptions {
   /**
    * How remote changes are batched (rule 13); default: applied at once. With `frameScheduler`
    * the records changed since the last apply are read from the doc and put in one store
-   * transaction per frame, however many updates arrived.
+   * transaction per frame, however many updates arrived; `pacedScheduler()` also leaves the page
+   * as much time as the last run took. The first load's chunks (rule 14) go through it too.
    */
   remoteScheduler?: Scheduler
   /** Called when the doc's schema status is known / changes ('newer' = read-only). */

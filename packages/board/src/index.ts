@@ -14,7 +14,7 @@ export {
 } from './records.js'
 export * from './schema.js'
 export { bindStoreToDoc, type BindOptions, type BoardBinding } from './binding.js'
-export { frameScheduler, syncScheduler, type Scheduler } from './scheduler.js'
+export { frameScheduler, pacedScheduler, syncScheduler, type PacedSchedulerOptions, type Scheduler } from './scheduler.js'
 export type { LaterOptions, RecordFields } from './firstLoad.js'
 export * from './session/index.js'
 export {

@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { atom, createTLStore, defaultBindingUtils, defaultShapeUtils, type TLInstancePresence, type TLStore, type TLUser } from 'tldraw'
-import { bindStoreToDoc, frameScheduler, getRecordsMap, isPrivateRecord, type BoardBinding, type RecordFields } from '@copboard/board'
+import { bindStoreToDoc, getRecordsMap, isPrivateRecord, pacedScheduler, type BoardBinding, type RecordFields } from '@copboard/board'
 import { syncProtocols } from '@copboard/sync-core/tokenProtocol'
 import type { Perspective } from '../join/profile'
 import { isTextLive } from './noteText'
@@ -198,8 +198,9 @@ export class BoardConnection {
       this.timings.ready = performance.now()
       this.binding = bindStoreToDoc(this.store, this.doc, {
         isTextLive,
-        // a burst of remote updates (5 people dragging) is one store transaction per frame
-        remoteScheduler: frameScheduler,
+        // a burst of remote updates (5 people dragging) is one store transaction per frame, and
+        // on a big board on a slow machine no more than half of the main thread (rule 13)
+        remoteScheduler: pacedScheduler(),
         // private drafts (and bindings to them) live in the participant's draft room (privacy/drafts.ts)
         include: (r) => !isPrivateRecord(r, (id) => this.store.get(id as never) as never),
         // a big board renders the notes of the first view first; the others follow in chunks
