@@ -138,7 +138,7 @@ export function renderMarkdown(r: BenchResults): string {
       `page main-thread CPU until then ${fmt(b.coldFirstRenderCpuMs, 0)} ms, ` +
       `all notes in store ${fmt(b.allNotesMs, 0)} ms; warm reload first render ${fmt(b.warmFirstRenderMs, 0)} ms. While ${b.writers} remote writers each move a note ${b.rate}×/s ` +
       `for ${b.seconds} s: frame time p50 **${fmt(b.frameP50, 1)} ms**, p95 **${fmt(b.frameP95, 1)} ms**, ${b.longTasks} long tasks (${fmt(b.longTaskMs, 0)} ms in total), ` +
-      `remote moves seen ${b.movesSeen}/${b.movesSent}.`)
+      `${b.movesSeen} remote batches applied for ${b.movesSent} moves sent.`)
   }
   if (r.errors.length) {
     out.push('')

@@ -222,7 +222,7 @@ async function measureLive(page: Page, base: string, room: string, token: string
   const live = liveFigures(s, sent)
   console.log(
     `\n${WRITERS} remote writers × ${WRITE_RATE}/s for ${WRITE_SECONDS} s: frame time p50 ${live.frameP50.toFixed(1)} ms, p95 ${live.frameP95.toFixed(1)} ms, ` +
-      `${live.longTasks} long tasks (${live.longTaskMs.toFixed(0)} ms), moves seen ${live.movesSeen}/${live.movesSent}`,
+      `${live.longTasks} long tasks (${live.longTaskMs.toFixed(0)} ms), ${live.movesSeen} remote batches applied for ${live.movesSent} moves sent`,
   )
   return live
 }

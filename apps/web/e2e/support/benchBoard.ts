@@ -87,6 +87,7 @@ export interface LiveFigures {
   frames: number
   longTasks: number
   longTaskMs: number
+  /** Remote store commits the page made: batches (several moves each when the binding paces them), not moves. */
   movesSeen: number
   movesSent: number
 }
