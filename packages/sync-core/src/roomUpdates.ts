@@ -106,9 +106,7 @@ export class RoomUpdates {
     const policy = this.policy
     const origin: TransactionOrigin = { kind: 'connection', connection: conn }
     const judge = policy ? (tr: Y.Transaction) => policy.check({ room: this.room.name, connectionId: conn.id, info: conn.info }, tr) : null
-    this.admitted = null
-    this.forwarding = null
-    this.judged = null
+    // (admitted, forwarding and judged are null here: `settle` resets them after every admission)
     this.received = received
     let failure: { err: unknown } | null = null
     try {
