@@ -18,7 +18,7 @@ import { migrateOnOpen, SqlStorage } from './model/storage'
 import { runBodySync, type SqlDb, type TxBody, type TxStatement } from './sql'
 import { SqliteAppends } from './sqliteAppends'
 import type { JournalFs } from './appendJournal'
-import { WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './walCheckpointer'
+import { WAL_SIZE_LIMIT_BYTES, WalCheckpointer, type CheckpointPlace, type WalCheckpointerOptions } from './walCheckpointer'
 import type { StorageLogger } from './types'
 
 export interface SqliteStorageOptions {
@@ -29,6 +29,8 @@ export interface SqliteStorageOptions {
   migrate?: boolean
   /** Tests: the append journal's file operations (failing ones). */
   journalFs?: JournalFs
+  /** Tests: the WAL checkpointer's worker (one that fails to start). */
+  checkpoint?: WalCheckpointerOptions
 }
 
 /** Opens (creating when missing) the SQLite database file and runs migrations. */
@@ -66,7 +68,7 @@ export async function openSqliteStorage(file: string, opts: SqliteStorageOptions
     db.close()
     throw new StorageError('DATA_DIR_UNWRITABLE', `Cannot use the SQLite database ${path}: ${(err as Error).message}`, { cause: err })
   }
-  const storage = await migrateOnOpen(new SqliteStorage(db, path, opts.logger), opts.migrate !== false)
+  const storage = await migrateOnOpen(new SqliteStorage(db, path, opts.logger, opts.checkpoint), opts.migrate !== false)
   try {
     storage.openJournal(opts.journalFs)
   } catch (err) {
@@ -84,8 +86,14 @@ export class SqliteStorage extends SqlStorage {
     readonly db: Database.Database,
     readonly path: string,
     logger?: StorageLogger,
+    checkpoint?: WalCheckpointerOptions,
   ) {
-    super(new SqliteDb(db, path, logger), logger)
+    super(new SqliteDb(db, path, logger, checkpoint), logger)
+  }
+
+  /** [1.6] Checkpoints the WAL now; says where it ran (tests, maintenance). */
+  checkpointWal(): Promise<CheckpointPlace> {
+    return (this.sql as SqliteDb).checkpointWal()
   }
 
   /** [1.7] Replays the journals of stopped processes and starts this handle's own (after the migrations). */
@@ -113,9 +121,11 @@ class SqliteDb implements SqlDb {
     private readonly db: Database.Database,
     path: string,
     logger?: StorageLogger,
+    checkpointOpts?: WalCheckpointerOptions,
   ) {
-    this.checkpoints = new WalCheckpointer(db, logger)
-    this.appends = new SqliteAppends(db, path, () => this.wrote(), logger)
+    this.checkpoints = new WalCheckpointer(db, path, logger, checkpointOpts)
+    // [1.6] the journal's moves wait for a checkpoint in progress
+    this.appends = new SqliteAppends(db, path, () => this.wrote(), logger, () => this.checkpoints.inProgress)
   }
 
   isForeignKeyViolation(err: unknown): boolean {
@@ -134,19 +144,27 @@ class SqliteDb implements SqlDb {
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    const checkpoint = this.checkpointDone()
+    if (checkpoint) await checkpoint
     return this.execute({ kind: 'all', sql, params }) as R[]
   }
 
   async get<R>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    const checkpoint = this.checkpointDone()
+    if (checkpoint) await checkpoint
     return this.execute({ kind: 'get', sql, params }) as R | undefined
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const checkpoint = this.checkpointDone()
+    if (checkpoint) await checkpoint
     return this.execute({ kind: 'run', sql, params }) as number
   }
 
   /** Synchronous from BEGIN IMMEDIATE to COMMIT: nothing else of this process runs in between. */
   async transaction<T>(body: () => TxBody<T>): Promise<T> {
+    const checkpoint = this.checkpointDone()
+    if (checkpoint) await checkpoint
     if (!this.db.open) throw new StorageError('CLOSED')
     this.appends.flush() // [1.7] it sees every append made before it
     const out = this.db.transaction(() => runBodySync(body(), this.execute)).immediate()
@@ -167,11 +185,42 @@ class SqliteDb implements SqlDb {
     return changes
   }
 
+  /**
+   * [1.6] While the worker checkpoints, this handle's statements wait (reads too, so they keep
+   * their order): a write during the copy would keep the WAL from restarting. Without a
+   * checkpoint running nothing is awaited, and a statement runs in the caller's turn as before.
+   */
+  private checkpointDone(): Promise<void> | null {
+    const running = this.checkpoints.inProgress
+    return running ? this.waitForCheckpoint(running) : null
+  }
+
+  private async waitForCheckpoint(running: Promise<unknown> | null): Promise<void> {
+    // (a checkpoint started meanwhile is waited for too)
+    while (running) {
+      await running
+      running = this.checkpoints.inProgress
+    }
+  }
+
+  /** [1.6] Checkpoints the WAL now; says where it ran (tests, maintenance). */
+  checkpointWal(): Promise<CheckpointPlace> {
+    return this.checkpoints.checkpointNow()
+  }
+
   async close(): Promise<void> {
+    this.closing ??= this.closeOnce()
+    return this.closing
+  }
+
+  private closing: Promise<void> | null = null
+
+  private async closeOnce(): Promise<void> {
     if (!this.db.open) return
-    // appends already made are moved into the table before the database closes
+    // appends already made are moved into the table before the database closes (after the
+    // worker's checkpoint, which then ends with its connection)
+    await this.checkpoints.stop()
     this.appends.close()
-    this.checkpoints.stop()
     this.statements.clear()
     this.db.close()
   }

@@ -53,6 +53,8 @@ export class SqliteAppends {
     /** After every transaction that wrote (the WAL checkpointer's cue). */
     private readonly wrote: () => void,
     private readonly logger?: StorageLogger,
+    /** [1.6] The WAL checkpoint in progress (on another connection), if any: a timed move waits for it. */
+    private readonly checkpointInProgress: () => Promise<unknown> | null = () => null,
   ) {}
 
   /** One transaction that moves batches into the table and marks the journal's last moved seq (prepared on first use: after the migrations). */
@@ -219,6 +221,13 @@ export class SqliteAppends {
   private flushFromTimer = (): void => {
     this.timer = null
     if (!this.db.open) return
+    // [1.6] a move during the checkpoint's copy would keep the WAL from restarting; the batches
+    // are durable in the journal meanwhile
+    const checkpoint = this.checkpointInProgress()
+    if (checkpoint) {
+      void checkpoint.then(() => this.schedule(0))
+      return
+    }
     try {
       this.flush()
     } catch (err) {

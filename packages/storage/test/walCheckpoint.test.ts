@@ -1,0 +1,93 @@
+/**
+ * [1.6] The WAL checkpoint runs on a worker's connection (its fsyncs off the main thread); while
+ * it runs this handle's statements wait, in order; a worker that cannot start leaves the
+ * checkpoint to the main thread.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from '../src/index'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function open(opts: SqliteStorageOptions = {}): Promise<{ s: SqliteStorage; file: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'copboard-wal-'))
+  dirs.push(dir)
+  const file = join(dir, 'copboard.db')
+  return { s: await openSqliteStorage(file, opts), file }
+}
+
+/** Appends and moves them into the table: their pages are in the WAL only (no automatic checkpoint). */
+async function fillWal(s: SqliteStorage, rooms: number, prefix = 'room'): Promise<void> {
+  const update = new Uint8Array(4096).fill(3)
+  for (let r = 0; r < rooms; r++) await s.appendUpdates(`${prefix}-${r}`, [update, update])
+  expect(await s.countUpdates(`${prefix}-0`)).toBe(2) // a read moves the journaled appends first
+}
+
+const size = (f: string) => statSync(f).size
+
+describe('[1.6] WAL checkpoint on a worker', () => {
+  it('copies the WAL into the database on the worker; statements made meanwhile wait and keep their order', async () => {
+    const { s, file } = await open()
+    try {
+      await fillWal(s, 50)
+      const before = size(file)
+      const checkpoint = s.checkpointWal()
+      // made while the worker copies: they run after it, in the order they were made
+      const order: string[] = []
+      void checkpoint.then(() => order.push('checkpoint'))
+      const deleted = s.deleteRoom('room-1').then((n) => (order.push('delete'), n))
+      const appended = s.appendUpdates('room-2', [new Uint8Array([9])]) // the journal: never waits
+      const counted = s.countUpdates('room-1').then((n) => (order.push('count'), n))
+      const counted2 = s.countUpdates('room-2').then((n) => (order.push('count 2'), n))
+      expect(await checkpoint).toBe('worker')
+      expect(await deleted).toBe(2)
+      await appended
+      expect(await counted).toBe(0) // the deletion made before it
+      expect(await counted2).toBe(3) // the append made before it
+      expect(order).toEqual(['checkpoint', 'delete', 'count', 'count 2'])
+      // the pages the appends wrote are in the database file now
+      expect(size(file)).toBeGreaterThan(before + 50 * 2 * 4096 * 0.9)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a worker that cannot start: the main thread checkpoints, with one warning', async () => {
+    const warnings: string[] = []
+    const logger = { info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) }
+    const { s, file } = await open({ logger, checkpoint: { workerSqliteModule: join(tmpdir(), 'no-such-sqlite-module.cjs') } })
+    try {
+      await fillWal(s, 20)
+      const before = size(file)
+      expect(await s.checkpointWal()).toBe('main thread')
+      expect(size(file)).toBeGreaterThan(before + 20 * 2 * 4096 * 0.9)
+      await fillWal(s, 30, 'more')
+      expect(await s.checkpointWal()).toBe('main thread') // no new worker, no new warning
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(/WAL checkpoint worker (failed|exited).*checkpointed on the main thread/)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('close waits for the checkpoint in progress and ends the worker (the process can exit)', async () => {
+    const { s, file } = await open()
+    await fillWal(s, 20)
+    const checkpoint = s.checkpointWal()
+    await s.close()
+    expect(await checkpoint).toBe('worker')
+    expect(s.db.open).toBe(false)
+    // reopened: everything is there
+    const again = await openSqliteStorage(file)
+    try {
+      expect(await again.countUpdates('room-19')).toBe(2)
+    } finally {
+      await again.close()
+    }
+  })
+})
