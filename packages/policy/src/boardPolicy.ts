@@ -66,8 +66,11 @@ export class RoomBoardPolicy {
   private zones: BoardZone[] | null = null
   /** §4.3: what a moved zone or container covers */
   private readonly cover: AnonymousCover
-  /** Touches computed by `check`, reused by the index update of the same transaction. */
-  private readonly touchCache = new WeakMap<Y.Transaction, Touches>()
+  /**
+   * Touches computed by `check`, reused by the index update of the same transaction (which
+   * drops them: a WeakMap kept every transaction's touches until a major GC, issue 12).
+   */
+  private touched: { tr: Y.Transaction; touches: Touches } | null = null
   /**
    * Fast path: the last validated after-view of the records clients edited most recently (plain
    * JSON, at most KNOWN_MAX; insertion order = recency). A drag then rebuilds only the changed
@@ -75,6 +78,8 @@ export class RoomBoardPolicy {
    * transaction of a few records, dropped for anything else.
    */
   private readonly known = new Map<string, Obj>()
+  /** The last key inserted into `known` (its most recent record), null when unknown. */
+  private newestKnown: string | null = null
   private checked: { tr: Y.Transaction; ok: boolean; views: Map<string, Obj | null> } | null = null
 
   constructor(
@@ -95,7 +100,7 @@ export class RoomBoardPolicy {
   check(ctx: PolicyContext, tr: Y.Transaction): Verdict {
     if (ctx.role === 'viewer') return refuse('read-only', 'viewer')
     const touches = collectTouches(tr)
-    this.touchCache.set(tr, touches)
+    this.touched = { tr, touches }
     const views = new Map<string, Obj | null>()
     this.checked = { tr, ok: false, views }
     const verdict = this.judge(ctx, tr, touches, views)
@@ -259,9 +264,11 @@ export class RoomBoardPolicy {
 
   /** Keeps the scaffold index, the zone cache and the known-good records equal to the doc after every transaction. */
   private onAfterTransaction = (tr: Y.Transaction): void => {
+    const touched = this.touched?.tr === tr ? this.touched.touches : null
+    this.touched = null
     const scaffold = this.scaffold
     if (!scaffold) return
-    const touches = this.touchCache.get(tr) ?? collectTouches(tr)
+    const touches = touched ?? collectTouches(tr)
     const checked = this.checked?.tr === tr ? this.checked : null
     this.checked = null
     // only edits of a few records feed the cache (a drag, a typed label), not a template launch
@@ -270,9 +277,19 @@ export class RoomBoardPolicy {
     const few = touches.records.size <= KNOWN_FROM_AT_MOST
     for (const id of touches.records) {
       const view = checked?.ok && few ? checked.views.get(id) : undefined
+      // the record dragged last is dragged again: updated in place (a delete and an insert
+      // churn the Map's table on every edit, garbage that outlived young-generation GCs)
+      if (view && id === this.newestKnown) {
+        this.known.set(id, view)
+        continue
+      }
       this.known.delete(id)
-      if (!view) continue
+      if (!view) {
+        if (id === this.newestKnown) this.newestKnown = null
+        continue
+      }
       this.known.set(id, view)
+      this.newestKnown = id
       if (this.known.size > KNOWN_MAX) this.known.delete(this.known.keys().next().value as string)
     }
     let zonesChanged = false
@@ -295,6 +312,8 @@ export class RoomBoardPolicy {
   destroy(): void {
     this.doc.off('afterTransaction', this.onAfterTransaction)
     this.known.clear()
+    this.newestKnown = null
+    this.touched = null
     this.scaffold = null
     this.zones = null
   }
