@@ -104,7 +104,7 @@ start() {
     HOST=127.0.0.1 PORT="$port" INSTANCE_ID="$id" \
       DATABASE_URL="$DB_URL" DATABASE_SCHEMA="$schema" DATABASE_POOL_SIZE="${DATABASE_POOL_SIZE:-4}" \
       REDIS_URL="$RD_URL" REDIS_PREFIX="$prefix" LOG_LEVEL="${LOG_LEVEL:-info}" TRUST_PROXY=127.0.0.1 \
-      nohup node --max-semi-space-size=8 "$ROOT/apps/server/dist/main.js" >"$DIR/$id.log" 2>&1 &
+      nohup node --max-semi-space-size=8 --no-allocation-site-pretenuring "$ROOT/apps/server/dist/main.js" >"$DIR/$id.log" 2>&1 &
     pid=$!
     echo "$pid" >"$DIR/$id.pid"
     sync_servers+="    server $id 127.0.0.1:$port check"$'\n'

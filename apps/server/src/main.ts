@@ -3,11 +3,15 @@
  * SIGTERM/SIGINT: stop accepting, persist every accepted edit, close sockets with 1001,
  * close storage. A second signal exits at once.
  *
- * `pnpm start` (and infra/) runs it with one memory setting (issue 12, bench/scenarios-memory.ts):
- * --max-semi-space-size=8: with 2 MiB, loading a board took several scavenges, so the whole
- * admission's temporaries reached the old generation and stayed there as garbage until the next
- * full GC (+750 KiB per loaded 200-note board 2 s later). Freed malloc memory goes back to the
- * system when no room is loaded (memoryReducer.ts: malloc_trim), not through malloc tunables.
+ * `pnpm start` (and infra/) runs it with two V8 settings (issue 12, bench/):
+ * - --max-semi-space-size=8: with 2 MiB, loading a board took several scavenges, so the whole
+ *   admission's temporaries reached the old generation and stayed there as garbage until the next
+ *   full GC (+750 KiB per loaded 200-note board 2 s later).
+ * - --no-allocation-site-pretenuring: V8 learnt to allocate some of every edit's short-lived
+ *   objects (Yjs transactions' Maps and Sets) straight in the old generation, 3-5x the garbage
+ *   for major GCs, whose pauses set the latency tail (100 rooms x 10: p99.9 9-14 -> 3 ms).
+ * Freed malloc memory goes back to the system when no room is loaded (memoryReducer.ts:
+ * malloc_trim), not through malloc tunables.
  */
 import { openStorage, type Storage } from '@copboard/storage'
 import { buildApp } from './app.js'
