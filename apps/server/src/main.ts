@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       databaseUrl: config.databaseUrl,
       pgSchema: config.databaseSchema,
       poolSize: config.databasePoolSize,
+      checkpointWorkerAtOpen: true,
     })
   } catch (err) {
     fail(`cannot open storage: ${(err as Error).message}`)

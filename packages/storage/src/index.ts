@@ -28,6 +28,6 @@ export async function openStorage(opts: OpenStorageOptions = {}): Promise<Storag
       poolSize: opts.poolSize,
     })
   }
-  return openSqliteStorage(join(opts.dataDir ?? './data', SQLITE_FILE_NAME), { logger: opts.logger })
+  return openSqliteStorage(join(opts.dataDir ?? './data', SQLITE_FILE_NAME), { logger: opts.logger, checkpoint: { startAtOpen: opts.checkpointWorkerAtOpen } })
 }
 export { PgRoomLeases, type PgRoomLeasesOptions, type LeaseChange } from './roomLeases'

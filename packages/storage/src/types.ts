@@ -85,5 +85,10 @@ export interface OpenStorageOptions {
   connectTimeoutMs?: number
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number
+  /**
+   * SQLite only: start the WAL checkpoint's worker thread at open, not at the first checkpoint
+   * (a server: its memory counted from the start, no thread start-up while statements wait).
+   */
+  checkpointWorkerAtOpen?: boolean
   logger?: StorageLogger
 }

@@ -28,8 +28,8 @@ export type CheckpointPlace = 'worker' | 'main thread'
 export interface WalCheckpointerOptions {
   /** Tests: the module the worker loads instead of better-sqlite3 (one that fails: the main-thread fallback). */
   workerSqliteModule?: string
-  /** Tests: no worker, the main thread checkpoints. */
-  mainThreadOnly?: boolean
+  /** The worker starts now, not at the first checkpoint (OpenStorageOptions.checkpointWorkerAtOpen). */
+  startAtOpen?: boolean
 }
 
 export class WalCheckpointer {
@@ -37,7 +37,7 @@ export class WalCheckpointer {
   private stopped = false
   private timer: ReturnType<typeof setInterval> | null = null
   private pageBytes = 0
-  /** undefined: not started yet; null: no worker (it failed, or main thread only). */
+  /** undefined: not started yet; null: no worker (it failed to start or died). */
   private worker: CheckpointWorker | null | undefined
   /** The checkpoint running on the worker; resolves to where it ran (the main thread if the worker failed meanwhile). */
   private running: Promise<CheckpointPlace> | null = null
@@ -48,7 +48,7 @@ export class WalCheckpointer {
     private readonly logger?: StorageLogger,
     private readonly opts: WalCheckpointerOptions = {},
   ) {
-    if (opts.mainThreadOnly) this.worker = null
+    if (opts.startAtOpen) this.startWorker()
   }
 
   /** Every write (appends, compactions, deletions) leaves WAL frames for the next tick. */

@@ -3,11 +3,11 @@
  * it runs this handle's statements wait, in order; a worker that cannot start leaves the
  * checkpoint to the main thread.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from '../src/index'
+import { openSqliteStorage, openStorage, type SqliteStorage, type SqliteStorageOptions } from '../src/index'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -89,5 +89,26 @@ describe('[1.6] WAL checkpoint on a worker', () => {
     } finally {
       await again.close()
     }
+  })
+
+  it('checkpointWorkerAtOpen: the thread starts at open (a server), and close ends it', async () => {
+    const threads = () => readdirSync('/proc/self/task').length
+    const settle = async (until: () => boolean) => {
+      for (let waited = 0; !until() && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20))
+    }
+    // a storage opened the usual way first: whatever else opening starts (libuv's pool) is running
+    const lazy = await open()
+    await new Promise((r) => setTimeout(r, 200))
+    const before = threads()
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-wal-'))
+    dirs.push(dir)
+    const s = (await openStorage({ dataDir: dir, checkpointWorkerAtOpen: true })) as SqliteStorage
+    await settle(() => threads() > before)
+    expect(threads()).toBeGreaterThan(before) // no write and no checkpoint yet
+    expect(await s.checkpointWal()).toBe('worker')
+    await s.close()
+    await settle(() => threads() <= before)
+    expect(threads()).toBeLessThanOrEqual(before)
+    await lazy.s.close()
   })
 })
