@@ -8,8 +8,11 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
-/** What one checkpoint did (SQLite's `wal_checkpoint` row), or why it failed. */
-export type CheckpointResult = { ok: true; busy: number; log: number; checkpointed: number; truncated: boolean } | { ok: false; error: string }
+/** A checkpoint was made, or why not. */
+export type CheckpointResult = { ok: true } | { ok: false; error: string }
+
+/** A worker that has not answered a checkpoint within this long is given up (an I/O hang: statements wait for it). */
+const ANSWER_TIMEOUT_MS = 30_000
 
 /**
  * The worker: PASSIVE (never waits for a lock), then TRUNCATE once everything is copied and the
@@ -30,12 +33,10 @@ parentPort.on('message', (m) => {
   }
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    let truncated = false
     if (r && r.busy === 0 && r.checkpointed === r.log && r.log * pageBytes > m.truncateAboveBytes) {
       db.pragma('wal_checkpoint(TRUNCATE)')
-      truncated = true
     }
-    parentPort.postMessage({ ok: true, busy: r ? r.busy : 0, log: r ? r.log : 0, checkpointed: r ? r.checkpointed : 0, truncated })
+    parentPort.postMessage({ ok: true })
   } catch (err) {
     parentPort.postMessage({ ok: false, error: String((err && err.message) || err) })
   }
@@ -50,6 +51,7 @@ function sqliteModulePath(): string {
 export class CheckpointWorker {
   private readonly worker: Worker
   private pending: ((r: CheckpointResult) => void) | null = null
+  private answerTimer: ReturnType<typeof setTimeout> | null = null
   /** Set once the worker is gone (it failed, or was closed): every later run fails at once. */
   private failure: string | null = null
   private readonly exited: Promise<void>
@@ -62,11 +64,14 @@ export class CheckpointWorker {
       workerData: { path, sqlite },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     })
-    this.worker.unref() // an idle checkpointer never keeps the process alive
     this.worker.on('message', (r: CheckpointResult) => this.settle(r))
     this.worker.on('error', (err) => this.gone(`the WAL checkpoint worker failed: ${String(err?.message ?? err).split('\n')[0]}`))
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()))
     this.worker.once('exit', (code) => this.gone(`the WAL checkpoint worker exited (${code})`))
+    // an idle worker never keeps the process alive; one with a checkpoint or a close in
+    // progress does, so that statements waiting for it run and a shutdown finishes (after the
+    // listeners: adding a 'message' listener refs the worker again)
+    this.worker.unref()
   }
 
   /** One checkpoint on the worker's connection (one at a time). */
@@ -75,6 +80,12 @@ export class CheckpointWorker {
     if (this.pending) throw new Error('a checkpoint is already running')
     return new Promise((resolve) => {
       this.pending = resolve
+      this.worker.ref()
+      this.answerTimer = setTimeout(() => {
+        this.gone(`the WAL checkpoint worker did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`)
+        void this.worker.terminate()
+      }, ANSWER_TIMEOUT_MS)
+      this.answerTimer.unref()
       this.worker.postMessage({ truncateAboveBytes })
     })
   }
@@ -83,6 +94,7 @@ export class CheckpointWorker {
   async close(): Promise<void> {
     if (!this.failure) {
       this.failure = 'the WAL checkpoint worker is closed'
+      this.worker.ref() // the process waits for its connection to close
       this.worker.postMessage({ close: true })
     }
     await this.exited
@@ -95,6 +107,9 @@ export class CheckpointWorker {
   private settle(r: CheckpointResult): void {
     const p = this.pending
     this.pending = null
+    if (this.answerTimer) clearTimeout(this.answerTimer)
+    this.answerTimer = null
+    if (!this.failure) this.worker.unref()
     p?.(r)
   }
 

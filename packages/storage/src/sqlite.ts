@@ -144,27 +144,39 @@ class SqliteDb implements SqlDb {
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    const checkpoint = this.checkpointDone()
-    if (checkpoint) await checkpoint
+    const queued = this.queueBehindCheckpoint()
+    if (queued) {
+      await queued
+      this.queuedStatements--
+    }
     return this.execute({ kind: 'all', sql, params }) as R[]
   }
 
   async get<R>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
-    const checkpoint = this.checkpointDone()
-    if (checkpoint) await checkpoint
+    const queued = this.queueBehindCheckpoint()
+    if (queued) {
+      await queued
+      this.queuedStatements--
+    }
     return this.execute({ kind: 'get', sql, params }) as R | undefined
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const checkpoint = this.checkpointDone()
-    if (checkpoint) await checkpoint
+    const queued = this.queueBehindCheckpoint()
+    if (queued) {
+      await queued
+      this.queuedStatements--
+    }
     return this.execute({ kind: 'run', sql, params }) as number
   }
 
   /** Synchronous from BEGIN IMMEDIATE to COMMIT: nothing else of this process runs in between. */
   async transaction<T>(body: () => TxBody<T>): Promise<T> {
-    const checkpoint = this.checkpointDone()
-    if (checkpoint) await checkpoint
+    const queued = this.queueBehindCheckpoint()
+    if (queued) {
+      await queued
+      this.queuedStatements--
+    }
     if (!this.db.open) throw new StorageError('CLOSED')
     this.appends.flush() // [1.7] it sees every append made before it
     const out = this.db.transaction(() => runBodySync(body(), this.execute)).immediate()
@@ -185,22 +197,28 @@ class SqliteDb implements SqlDb {
     return changes
   }
 
+  /** [1.6] Statements queued behind a checkpoint that have not run yet, and the last one's turn. */
+  private queuedStatements = 0
+  private queueTail: Promise<void> = Promise.resolve()
+
   /**
    * [1.6] While the worker checkpoints, this handle's statements wait (reads too, so they keep
-   * their order): a write during the copy would keep the WAL from restarting. Without a
-   * checkpoint running nothing is awaited, and a statement runs in the caller's turn as before.
+   * their order), and so does every statement made while others still wait: a write during the
+   * copy would keep the WAL from restarting. null: run now, in the caller's turn (no checkpoint
+   * and nobody waiting). Else the caller awaits it and then decrements `queuedStatements` right
+   * before its statement runs (the turns of the queue resolve in order). A checkpoint starts from
+   * a timer, never between a turn and its statement.
    */
-  private checkpointDone(): Promise<void> | null {
-    const running = this.checkpoints.inProgress
-    return running ? this.waitForCheckpoint(running) : null
+  private queueBehindCheckpoint(): Promise<void> | null {
+    if (this.queuedStatements === 0 && !this.checkpoints.inProgress) return null
+    this.queuedStatements++
+    const turn = this.queueTail.then(() => this.afterCheckpoints())
+    this.queueTail = turn
+    return turn
   }
 
-  private async waitForCheckpoint(running: Promise<unknown> | null): Promise<void> {
-    // (a checkpoint started meanwhile is waited for too)
-    while (running) {
-      await running
-      running = this.checkpoints.inProgress
-    }
+  private async afterCheckpoints(): Promise<void> {
+    for (let running = this.checkpoints.inProgress; running; running = this.checkpoints.inProgress) await running
   }
 
   /** [1.6] Checkpoints the WAL now; says where it ran (tests, maintenance). */

@@ -225,7 +225,7 @@ export class SqliteAppends {
     // are durable in the journal meanwhile
     const checkpoint = this.checkpointInProgress()
     if (checkpoint) {
-      void checkpoint.then(() => this.schedule(0))
+      void checkpoint.then(() => this.schedule(0), () => this.schedule(0))
       return
     }
     try {

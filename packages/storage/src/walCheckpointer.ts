@@ -8,14 +8,15 @@
  *
  * The checkpoint runs on a worker's connection (checkpointWorker.ts): its fsyncs took 8–19 ms
  * of the main thread every 2 s, the largest stall of a busy server (issue 12). While it runs,
- * this handle writes nothing: its statements wait for `idle()` and the journal's moves are put
- * off (the append journal already made every append durable), so the copy always reaches the
+ * this handle's statements wait for it (`inProgress`, sqlite.ts) and the journal's moves are
+ * put off (the append journal already made every append durable), so the copy reaches the
  * WAL's end and the next write restarts it. (In session 5 a worker's checkpoint raced the
  * appends, which then committed one by one, and the WAL was never restarted.) Should the worker
  * fail, the checkpoint runs on the main thread as before.
  */
 import type Database from 'better-sqlite3'
 import { CheckpointWorker, type CheckpointResult } from './checkpointWorker'
+import { StorageError } from './errors'
 import type { StorageLogger } from './types'
 
 /** How often appended WAL frames are checkpointed into the database file. */
@@ -60,7 +61,7 @@ export class WalCheckpointer {
     }
   }
 
-  /** The checkpoint running on the worker, null when none: this handle's writes wait for it. */
+  /** The checkpoint running on the worker, null when none: this handle's statements wait for it. It never rejects. */
   get inProgress(): Promise<unknown> | null {
     return this.running
   }
@@ -70,8 +71,9 @@ export class WalCheckpointer {
    * where it ran (tests, maintenance). Started at once when none is running.
    */
   checkpointNow(): Promise<CheckpointPlace> {
-    if (this.running) return this.running.then(() => this.checkpointNow())
-    if (this.stopped || !this.db.open) return Promise.reject(new Error('the database is closed'))
+    // the next one starts a turn later: the statements that waited for this one run first
+    if (this.running) return this.running.then(() => new Promise((r) => setImmediate(r))).then(() => this.checkpointNow())
+    if (this.stopped || !this.db.open) return Promise.reject(new StorageError('CLOSED'))
     this.dirty = true
     this.tick()
     return this.running ?? Promise.resolve('main thread')
@@ -96,6 +98,7 @@ export class WalCheckpointer {
     this.running = worker
       .run(WAL_SIZE_LIMIT_BYTES)
       .then((r) => this.finished(r))
+      .catch((): CheckpointPlace => 'worker') // (a throwing logger): statements waiting for it must not fail
       .finally(() => (this.running = null))
   }
 

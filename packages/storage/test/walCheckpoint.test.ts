@@ -3,9 +3,11 @@
  * it runs this handle's statements wait, in order; a worker that cannot start leaves the
  * checkpoint to the main thread.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSqliteStorage, openStorage, type SqliteStorage, type SqliteStorageOptions } from '../src/index'
 
@@ -29,6 +31,29 @@ async function fillWal(s: SqliteStorage, rooms: number, prefix = 'room'): Promis
 }
 
 const size = (f: string) => statSync(f).size
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** Runs fixtures/checkpointChild.ts; resolves with its exit code and output, or 'hung' after `limitMs`. */
+function runChild(dir: string, mode: 'close' | 'no-close', limitMs = 15_000): Promise<{ code: number | null | 'hung'; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'checkpointChild.ts'), dir, mode], {
+    cwd: join(here, '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve({ code: 'hung', out })
+    }, limitMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, out })
+    })
+  })
+}
 
 describe('[1.6] WAL checkpoint on a worker', () => {
   it('copies the WAL into the database on the worker; statements made meanwhile wait and keep their order', async () => {
@@ -75,7 +100,7 @@ describe('[1.6] WAL checkpoint on a worker', () => {
     }
   })
 
-  it('close waits for the checkpoint in progress and ends the worker (the process can exit)', async () => {
+  it('close during a checkpoint: the checkpoint finishes, the database closes, nothing is lost', async () => {
     const { s, file } = await open()
     await fillWal(s, 20)
     const checkpoint = s.checkpointWal()
@@ -110,5 +135,33 @@ describe('[1.6] WAL checkpoint on a worker', () => {
     await settle(() => threads() <= before)
     expect(threads()).toBeLessThanOrEqual(before)
     await lazy.s.close()
+  })
+
+  it('a statement made after a checkpoint ended sees the statements that waited for it', async () => {
+    const { s } = await open()
+    try {
+      await fillWal(s, 5)
+      const checkpoint = s.checkpointWal()
+      const deleted = s.deleteRoom('room-1')
+      await checkpoint
+      expect(await s.countUpdates('room-1')).toBe(0)
+      expect(await deleted).toBe(2)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a process ends by itself: after close (shutdown completes, nothing left to replay) and without close (the idle worker holds nothing)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'copboard-wal-'))
+    dirs.push(dir)
+    const closed = await runChild(dir, 'close')
+    expect(closed.out).toContain('checkpoint on the worker\nclosed\n')
+    expect(closed.code).toBe(0)
+    expect(readdirSync(dir).filter((f) => f.includes('-appends-'))).toEqual([]) // its journal was moved and removed
+    const dir2 = mkdtempSync(join(tmpdir(), 'copboard-wal-'))
+    dirs.push(dir2)
+    const open = await runChild(dir2, 'no-close')
+    expect(open.out).toContain('checkpoint on the worker\ndone\n')
+    expect(open.code).toBe(0)
   })
 })
