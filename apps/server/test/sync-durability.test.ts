@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
@@ -120,6 +120,9 @@ describe('durability', () => {
     child.kill('SIGTERM')
     await exited(child)
     expect(child.exitCode).toBe(0)
+    // the shutdown ran to its end: storage closed, its append journal moved and removed
+    // (storage SPEC 1.6/1.7; the checkpoint worker once kept close() from finishing)
+    expect(readdirSync(dataDir).filter((f) => f.includes('-appends-'))).toEqual([])
     await waitFor(() => codes.length > 0, 'close event')
     expect(codes[0]).toBe(1001)
     a.destroy()
