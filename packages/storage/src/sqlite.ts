@@ -143,45 +143,27 @@ class SqliteDb implements SqlDb {
     return s
   }
 
-  async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    const queued = this.queueBehindCheckpoint()
-    if (queued) {
-      await queued
-      this.queuedStatements--
-    }
-    return this.execute({ kind: 'all', sql, params }) as R[]
+  all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    return this.inTurn(() => this.execute({ kind: 'all', sql, params }) as R[])
   }
 
-  async get<R>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
-    const queued = this.queueBehindCheckpoint()
-    if (queued) {
-      await queued
-      this.queuedStatements--
-    }
-    return this.execute({ kind: 'get', sql, params }) as R | undefined
+  get<R>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    return this.inTurn(() => this.execute({ kind: 'get', sql, params }) as R | undefined)
   }
 
-  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const queued = this.queueBehindCheckpoint()
-    if (queued) {
-      await queued
-      this.queuedStatements--
-    }
-    return this.execute({ kind: 'run', sql, params }) as number
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.inTurn(() => this.execute({ kind: 'run', sql, params }) as number)
   }
 
   /** Synchronous from BEGIN IMMEDIATE to COMMIT: nothing else of this process runs in between. */
-  async transaction<T>(body: () => TxBody<T>): Promise<T> {
-    const queued = this.queueBehindCheckpoint()
-    if (queued) {
-      await queued
-      this.queuedStatements--
-    }
-    if (!this.db.open) throw new StorageError('CLOSED')
-    this.appends.flush() // [1.7] it sees every append made before it
-    const out = this.db.transaction(() => runBodySync(body(), this.execute)).immediate()
-    this.wrote()
-    return out
+  transaction<T>(body: () => TxBody<T>): Promise<T> {
+    return this.inTurn(() => {
+      if (!this.db.open) throw new StorageError('CLOSED')
+      this.appends.flush() // [1.7] it sees every append made before it
+      const out = this.db.transaction(() => runBodySync(body(), this.execute)).immediate()
+      this.wrote()
+      return out
+    })
   }
 
   private execute = (s: TxStatement): unknown => {
@@ -202,13 +184,22 @@ class SqliteDb implements SqlDb {
   private queueTail: Promise<void> = Promise.resolve()
 
   /**
-   * [1.6] While the worker checkpoints, this handle's statements wait (reads too, so they keep
-   * their order), and so does every statement made while others still wait: a write during the
-   * copy would keep the WAL from restarting. null: run now, in the caller's turn (no checkpoint
-   * and nobody waiting). Else the caller awaits it and then decrements `queuedStatements` right
-   * before its statement runs (the turns of the queue resolve in order). A checkpoint starts from
-   * a timer, never between a turn and its statement.
+   * [1.6] Runs `statement` in the caller's turn, or, while the worker checkpoints or statements
+   * made before still wait for it, after them (reads too, so they keep their order): a write
+   * during the copy would keep the WAL from restarting. `queuedStatements` goes down right
+   * before a queued statement runs (the queue's turns resolve in order). A checkpoint starts
+   * from a timer, never between a turn and its statement.
    */
+  private async inTurn<T>(statement: () => T): Promise<T> {
+    const queued = this.queueBehindCheckpoint()
+    if (queued) {
+      await queued
+      this.queuedStatements--
+    }
+    return statement()
+  }
+
+  /** null: nothing to wait for. */
   private queueBehindCheckpoint(): Promise<void> | null {
     if (this.queuedStatements === 0 && !this.checkpoints.inProgress) return null
     this.queuedStatements++
