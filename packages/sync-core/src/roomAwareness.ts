@@ -9,7 +9,7 @@ import { AwarenessFanout } from './awarenessFanout.js'
 import { filterAwarenessUpdate } from './awarenessFilter.js'
 import { SyncConnection } from './connection.js'
 import { errorMessage } from './logger.js'
-import { ProtocolError, type AwarenessEntry } from './protocol.js'
+import { checkAwarenessStates, ProtocolError, type AwarenessEntry } from './protocol.js'
 import { MessageCost } from './rateBudget.js'
 import type { RoomContext } from './room.js'
 
@@ -38,6 +38,7 @@ export class RoomAwareness {
   receive(conn: SyncConnection, update: Uint8Array, entries: AwarenessEntry[]): void {
     // §4.5: an update that changes nothing (the stock client's echo) is neither filtered nor applied
     if (this.admit(conn, entries) !== 'changes') return
+    checkAwarenessStates(entries) // §3.3 (ProtocolError: the connection is closed)
     const filtered = this.filtered(conn, update)
     if (!filtered) return
     try {

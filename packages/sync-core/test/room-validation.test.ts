@@ -50,6 +50,7 @@ const badFrames: { rule: string; name: string; frame: Uint8Array; text?: boolean
   { rule: '3.3', name: 'state vector with a bad count', frame: new Uint8Array([0, 0, 2, 50, 1]), code: 'INVALID_STATE_VECTOR' },
   { rule: '3.3', name: 'awareness not JSON', frame: awarenessFrame([{ id: 1, clock: 1, json: '{nope' }]), code: 'INVALID_AWARENESS' },
   { rule: '3.3', name: 'awareness state is a number', frame: awarenessFrame([{ id: 1, clock: 1, json: '42' }]), code: 'INVALID_AWARENESS' },
+  { rule: '3.3', name: 'awareness null not written `null`', frame: awarenessFrame([{ id: 1, clock: 1, json: ' null' }]), code: 'INVALID_AWARENESS' },
   { rule: '3.3', name: 'awareness count lies', frame: awarenessFrame([{ id: 1, clock: 1, json: '{}' }], 3), code: 'INVALID_AWARENESS' },
   {
     rule: '3.3',
@@ -94,6 +95,27 @@ describe('§3 validation', () => {
       expect(other.text()).toBe('after before')
     })
   }
+
+  it('§3.3 §4.5 states are parsed only when the update changes something: an echo is dropped unparsed, a new state is checked', async () => {
+    const { client } = setup({ limits: { maxAwarenessEntries: 10 } })
+    const alice = client()
+    const bob = client()
+    const evil = client()
+    await settle()
+    alice.sendRaw(awarenessFrame([{ id: 7, clock: 1, json: '{"name":"Alice"}' }]))
+    await settle()
+    expect(bob.awareness.getStates().get(7)).toEqual({ name: 'Alice' })
+    // an echo (clock not newer): nothing to apply, so its JSON is not looked at
+    evil.sendRaw(awarenessFrame([{ id: 7, clock: 1, json: '{nope' }]))
+    await settle()
+    expect(evil.socket.closeCode).toBeNull()
+    expect(bob.awareness.getStates().get(7)).toEqual({ name: 'Alice' })
+    // one that would change the room: checked, closed, nothing applied
+    evil.sendRaw(awarenessFrame([{ id: 7, clock: 2, json: '{nope' }]))
+    await settle()
+    expect(evil.socket.closeCode).toBe(CloseCodes.INVALID_AWARENESS.code)
+    expect(bob.awareness.getStates().get(7)).toEqual({ name: 'Alice' })
+  })
 
   it('§3.1 random garbage never throws and always closes with a documented code', async () => {
     const { client } = setup({ limits: { maxMessageBytes: 4096 } })
