@@ -1,8 +1,8 @@
 /**
  * §4.7: the application may rewrite the awareness states a connection announces before the room
  * applies and broadcasts them (e.g. copboard hides the cursor and selection of someone writing in
- * an anonymous zone). The payload was validated by protocol.ts (§3.3): `count, (clientID, clock,
- * JSON object|null)*`.
+ * an anonymous zone). The payload was checked before (§3.3, roomAwareness.ts): `count, (clientID,
+ * clock, JSON object|null)*`.
  */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'

@@ -93,8 +93,10 @@ export class RoomAwareness {
     let fresh: number[] | null = null
     for (const e of entries) {
       const meta = this.room.awareness.meta.get(e.clientId)
+      // removing a client the room never saw changes nothing (y-protocols would keep its clock
+      // for the room's life: a stream of such removals grew the room without bound)
       const applies =
-        meta === undefined || meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
+        meta === undefined ? !e.removes : meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
       if (!applies) continue
       changes = true
       if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)

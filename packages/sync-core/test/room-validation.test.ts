@@ -117,6 +117,45 @@ describe('§3 validation', () => {
     expect(bob.awareness.getStates().get(7)).toEqual({ name: 'Alice' })
   })
 
+  it('§3.3 an update that changes something is checked whole, its echoed entries too (nothing of it is applied)', async () => {
+    const { client, manager } = setup({ limits: { maxAwarenessEntries: 10 } })
+    const alice = client()
+    const evil = client()
+    await settle()
+    alice.sendRaw(awarenessFrame([{ id: 7, clock: 1, json: '{"name":"Alice"}' }]))
+    await settle()
+    // a new client first, then an echo of Alice's entry with broken JSON
+    evil.sendRaw(awarenessFrame([{ id: 8, clock: 1, json: '{}' }, { id: 7, clock: 1, json: '{nope' }]))
+    await settle()
+    expect(evil.socket.closeCode).toBe(CloseCodes.INVALID_AWARENESS.code)
+    const states = (manager as unknown as { rooms: Map<string, { awareness: { states: Map<number, unknown> } }> }).rooms.get('r1')!.awareness.states
+    expect(states.has(8)).toBe(false)
+    expect(states.get(7)).toEqual({ name: 'Alice' })
+  })
+
+  it('§3.3 §4.7 the states are checked before the application filter sees them (a bad one closes, it is no filter failure)', async () => {
+    const seen: unknown[] = []
+    const { client, logger } = setup({ filterAwareness: (_room, _doc, s) => (seen.push(s), s) })
+    const evil = client()
+    await settle()
+    evil.sendRaw(awarenessFrame([{ id: 9, clock: 1, json: '{nope' }]))
+    await settle()
+    expect(evil.socket.closeCode).toBe(CloseCodes.INVALID_AWARENESS.code)
+    expect(seen).toEqual([])
+    expect(logger.at('error')).toEqual([])
+  })
+
+  it('§4.5 removing clients the room never saw changes nothing and is not kept', async () => {
+    const { client, manager } = setup({ limits: { maxAwarenessEntries: 50 } })
+    const evil = client()
+    await settle()
+    evil.sendRaw(awarenessFrame(Array.from({ length: 40 }, (_, i) => ({ id: 1000 + i, clock: 5, json: 'null' }))))
+    await settle()
+    expect(evil.socket.closeCode).toBeNull()
+    const meta = (manager as unknown as { rooms: Map<string, { awareness: { meta: Map<number, unknown> } }> }).rooms.get('r1')!.awareness.meta
+    expect([...meta.keys()].filter((id) => id >= 1000 && id < 1040)).toEqual([])
+  })
+
   it('§3.1 random garbage never throws and always closes with a documented code', async () => {
     const { client } = setup({ limits: { maxMessageBytes: 4096 } })
     const codes = new Set(Object.values(CloseCodes).map((c) => c.code))
