@@ -93,6 +93,30 @@ describe('§3 fast path (known-good records)', () => {
   })
 })
 
+describe('§3 fast path: the record dragged last is updated in place', () => {
+  it('§3.1 drags that alternate between notes keep each known-good once, and a refused edit drops it', () => {
+    const { room, policy: p, check } = policyRoom()
+    expect(check(() => addRecord(room, note('a', 100, 1400)))).toEqual(ok)
+    expect(check(() => addRecord(room, note('b', 200, 1400)))).toEqual(ok)
+    for (let i = 0; i < 4; i++) {
+      expect(check(() => rec(room, 'shape:a').set('x', 100 + i))).toEqual(ok)
+      expect(check(() => rec(room, 'shape:a').set('y', 1400 + i))).toEqual(ok) // the same record again: in place
+      expect(check(() => rec(room, 'shape:b').set('x', 200 + i))).toEqual(ok)
+    }
+    expect(p.knownRecords).toBe(2)
+    expect(check(() => rec(room, 'shape:b').set('y', 'top' as never))).toEqual(refusedWith('invalid-record'))
+    expect(p.knownRecords).toBe(1) // b, the newest, left the cache
+    expect(check(() => rec(room, 'shape:a').set('x', 'left' as never))).toEqual(refusedWith('invalid-record'))
+    expect(p.knownRecords).toBe(0)
+    // (the unit test does not revert) put valid values back: both are judged in full and known again
+    expect(check(() => rec(room, 'shape:a').set('x', 100))).toEqual(ok)
+    expect(check(() => rec(room, 'shape:b').set('y', 1400))).toEqual(ok)
+    expect(p.knownRecords).toBe(2)
+    expect(check(() => rec(room, 'shape:b').set('y', 'top' as never))).toEqual(refusedWith('invalid-record'))
+    p.destroy()
+  })
+})
+
 describe('§3 fast path: a bounded cache', () => {
   it('§3.1 keeps the most recently edited records only, never a copy of every note (a pasted board feeds none)', () => {
     const { room, policy: p, check } = policyRoom()
