@@ -67,11 +67,6 @@ export class RoomBoardPolicy {
   /** §4.3: what a moved zone or container covers */
   private readonly cover: AnonymousCover
   /**
-   * Touches computed by `check`, reused by the index update of the same transaction (which
-   * drops them: a WeakMap kept every transaction's touches until a major GC, issue 12).
-   */
-  private touched: { tr: Y.Transaction; touches: Touches } | null = null
-  /**
    * Fast path: the last validated after-view of the records clients edited most recently (plain
    * JSON, at most KNOWN_MAX; insertion order = recency). A drag then rebuilds only the changed
    * fields and validates only them (tldraw's known-good validation). Committed after an admitted
@@ -80,7 +75,12 @@ export class RoomBoardPolicy {
   private readonly known = new Map<string, Obj>()
   /** The last key inserted into `known` (its most recent record), null when unknown. */
   private newestKnown: string | null = null
-  private checked: { tr: Y.Transaction; ok: boolean; views: Map<string, Obj | null> } | null = null
+  /**
+   * The transaction `check` judged, with its verdict, after-views and touches, for the index
+   * update of the same transaction (which drops it: a WeakMap keyed by transaction kept every
+   * edit's touches until a major GC, issue 12).
+   */
+  private checked: { tr: Y.Transaction; ok: boolean; views: Map<string, Obj | null>; touches: Touches } | null = null
 
   constructor(
     private readonly doc: Y.Doc,
@@ -100,9 +100,8 @@ export class RoomBoardPolicy {
   check(ctx: PolicyContext, tr: Y.Transaction): Verdict {
     if (ctx.role === 'viewer') return refuse('read-only', 'viewer')
     const touches = collectTouches(tr)
-    this.touched = { tr, touches }
     const views = new Map<string, Obj | null>()
-    this.checked = { tr, ok: false, views }
+    this.checked = { tr, ok: false, views, touches }
     const verdict = this.judge(ctx, tr, touches, views)
     this.checked.ok = verdict.ok
     return verdict
@@ -264,13 +263,11 @@ export class RoomBoardPolicy {
 
   /** Keeps the scaffold index, the zone cache and the known-good records equal to the doc after every transaction. */
   private onAfterTransaction = (tr: Y.Transaction): void => {
-    const touched = this.touched?.tr === tr ? this.touched.touches : null
-    this.touched = null
-    const scaffold = this.scaffold
-    if (!scaffold) return
-    const touches = touched ?? collectTouches(tr)
     const checked = this.checked?.tr === tr ? this.checked : null
     this.checked = null
+    const scaffold = this.scaffold
+    if (!scaffold) return
+    const touches = checked?.touches ?? collectTouches(tr)
     // only edits of a few records feed the cache (a drag, a typed label), not a template launch
     // or a pasted board: and the least recently edited leave it, so it holds at most
     // KNOWN_MAX copies, not one of every record ever created (~76 KiB for 200 notes, issue 12)
@@ -313,7 +310,7 @@ export class RoomBoardPolicy {
     this.doc.off('afterTransaction', this.onAfterTransaction)
     this.known.clear()
     this.newestKnown = null
-    this.touched = null
+    this.checked = null
     this.scaffold = null
     this.zones = null
   }
