@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import WebSocket from 'ws'
 import { closed, provider, rawClient, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
 
 let server: TestServer
@@ -56,6 +58,45 @@ describe('sync server with the stock y-websocket provider', () => {
     a.destroy()
     await waitFor(() => !b.awareness.getStates().has(a.doc.clientID), 'awareness removal')
     b.destroy()
+  })
+
+  it('sync-core §4.2 a raw client of another participant can neither hide nor rewrite a present cursor; the same participant may take it over', async () => {
+    const secret = (c: string) => c.repeat(43)
+    const a = provider(server.syncUrl, 'owner', new Y.Doc(), { participantSecret: secret('a') })
+    const watcher = provider(server.syncUrl, 'owner', new Y.Doc(), { participantSecret: secret('w') })
+    a.awareness.setLocalStateField('user', { name: 'Anna' })
+    await Promise.all([synced(a), synced(watcher)])
+    const id = a.doc.clientID
+    const nameSeen = () => (watcher.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name
+    await waitFor(() => nameSeen() === 'Anna', 'awareness')
+    /** A raw frame setting `id`'s state at a clock ahead of the room's. */
+    const forged = (state: unknown) => {
+      const inner = encoding.createEncoder()
+      encoding.writeVarUint(inner, 1)
+      encoding.writeVarUint(inner, id)
+      encoding.writeVarUint(inner, (watcher.awareness.meta.get(id)?.clock ?? 0) + 10)
+      encoding.writeVarString(inner, JSON.stringify(state))
+      const outer = encoding.createEncoder()
+      encoding.writeVarUint(outer, 1)
+      encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+      return encoding.toUint8Array(outer)
+    }
+    const other = await rawClient(`${server.syncUrl}/owner?participantSecret=${secret('x')}`)
+    // the same participant (a second tab, a reconnect) may take it over
+    const sameParticipant = await rawClient(`${server.syncUrl}/owner?participantSecret=${secret('a')}`)
+    try {
+      other.send(forged(null))
+      other.send(forged({ user: { name: 'Not Anna' } }))
+      await new Promise((r) => setTimeout(r, 100))
+      expect(nameSeen()).toBe('Anna')
+      sameParticipant.send(forged({ user: { name: 'Anna, tab 2' } }))
+      await waitFor(() => nameSeen() === 'Anna, tab 2', 'take-over by the same participant')
+      expect(other.readyState).toBe(WebSocket.OPEN)
+    } finally {
+      for (const ws of [other, sameParticipant]) ws.close()
+      a.destroy()
+      watcher.destroy()
+    }
   })
 
   it('§6.1 §6.2 a viewer receives edits, its own edits are dropped', async () => {

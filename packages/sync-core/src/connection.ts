@@ -9,6 +9,7 @@ import type { SyncLimits } from './limits.js'
 import { errorMessage, type BadInputLog } from './logger.js'
 import { RateBudget } from './rateBudget.js'
 import type { SyncSocket } from './socket.js'
+import type { ConnectOptions } from './managerOptions.js'
 
 /** What a connection needs from the room it belongs to. */
 export interface ConnectionRoom {
@@ -53,17 +54,27 @@ export class SyncConnection {
   /** §7.4: messages and bytes per second. */
   private readonly budget: RateBudget
 
+  /** Viewer (§6). */
+  readonly readOnly: boolean
+  readonly logFields: Record<string, unknown>
+  /** §7.5: the client's address (the transport's view, e.g. behind TRUST_PROXY); null if unknown. */
+  readonly address: string | null
+  /** The application's data about this connection (`ConnectOptions.info`), shown to the policy (§12). */
+  readonly info: Readonly<Record<string, unknown>> | undefined
+  /** §4.2: who the connection acts for (`ConnectOptions.participant`); null when the application did not say. */
+  readonly participant: string | null
+
   constructor(
     readonly socket: SyncSocket,
     readonly roomName: string,
-    readonly readOnly: boolean,
     private readonly ctx: ConnectionContext,
-    readonly logFields: Record<string, unknown> = {},
-    /** §7.5: the client's address (the transport's view, e.g. behind TRUST_PROXY); null if unknown. */
-    readonly address: string | null = null,
-    /** The application's data about this connection (`ConnectOptions.info`), shown to the policy (§12). */
-    readonly info?: Readonly<Record<string, unknown>>,
+    opts: ConnectOptions = {},
   ) {
+    this.readOnly = opts.readOnly ?? false
+    this.logFields = opts.logFields ?? {}
+    this.address = opts.address ?? null
+    this.info = opts.info
+    this.participant = opts.participant ?? null
     this.budget = new RateBudget(ctx.limits)
   }
 

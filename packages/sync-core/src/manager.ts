@@ -120,7 +120,7 @@ export class RoomManager {
    * frame into the returned connection from now on; they are buffered until the room is loaded.
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
-    const conn = new SyncConnection(socket, roomName, opts.readOnly ?? false, this.ctx, opts.logFields, opts.address ?? null, opts.info)
+    const conn = new SyncConnection(socket, roomName, this.ctx, opts)
     if (opts.info) this.connInfo.set(conn, opts.info)
     if (!this.caps.admit(conn, this.closing)) return conn
     this.attach(conn)

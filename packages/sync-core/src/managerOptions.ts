@@ -60,6 +60,12 @@ export interface ConnectOptions {
   info?: Readonly<Record<string, unknown>>
   /** §7.5: the client's address, for `maxConnectionsPerAddress` (not counted when absent). */
   address?: string
+  /**
+   * §4.2: who the connection acts for (e.g. a signed-in person). An awareness client id that a
+   * connection in the room owns may be taken over only by a connection of the same participant
+   * (a reconnecting tab); absent on both counts as the same.
+   */
+  participant?: string
 }
 
 export interface RoomManagerStats {

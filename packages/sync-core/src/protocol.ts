@@ -285,6 +285,14 @@ class Writer {
   }
 }
 
+/** An awareness update (the payload of an awareness frame) holding `entries`, their states byte for byte. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  return frame((w) => {
+    w.varUint(entries.length)
+    for (const e of entries) w.varUint(e.clientId).varUint(e.clock).varBytes(e.state)
+  })
+}
+
 export const encodeSyncStep1 = (stateVector: Uint8Array) =>
   frame((w) => w.varUint(MessageType.sync).varUint(SyncType.step1).varBytes(stateVector))
 export const encodeSyncStep2 = (update: Uint8Array) =>

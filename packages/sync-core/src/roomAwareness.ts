@@ -9,7 +9,7 @@ import { AwarenessFanout } from './awarenessFanout.js'
 import { filterAwarenessUpdate } from './awarenessFilter.js'
 import { SyncConnection } from './connection.js'
 import { errorMessage } from './logger.js'
-import { checkAwarenessStates, ProtocolError, type AwarenessEntry } from './protocol.js'
+import { checkAwarenessStates, encodeAwarenessEntries, ProtocolError, type AwarenessEntry } from './protocol.js'
 import { MessageCost } from './rateBudget.js'
 import type { RoomContext } from './room.js'
 
@@ -37,9 +37,12 @@ export class RoomAwareness {
   /** A connection's awareness update (§4.5 checks, §4.7 filter, then applied; ProtocolError when undecodable). */
   receive(conn: SyncConnection, update: Uint8Array, entries: AwarenessEntry[]): void {
     // §4.5: an update that changes nothing (the stock client's echo) is neither filtered nor applied
-    if (this.admit(conn, entries) !== 'changes') return
+    const applied = this.admit(conn, entries)
+    if (!applied) return
     checkAwarenessStates(entries) // §3.3 (ProtocolError: the connection is closed)
-    const filtered = this.filtered(conn, update)
+    // §4.2: without the entries about someone else's client ids
+    const own = applied === entries ? update : encodeAwarenessEntries(applied)
+    const filtered = this.filtered(conn, own)
     if (!filtered) return
     try {
       awarenessProtocol.applyAwarenessUpdate(this.room.awareness, filtered, conn)
@@ -80,24 +83,27 @@ export class RoomAwareness {
   }
 
   /**
-   * §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the stock
-   * client echoes every state it receives, with the same clock) are nearly free; an update that
-   * changes something costs one message. A connection may announce at most
-   * `maxAwarenessClientsPerConnection` distinct client ids in its life, so one socket cannot fill
-   * the room (or the participants list) with invented people. Returns 'closed' when it closed the
-   * connection, 'noop' when no entry would change the room's awareness.
+   * §4.2, §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the
+   * stock client echoes every state it receives, with the same clock) are nearly free; an update
+   * that changes something costs one message. Entries about a client id another connection in the
+   * room owns are dropped unless they take it over for the same participant (a reconnecting tab):
+   * nobody removes or rewrites someone else's cursor, not even a stock client whose view timed it
+   * out. A connection may announce at most `maxAwarenessClientsPerConnection` distinct client ids
+   * in its life, so one socket cannot fill the room (or the participants list) with invented
+   * people. Returns the entries to apply (`entries` itself when none was dropped), or null when
+   * nothing changes or the connection was closed.
    */
-  private admit(conn: SyncConnection, entries: AwarenessEntry[]): 'changes' | 'noop' | 'closed' {
+  private admit(conn: SyncConnection, entries: AwarenessEntry[]): AwarenessEntry[] | null {
     const max = this.ctx.limits.maxAwarenessClientsPerConnection
     let changes = false
+    let foreign = false
     let fresh: number[] | null = null
     for (const e of entries) {
-      const meta = this.room.awareness.meta.get(e.clientId)
-      // removing a client the room never saw changes nothing (y-protocols would keep its clock
-      // for the room's life: a stream of such removals grew the room without bound)
-      const applies =
-        meta === undefined ? !e.removes : meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
-      if (!applies) continue
+      if (!this.applies(e)) continue
+      if (this.isForeign(conn, e)) {
+        foreign = true
+        continue
+      }
       changes = true
       if (!e.removes && !conn.announcedClients.has(e.clientId)) (fresh ??= []).push(e.clientId)
     }
@@ -105,12 +111,29 @@ export class RoomAwareness {
       const ids = new Set(fresh)
       if (conn.announcedClients.size + ids.size > max) {
         conn.close('AWARENESS_LIMIT', `${conn.announcedClients.size + ids.size} client ids announced (max ${max})`)
-        return 'closed'
+        return null
       }
       for (const id of ids) conn.announcedClients.add(id)
     }
-    if (!conn.charge(changes ? MessageCost.effective : MessageCost.noop)) return 'closed'
-    return changes ? 'changes' : 'noop'
+    if (!conn.charge(changes ? MessageCost.effective : MessageCost.noop) || !changes) return null
+    return foreign ? entries.filter((e) => !this.isForeign(conn, e)) : entries
+  }
+
+  /** Whether y-protocols would change the room's awareness with `e`. */
+  private applies(e: AwarenessEntry): boolean {
+    const meta = this.room.awareness.meta.get(e.clientId)
+    // removing a client the room never saw changes nothing (y-protocols would keep its clock
+    // for the room's life: a stream of such removals grew the room without bound)
+    if (meta === undefined) return !e.removes
+    return meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
+  }
+
+  /** §4.2: `e` is about a client id that another connection in the room owns, and `conn` may not take it over. */
+  private isForeign(conn: SyncConnection, e: AwarenessEntry): boolean {
+    const owner = this.owner.get(e.clientId)
+    if (owner === undefined || owner === conn) return false
+    // only the owner removes its state (§4.3 does when it leaves); a take-over keeps the person
+    return e.removes || owner.participant !== conn.participant
   }
 
   private readonly onUpdate = (

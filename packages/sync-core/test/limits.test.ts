@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
 import { CloseCodes, MessageCost, RateBudget, RoomManager, TokenBucket, encodeSyncUpdate, type AwarenessSeen } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage, gate } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
+import { awarenessFrame } from './roomHarness.js'
 
 const managers: RoomManager[] = []
 const clients: TestClient[] = []
@@ -46,20 +46,6 @@ function editFrame(doc: Y.Doc, i: number): Uint8Array {
 }
 
 /** An awareness frame announcing `states` (clientId -> state) with the given clock. */
-function awarenessFrame(entries: { id: number; clock: number; state: unknown }[]): Uint8Array {
-  const inner = encoding.createEncoder()
-  encoding.writeVarUint(inner, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(inner, e.id)
-    encoding.writeVarUint(inner, e.clock)
-    encoding.writeVarString(inner, JSON.stringify(e.state))
-  }
-  const outer = encoding.createEncoder()
-  encoding.writeVarUint(outer, 1)
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
-  return encoding.toUint8Array(outer)
-}
-
 describe('§7.4 rate budget (pure)', () => {
   it('§7.4 a token bucket refills at its rate up to its burst', () => {
     let t = 0

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { READ_ONLY_REASON } from '../src/index.js'
-import { closeRooms, setup, updateFrame } from './roomHarness.js'
+import { awarenessFrame, closeRooms, setup, updateFrame } from './roomHarness.js'
 import { settle } from './client.js'
 
 afterEach(closeRooms)
@@ -107,6 +107,84 @@ describe('§4 awareness', () => {
     await settle()
     expect(watcher.awareness.getStates().get(old.doc.clientID)).toEqual({ name: 'x2' })
     expect(manager.stats().connections).toBe(2)
+  })
+})
+
+describe('§4.2 who may change a client id', () => {
+  /** The clock the room (as a watcher sees it) holds for `id`. */
+  const clockOf = (watcher: { awareness: awarenessProtocol.Awareness }, id: number) => watcher.awareness.meta.get(id)?.clock ?? 0
+
+  it('§4.2 another participant can neither remove nor rewrite a present person; its own entries in the same update apply, and it stays', async () => {
+    const { client } = setup()
+    const watcher = client('r1', { participant: 'w' })
+    const a = client('r1', { name: 'a', participant: 'pa' })
+    const b = client('r1', { name: 'b', participant: 'pb' })
+    await settle()
+    const aId = a.doc.clientID
+    const c = clockOf(watcher, aId)
+    b.sendRaw(awarenessFrame([{ id: aId, clock: c + 5, json: 'null' }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(aId)).toEqual({ name: 'a' })
+    b.sendRaw(
+      awarenessFrame([
+        { id: aId, clock: c + 6, state: { name: 'not a' } },
+        { id: b.doc.clientID, clock: clockOf(watcher, b.doc.clientID) + 1, state: { name: 'b2' } },
+      ]),
+    )
+    await settle()
+    expect(watcher.awareness.getStates().get(aId)).toEqual({ name: 'a' })
+    expect(watcher.awareness.getStates().get(b.doc.clientID)).toEqual({ name: 'b2' })
+    expect(b.socket.closeCode).toBeNull()
+    // the room never took the forged clocks: a's own next change (a lower clock) is seen
+    a.awareness.setLocalState({ name: 'a2' })
+    await settle()
+    expect(watcher.awareness.getStates().get(aId)).toEqual({ name: 'a2' })
+    // nor did b come to own a's id: its leaving does not remove a
+    b.disconnect()
+    await settle()
+    expect(watcher.awareness.getStates().get(aId)).toEqual({ name: 'a2' })
+    expect(watcher.awareness.getStates().has(b.doc.clientID)).toBe(false)
+  })
+
+  it('§4.2 a stock client whose view timed a present person out does not remove them for everyone', async () => {
+    const { client } = setup()
+    const watcher = client('r1', { participant: 'w' })
+    const a = client('r1', { name: 'a', participant: 'pa' })
+    const stale = client('r1', { participant: 'ps' })
+    await settle()
+    // y-protocols' outdated check: a removal with a newer clock, which the provider sends on
+    awarenessProtocol.removeAwarenessStates(stale.awareness, [a.doc.clientID], 'timeout')
+    await settle()
+    expect(stale.awareness.getStates().has(a.doc.clientID)).toBe(false)
+    expect(watcher.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a' })
+  })
+
+  it('§4.2 the same participant takes its id over from a dead socket; once the owner left, anyone may announce the id', async () => {
+    const { client } = setup()
+    const watcher = client('r1', { participant: 'w' })
+    const old = client('r1', { name: 'x', participant: 'px' })
+    const other = client('r1', { participant: 'po' })
+    await settle()
+    const id = old.doc.clientID
+    old.socket.open = false // died silently
+    const tab = client('r1', { participant: 'px' })
+    await settle()
+    other.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'other' } }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x' })
+    tab.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'x2' } }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x2' })
+    old.disconnect()
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x2' })
+    // the tab owns the id now: it may remove it; after that nobody owns it
+    tab.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, json: 'null' }]))
+    await settle()
+    expect(watcher.awareness.getStates().has(id)).toBe(false)
+    other.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'reused' } }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'reused' })
   })
 })
 

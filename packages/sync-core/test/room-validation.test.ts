@@ -1,26 +1,11 @@
 /** RoomManager (SPEC.md): §3 validation of client input. Shared setup in roomHarness.ts. */
 import { afterEach, describe, expect, it } from 'vitest'
-import * as encoding from 'lib0/encoding'
 import { CloseCodes } from '../src/index.js'
-import { closeRooms, setup } from './roomHarness.js'
+import { awarenessFrame, closeRooms, setup } from './roomHarness.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { settle } from './client.js'
 
 afterEach(closeRooms)
-
-function awarenessFrame(entries: { id: number; clock: number; json: string }[], count = entries.length) {
-  const inner = encoding.createEncoder()
-  encoding.writeVarUint(inner, count)
-  for (const en of entries) {
-    encoding.writeVarUint(inner, en.id)
-    encoding.writeVarUint(inner, en.clock)
-    encoding.writeVarString(inner, en.json)
-  }
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 1)
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
-  return encoding.toUint8Array(e)
-}
 
 const badFrames: { rule: string; name: string; frame: Uint8Array; text?: boolean; code: keyof typeof CloseCodes }[] = [
   { rule: '3.1', name: 'text frame', frame: new TextEncoder().encode('hello'), text: true, code: 'TEXT_FRAME' },

@@ -1,5 +1,6 @@
 /** The RoomManager set-up the room-*.test.ts files share: a manager on memory storage with a short idle grace. */
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 import { RoomManager, encodeSyncUpdate } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage } from './memoryStorage.js'
@@ -35,4 +36,22 @@ export function updateFrame(doc: Y.Doc, edit: (d: Y.Doc) => void): Uint8Array {
   edit(doc)
   doc.off('update', h)
   return encodeSyncUpdate(update)
+}
+
+/**
+ * A raw awareness frame (as any client may send it): each entry's `json` verbatim, else its
+ * `state` as JSON; `count` may lie about the number of entries.
+ */
+export function awarenessFrame(entries: { id: number; clock: number; state?: unknown; json?: string }[], count = entries.length): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, count)
+  for (const en of entries) {
+    encoding.writeVarUint(inner, en.id)
+    encoding.writeVarUint(inner, en.clock)
+    encoding.writeVarString(inner, en.json ?? JSON.stringify(en.state))
+  }
+  const outer = encoding.createEncoder()
+  encoding.writeVarUint(outer, 1)
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(outer)
 }

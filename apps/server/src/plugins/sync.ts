@@ -174,6 +174,8 @@ const syncPlugin: FastifyPluginAsync<SyncPluginOptions> = async (app, opts) => {
         address: request.ip,
         // sync-core §4.4 and §12: the authorised role, participant identity and address reach onAwarenessSeen and the board policy
         info: { role: access.role, participantId, address: request.ip },
+        // sync-core §4.2: only the same participant takes over a cursor (a reconnecting tab)
+        ...(access.participantId ? { participant: access.participantId } : {}),
       })
       connections.set(socket, conn)
       alive.set(socket, true)
