@@ -56,7 +56,6 @@ export class AwarenessSeenTap {
     private readonly intervalMs: number,
     private readonly maxPending: number,
     private readonly logger: Logger,
-    private readonly infoOf: (conn: SyncConnection) => Readonly<Record<string, unknown>> | undefined,
   ) {}
 
   /** Starts watching a freshly created room. */
@@ -78,7 +77,7 @@ export class AwarenessSeenTap {
               p.dropped++
               continue
             }
-            p.states.set(clientId, { clientId, state, readOnly: conn?.readOnly ?? false, info: conn ? this.infoOf(conn) : undefined })
+            p.states.set(clientId, { clientId, state, readOnly: conn?.readOnly ?? false, info: conn?.info })
           }
         }
         for (const clientId of removed) p.removed.add(clientId)

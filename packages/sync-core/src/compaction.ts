@@ -56,34 +56,28 @@ export class Compactor {
   /** Compacts `room` now (or joins the compaction running on it). */
   compact(room: Room): Promise<void> {
     if (room.compaction) return room.compaction
-    const countBefore = room.logCount
-    const bytesBefore = room.logBytes
+    const countBefore = room.log.count
+    const bytesBefore = room.log.bytes
     room.compaction = (async () => {
       try {
         // §8.2: the room's document state replaces the entries read
         const leased = room.lease !== null
         const res = await this.storage.compactRoom(room.name, async (entries) => {
           if (room.evicted) throw new Error('room lease lost')
-          const state = room.heldLog.compose(room.doc, entries, (entry) => Y.applyUpdate(room.doc, entry, STORED_ORIGIN))
+          const state = room.log.held.compose(room.doc, entries, (entry) => Y.applyUpdate(room.doc, entry, STORED_ORIGIN))
           // §13.3: a compaction does not go through the lease, so its state may hold only what
           // is durable: a change the lease failed to store (its caller was told so) must not
           // reach the log this way and be stored twice when retried on the next owner
           if (leased && (!(await room.persistedSoFar()) || room.evicted)) throw new Error('room lease lost')
           return state
         })
-        room.heldLog.committed()
-        // appends that landed while compacting stay in the log after the merged entry
-        const appendedCount = Math.max(0, room.logCount - countBefore)
-        const appendedBytes = Math.max(0, room.logBytes - bytesBefore)
-        room.logCount = 1 + appendedCount
-        room.logBytes = res.bytesAfter + appendedBytes
-        room.lastCompactedBytes = res.bytesAfter
+        room.log.compacted(countBefore, bytesBefore, res.bytesAfter)
         this.logger.debug(
           { room: room.name, updatesBefore: res.updatesBefore, bytesAfter: res.bytesAfter },
           'sync: compacted room log',
         )
       } catch (err) {
-        room.heldLog.failed()
+        room.log.held.failed()
         this.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: compaction failed (log kept as is)')
       } finally {
         room.compaction = null

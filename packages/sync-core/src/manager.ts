@@ -27,7 +27,6 @@ export class RoomManager {
   private readonly compactor: Compactor
   /** §4.4: only when `onAwarenessSeen` is set. */
   private readonly seenTap: AwarenessSeenTap | null
-  private readonly connInfo = new WeakMap<SyncConnection, Readonly<Record<string, unknown>>>()
   /** §7.5: open connections per room name and per address. */
   private readonly caps: ConnectionCaps
 
@@ -43,7 +42,6 @@ export class RoomManager {
           // new client ids per interval per room; a normal board has a handful
           1024,
           logger,
-          (conn) => this.connInfo.get(conn),
         )
       : null
     this.ctx = {
@@ -121,7 +119,6 @@ export class RoomManager {
    */
   connect(socket: SyncSocket, roomName: string, opts: ConnectOptions = {}): SyncConnection {
     const conn = new SyncConnection(socket, roomName, this.ctx, opts)
-    if (opts.info) this.connInfo.set(conn, opts.info)
     if (!this.caps.admit(conn, this.closing)) return conn
     this.attach(conn)
     return conn
@@ -286,7 +283,7 @@ export class RoomManager {
       await room.drain()
       this.compactor.forget(room)
       await room.compaction
-      if (room.logCount > 1) await this.compactor.compact(room)
+      if (room.log.count > 1) await this.compactor.compact(room)
     } catch (err) {
       this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
     } finally {

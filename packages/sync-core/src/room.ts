@@ -26,13 +26,8 @@ import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
 import type { AwarenessFilter } from './awarenessFilter.js'
 import { RoomAwareness } from './roomAwareness.js'
-import { HeldLogEntries } from './heldLogEntries.js'
+import { RoomLog } from './roomLog.js'
 import { SharedFullState } from './sharedFullState.js'
-
-/** §8.1: a board compacted to this many bytes waits for one more entry before its next compaction… */
-export const COMPACTED_BYTES_PER_UPDATE = 256
-/** …up to this many (well below the digests a room keeps, `MAX_HELD_DIGESTS`). */
-export const MAX_COMPACT_AFTER_UPDATES = 8_000
 
 /** What a room needs from its manager (kept narrow so Room is testable on its own). */
 export interface RoomContext extends WriteQueueContext, ConnectionContext {
@@ -66,13 +61,9 @@ export class Room implements ConnectionRoom {
   /** Live connections. */
   readonly conns = new Set<SyncConnection>()
   state: RoomState = 'loading'
-  /** Entries in the storage log and their bytes, to decide when to compact (§8). */
-  logCount = 0
-  logBytes = 0
-  lastCompactedBytes = 0
+  /** §8: the storage log as the room knows it, to decide when to compact. */
+  readonly log: RoomLog
   compaction: Promise<void> | null = null
-  /** §8.2: the log entries the document is known to hold (a compaction stores its state). */
-  readonly heldLog = new HeldLogEntries()
   /** §13: this instance's lease on the room (null without ownership). */
   lease: RoomLease | null = null
   /** §13.3: dropped because its lease was lost (server-side work on it did not persist). */
@@ -100,6 +91,7 @@ export class Room implements ConnectionRoom {
     readonly name: string,
     private readonly ctx: RoomContext,
   ) {
+    this.log = new RoomLog(ctx)
     this.updates = new RoomUpdates(this, ctx)
     // the server has no presence of its own
     this.awareness.setLocalState(null)
@@ -137,7 +129,7 @@ export class Room implements ConnectionRoom {
     for (const update of updates) {
       try {
         Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
-        this.heldLog.add(update)
+        this.log.held.add(update)
       } catch (err) {
         // a corrupt entry must not make the whole room unreadable; it is reported, not hidden
         if (!this.loggedCorruptEntry) {
@@ -145,11 +137,8 @@ export class Room implements ConnectionRoom {
           this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: skipped an undecodable stored update')
         }
       }
-      this.logBytes += update.length
     }
-    this.logCount = updates.length
-    // the log's largest entry stands for its last compaction (§8.1)
-    this.lastCompactedBytes = updates.reduce((max, u) => Math.max(max, u.length), 0)
+    this.log.loaded(updates)
     this.state = 'ready'
     const waiting = [...this.waiting]
     this.waiting.clear()
@@ -338,24 +327,6 @@ export class Room implements ConnectionRoom {
 
   /** §8: a persisted batch grows the log; past the threshold compaction is scheduled. */
   persisted(updates: readonly Uint8Array[], bytes: number): void {
-    for (const u of updates) this.heldLog.add(u)
-    this.logCount += updates.length
-    this.logBytes += bytes
-    if (this.logCount >= 2 && (this.logCount > this.compactAfterUpdates() || this.logBytes > this.compactAfterBytes())) {
-      this.ctx.onCompactionDue(this)
-    }
-  }
-
-  /**
-   * §8.1: a compaction encodes the whole document on the main thread (a 1.7 MB board: tens of
-   * ms), so a big board waits for more entries than a small one: its cost per edit stays the same.
-   */
-  private compactAfterUpdates(): number {
-    return Math.min(MAX_COMPACT_AFTER_UPDATES, Math.max(this.ctx.compactAfterUpdates, Math.floor(this.lastCompactedBytes / COMPACTED_BYTES_PER_UPDATE)))
-  }
-
-  /** Relative to the last compacted size, or a large document would compact on every write. */
-  private compactAfterBytes(): number {
-    return Math.max(this.ctx.compactAfterBytes, 2 * this.lastCompactedBytes)
+    if (this.log.appended(updates, bytes)) this.ctx.onCompactionDue(this)
   }
 }
