@@ -69,12 +69,12 @@ describe('sync server with the stock y-websocket provider', () => {
     const id = a.doc.clientID
     const nameSeen = () => (watcher.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name
     await waitFor(() => nameSeen() === 'Anna', 'awareness')
-    /** A raw frame setting `id`'s state at a clock ahead of the room's. */
-    const forged = (state: unknown) => {
+    /** A raw frame setting `forId`'s state at a clock ahead of the room's. */
+    const forged = (state: unknown, forId = id) => {
       const inner = encoding.createEncoder()
       encoding.writeVarUint(inner, 1)
-      encoding.writeVarUint(inner, id)
-      encoding.writeVarUint(inner, (watcher.awareness.meta.get(id)?.clock ?? 0) + 10)
+      encoding.writeVarUint(inner, forId)
+      encoding.writeVarUint(inner, (watcher.awareness.meta.get(forId)?.clock ?? 0) + 10)
       encoding.writeVarString(inner, JSON.stringify(state))
       const outer = encoding.createEncoder()
       encoding.writeVarUint(outer, 1)
@@ -87,7 +87,9 @@ describe('sync server with the stock y-websocket provider', () => {
     try {
       other.send(forged(null))
       other.send(forged({ user: { name: 'Not Anna' } }))
-      await new Promise((r) => setTimeout(r, 100))
+      // then a state of its own: once the watcher has it, the room has handled the forged frames
+      other.send(forged({ user: { name: 'Other' } }, 4242))
+      await waitFor(() => watcher.awareness.getStates().has(4242), "the other's own state")
       expect(nameSeen()).toBe('Anna')
       sameParticipant.send(forged({ user: { name: 'Anna, tab 2' } }))
       await waitFor(() => nameSeen() === 'Anna, tab 2', 'take-over by the same participant')

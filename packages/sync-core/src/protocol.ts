@@ -157,6 +157,9 @@ function validateStateVector(sv: Uint8Array): void {
  * `maxAwarenessStateBytes` long (§4.5). The JSON itself is checked by `checkAwarenessStates`
  * once the room knows the update changes something (§3.3).
  */
+/** §3.3: the largest awareness clock accepted. */
+export const MAX_AWARENESS_CLOCK = 2 ** 52
+
 function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEntry[] {
   const entries: AwarenessEntry[] = []
   try {
@@ -168,6 +171,9 @@ function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEn
       const clientId = r.varUint()
       if (clientId > 0xffffffff) throw new ProtocolError('INVALID_AWARENESS', 'client id above 2^32')
       const clock = r.varUint()
+      // a state adopted at such a clock would make its owner's next change overflow 2^53 (no
+      // client renewing every 15 s gets there)
+      if (clock > MAX_AWARENESS_CLOCK) throw new ProtocolError('INVALID_AWARENESS', 'clock above 2^52')
       const raw = r.varBytes('awareness state')
       if (raw.length > limits.maxAwarenessStateBytes) {
         throw new ProtocolError('AWARENESS_LIMIT', `state of ${raw.length} bytes (max ${limits.maxAwarenessStateBytes})`)

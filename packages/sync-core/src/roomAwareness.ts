@@ -22,7 +22,13 @@ export interface AwarenessRoom {
 }
 
 export class RoomAwareness {
+  /** §4.2: the connection that owns each client id while it is in the room. */
   private readonly owner = new Map<number, SyncConnection>()
+  /**
+   * §4.2: the participant each client id was first announced for, kept after its connection left
+   * (like y-protocols' clock of every id the room saw): only that participant announces it again.
+   */
+  private readonly participantOf = new Map<number, string | null>()
   /** §4.6: batched awareness broadcast and the shared greeting of every state. */
   private readonly fanout: AwarenessFanout<SyncConnection>
 
@@ -123,39 +129,48 @@ export class RoomAwareness {
   private applies(e: AwarenessEntry): boolean {
     const meta = this.room.awareness.meta.get(e.clientId)
     // removing a client the room never saw changes nothing (y-protocols would keep its clock
-    // for the room's life: a stream of such removals grew the room without bound)
-    if (meta === undefined) return !e.removes
+    // for the room's life: a stream of such removals grew the room without bound); nor does a
+    // state at clock 0 (y-protocols' first clock is 0 too)
+    if (meta === undefined) return !e.removes && e.clock > 0
     return meta.clock < e.clock || (meta.clock === e.clock && e.removes && this.room.awareness.states.has(e.clientId))
   }
 
-  /** §4.2: `e` is about a client id that another connection in the room owns, and `conn` may not take it over. */
+  /**
+   * §4.2: `e` is about a client id `conn` may not change: one announced for another participant
+   * (present or not: a leaving person's id is not free for others to take), or the removal of a
+   * state another connection owns (only the owner removes its state; §4.3 does when it leaves).
+   */
   private isForeign(conn: SyncConnection, e: AwarenessEntry): boolean {
+    const participant = this.participantOf.get(e.clientId)
+    if (participant !== undefined && participant !== conn.participant) return true
     const owner = this.owner.get(e.clientId)
-    if (owner === undefined || owner === conn) return false
-    // only the owner removes its state (§4.3 does when it leaves); a take-over keeps the person
-    return e.removes || owner.participant !== conn.participant
+    return e.removes && owner !== undefined && owner !== conn
   }
 
   private readonly onUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
+    const changed = added.concat(updated, removed)
     if (origin instanceof SyncConnection) {
       // §4.2: the connection that last announced a client owns it (a reconnecting client takes
-      // its id over from the dead socket, whose later removal must not erase the live state)
-      for (const id of added.concat(updated)) {
+      // its id over from the dead socket, whose later removal must not erase the live state).
+      // Decided by the state each id is left with: one update may remove and re-add an id.
+      const states = this.room.awareness.states
+      for (const id of changed) {
         const prev = this.owner.get(id)
-        if (prev === origin) continue
-        prev?.awarenessClients.delete(id)
-        this.owner.set(id, origin)
-        origin.awarenessClients.add(id)
-      }
-      for (const id of removed) {
-        if (this.owner.get(id) === origin) this.owner.delete(id)
-        origin.awarenessClients.delete(id)
+        if (states.has(id)) {
+          if (!this.participantOf.has(id)) this.participantOf.set(id, origin.participant)
+          if (prev === origin) continue
+          prev?.awarenessClients.delete(id)
+          this.owner.set(id, origin)
+          origin.awarenessClients.add(id)
+        } else {
+          if (prev === origin) this.owner.delete(id)
+          origin.awarenessClients.delete(id)
+        }
       }
     }
-    const changed = added.concat(updated, removed)
     if (changed.length === 0) return
     this.fanout.changed(changed, origin instanceof SyncConnection ? origin : null)
   }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { READ_ONLY_REASON } from '../src/index.js'
+import { CloseCodes, READ_ONLY_REASON } from '../src/index.js'
 import { awarenessFrame, closeRooms, setup, updateFrame } from './roomHarness.js'
 import { settle } from './client.js'
 
@@ -152,14 +152,14 @@ describe('§4.2 who may change a client id', () => {
     const a = client('r1', { name: 'a', participant: 'pa' })
     const stale = client('r1', { participant: 'ps' })
     await settle()
-    // y-protocols' outdated check: a removal with a newer clock, which the provider sends on
+    // y-protocols' outdated check removes the state locally (same clock), and the client sends that on
     awarenessProtocol.removeAwarenessStates(stale.awareness, [a.doc.clientID], 'timeout')
     await settle()
     expect(stale.awareness.getStates().has(a.doc.clientID)).toBe(false)
     expect(watcher.awareness.getStates().get(a.doc.clientID)).toEqual({ name: 'a' })
   })
 
-  it('§4.2 the same participant takes its id over from a dead socket; once the owner left, anyone may announce the id', async () => {
+  it('§4.2 the same participant takes its id over from a dead socket; another participant never, not even once the owner left', async () => {
     const { client } = setup()
     const watcher = client('r1', { participant: 'w' })
     const old = client('r1', { name: 'x', participant: 'px' })
@@ -178,13 +178,51 @@ describe('§4.2 who may change a client id', () => {
     old.disconnect()
     await settle()
     expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x2' })
-    // the tab owns the id now: it may remove it; after that nobody owns it
+    // the tab owns the id now: it may remove it (a second socket of the same participant may not)
+    const sibling = client('r1', { participant: 'px' })
+    await settle()
+    sibling.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, json: 'null' }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x2' })
     tab.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, json: 'null' }]))
     await settle()
     expect(watcher.awareness.getStates().has(id)).toBe(false)
-    other.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'reused' } }]))
+    // nobody owns it now, yet it stays the participant's: nobody else can squat it while they reconnect
+    other.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'x (fake)' } }]))
     await settle()
-    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'reused' })
+    expect(watcher.awareness.getStates().has(id)).toBe(false)
+    const back = client('r1', { participant: 'px' })
+    await settle()
+    back.sendRaw(awarenessFrame([{ id, clock: clockOf(watcher, id) + 1, state: { name: 'x is back' } }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x is back' })
+    expect(other.socket.closeCode).toBeNull()
+  })
+
+  it('§4.2 §4.3 an update that removes and re-adds its own id keeps it owned: it leaves with its connection', async () => {
+    const { client } = setup()
+    const watcher = client('r1', { participant: 'w' })
+    const a = client('r1', { name: 'a', participant: 'pa' })
+    await settle()
+    const id = a.doc.clientID
+    const c = clockOf(watcher, id)
+    a.sendRaw(awarenessFrame([{ id, clock: c + 1, json: 'null' }, { id, clock: c + 2, state: { name: 'a again' } }]))
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'a again' })
+    a.disconnect()
+    await settle()
+    expect(watcher.awareness.getStates().has(id)).toBe(false)
+  })
+
+  it('§3.3 an awareness clock above 2^52 is INVALID_AWARENESS (a state adopted at it would overflow its owner\'s next clock)', async () => {
+    const { client } = setup()
+    const watcher = client('r1')
+    const c = client('r1')
+    await settle()
+    c.sendRaw(awarenessFrame([{ id: 4711, clock: 2 ** 52 + 1, state: { name: 'far ahead' } }]))
+    await settle()
+    expect(c.socket.closeCode).toBe(CloseCodes.INVALID_AWARENESS.code)
+    expect(watcher.awareness.getStates().has(4711)).toBe(false)
   })
 })
 
