@@ -152,14 +152,14 @@ function validateStateVector(sv: Uint8Array): void {
   }
 }
 
+/** §3.3: the largest awareness clock accepted. */
+export const MAX_AWARENESS_CLOCK = 2 ** 52
+
 /**
  * An awareness update is `count, (clientID, clock, JSON string)*`; each JSON at most
  * `maxAwarenessStateBytes` long (§4.5). The JSON itself is checked by `checkAwarenessStates`
  * once the room knows the update changes something (§3.3).
  */
-/** §3.3: the largest awareness clock accepted. */
-export const MAX_AWARENESS_CLOCK = 2 ** 52
-
 function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEntry[] {
   const entries: AwarenessEntry[] = []
   try {

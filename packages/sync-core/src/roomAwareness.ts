@@ -91,10 +91,9 @@ export class RoomAwareness {
   /**
    * §4.2, §4.5, §7.4: before an awareness update is applied. Entries that change nothing (the
    * stock client echoes every state it receives, with the same clock) are nearly free; an update
-   * that changes something costs one message. Entries about a client id another connection in the
-   * room owns are dropped unless they take it over for the same participant (a reconnecting tab):
-   * nobody removes or rewrites someone else's cursor, not even a stock client whose view timed it
-   * out. A connection may announce at most `maxAwarenessClientsPerConnection` distinct client ids
+   * that changes something costs one message. Entries about another participant's client id, and
+   * removals of a state another connection owns, are dropped (`isForeign`): nobody removes or
+   * rewrites someone else's cursor, not even a stock client whose view timed it out. A connection may announce at most `maxAwarenessClientsPerConnection` distinct client ids
    * in its life, so one socket cannot fill the room (or the participants list) with invented
    * people. Returns the entries to apply (`entries` itself when none was dropped), or null when
    * nothing changes or the connection was closed.
