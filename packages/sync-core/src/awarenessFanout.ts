@@ -12,7 +12,7 @@
  * next batch.
  */
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { encodeAwareness } from './protocol.js'
+import { encodeAwareness } from './frames.js'
 
 /** What the fan-out needs of a connection. */
 export interface AwarenessPeer {

@@ -12,15 +12,10 @@ export {
   ProtocolError,
   decodeClientMessage,
   validateUpdate,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-  encodeAwareness,
-  encodeQueryAwareness,
-  encodePermissionDenied,
   type ClientMessage,
   type AwarenessEntry,
 } from './protocol.js'
+export { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, encodeAwareness, encodeQueryAwareness, encodePermissionDenied } from './frames.js'
 export { Room, type RoomContext } from './room.js'
 export { SyncConnection, type ConnectionRoom, type ConnectionContext } from './connection.js'
 export { RateBudget, TokenBucket, MessageCost } from './rateBudget.js'

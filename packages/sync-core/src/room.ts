@@ -13,14 +13,8 @@ import { errorMessage, type BadInputLog } from './logger.js'
 import { STORAGE_ORIGIN } from './origins.js'
 import { MessageCost } from './rateBudget.js'
 import type { UpdatePolicy } from './admission.js'
-import {
-  ProtocolError,
-  READ_ONLY_REASON,
-  decodeClientMessage,
-  encodePermissionDenied,
-  encodeSyncStep1,
-  encodeSyncStep2,
-} from './protocol.js'
+import { ProtocolError, READ_ONLY_REASON, decodeClientMessage } from './protocol.js'
+import { encodePermissionDenied, encodeSyncStep1, encodeSyncStep2 } from './frames.js'
 import type { WriteQueueContext } from './writeQueue.js'
 import { RoomUpdates } from './roomUpdates.js'
 import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'

@@ -8,7 +8,8 @@
  * each for 2,000 notes, during which the instance serves nobody else).
  */
 import * as Y from 'yjs'
-import { encodeSyncStep2, encodeSyncUpdate, syncStep2Update } from './protocol.js'
+import { encodeSyncStep2, encodeSyncUpdate } from './frames.js'
+import { syncStep2Update } from './protocol.js'
 
 /** The tail is dropped (the next joiner encodes the document) beyond this many updates… */
 export const MAX_TAIL_UPDATES = 1000
