@@ -199,6 +199,25 @@ describe('§4.2 who may change a client id', () => {
     expect(other.socket.closeCode).toBeNull()
   })
 
+  it('§4.2 a stock reconnect (same participant, its state again at the same clock, then a change) keeps the person when the dead socket goes', async () => {
+    const { client } = setup()
+    const watcher = client('r1', { participant: 'w' })
+    const old = client('r1', { name: 'x', participant: 'px' })
+    await settle()
+    const id = old.doc.clientID
+    const c = clockOf(watcher, id)
+    old.socket.open = false // died silently; the provider reconnects and re-sends its state unchanged
+    const again = client('r1', { participant: 'px' })
+    again.sendRaw(awarenessFrame([{ id, clock: c, state: { name: 'x' } }]))
+    await settle()
+    again.sendRaw(awarenessFrame([{ id, clock: c + 1, state: { name: 'x', cursor: 1 } }]))
+    await settle()
+    old.disconnect()
+    await settle()
+    expect(watcher.awareness.getStates().get(id)).toEqual({ name: 'x', cursor: 1 })
+    expect(again.socket.closeCode).toBeNull()
+  })
+
   it('§4.2 §4.3 an update that removes and re-adds its own id keeps it owned: it leaves with its connection', async () => {
     const { client } = setup()
     const watcher = client('r1', { participant: 'w' })
