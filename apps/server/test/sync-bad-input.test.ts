@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import * as encoding from 'lib0/encoding'
 import { CloseCodes, type CloseCodeName } from '@copboard/sync-core'
-import { closed, rawClient, roundTrip, startServer, type TestServer } from './sync-harness.js'
+import { awarenessFrame, closed, rawClient, roundTrip, startServer, type TestServer } from './sync-harness.js'
 
 const MAX = 64 * 1024
 let server: TestServer
@@ -12,18 +11,6 @@ afterAll(async () => {
   await server?.dispose()
 })
 
-function awareness(json: string): Uint8Array {
-  const inner = encoding.createEncoder()
-  encoding.writeVarUint(inner, 1)
-  encoding.writeVarUint(inner, 12345)
-  encoding.writeVarUint(inner, 1)
-  encoding.writeVarString(inner, json)
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 1)
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
-  return encoding.toUint8Array(e)
-}
-
 const cases: { rule: string; name: string; send: Uint8Array | string; code: CloseCodeName }[] = [
   { rule: '3.1', name: 'text frame', send: 'hello', code: 'TEXT_FRAME' },
   { rule: '3.1', name: 'malformed (empty) frame', send: new Uint8Array(0), code: 'MALFORMED_MESSAGE' },
@@ -32,8 +19,8 @@ const cases: { rule: string; name: string; send: Uint8Array | string; code: Clos
   { rule: '3.1', name: 'overlong varint', send: new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), code: 'OVERLONG_VARINT' },
   { rule: '3.1', name: 'frame over the size cap', send: new Uint8Array(MAX + 1000).fill(1), code: 'MESSAGE_TOO_BIG' },
   { rule: '3.2', name: 'undecodable Yjs update', send: new Uint8Array([0, 2, 6, 1, 5, 0xff, 0xff, 0xff, 0x0f]), code: 'INVALID_UPDATE' },
-  { rule: '3.3', name: 'bogus awareness (not JSON)', send: awareness('{"a":'), code: 'INVALID_AWARENESS' },
-  { rule: '3.3', name: 'bogus awareness (array state)', send: awareness('[1,2]'), code: 'INVALID_AWARENESS' },
+  { rule: '3.3', name: 'bogus awareness (not JSON)', send: awarenessFrame([{ id: 12345, clock: 1, json: '{"a":' }]), code: 'INVALID_AWARENESS' },
+  { rule: '3.3', name: 'bogus awareness (array state)', send: awarenessFrame([{ id: 12345, clock: 1, json: '[1,2]' }]), code: 'INVALID_AWARENESS' },
 ]
 
 describe('bad input closes only the offending socket with its documented code', () => {

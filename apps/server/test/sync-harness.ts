@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import WebSocket from 'ws'
+import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { openStorage, type Storage } from '@copboard/storage'
@@ -131,4 +132,19 @@ export function rawClient(url: string, opts: WebSocket.ClientOptions = {}): Prom
 
 export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+}
+
+/** A raw awareness frame as any client may send it: each entry's `json` verbatim, else its `state` as JSON. */
+export function awarenessFrame(entries: { id: number; clock: number; state?: unknown; json?: string }[]): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, entries.length)
+  for (const en of entries) {
+    encoding.writeVarUint(inner, en.id)
+    encoding.writeVarUint(inner, en.clock)
+    encoding.writeVarString(inner, en.json ?? JSON.stringify(en.state))
+  }
+  const outer = encoding.createEncoder()
+  encoding.writeVarUint(outer, 1)
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(outer)
 }

@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
 import { CloseCodes, encodeSyncUpdate } from '@copboard/sync-core'
 import { readRecords, writeRecords } from '@copboard/board'
 import { noteRecord } from './api-harness.js'
-import { closed, provider, rawClient, roundTrip, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
+import { awarenessFrame, closed, provider, rawClient, roundTrip, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
 
 /** `n` distinct small valid updates (each one map entry), as y-websocket update frames. */
 function floodFrames(n: number): Uint8Array[] {
@@ -20,18 +19,6 @@ function floodFrames(n: number): Uint8Array[] {
   const m = doc.getMap('flood')
   for (let i = 0; i < n; i++) m.set(`k${i % 50}`, i)
   return frames
-}
-
-function awarenessFrame(id: number, state: unknown): Uint8Array {
-  const inner = encoding.createEncoder()
-  encoding.writeVarUint(inner, 1)
-  encoding.writeVarUint(inner, id)
-  encoding.writeVarUint(inner, 1)
-  encoding.writeVarString(inner, JSON.stringify(state))
-  const outer = encoding.createEncoder()
-  encoding.writeVarUint(outer, 1)
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
-  return encoding.toUint8Array(outer)
 }
 
 describe('sync limits on the real server', () => {
@@ -109,7 +96,7 @@ describe('sync limits on the real server', () => {
   it('§4.5 one socket announcing 210 people is closed with AWARENESS_LIMIT; a real participant is seen by the others', async () => {
     const spammer = await rawClient(`${server.syncUrl}/aw-room`)
     const done = closed(spammer)
-    for (let i = 0; i < 210; i++) spammer.send(awarenessFrame(500_000 + i, { user: { name: `nep ${i}` } }))
+    for (let i = 0; i < 210; i++) spammer.send(awarenessFrame([{ id: 500_000 + i, clock: 1, state: { user: { name: `nep ${i}` } } }]))
     expect((await done).code).toBe(CloseCodes.AWARENESS_LIMIT.code)
     const watcher = provider(server.syncUrl, 'aw-room')
     const real = provider(server.syncUrl, 'aw-room')

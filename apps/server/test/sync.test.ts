@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
-import { closed, provider, rawClient, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
+import { awarenessFrame, closed, provider, rawClient, startServer, synced, waitFor, type TestServer } from './sync-harness.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -70,17 +69,7 @@ describe('sync server with the stock y-websocket provider', () => {
     const nameSeen = () => (watcher.awareness.getStates().get(id) as { user?: { name: string } } | undefined)?.user?.name
     await waitFor(() => nameSeen() === 'Anna', 'awareness')
     /** A raw frame setting `forId`'s state at a clock ahead of the room's. */
-    const forged = (state: unknown, forId = id) => {
-      const inner = encoding.createEncoder()
-      encoding.writeVarUint(inner, 1)
-      encoding.writeVarUint(inner, forId)
-      encoding.writeVarUint(inner, (watcher.awareness.meta.get(forId)?.clock ?? 0) + 10)
-      encoding.writeVarString(inner, JSON.stringify(state))
-      const outer = encoding.createEncoder()
-      encoding.writeVarUint(outer, 1)
-      encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
-      return encoding.toUint8Array(outer)
-    }
+    const forged = (state: unknown, forId = id) => awarenessFrame([{ id: forId, clock: (watcher.awareness.meta.get(forId)?.clock ?? 0) + 10, state }])
     const other = await rawClient(`${server.syncUrl}/owner?participantSecret=${secret('x')}`)
     // the same participant (a second tab, a reconnect) may take it over
     const sameParticipant = await rawClient(`${server.syncUrl}/owner?participantSecret=${secret('a')}`)

@@ -61,9 +61,9 @@ export interface ConnectOptions {
   /** §7.5: the client's address, for `maxConnectionsPerAddress` (not counted when absent). */
   address?: string
   /**
-   * §4.2: who the connection acts for (e.g. a signed-in person). An awareness client id that a
-   * connection in the room owns may be taken over only by a connection of the same participant
-   * (a reconnecting tab); absent on both counts as the same.
+   * §4.2: who the connection acts for (e.g. a signed-in person). An awareness client id belongs
+   * to the participant it was first announced for: only that participant's connections announce
+   * it (a reconnecting tab takes it over); connections without one count as one participant.
    */
   participant?: string
 }
