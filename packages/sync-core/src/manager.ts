@@ -1,21 +1,30 @@
 /**
  * The set of loaded rooms: creates a room on first use (after the connection caps of
- * `connectionCaps.ts`), unloads it when idle, has it compacted in the background
- * (`compaction.ts`), and shuts everything down in order. Options: `managerOptions.ts`.
+ * `connectionCaps.ts`), unloads it when idle (`roomUnloader.ts`), has it compacted in the
+ * background (`compaction.ts`), serves server-side access and shuts everything down in order.
+ * Options and their defaults: `managerOptions.ts`.
  */
 import * as Y from 'yjs'
 import { CloseCodes } from './closeCodes.js'
-import { defaultLimits, type SyncLimits } from './limits.js'
-import { BadInputLog, errorMessage, silentLogger } from './logger.js'
+import type { SyncLimits } from './limits.js'
+import { errorMessage } from './logger.js'
 import { localOrigin } from './origins.js'
-import { AwarenessSeenTap } from './awarenessSeen.js'
+import type { AwarenessSeenTap } from './awarenessSeen.js'
 import { SyncConnection } from './connection.js'
 import { ConnectionCaps } from './connectionCaps.js'
 import { Compactor } from './compaction.js'
-import { Room, type RoomContext } from './room.js'
+import { Room } from './room.js'
+import type { RoomContext } from './roomContext.js'
+import { RoomUnloader } from './roomUnloader.js'
 import type { SyncSocket } from './socket.js'
 import { RoomOwnedElsewhereError, type RoomEvent } from './ownership.js'
-import type { ConnectOptions, RoomManagerOptions, RoomManagerStats } from './managerOptions.js'
+import {
+  awarenessSeenTapFrom,
+  roomContextFrom,
+  type ConnectOptions,
+  type RoomManagerOptions,
+  type RoomManagerStats,
+} from './managerOptions.js'
 
 export type { ConnectOptions, RoomManagerOptions, RoomManagerStats } from './managerOptions.js'
 
@@ -29,33 +38,12 @@ export class RoomManager {
   private readonly seenTap: AwarenessSeenTap | null
   /** §7.5: open connections per room name and per address. */
   private readonly caps: ConnectionCaps
+  /** §9.2, §13.3, §10: how a room leaves `rooms`. */
+  private readonly unloader: RoomUnloader
 
   constructor(opts: RoomManagerOptions) {
-    const logger = opts.logger ?? silentLogger
-    const limits: SyncLimits = { ...defaultLimits, ...opts.limits }
-    this.caps = new ConnectionCaps(limits)
-    this.compactor = new Compactor(opts.storage, logger)
-    this.seenTap = opts.onAwarenessSeen
-      ? new AwarenessSeenTap(
-          opts.onAwarenessSeen,
-          opts.awarenessSeenIntervalMs ?? 1000,
-          // new client ids per interval per room; a normal board has a handful
-          1024,
-          logger,
-        )
-      : null
-    this.ctx = {
-      storage: opts.storage,
-      logger,
-      badInput: new BadInputLog(logger, opts.maxBadInputLogLinesPerSecond ?? 50),
-      // §7.3: at most 20 backpressure lines per 10 s over all rooms (each room: one start per 10 s)
-      flowLog: new BadInputLog(logger, 20, 10_000, Date.now, 'backpressure'),
-      limits,
-      idleMs: opts.roomIdleMs ?? 30_000,
-      storageRetryMs: opts.storageRetryMs ?? 1000,
-      compactAfterUpdates: opts.compactAfterUpdates ?? 500,
-      compactAfterBytes: opts.compactAfterBytes ?? 1024 * 1024,
-      onIdle: (room) => void this.unload(room),
+    this.ctx = roomContextFrom(opts, {
+      onIdle: (room) => void this.unloader.unload(room),
       // ARCHIVE hook (issue 6): autosave when a board is left; after the queue drained, so both the
       // room and storage hold every accepted edit
       onLastConnectionLeft: (room) => {
@@ -65,19 +53,21 @@ export class RoomManager {
         void room
           .drain()
           .then(() => hook(room.name))
-          .catch((err) => logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
+          .catch((err) => this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: onRoomIdle hook failed'))
       },
       onCompactionDue: (room) => this.compactor.schedule(room),
-      ownership: opts.ownership,
-      onLeaseLost: (room, reason) => this.evict(room, reason),
+      onLeaseLost: (room, reason) => this.unloader.evict(room, reason),
       onMoved: (room, connections) => {
-        logger.info({ room: room.name, connections }, 'sync: room is owned by another instance; clients sent on')
+        this.ctx.logger.info({ room: room.name, connections }, 'sync: room is owned by another instance; clients sent on')
         this.emit({ type: 'moved', room: room.name, connections })
       },
       connectionClosed: (conn) => this.caps.uncount(conn),
-      policy: opts.policy,
-      filterAwareness: opts.filterAwareness,
-    }
+    })
+    const { logger, limits } = this.ctx
+    this.caps = new ConnectionCaps(limits)
+    this.compactor = new Compactor(opts.storage, logger)
+    this.seenTap = awarenessSeenTapFrom(opts, logger)
+    this.unloader = new RoomUnloader(this.rooms, this.compactor, this.seenTap, logger, (event) => this.emit(event))
     this.onRoomEvent = opts.onRoomEvent
   }
 
@@ -89,24 +79,6 @@ export class RoomManager {
     } catch {
       // metrics must never break a room
     }
-  }
-
-  /**
-   * §13.3: the room's lease is gone (its database connection died): another instance may own the
-   * room now, so this copy must stop at once. Its clients are closed with STORAGE_UNAVAILABLE and
-   * reconnect (their unconfirmed edits travel again in sync step 2); nothing more is appended.
-   */
-  private evict(room: Room, reason: string): void {
-    if (room.state === 'closed' || room.evicted) return
-    room.evicted = true
-    this.ctx.logger.error({ room: room.name, reason, connections: room.conns.size }, 'sync: room lease lost; room dropped, clients reconnect')
-    room.closeAll('STORAGE_UNAVAILABLE')
-    this.compactor.forget(room)
-    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
-    this.seenTap?.forget(room)
-    room.lease = null
-    room.destroy()
-    this.emit({ type: 'evicted', room: room.name, reason })
   }
 
   get limits(): Readonly<SyncLimits> {
@@ -246,7 +218,7 @@ export class RoomManager {
     if (!room || room.state !== 'ready') return 0
     const n = room.conns.size
     room.closeAll('ROOM_MOVED')
-    await this.unload(room)
+    await this.unloader.unload(room)
     return n
   }
 
@@ -275,38 +247,6 @@ export class RoomManager {
     return [...this.rooms.keys()]
   }
 
-  /** §9.2: persist (drain + compact) and free an idle room. */
-  private async unload(room: Room): Promise<void> {
-    if (room.state !== 'ready' || room.holders > 0) return
-    room.beginUnload()
-    try {
-      await room.drain()
-      this.compactor.forget(room)
-      await room.compaction
-      if (room.log.count > 1) await this.compactor.compact(room)
-    } catch (err) {
-      this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: error while unloading room')
-    } finally {
-      // §13.1: released before the room counts as unloaded, so a reload here can take it again
-      await this.releaseLease(room)
-      if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
-      this.seenTap?.forget(room)
-      room.destroy()
-      this.emit({ type: 'unloaded', room: room.name })
-    }
-  }
-
-  private async releaseLease(room: Room): Promise<void> {
-    const lease = room.lease
-    room.lease = null
-    if (!lease) return
-    try {
-      await lease.release()
-    } catch (err) {
-      this.ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: releasing the room lease failed')
-    }
-  }
-
   // ---- shutdown ----
 
   /**
@@ -320,16 +260,7 @@ export class RoomManager {
     const compactionsDone = this.compactor.stop()
     const rooms = [...this.rooms.values()]
     for (const room of rooms) room.closeAll('GOING_AWAY')
-    await Promise.all(
-      rooms.map(async (room) => {
-        await room.ready.catch(() => {})
-        await room.drain()
-        await room.compaction
-        await this.releaseLease(room)
-        this.seenTap?.forget(room)
-        room.destroy()
-      }),
-    )
+    await Promise.all(rooms.map((room) => this.unloader.shutDown(room)))
     await compactionsDone
     this.rooms.clear()
   }

@@ -1,11 +1,15 @@
-/** The RoomManager's options and the shapes it hands out (kept apart from its logic). */
-import type { SyncLimits } from './limits.js'
-import type { Logger } from './logger.js'
-import type { AwarenessSeenHook } from './awarenessSeen.js'
+/**
+ * The RoomManager's options, their defaults (the rooms' shared context, `roomContextFrom`) and
+ * the shapes it hands out (kept apart from its logic).
+ */
+import { defaultLimits, type SyncLimits } from './limits.js'
+import { BadInputLog, silentLogger, type Logger } from './logger.js'
+import { AwarenessSeenTap, type AwarenessSeenHook } from './awarenessSeen.js'
 import type { UpdatePolicy } from './admission.js'
 import type { AwarenessFilter } from './awarenessFilter.js'
 import type { RoomStorage } from './storage.js'
 import type { RoomEvent, RoomOwnership } from './ownership.js'
+import type { RoomContext } from './roomContext.js'
 
 export interface RoomManagerOptions {
   storage: RoomStorage
@@ -77,4 +81,51 @@ export interface RoomManagerStats {
   pausedConnections: number
   /** §13: loaded rooms this instance holds the lease of. */
   ownedRooms: number
+}
+
+/** What the manager itself does for its rooms: the callbacks of their context. */
+export type ManagerHooks = Pick<
+  RoomContext,
+  'onIdle' | 'onLastConnectionLeft' | 'onCompactionDue' | 'onLeaseLost' | 'onMoved' | 'connectionClosed'
+>
+
+/**
+ * The context every room of a manager shares: its options with their defaults, and `hooks`.
+ * One object literal (rooms read it on every message: one shape, whatever the options).
+ */
+export function roomContextFrom(opts: RoomManagerOptions, hooks: ManagerHooks): RoomContext {
+  const logger = opts.logger ?? silentLogger
+  return {
+    storage: opts.storage,
+    logger,
+    badInput: new BadInputLog(logger, opts.maxBadInputLogLinesPerSecond ?? 50),
+    // §7.3: at most 20 backpressure lines per 10 s over all rooms (each room: one start per 10 s)
+    flowLog: new BadInputLog(logger, 20, 10_000, Date.now, 'backpressure'),
+    limits: { ...defaultLimits, ...opts.limits },
+    idleMs: opts.roomIdleMs ?? 30_000,
+    storageRetryMs: opts.storageRetryMs ?? 1000,
+    compactAfterUpdates: opts.compactAfterUpdates ?? 500,
+    compactAfterBytes: opts.compactAfterBytes ?? 1024 * 1024,
+    onIdle: hooks.onIdle,
+    onLastConnectionLeft: hooks.onLastConnectionLeft,
+    onCompactionDue: hooks.onCompactionDue,
+    ownership: opts.ownership,
+    onLeaseLost: hooks.onLeaseLost,
+    onMoved: hooks.onMoved,
+    connectionClosed: hooks.connectionClosed,
+    policy: opts.policy,
+    filterAwareness: opts.filterAwareness,
+  }
+}
+
+/** §4.4: the tap that reports the awareness states rooms saw; null without `onAwarenessSeen` (nothing watched). */
+export function awarenessSeenTapFrom(opts: RoomManagerOptions, logger: Logger): AwarenessSeenTap | null {
+  if (!opts.onAwarenessSeen) return null
+  return new AwarenessSeenTap(
+    opts.onAwarenessSeen,
+    opts.awarenessSeenIntervalMs ?? 1000,
+    // new client ids per interval per room; a normal board has a handful
+    1024,
+    logger,
+  )
 }

@@ -1,51 +1,28 @@
 /**
- * One room = one Y.Doc + awareness + its connections: lifecycle (load, idle, unload),
- * join/leave and message dispatch. Connections live in `connection.ts`, awareness (§4) in
- * `roomAwareness.ts`,
- * document updates (admission, forwarding, server-side changes) in `roomUpdates.ts`, the
- * persist-then-broadcast queue in `writeQueue.ts`. The numbers in comments (§n) refer to SPEC.md.
+ * One room = one Y.Doc + awareness + its connections: lifecycle (idle, unload), join/leave and
+ * message dispatch. Loading (§2, the lease §13.1) is in `roomLoading.ts`, what the room needs from
+ * its manager in `roomContext.ts`, connections in `connection.ts`, awareness (§4) in
+ * `roomAwareness.ts`, document updates (admission, forwarding, server-side changes) in
+ * `roomUpdates.ts`, the persist-then-broadcast queue in `writeQueue.ts`. The numbers in comments
+ * (§n) refer to SPEC.md.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { CloseCodeName } from './closeCodes.js'
-import type { SyncConnection, ConnectionContext, ConnectionRoom } from './connection.js'
-import { errorMessage, type BadInputLog } from './logger.js'
-import { STORAGE_ORIGIN } from './origins.js'
+import type { SyncConnection, ConnectionRoom } from './connection.js'
+import { errorMessage } from './logger.js'
 import { MessageCost } from './rateBudget.js'
-import type { UpdatePolicy } from './admission.js'
 import { ProtocolError, READ_ONLY_REASON, decodeClientMessage } from './protocol.js'
 import { encodePermissionDenied, encodeSyncStep1, encodeSyncStep2 } from './frames.js'
-import type { WriteQueueContext } from './writeQueue.js'
 import { RoomUpdates } from './roomUpdates.js'
-import { RoomOwnedElsewhereError, type RoomLease, type RoomOwnership } from './ownership.js'
-import type { AwarenessFilter } from './awarenessFilter.js'
+import type { RoomLease } from './ownership.js'
 import { RoomAwareness } from './roomAwareness.js'
 import { RoomLog } from './roomLog.js'
 import { SharedFullState } from './sharedFullState.js'
+import { loadRoom } from './roomLoading.js'
+import type { RoomContext } from './roomContext.js'
 
-/** What a room needs from its manager (kept narrow so Room is testable on its own). */
-export interface RoomContext extends WriteQueueContext, ConnectionContext {
-  badInput: BadInputLog
-  idleMs: number
-  compactAfterUpdates: number
-  compactAfterBytes: number
-  /** Called when the room had no holders for `idleMs`. */
-  onIdle(room: Room): void
-  /** Called when the last connection of the room left (the room stays loaded for the grace period). */
-  onLastConnectionLeft(room: Room): void
-  /** Called after appends when the log passed its compaction threshold. */
-  onCompactionDue(room: Room): void
-  /** §13: leases of several instances (absent: one instance, no lease). */
-  ownership?: RoomOwnership
-  /** §13.3: the room's lease was lost. */
-  onLeaseLost(room: Room, reason: string): void
-  /** §13.2: another instance owns the room; `connections` were sent on with ROOM_MOVED. */
-  onMoved(room: Room, connections: number): void
-  /** §12: the application's judge of every client update (none: everything is admitted). */
-  policy?: UpdatePolicy
-  /** §4.7: rewrites announced awareness states before they are applied and broadcast. */
-  filterAwareness?: AwarenessFilter
-}
+export type { RoomContext } from './roomContext.js'
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed'
 
@@ -77,7 +54,6 @@ export class Room implements ConnectionRoom {
   /** §1.6: the full state for joiners that have nothing, shared and extended by later updates. */
   private readonly fullStates = new SharedFullState(this.doc)
   private resolveUnloaded!: () => void
-  private loggedCorruptEntry = false
   /** §12, §5: client updates admitted, server-side changes, persist-then-broadcast. */
   private readonly updates: RoomUpdates
 
@@ -91,48 +67,15 @@ export class Room implements ConnectionRoom {
     this.awareness.setLocalState(null)
     this.presence = new RoomAwareness(this, ctx)
     this.unloaded = new Promise((resolve) => (this.resolveUnloaded = resolve))
-    this.ready = this.load()
+    this.ready = loadRoom(this, ctx)
     // callers that only care about connections use `state`; avoid unhandled rejections
     this.ready.catch(() => {})
   }
 
   // ---- lifecycle ----
 
-  /** §2.1: the whole log is applied before the room answers anyone. */
-  private async load(): Promise<void> {
-    let updates: Uint8Array[]
-    try {
-      // §13.1: the lease first, so no other instance appends to what is loaded here
-      if (this.ctx.ownership) {
-        const lease = await this.ctx.ownership.acquire(this.name)
-        if (!lease) return this.sendOn()
-        this.lease = lease
-        lease.onLost((reason) => this.ctx.onLeaseLost(this, reason))
-      }
-      updates = await this.ctx.storage.loadRoom(this.name)
-    } catch (err) {
-      if (err instanceof RoomOwnedElsewhereError) throw err // sent on already
-      this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: loading room from storage failed')
-      void this.lease?.release().catch(() => {})
-      this.lease = null
-      for (const conn of this.waiting) conn.close('STORAGE_UNAVAILABLE')
-      this.waiting.clear()
-      this.finishUnload()
-      throw err
-    }
-    for (const update of updates) {
-      try {
-        Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
-        this.log.held.add(update)
-      } catch (err) {
-        // a corrupt entry must not make the whole room unreadable; it is reported, not hidden
-        if (!this.loggedCorruptEntry) {
-          this.loggedCorruptEntry = true
-          this.ctx.logger.error({ room: this.name, err: errorMessage(err) }, 'sync: skipped an undecodable stored update')
-        }
-      }
-    }
-    this.log.loaded(updates)
+  /** §2.1: called by `loadRoom` once the whole log is applied: the waiting connections join. */
+  loaded(): void {
     this.state = 'ready'
     const waiting = [...this.waiting]
     this.waiting.clear()
@@ -140,14 +83,12 @@ export class Room implements ConnectionRoom {
     this.checkIdle()
   }
 
-  /** §13.2: another instance owns the room: send the waiting clients on, never serve a copy. */
-  private sendOn(): never {
+  /** §2.4, §13.2: the load failed or another instance owns the room: the waiting connections are closed. Returns how many. */
+  closeWaiting(name: CloseCodeName): number {
     const n = this.waiting.size
-    for (const conn of this.waiting) conn.close('ROOM_MOVED')
+    for (const conn of this.waiting) conn.close(name)
     this.waiting.clear()
-    this.ctx.onMoved(this, n)
-    this.finishUnload()
-    throw new RoomOwnedElsewhereError(this.name)
+    return n
   }
 
   /** Adds a connection (called by the manager, in arrival order). */
@@ -249,7 +190,8 @@ export class Room implements ConnectionRoom {
     this.finishUnload()
   }
 
-  private finishUnload(): void {
+  /** The room counts as unloaded (also when it never loaded, `roomLoading.ts`). */
+  finishUnload(): void {
     this.state = 'closed'
     this.resolveUnloaded()
   }

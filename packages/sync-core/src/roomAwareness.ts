@@ -12,7 +12,7 @@ import { errorMessage } from './logger.js'
 import { encodeAwarenessEntries } from './frames.js'
 import { checkAwarenessStates, ProtocolError, type AwarenessEntry } from './protocol.js'
 import { MessageCost } from './rateBudget.js'
-import type { RoomContext } from './room.js'
+import type { RoomContext } from './roomContext.js'
 
 /** The room as its awareness sees it. */
 export interface AwarenessRoom {

@@ -12,7 +12,7 @@ import { encodePermissionDenied, encodeSyncUpdate } from './frames.js'
 import { validateUpdate } from './protocol.js'
 import { errorMessage } from './logger.js'
 import { WriteQueue } from './writeQueue.js'
-import type { RoomContext } from './room.js'
+import type { RoomContext } from './roomContext.js'
 import type { RoomLease } from './ownership.js'
 
 /** The room as its updates see it. */
@@ -36,9 +36,9 @@ export class RoomUpdates {
   private readonly doc: Y.Doc
   /** §12: this room's policy, created before the first client update is admitted (undefined: not yet). */
   private policy: RoomPolicy | null | undefined = undefined
-  /** §13.1: client id under which reverted values are restored (never the doc's own). */
+  /** §12.1: client id under which reverted values are restored (never the doc's own). */
   private readonly revertClientId: number
-  /** §13.1: the net update of the admission transaction in progress (its `update` event). */
+  /** §12.1: the net update of the admission transaction in progress (its `update` event). */
   private admitted: Uint8Array | null = null
   /** §5.6: the admission transaction whose update is forwarded as received (no `update` event). */
   private forwarding: Y.Transaction | null = null
@@ -153,7 +153,7 @@ export class RoomUpdates {
     this.writes.enqueue({ update: net, frame, sender: verdict.ok ? conn : null, bytes: net.byteLength + frame.byteLength })
   }
 
-  /** §13.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
+  /** §12.3: the sender is told why (y-protocols permission denied, `policy:<reason>`); one log line per reason and connection. */
   private refuse(conn: SyncConnection, verdict: Extract<PolicyVerdict, { ok: false }>): void {
     this.refusedUpdates++
     conn.refusedUpdates++
@@ -193,7 +193,7 @@ export class RoomUpdates {
 
   /** Server-side changes (no connection/storage origin) are persisted and broadcast to all. */
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    // §13.1: the net effect of an admission transaction; `admit` persists and broadcasts it
+    // §12.1: the net effect of an admission transaction; `admit` persists and broadcasts it
     // (taken first: nothing after it may keep it from `admit`)
     if (isOrigin(origin) && origin.kind === 'connection') this.admitted = update
     this.room.documentChanged(update)

@@ -1,5 +1,5 @@
 /**
- * §13 How a client sends its access token without putting it in a URL (proxies log URLs):
+ * §14 How a client sends its access token without putting it in a URL (proxies log URLs):
  * as a WebSocket subprotocol. The client offers two protocols,
  *   Sec-WebSocket-Protocol: copboard, copboard.token.<token>
  * and the server selects `copboard` (the token protocol is never echoed back). Tokens are

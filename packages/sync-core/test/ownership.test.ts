@@ -148,6 +148,29 @@ describe('§13 room ownership', () => {
     expect(b.manager.stats().ownedRooms).toBe(1)
   })
 
+  it('§13.3 a lease lost while the room\'s log is still being read: the load stops there (no room comes back to life), a new client loads it afresh', async () => {
+    const { instance, storage, events } = cluster()
+    storage.logs.set('r1', [])
+    const a = instance('a')
+    const g = gate()
+    storage.loadGate = g.promise
+    const c1 = a.client()
+    await settle()
+    a.ownership.leases.get('r1')!.lose()
+    await settle()
+    expect(c1.socket.closeCode).toBe(CloseCodes.STORAGE_UNAVAILABLE.code)
+    storage.loadGate = null
+    g.open()
+    await settle()
+    expect(events.filter((e) => e.room === 'r1').map((e) => e.type)).toEqual(['evicted'])
+    expect(a.manager.stats().rooms).toBe(0)
+    await expect(a.manager.transact('r1', (d) => d.getText('t').insert(0, 'neu'))).resolves.toBeUndefined()
+    const c2 = a.client()
+    await settle()
+    expect(c2.socket.closeCode).toBeNull()
+    expect(c2.text()).toBe('neu')
+  })
+
   it('§13.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
     const { instance, table } = cluster()
     table.down = true

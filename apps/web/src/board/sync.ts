@@ -90,7 +90,7 @@ export class BoardConnection {
     // stores the whole doc (y-indexeddb encodes it then), and that belongs after the first render
     this.cache = new BoardCache(room, this.doc, this.rendered, cacheable && !firstVisit)
     this.provider = new WebsocketProvider(wsBase, room, this.doc, {
-      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §13)
+      // the token travels as a subprotocol, never in the URL (proxies log URLs; sync-core SPEC §14)
       protocols: syncProtocols(this.token),
       // the participant secret identifies this person's own entries (packages/policy SPEC §6)
       params: { [PARTICIPANT_SECRET_PARAM]: this.participantSecret },

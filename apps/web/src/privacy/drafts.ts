@@ -94,7 +94,7 @@ export class PrivateDrafts {
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
     this.draftDoc = doc
     this.provider = new WebsocketProvider(wsBase, draftRoomName(this.opts.room, this.participantId!), doc, {
-      protocols: syncProtocols(this.opts.token), // the token as a subprotocol (sync-core SPEC §13)
+      protocols: syncProtocols(this.opts.token), // the token as a subprotocol (sync-core SPEC §14)
       params: { [PARTICIPANT_SECRET_PARAM]: this.opts.secret },
       maxBackoffTime: 10_000,
       disableBc: true,
