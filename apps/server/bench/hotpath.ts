@@ -9,7 +9,9 @@
  *   node bench/hotpath-build.mjs && valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p \
  *     node dist/hotpath.js 1x30 400
  * and subtract a run with fewer moves to remove start-up: (I(m2) - I(m1)) / (deliveries2 - deliveries1).
- * Env HOTPATH_SCHEMA=1 stamps the board schema into meta first (a board the web client opened).
+ * Env HOTPATH_SCHEMA=1 stamps the board schema into meta first (a board the web client opened);
+ * HOTPATH_PRESENCE=1 has every client announce a tldraw presence first (as the web client does:
+ * the awareness filter then holds the board's zones while the edits run).
  *
  * Figures (1x30, callgrind, instructions of the 150 -> 300 moves difference, 750 writes / 21,750
  * deliveries): before issue-12 work 75.1k per delivery (2.18M per write); with the policy fast path
@@ -23,10 +25,9 @@ import { openStorage } from '@copboard/storage'
 import { RoomManager, type SyncConnection, type SyncSocket } from '@copboard/sync-core'
 import { boardSchema } from '@copboard/policy'
 import { writeDocSchema } from "@copboard/board"
-import { boardUpdatePolicy } from '../src/policy.js'
-import { anonymousAwarenessFilter } from '../src/anonymousAwareness.js'
+import { boardRules } from '../src/policy.js'
 import { Metrics } from '../src/cluster/metrics.js'
-import { syncStep1Empty, syncStep2Empty, writerFrames } from './wire.js'
+import { awarenessFrame, syncStep1Empty, syncStep2Empty, writerFrames } from './wire.js'
 
 const shapes: Record<string, { rooms: number; clients: number; writers: number }> = {
   '1x30': { rooms: 1, clients: 30, writers: 5 },
@@ -89,10 +90,11 @@ async function main(): Promise<void> {
   // ablations (to attribute the cost): HOTPATH_NO_POLICY=1, HOTPATH_NO_STORAGE=1 (appends resolve at once)
   const appendOff = process.env.HOTPATH_NO_STORAGE === '1'
   const timed = metrics.timedStorage(storage)
+  const board = boardRules()
   const rooms: RoomManager = new RoomManager({
     storage: appendOff ? Object.assign(Object.create(timed), { appendUpdates: async () => {} }) : timed,
-    policy: process.env.HOTPATH_NO_POLICY === '1' ? undefined : boardUpdatePolicy(),
-    filterAwareness: anonymousAwarenessFilter,
+    policy: process.env.HOTPATH_NO_POLICY === '1' ? undefined : board.policy,
+    filterAwareness: board.filterAwareness,
     limits: { maxConnectionsPerAddress: 0, maxConnectionsPerRoom: 1000 },
   })
   const names = Array.from({ length: shape.rooms }, (_, i) => `hotpath-${i}`)
@@ -105,6 +107,10 @@ async function main(): Promise<void> {
       const conn = rooms.connect(new FakeSocket(), name, { info: { role: 'participant', participantId: null, address: '127.0.0.1' }, address: '127.0.0.1' })
       conn.receive(syncStep1Empty('y-websocket', name))
       conn.receive(syncStep2Empty('y-websocket', name))
+      if (process.env.HOTPATH_PRESENCE === '1') {
+        const presence = { currentPageId: 'page:page', cursor: { x: 10 * c, y: 20, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} }
+        conn.receive(awarenessFrame('y-websocket', name, 10_000 + r * shape.clients + c, 1, { presence }))
+      }
       if (c < shape.writers) {
         const w = writerFrames('y-websocket', name, r * shape.writers + c, movesPerWriter)
         conn.receive(w.setup)

@@ -19,10 +19,9 @@ import syncPlugin, { type Authorize } from './plugins/sync.js'
 import apiPlugin, { ArchiveService, DemoCop } from './plugins/api/index.js' // ARCHIVE (issue 6)
 import privateModePlugin from './plugins/privateMode.js'
 import { isDraftRoom } from '@copboard/board'
-import { anonymousAwarenessFilter } from './anonymousAwareness.js'
 import metricsPlugin from './plugins/metrics.js'
 import { createCluster, type Cluster } from './cluster/index.js'
-import { boardUpdatePolicy } from './policy.js'
+import { boardRules } from './policy.js'
 import { IdleMemoryReducer } from './memoryReducer.js'
 import { unavailableReason as mallocTrimUnavailable } from '@copboard/malloc-trim'
 
@@ -109,6 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const memory = new IdleMemoryReducer(() => rooms.stats().rooms)
   if (mallocTrimUnavailable) app.log.info(`memory: malloc_trim is not available (${mallocTrimUnavailable}): freed heap pages return to the system more slowly after rooms unload`)
   app.addHook('onClose', async () => memory.cancel())
+  const board = boardRules()
   const rooms: RoomManager = new RoomManager({
     ownership: cluster.ownership, // sync-core §13: one owner per room (PostgreSQL leases)
     onRoomEvent: (e) => {
@@ -119,11 +119,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onRoomIdle: (room) => (isDraftRoom(room) ? undefined : archive.onRoomIdle(room)),
     onAwarenessSeen: (room, seen) => (isDraftRoom(room) ? undefined : archive.onAwarenessSeen(room, seen)), // ARCHIVE: snapshot participants
     // issue 10: no cursor or selection of anyone writing in an anonymous zone reaches the others
-    filterAwareness: anonymousAwarenessFilter,
+    filterAwareness: board.filterAwareness,
     storage: cluster.roomStorage,
     logger: app.log,
     // issue 9: every client update is judged by the board policy before it is stored or broadcast
-    policy: boardUpdatePolicy(),
+    policy: board.policy,
     roomIdleMs: config.roomIdleMs,
     compactAfterUpdates: config.compactAfterUpdates,
     limits: {

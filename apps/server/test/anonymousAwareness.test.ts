@@ -1,12 +1,13 @@
 /**
- * The anonymous-zone awareness filter's zone cache (templates SPEC rule 19; src/anonymousAwareness.ts):
- * the zones are computed once per board and again only when a scaffold shape changes or appears.
+ * The anonymous-zone awareness filter (templates SPEC rule 19; src/policy.ts): it asks the room's
+ * board policy, whose index computes a board's zones once and again only when a scaffold shape
+ * changes or appears; the update policy of the same room shares that one cache.
  */
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { writeRecords } from '@copboard/board'
 import { boardZones, getTemplate, templateToRecords } from '@copboard/templates'
-import { anonymousAwarenessFilter } from '../src/anonymousAwareness.js'
+import { boardRules } from '../src/policy.js'
 
 // counts the zone computations (the cache's misses)
 vi.mock('@copboard/templates', async (original) => {
@@ -27,10 +28,12 @@ function launch(doc: Y.Doc, pageId: string, origin = { x: 0, y: 0 }): void {
   )
 }
 
+const rules = boardRules()
+
 /** The cursor the others see of someone pointing at (x, y) on `pageId`. */
 function seenCursor(doc: Y.Doc, pageId: string, x: number, y: number): unknown {
   const state = { presence: { currentPageId: pageId, cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} } }
-  return (anonymousAwarenessFilter('room', doc, state, undefined) as typeof state).presence.cursor
+  return (rules.filterAwareness('room', doc, state, undefined) as typeof state).presence.cursor
 }
 
 describe('anonymous zones: the filter\'s zone cache', () => {
@@ -61,5 +64,34 @@ describe('anonymous zones: the filter\'s zone cache', () => {
     launch(doc, 'page:one', { x: 20_000, y: 0 }) // the same scaffold shapes, moved
     expect(seenCursor(doc, 'page:one', ...inAct1)).not.toBeNull()
     expect(seenCursor(doc, 'page:one', inAct1[0] + 20_000, inAct1[1])).toBeNull()
+  })
+
+  it('the awareness filter and the room\'s update policy share one board policy: the zones the filter computed judge the next edit', () => {
+    const shared = boardRules()
+    const doc = new Y.Doc()
+    launch(doc, 'page:one')
+    const state = { presence: { currentPageId: 'page:one', cursor: { x: act1.rect.x + 50, y: act1.rect.y + 50 }, selectedShapeIds: [] } }
+    expect((shared.filterAwareness('room', doc, state, undefined) as typeof state).presence.cursor).toBeNull()
+    const computed = zoneComputations()
+    const room = shared.policy.forRoom('room', doc)
+    const props = {
+      color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: 0, align: 'middle', verticalAlign: 'middle',
+      growY: 0, url: '', richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Meer groen' }] }] }, scale: 1, textLastEditedBy: null,
+    }
+    const signedNote = (id: string, x: number, y: number) =>
+      ({ id, typeName: 'shape', type: 'note', x, y, rotation: 0, index: 'a5', parentId: 'page:one', isLocked: false, opacity: 1, meta: { author: 'Anna' }, props }) as never
+    const judge = (note: never) => {
+      let verdict: unknown
+      doc.transact((tr) => {
+        writeRecords(doc, [note])
+        verdict = room.check({ room: 'room', connectionId: 1, info: { role: 'participant', participantId: 'P'.repeat(22) } }, tr)
+      })
+      return verdict
+    }
+    // a signed note in act 1 is refused, one far away admitted: both against the filter's zones, computed once
+    expect(judge(signedNote('shape:in', act1.rect.x + 20, act1.rect.y + 20))).toMatchObject({ ok: false, reason: 'anonymous-author' })
+    expect(judge(signedNote('shape:out', 50_000, 50_000))).toEqual({ ok: true })
+    expect(zoneComputations()).toBe(computed)
+    room.destroy?.()
   })
 })

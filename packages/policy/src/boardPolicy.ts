@@ -3,17 +3,18 @@
  * applied a connection's update, before anything is stored or broadcast; it reads the room's
  * document (after-view) and answers ok or refused-with-reason. It never writes.
  *
- * Per room it keeps two caches, maintained from every transaction of the doc (`afterTransaction`):
- * the ids of scaffold shapes (the before-view of "is this a scaffold shape?") and the board's
- * zones (recomputed only after a scaffold shape changed).
+ * Per room it keeps a BoardIndex (scaffold ids, zones, known-good records) equal to the doc after
+ * every transaction; the server's awareness filter asks the same room policy what presence the
+ * others may see (templates SPEC rule 19), so a board's zones are computed in one place.
  */
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { META_KEY, META_SCHEMA, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
-import type { BoardZone } from '@copboard/templates'
+import { anonymousPresence } from '@copboard/templates'
+import { BoardIndex } from './boardIndex.js'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
-import { anonymousZoneOf, zonesOf } from './rules/anonymous.js'
+import { anonymousZoneOf } from './rules/anonymous.js'
 import { AnonymousCover, isContainerValue } from './rules/anonymousCover.js'
 import { checkMigration, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
@@ -22,11 +23,6 @@ import { collectTouches, type RecordFieldChanges, type Touches } from './touched
 import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, isScaffoldValue, plainRecord, readRecordView, type RecordView } from './view.js'
 
 type Obj = Record<string, unknown>
-
-/** Known-good records kept per room (the fast path): the most recently edited ones. */
-export const KNOWN_MAX = 128
-/** A transaction touching more records than this does not feed the known-good cache. */
-export const KNOWN_FROM_AT_MOST = 16
 
 export interface BoardPolicyOptions {
   /** The board's tldraw schema; default tldraw's default schema (what the web client uses). */
@@ -61,20 +57,10 @@ interface Shared {
 export class RoomBoardPolicy {
   private readonly records: Y.Map<unknown>
   private readonly schemaCache: DocSchemaCache
-  /** Ids of scaffold shapes as of the end of the last transaction (the before-view of the next). */
-  private scaffold: Set<string> | null = null
-  private zones: BoardZone[] | null = null
+  /** Scaffold ids, zones and known-good records, equal to the doc after every transaction. */
+  private readonly index: BoardIndex
   /** §4.3: what a moved zone or container covers */
   private readonly cover: AnonymousCover
-  /**
-   * Fast path: the last validated after-view of the records clients edited most recently (plain
-   * JSON, at most KNOWN_MAX; insertion order = recency). A drag then rebuilds only the changed
-   * fields and validates only them (tldraw's known-good validation). Committed after an admitted
-   * transaction of a few records, dropped for anything else.
-   */
-  private readonly known = new Map<string, Obj>()
-  /** The last key inserted into `known` (its most recent record), null when unknown. */
-  private newestKnown: string | null = null
   /**
    * The transaction `check` judged, with its verdict, after-views and touches, for the index
    * update of the same transaction (which drops it: a WeakMap keyed by transaction kept every
@@ -92,8 +78,9 @@ export class RoomBoardPolicy {
     doc.getMap(META_KEY)
     this.schemaCache = new DocSchemaCache(doc, shared.schema)
     // built now, outside any update: it is the before-view of the first update checked
-    this.scaffoldIds()
-    this.cover = new AnonymousCover(this.records, () => this.currentZones())
+    this.index = new BoardIndex(this.records)
+    this.cover = new AnonymousCover(this.records, () => this.index.currentZones())
+    this.doc.on('afterTransaction', this.onAfterTransaction)
   }
 
   /** §1: the verdict for the transaction `tr` (in progress: the doc shows the after-view). */
@@ -123,7 +110,7 @@ export class RoomBoardPolicy {
       this.migrated = m.migrated
     }
     if (touches.records.size === 0) return OK
-    const scaffold = this.scaffoldIds()
+    const scaffold = this.index.scaffoldIds
     // §4.3: a moved zone or container moves shapes the update does not touch
     let zonesMoved = false
     const containers = new Set<string>()
@@ -133,7 +120,7 @@ export class RoomBoardPolicy {
       else if (isContainerValue(value)) containers.add(id)
     }
     // the zones as this update leaves them (the after-transaction hook drops this cache again)
-    if (zonesMoved) this.zones = null
+    if (zonesMoved) this.index.dropZones()
     for (const id of touches.records) {
       if (from && this.migrated.has(id)) continue
       const v = this.checkRecord(ctx, id, scaffold.has(id), touches.recordFields.get(id) ?? null, views)
@@ -147,7 +134,7 @@ export class RoomBoardPolicy {
 
   /** The after-view of a record: rebuilt from the known-good version when only fields changed. */
   private afterView(id: string, fields: RecordFieldChanges | null): RecordView & { before: Obj | null } {
-    const known = this.known.get(id)
+    const known = this.index.knownRecord(id)
     const value = this.records.get(id)
     if (fields && known && value instanceof Y.Map) {
       const next: Obj = { ...known }
@@ -210,7 +197,7 @@ export class RoomBoardPolicy {
     if (after.typeName === 'shape' && !isScaffoldRecord(after)) {
       const fields = authorFields(after)
       if (fields.length > 0) {
-        const zone = anonymousZoneOf(after as unknown as TLShape, this.currentZones(), (pid) => plainRecord(this.records.get(pid)) as TLRecord | null)
+        const zone = anonymousZoneOf(after as unknown as TLShape, this.index.currentZones(), (pid) => plainRecord(this.records.get(pid)) as TLRecord | null)
         if (zone) return refuse('anonymous-author', `${id}: ${fields.join(', ')} in anonymous zone ${zone.zoneId}`)
       }
     }
@@ -219,7 +206,7 @@ export class RoomBoardPolicy {
 
   /** Does any scaffold shape (after the update) still sit on page `pageId`? */
   private pageHoldsScaffold(pageId: string): boolean {
-    for (const id of this.scaffoldIds()) {
+    for (const id of this.index.scaffoldIds) {
       let parent = plainRecord(this.records.get(id))?.parentId
       for (let guard = 0; typeof parent === 'string' && guard < 100; guard++) {
         if (parent === pageId) return true
@@ -231,87 +218,41 @@ export class RoomBoardPolicy {
     return false
   }
 
-  private currentZones(): BoardZone[] {
-    if (this.zones) return this.zones
-    const recs: TLRecord[] = []
-    const seen = new Set<string>()
-    for (const id of this.scaffoldIds()) {
-      // the scaffold shape and its ancestors (a zone inside a frame is positioned through it)
-      let cur: string | undefined = id
-      for (let guard = 0; cur && !seen.has(cur) && guard < 100; guard++) {
-        seen.add(cur)
-        const r = plainRecord(this.records.get(cur))
-        if (!r) break
-        recs.push(r as unknown as TLRecord)
-        cur = r.typeName === 'shape' ? (r.parentId as string) : undefined
-      }
-    }
-    this.zones = zonesOf(recs)
-    return this.zones
-  }
-
-  private scaffoldIds(): Set<string> {
-    if (this.scaffold) return this.scaffold
-    const ids = new Set<string>()
-    this.records.forEach((value, id) => {
-      if (isScaffoldValue(value)) ids.add(id)
-    })
-    this.scaffold = ids
-    this.doc.on('afterTransaction', this.onAfterTransaction)
-    return ids
-  }
-
-  /** Keeps the scaffold index, the zone cache and the known-good records equal to the doc after every transaction. */
+  /** Keeps the index equal to the doc after every transaction (and what a moved zone covers). */
   private onAfterTransaction = (tr: Y.Transaction): void => {
     const checked = this.checked?.tr === tr ? this.checked : null
     this.checked = null
-    const scaffold = this.scaffold
-    if (!scaffold) return
     const touches = checked?.touches ?? collectTouches(tr)
-    // only edits of a few records feed the cache (a drag, a typed label), not a template launch
-    // or a pasted board: and the least recently edited leave it, so it holds at most
-    // KNOWN_MAX copies, not one of every record ever created (~76 KiB for 200 notes, issue 12)
-    const few = touches.records.size <= KNOWN_FROM_AT_MOST
-    for (const id of touches.records) {
-      const view = checked?.ok && few ? checked.views.get(id) : undefined
-      // the record dragged last is dragged again: updated in place (a delete and an insert
-      // churn the Map's table on every edit, garbage that outlived young-generation GCs)
-      if (view && id === this.newestKnown) {
-        this.known.set(id, view)
-        continue
-      }
-      this.known.delete(id)
-      if (!view) {
-        if (id === this.newestKnown) this.newestKnown = null
-        continue
-      }
-      this.known.set(id, view)
-      this.newestKnown = id
-      if (this.known.size > KNOWN_MAX) this.known.delete(this.known.keys().next().value as string)
+    if (touches.records.size === 0) return
+    const zonesChanged = this.index.update(touches.records, checked?.ok ? checked.views : undefined)
+    this.cover.afterTransaction(touches.records, zonesChanged)
+  }
+
+  /**
+   * Templates SPEC rule 19: the presence the others may see of someone, without the cursor and
+   * selection when they point into an anonymous zone (the same object when nothing is hidden).
+   */
+  presenceForOthers<T extends Record<string, unknown>>(presence: T): T {
+    const zones = this.index.currentZones()
+    if (zones.length === 0) return presence
+    // the few shapes (and parents) a selection names, each read once
+    const seen = new Map<string, TLRecord | undefined>()
+    const get = (id: string): TLRecord | undefined => {
+      if (!seen.has(id)) seen.set(id, (plainRecord(this.records.get(id)) ?? undefined) as TLRecord | undefined)
+      return seen.get(id)
     }
-    let zonesChanged = false
-    for (const id of touches.records) {
-      const now = isScaffoldValue(this.records.get(id))
-      if (now || scaffold.has(id)) zonesChanged = true
-      if (now) scaffold.add(id)
-      else scaffold.delete(id)
-    }
-    if (zonesChanged) this.zones = null
-    if (touches.records.size > 0) this.cover?.afterTransaction(touches.records, zonesChanged)
+    return anonymousPresence(presence, zones, { get })
   }
 
   /** How many known-good records this room keeps (at most KNOWN_MAX). */
   get knownRecords(): number {
-    return this.known.size
+    return this.index.knownCount
   }
 
   /** Stops listening to the doc (the room unloads). */
   destroy(): void {
     this.doc.off('afterTransaction', this.onAfterTransaction)
-    this.known.clear()
-    this.newestKnown = null
+    this.index.clear()
     this.checked = null
-    this.scaffold = null
-    this.zones = null
   }
 }

@@ -100,4 +100,22 @@ describe('§4.3 moving a zone or a container re-checks what it then covers', () 
     addRecord(d0, note('old', inAct1.x, inAct1.y, { author: 'Dewi', perspective: 'gemeente' }))
     expect(attempt(d0, facilitator, moveFrame('act2', { x: a2.rect.x + 10, y: a2.rect.y }))).toEqual(ok)
   })
+
+  it('§4.4 presence: a cursor or a selected shape in an anonymous zone is hidden from the others; elsewhere the presence is passed on as is', () => {
+    const start = boardDoc()
+    addRecord(start, note('in', inAct1.x, inAct1.y))
+    addRecord(start, note('out', inAct2.x, inAct2.y))
+    const { policy } = policyRoom(undefined, start)
+    const presence = (cursor: { x: number; y: number }, selectedShapeIds: string[] = []) => ({
+      currentPageId: pageId, cursor: { ...cursor, type: 'default', rotation: 0 }, selectedShapeIds, chatMessage: 'hoi', meta: {},
+    })
+    const outside = presence({ x: inAct2.x, y: inAct2.y }, ['shape:out'])
+    expect(policy.presenceForOthers(outside)).toBe(outside)
+    expect(policy.presenceForOthers(presence({ x: inAct1.x + 100, y: inAct1.y + 100 }))).toMatchObject({ cursor: null, selectedShapeIds: [], chatMessage: '', meta: { anonymous: true } })
+    // pointing elsewhere while a note in act 1 is selected still names its writer
+    expect(policy.presenceForOthers(presence({ x: inAct2.x, y: inAct2.y }, ['shape:in'])).cursor).toBeNull()
+    // on another page the zones do not apply
+    const elsewhere = { ...presence({ x: inAct1.x + 100, y: inAct1.y + 100 }), currentPageId: 'page:other' }
+    expect(policy.presenceForOthers(elsewhere)).toBe(elsewhere)
+  })
 })

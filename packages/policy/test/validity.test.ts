@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import { getRecordsMap, recordToY } from '@copboard/board'
 import { indexKey, plainToRichText } from '@copboard/templates'
 import { createBoardPolicy, COLLAB_TEXT_KEY } from '../src/index.js'
-import { KNOWN_MAX } from '../src/boardPolicy.js'
+import { KNOWN_MAX } from '../src/boardIndex.js'
 import { addRecord, attempt, boardDoc, facilitator, heading, note, noteAtZone, pageId, participant, policyRoom, rec, refusedWith, ok } from './fixture.js'
 import type { TLRecord } from '@tldraw/tlschema'
 
