@@ -24,7 +24,10 @@ export async function loadRoom(room: Room, ctx: RoomContext): Promise<void> {
     updates = await ctx.storage.loadRoom(room.name)
   } catch (err) {
     if (room.evicted) throw err // §13.3: dropped while loading, its connections are closed already
-    if (err instanceof RoomOwnedElsewhereError) throw err // sent on already
+    if (err instanceof RoomOwnedElsewhereError) {
+      if (room.state === 'closed') throw err // sent on already
+      return sendOn(room, ctx) // the lease store said so itself
+    }
     ctx.logger.error({ room: room.name, err: errorMessage(err) }, 'sync: loading room from storage failed')
     void room.lease?.release().catch(() => {})
     room.lease = null

@@ -171,6 +171,21 @@ describe('§13 room ownership', () => {
     expect(c2.text()).toBe('neu')
   })
 
+  it('§13.2 a lease store that answers "owned elsewhere" by throwing RoomOwnedElsewhereError: the waiting client is sent on, the room does not stay loading', async () => {
+    const storage = new MemoryStorage()
+    const events: RoomEvent[] = []
+    const ownership: RoomOwnership = { acquire: async (room) => Promise.reject(new RoomOwnedElsewhereError(room)) }
+    const manager = new RoomManager({ storage, ownership, logger: new CapturingLogger(), onRoomEvent: (e) => events.push(e) })
+    managers.push(manager)
+    const c = new TestClient(manager, 'r1')
+    clients.push(c)
+    await settle()
+    expect(c.socket.closeCode).toBe(CloseCodes.ROOM_MOVED.code)
+    expect(manager.stats().rooms).toBe(0)
+    expect(events.map((e) => e.type)).toContain('moved')
+    await expect(manager.encodeState('r1')).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
+  })
+
   it('§13.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
     const { instance, table } = cluster()
     table.down = true
