@@ -24,10 +24,10 @@ export interface BindOptions {
   /**
    * True while this client's own rich-text editor shows the record's fragment (ySync keeps the
    * editor and, through it, the store's `props.richText` current): remote changes then never
-   * replace the store's text object under the editor (SPEC rule 9).
+   * replace the store's text object under the editor (README rule 9).
    */
   isTextLive?: (id: string) => boolean
-  /** Delay of the mirror write after typing into a fragment (SPEC rule 8); default 1000 ms. */
+  /** Delay of the mirror write after typing into a fragment (README rule 8); default 1000 ms. */
   mirrorDelayMs?: number
   /**
    * Which document records this binding carries (default: all). Private mode binds one store to

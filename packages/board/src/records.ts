@@ -33,7 +33,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /**
  * Converts one stored record (Y.Map, or a plain object written by someone else) to a plain object.
  * A record with a text fragment gets `props.richText` rendered from it: the fragment wins over a
- * mirror that lags or lost a race (SPEC rule 8).
+ * mirror that lags or lost a race (README rule 8).
  */
 export function yToRecord(value: unknown): TLRecord | null {
   if (value instanceof Y.Map) {

@@ -1,5 +1,5 @@
 /**
- * A shape's collaborative text (SPEC rules 7–10): a `Y.XmlFragment` stored INSIDE the record's
+ * A shape's collaborative text (README rules 7–10): a `Y.XmlFragment` stored INSIDE the record's
  * Y.Map under `richTextDoc` (TEXT_KEY), in the node layout of y-prosemirror / @tiptap/y-tiptap
  * (element per ProseMirror node, non-null attrs as attributes, one Y.XmlText per run of text
  * with marks as formatting attributes). The record's `props.richText` is the rendered mirror.

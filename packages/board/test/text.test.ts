@@ -49,7 +49,7 @@ function typist(doc: Y.Doc, id: string, at: number) {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-describe('note text as a Y.XmlFragment (SPEC rules 7–10)', () => {
+describe('note text as a Y.XmlFragment (README rules 7–10)', () => {
   it('rule 7: a text shape is stored with a fragment in its record map, in the y-prosemirror layout', () => {
     const { docA, a } = pair()
     a.put([note('n1', 0, 0, 'Plan')])

@@ -1,4 +1,4 @@
-/** Agenda steps (SPEC §S1): which step runs, and the timer each step starts with. */
+/** Agenda steps (README rule S1): which step runs, and the timer each step starts with. */
 import { idleTimer, MINUTE, startTimer } from './timer.js'
 import type { AgendaState, TimerState } from './types.js'
 

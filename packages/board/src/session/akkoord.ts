@@ -1,5 +1,5 @@
 /**
- * Akkoord (SPEC §S5): the facilitator writes the kernstatement, each saved edit a new version;
+ * Akkoord (README rule S5): the facilitator writes the kernstatement, each saved edit a new version;
  * a participant endorses the current version once (a later version may be endorsed again).
  */
 import { MAX_STATEMENT, type AkkoordState, type AkkoordVersion, type Endorsement } from './types.js'

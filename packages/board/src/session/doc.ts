@@ -1,5 +1,5 @@
 /**
- * The session state in the Y.Doc (SPEC §S0): `doc.getMap('session')` with nested Y.Maps under the
+ * The session state in the Y.Doc (README rule S0): `doc.getMap('session')` with nested Y.Maps under the
  * keys of SESSION_KEYS. Reading validates (a malformed entry reads as absent, never throws);
  * writing goes through `SessionWriter`, one Y transaction per action.
  */

@@ -1,5 +1,5 @@
 /**
- * Follow state (SPEC §S3). The facilitator's live camera travels in awareness (tldraw presence);
+ * Follow state (README rule S3). The facilitator's live camera travels in awareness (tldraw presence);
  * the doc holds only what must survive a missed message: the bring counter, the summon lock and the
  * facilitator's view at that moment (for late joiners and peers whose awareness has not arrived).
  */

@@ -1,5 +1,5 @@
 /**
- * Server rules for the session map (SPEC §S6), pure: the policy runs them on the session JSON
+ * Server rules for the session map (README rule S6), pure: the policy runs them on the session JSON
  * before and after an update (`doc.getMap('session').toJSON()`), with the writer's role and
  * participantId. A refused update is neither stored nor broadcast.
  *

@@ -1,5 +1,5 @@
 /**
- * Timer arithmetic on server time (SPEC §S2). A running timer stores the server epoch `endsAt`;
+ * Timer arithmetic on server time (README rule S2). A running timer stores the server epoch `endsAt`;
  * every client computes `endsAt - serverNow()` with its own measured offset, so all show the same.
  */
 import { MAX_TIMER_MS, type TimerState } from './types.js'

@@ -1,5 +1,5 @@
 /**
- * Facilitation state of a board: `doc.getMap('session')` (SPEC §S). Plain-JSON views of the nested
+ * Facilitation state of a board: `doc.getMap('session')` (README rules S0–S6). Plain-JSON views of the nested
  * Y.Maps; `readSession(doc)` produces them, the functions of this folder compute over them.
  */
 

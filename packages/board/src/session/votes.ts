@@ -1,5 +1,5 @@
 /**
- * Dot voting (SPEC §S4). The facilitator opens a vote on a zone or a whole page with N dots per
+ * Dot voting (README rule S4). The facilitator opens a vote on a zone or a whole page with N dots per
  * participant; each participant writes only their own dot list; the facilitator closes it.
  */
 import { MAX_DOTS, MAX_VOTE_TITLE, type VoteScope, type VoteState } from './types.js'
