@@ -143,6 +143,8 @@ export class RoomManager {
         await room.ready
       } catch (err) {
         room.unpin()
+        // §13.5: its lease was lost while it loaded: the room is loaded afresh (lease again, or sent on)
+        if (room.evicted) continue
         throw err
       }
       if (room.state === 'closed') {

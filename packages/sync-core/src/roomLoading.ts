@@ -57,6 +57,9 @@ export async function loadRoom(room: Room, ctx: RoomContext): Promise<void> {
 
 /** §13.2: another instance owns the room: send the waiting clients on, never serve a copy. */
 function sendOn(room: Room, ctx: RoomContext): never {
+  // a lease taken before storage said so is not kept
+  void room.lease?.release().catch(() => {})
+  room.lease = null
   const n = room.closeWaiting('ROOM_MOVED')
   ctx.onMoved(room, n)
   room.finishUnload()

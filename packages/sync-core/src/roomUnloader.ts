@@ -35,10 +35,13 @@ export class RoomUnloader {
     } finally {
       // §13.1: released before the room counts as unloaded, so a reload here can take it again
       await this.releaseLease(room)
-      if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
-      this.seenTap?.forget(room)
-      room.destroy()
-      this.emit({ type: 'unloaded', room: room.name })
+      // §13.3: evicted while it unloaded: dropped and reported already
+      if (!room.evicted) {
+        if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+        this.seenTap?.forget(room)
+        room.destroy()
+        this.emit({ type: 'unloaded', room: room.name })
+      }
     }
   }
 

@@ -155,6 +155,7 @@ describe('§13 room ownership', () => {
     const g = gate()
     storage.loadGate = g.promise
     const c1 = a.client()
+    const read = a.manager.encodeState('r1') // server-side access waiting for the same load
     await settle()
     a.ownership.leases.get('r1')!.lose()
     await settle()
@@ -162,7 +163,10 @@ describe('§13 room ownership', () => {
     storage.loadGate = null
     g.open()
     await settle()
-    expect(events.filter((e) => e.room === 'r1').map((e) => e.type)).toEqual(['evicted'])
+    // the waiting read loaded the room afresh (with a new lease), and it unloads again when idle
+    await expect(read).resolves.toBeInstanceOf(Uint8Array)
+    await new Promise((r) => setTimeout(r, 80))
+    expect(events.filter((e) => e.room === 'r1').map((e) => e.type)).toEqual(['evicted', 'loaded', 'unloaded'])
     expect(a.manager.stats().rooms).toBe(0)
     await expect(a.manager.transact('r1', (d) => d.getText('t').insert(0, 'neu'))).resolves.toBeUndefined()
     const c2 = a.client()
@@ -184,6 +188,36 @@ describe('§13 room ownership', () => {
     expect(manager.stats().rooms).toBe(0)
     expect(events.map((e) => e.type)).toContain('moved')
     await expect(manager.encodeState('r1')).rejects.toBeInstanceOf(RoomOwnedElsewhereError)
+  })
+
+  it('§13.2 storage saying "owned elsewhere" after the lease was taken: the client is sent on and the lease released', async () => {
+    const { instance, storage, table } = cluster()
+    const a = instance('a')
+    const load = storage.loadRoom.bind(storage)
+    storage.loadRoom = async (room) => (room === 'r1' ? Promise.reject(new RoomOwnedElsewhereError(room)) : load(room))
+    const c = a.client()
+    await settle()
+    expect(c.socket.closeCode).toBe(CloseCodes.ROOM_MOVED.code)
+    expect(table.holders.has('r1')).toBe(false)
+  })
+
+  it('§13.3 a lease lost while the room unloads: reported once as evicted, not also unloaded', async () => {
+    const { instance, storage, events } = cluster()
+    const a = instance('a')
+    const c = a.client()
+    await settle()
+    const g = gate()
+    storage.appendGate = g.promise
+    c.doc.getText('t').insert(0, 'x')
+    await settle()
+    c.destroy()
+    await new Promise((r) => setTimeout(r, 80)) // idle: the unload waits for the append in flight
+    a.ownership.leases.get('r1')!.lose()
+    storage.appendGate = null
+    g.open()
+    await new Promise((r) => setTimeout(r, 30))
+    await settle()
+    expect(events.filter((e) => e.room === 'r1').map((e) => e.type)).toEqual(['loaded', 'evicted'])
   })
 
   it('§13.1 an unreachable lease store fails the load with STORAGE_UNAVAILABLE (the client retries)', async () => {
