@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const rooms: RoomManager = new RoomManager({
     storage: appendOff ? Object.assign(Object.create(timed), { appendUpdates: async () => {} }) : timed,
     policy: process.env.HOTPATH_NO_POLICY === '1' ? undefined : board.policy,
-    filterAwareness: board.filterAwareness,
+    filterAwareness: process.env.HOTPATH_NO_POLICY === '1' ? undefined : board.filterAwareness,
     limits: { maxConnectionsPerAddress: 0, maxConnectionsPerRoom: 1000 },
   })
   const names = Array.from({ length: shape.rooms }, (_, i) => `hotpath-${i}`)

@@ -1,14 +1,15 @@
 /**
  * What a room's policy keeps about its board between transactions, equal to the doc after every
  * one (`update`, from the policy's `afterTransaction`): the ids of scaffold shapes (the before-view
- * of "is this a scaffold shape?"), the board's zones (recomputed only after a scaffold shape
- * changed) and the known-good after-views of the records edited last (the policy's fast path).
+ * of "is this a scaffold shape?"), the board's zones (recomputed only after a zone shape or one
+ * of its ancestors, e.g. the frame a template sits in, changed) and the known-good after-views of
+ * the records edited last (the policy's fast path).
  */
 import type * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { BoardZone } from '@copboard/templates'
 import { zonesOf } from './rules/anonymous.js'
-import { isScaffoldValue, plainRecord } from './view.js'
+import { isScaffoldValue, isZoneValue, plainRecord } from './view.js'
 
 type Obj = Record<string, unknown>
 
@@ -20,7 +21,11 @@ export const KNOWN_FROM_AT_MOST = 16
 export class BoardIndex {
   /** Ids of scaffold shapes as of the end of the last transaction. */
   private scaffold = new Set<string>()
+  /** Ids of zone shapes (`isZoneValue`) as of the end of the last transaction. */
+  private zoneShapes = new Set<string>()
   private zones: BoardZone[] | null = null
+  /** The zone shapes and their ancestors the zones were computed from: moving one moves a zone. */
+  private zoneTree = new Set<string>()
   /**
    * The last validated after-view of the records clients edited most recently (plain JSON, at
    * most KNOWN_MAX; insertion order = recency). A drag then rebuilds only the changed fields and
@@ -33,6 +38,7 @@ export class BoardIndex {
   constructor(private readonly records: Y.Map<unknown>) {
     this.records.forEach((value, id) => {
       if (isScaffoldValue(value)) this.scaffold.add(id)
+      if (isZoneValue(value)) this.zoneShapes.add(id)
     })
   }
 
@@ -41,12 +47,12 @@ export class BoardIndex {
     return this.scaffold
   }
 
-  /** The board's zones: from its scaffold shapes and their ancestors (a zone inside a frame is positioned through it). */
+  /** The board's zones: from its zone shapes and their ancestors (a zone inside a frame is positioned through it). */
   currentZones(): BoardZone[] {
     if (this.zones) return this.zones
     const recs: TLRecord[] = []
     const seen = new Set<string>()
-    for (const id of this.scaffold) {
+    for (const id of this.zoneShapes) {
       let cur: string | undefined = id
       for (let guard = 0; cur && !seen.has(cur) && guard < 100; guard++) {
         seen.add(cur)
@@ -57,7 +63,13 @@ export class BoardIndex {
       }
     }
     this.zones = zonesOf(recs)
+    this.zoneTree = seen
     return this.zones
+  }
+
+  /** Whether a change of record `id` (now `value`) may move, add or remove a zone. */
+  movesZones(id: string, value: unknown): boolean {
+    return this.zoneShapes.has(id) || this.zoneTree.has(id) || isZoneValue(value)
   }
 
   /** A check sees a scaffold shape change: the zones as it leaves them are computed anew. */
@@ -102,9 +114,11 @@ export class BoardIndex {
     }
     let zonesChanged = false
     for (const id of records) {
-      const now = isScaffoldValue(this.records.get(id))
-      if (now || this.scaffold.has(id)) zonesChanged = true
-      if (now) this.scaffold.add(id)
+      const value = this.records.get(id)
+      if (this.movesZones(id, value)) zonesChanged = true
+      if (isZoneValue(value)) this.zoneShapes.add(id)
+      else this.zoneShapes.delete(id)
+      if (isScaffoldValue(value)) this.scaffold.add(id)
       else this.scaffold.delete(id)
     }
     if (zonesChanged) this.zones = null
@@ -115,6 +129,8 @@ export class BoardIndex {
     this.known.clear()
     this.newestKnown = null
     this.scaffold.clear()
+    this.zoneShapes.clear()
+    this.zoneTree.clear()
     this.zones = null
   }
 }

@@ -20,7 +20,7 @@ import { checkMigration, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
-import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, isScaffoldValue, plainRecord, readRecordView, type RecordView } from './view.js'
+import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, plainRecord, readRecordView, type RecordView } from './view.js'
 
 type Obj = Record<string, unknown>
 
@@ -116,7 +116,7 @@ export class RoomBoardPolicy {
     const containers = new Set<string>()
     for (const id of touches.records) {
       const value = this.records.get(id)
-      if (scaffold.has(id) || isScaffoldValue(value)) zonesMoved = true
+      if (this.index.movesZones(id, value)) zonesMoved = true
       else if (isContainerValue(value)) containers.add(id)
     }
     // the zones as this update leaves them (the after-transaction hook drops this cache again)

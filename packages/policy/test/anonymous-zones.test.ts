@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { addRecord, attempt, boardDoc, comedy, facilitator, note, noteAtZone, pageId, participant, policyRoom, rec, zoneShape, refusedWith, ok } from './fixture.js'
 import type { TLRecord } from '@tldraw/tlschema'
+import { getRecordsMap } from '@copboard/board'
 
 describe('§4 anonymous zones', () => {
   const doc = boardDoc()
@@ -117,5 +118,37 @@ describe('§4.3 moving a zone or a container re-checks what it then covers', () 
     // on another page the zones do not apply
     const elsewhere = { ...presence({ x: inAct1.x + 100, y: inAct1.y + 100 }), currentPageId: 'page:other' }
     expect(policy.presenceForOthers(elsewhere)).toBe(elsewhere)
+  })
+
+  it('§4.4 a zone shape that is not scaffold counts as a zone, as templates\' boardZones (and so the web client) reads it: a cursor in it is hidden', () => {
+    const start = boardDoc()
+    const act1 = zoneShape('act1') as any
+    // a copy of act 1 far away, its meta the same but scaffold false
+    addRecord(start, { ...act1, id: 'shape:copy', x: act1.x + 20_000, meta: { copboard: { ...act1.meta.copboard, scaffold: false } } } as TLRecord)
+    const { policy } = policyRoom(undefined, start)
+    const at = (x: number, y: number) => ({ currentPageId: pageId, cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} })
+    expect(policy.presenceForOthers(at(inAct1.x + 20_000, inAct1.y)).cursor).toBeNull()
+  })
+
+  it('§4.3 §4.4 zones move with a frame the template sits in (not scaffold, anyone may move it): cursors are hidden where act 1 lies now, and moving it onto named notes is refused', () => {
+    const start = new Y.Doc()
+    Y.applyUpdate(start, Y.encodeStateAsUpdate(boardDoc()))
+    const records = getRecordsMap(start)
+    start.transact(() => {
+      addRecord(start, { id: 'shape:holder', typeName: 'shape', type: 'frame', x: 0, y: 0, rotation: 0, index: 'a0', parentId: pageId, isLocked: false, opacity: 1, meta: {}, props: { w: 50_000, h: 50_000, name: 'Sessie', color: 'black' } } as unknown as TLRecord)
+      records.forEach((value, id) => {
+        if (value instanceof Y.Map && value.get('parentId') === pageId && id !== 'shape:holder') value.set('parentId', 'shape:holder')
+      })
+    })
+    addRecord(start, note('named', inAct1.x + 30_000, inAct1.y, { author: 'Bram', perspective: 'initiatief' }))
+    const { room, policy, check } = policyRoom(undefined, start)
+    const at = (x: number, y: number) => ({ currentPageId: pageId, cursor: { x, y, type: 'default', rotation: 0 }, selectedShapeIds: [], meta: {} })
+    expect(policy.presenceForOthers(at(inAct1.x + 100, inAct1.y + 100)).cursor).toBeNull()
+    // the frame (and act 1 with it) moves 10,000 to the right: the zone's old place is open, its new place hidden
+    expect(check(() => rec(room, 'shape:holder').set('x', 10_000))).toEqual(ok)
+    expect(policy.presenceForOthers(at(inAct1.x + 100, inAct1.y + 100)).cursor).not.toBeNull()
+    expect(policy.presenceForOthers(at(inAct1.x + 10_100, inAct1.y + 100)).cursor).toBeNull()
+    // moving it on, so that act 1 would cover Bram's named note, is refused
+    expect(check(() => rec(room, 'shape:holder').set('x', 30_000))).toEqual(refusedWith('anonymous-author'))
   })
 })
