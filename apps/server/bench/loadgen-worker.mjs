@@ -2,18 +2,23 @@
 // TCP sockets speaking just enough WebSocket (bench/rawws.mjs): frames are pre-encoded and masked
 // once at connect time, received frames are cut out of the byte stream without copying and only
 // two kinds are read: a sync update's header (writer's client id + clock, for latency) and, when a
-// client needs it, an awareness payload (storm: which client ids it saw; echo: sent back as is).
+// client needs it, an awareness payload (storm: which client ids it saw; cursors: the movers' ids
+// and clocks, for latency; echo: sent back as is).
 import { parentPort, workerData } from 'node:worker_threads'
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { RawWs, maskedFrame } from './rawws.mjs'
 
-const { dialect, sendTimes, firstClocks, maxSeq, writerBase, stride } = workerData
+const { dialect, sendTimes, firstClocks, maxSeq, writerBase, stride, cursorSendTimes, maxCursors, cursorBase } = workerData
 const clock = () => performance.timeOrigin + performance.now()
 
 let clients = []
 let latencies = new Float64Array(1 << 16)
 let nLat = 0
+/** Cursor moves: their latencies at the receivers that watch them, and how many were sent. */
+let cursorLatencies = new Float64Array(1 << 12)
+let nCursorLat = 0
+let cursorMovesSent = 0
 let measuring = false
 let timers = []
 let dropped = 0
@@ -29,12 +34,19 @@ let framesIn = 0
 let awarenessIn = 0
 
 function pushLatency(ms) {
-  if (nLat === latencies.length) {
-    const bigger = new Float64Array(latencies.length * 2)
-    bigger.set(latencies)
-    latencies = bigger
-  }
+  if (nLat === latencies.length) latencies = doubled(latencies)
   latencies[nLat++] = ms
+}
+
+function pushCursorLatency(ms) {
+  if (nCursorLat === cursorLatencies.length) cursorLatencies = doubled(cursorLatencies)
+  cursorLatencies[nCursorLat++] = ms
+}
+
+function doubled(a) {
+  const bigger = new Float64Array(a.length * 2)
+  bigger.set(a)
+  return bigger
 }
 
 /** Reads a varuint at pos; returns the value and leaves the next position in `at`. */
@@ -110,6 +122,25 @@ function onFrame(c, buf, start, end) {
     // 'update' handler does not look at the origin); the room sees the same clocks again
     if (c.spec.echoAwareness) c.ws.sendPayload(buf.subarray(start, end))
     if (c.seen) countSeen(c, buf, pos + 1)
+    if (measuring && c.spec.watchCursors) timeCursors(c, buf, pos + 1)
+  }
+}
+
+/** Each cursor move in an awareness payload (move k: clock k + 2), timed against its send. */
+function timeCursors(c, buf, pos) {
+  varUint(buf, pos) // payload length
+  const n = varUint(buf, at)
+  let p = at
+  const now = clock()
+  for (let i = 0; i < n; i++) {
+    const id = varUint(buf, p)
+    const k = varUint(buf, at) - 2
+    const len = varUint(buf, at)
+    p = at + len
+    const cursor = id - cursorBase
+    if (cursor < 0 || cursor >= maxCursors || id === c.spec.ownId || k < 0 || k >= maxSeq) continue
+    const t = cursorSendTimes[cursor * maxSeq + k]
+    if (t > 0) pushCursorLatency(now - t)
   }
 }
 
@@ -186,10 +217,14 @@ function every(firstAt, period, count, fn) {
 
 /** Per writer, its first move not sent yet (a measured window resumes after its warm-up). */
 const nextMove = new Map()
+/** Per client, its first awareness renewal not sent yet (the same for clocks: a repeated one changes nothing). */
+const nextRenewal = new Map()
 
 function start(period, seconds, resume = false) {
   measuring = true
   nLat = 0
+  nCursorLat = 0
+  cursorMovesSent = 0
   sent = 0
   planned = 0
   lagSum = lagMax = lagCount = 0
@@ -217,9 +252,21 @@ function start(period, seconds, resume = false) {
       })
     }
     if (awareness && c.spec.renewMs) {
-      // y-protocols renews a client's state every 15 s; pre-encoded frames with rising clocks
-      every(t0 + (c.spec.renewPhaseMs ?? 0), c.spec.renewMs, awareness.length - 1, (k) => {
-        if (c.ws.isOpen()) c.ws.send(awareness[k + 1])
+      // y-protocols renews a client's state every 15 s (a cursor mover: every move); pre-encoded
+      // frames with rising clocks
+      const first = resume ? (nextRenewal.get(c) ?? 0) : 0
+      const phase = c.spec.renewPhaseMs ?? 0
+      const count = Math.min(awareness.length - 1 - first, Math.ceil((seconds * 1000 - phase) / c.spec.renewMs))
+      const cursor = c.spec.cursorIndex
+      every(t0 + phase, c.spec.renewMs, count, (i) => {
+        if (!c.ws.isOpen()) return
+        const k = first + i
+        if (cursor !== undefined) {
+          cursorSendTimes[cursor * maxSeq + k] = clock()
+          cursorMovesSent++
+        }
+        c.ws.send(awareness[k + 1])
+        nextRenewal.set(c, k + 1)
       })
     }
   }
@@ -275,13 +322,15 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'report') {
       measuring = false
       const out = latencies.slice(0, nLat)
+      const cursorOut = cursorLatencies.slice(0, nCursorLat)
       parentPort.postMessage(
-        { t: 'report', latencies: out, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
-        [out.buffer],
+        { t: 'report', latencies: out, cursorLatencies: cursorOut, cursorMovesSent, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
+        [out.buffer, cursorOut.buffer],
       )
     } else if (m.t === 'close') {
       stopTimers()
       nextMove.clear()
+      nextRenewal.clear()
       for (const c of clients) {
         c.closing = true
         c.ws.destroy()

@@ -5,7 +5,7 @@
  * one (Linux schedstat), which says whether the generator or the machine was the limit.
  */
 import { Worker } from 'node:worker_threads'
-import { MOVE_CLOCK_STRIDE, WRITER_CLIENT_BASE, awarenessFrame, authFrame, syncStep1Empty, syncStep2Empty, writerFrames, type Dialect } from './wire.js'
+import { CURSOR_CLIENT_BASE, MOVE_CLOCK_STRIDE, WRITER_CLIENT_BASE, awarenessFrame, authFrame, cursorState, syncStep1Empty, syncStep2Empty, writerFrames, type Dialect } from './wire.js'
 
 export interface ClientPlan {
   url: string
@@ -14,6 +14,13 @@ export interface ClientPlan {
   writer?: { index: number; phaseMs: number; moves: number }
   /** Awareness: initial state, renewed every renewMs (0 = never). */
   awareness?: { clientID: number; renewMs: number; renewPhaseMs: number; renewals: number }
+  /**
+   * A cursor mover (cursor i of `LoadGen`'s maxCursors): its awareness client id is
+   * CURSOR_CLIENT_BASE + index and every renewal moves its tldraw presence cursor (replaces `awareness`).
+   */
+  cursor?: { index: number; everyMs: number; phaseMs: number }
+  /** Measure the latency of the cursors' moves this client receives. */
+  watchCursors?: boolean
   /** Storm: wait until this many distinct awareness client ids were seen. */
   expectAwareness?: number
   /** Sent right after connecting (e.g. a board to load). */
@@ -52,6 +59,8 @@ export class LoadGen {
   private readonly queues: ((m: Reply) => void)[][]
   readonly sendTimes: Float64Array
   readonly firstClocks: Float64Array
+  /** Cursor i's move k was sent at cursorSendTimes[i * maxSeq + k]. */
+  readonly cursorSendTimes: Float64Array
   private cpu0 = process.cpuUsage()
   private t0 = performance.now()
 
@@ -61,8 +70,10 @@ export class LoadGen {
     threads: number,
     readonly maxWriters: number,
     readonly maxSeq: number,
+    readonly maxCursors = 0,
   ) {
     this.sendTimes = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, maxWriters * maxSeq)))
+    this.cursorSendTimes = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, maxCursors * maxSeq)))
     this.firstClocks = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, maxWriters)))
     this.workers = []
     this.queues = []
@@ -72,6 +83,9 @@ export class LoadGen {
           dialect,
           sendTimes: this.sendTimes,
           firstClocks: this.firstClocks,
+          cursorSendTimes: this.cursorSendTimes,
+          maxCursors,
+          cursorBase: CURSOR_CLIENT_BASE,
           maxSeq,
           writerBase: WRITER_CLIENT_BASE,
           stride: MOVE_CLOCK_STRIDE,
@@ -116,6 +130,7 @@ export class LoadGen {
         expectAwareness: p.expectAwareness,
         ownId: p.awareness?.clientID,
         echoAwareness: p.echoAwareness ?? false,
+        watchCursors: p.watchCursors ?? false,
       }
       if (this.dialect === 'hocuspocus') spec.auth = authFrame(p.doc, 'bench')
       if (p.writer) {
@@ -130,6 +145,15 @@ export class LoadGen {
         spec.awareness = Array.from({ length: a.renewals + 1 }, (_, k) => awarenessFrame(this.dialect, p.doc, a.clientID, k + 1, state))
         spec.renewMs = a.renewMs
         spec.renewPhaseMs = a.renewPhaseMs
+      }
+      if (p.cursor) {
+        // move k (from 0) is the frame after the first, at clock k + 2
+        const id = CURSOR_CLIENT_BASE + p.cursor.index
+        spec.ownId = id
+        spec.awareness = Array.from({ length: this.maxSeq + 1 }, (_, k) => awarenessFrame(this.dialect, p.doc, id, k + 1, cursorState(id, k)))
+        spec.renewMs = p.cursor.everyMs
+        spec.renewPhaseMs = p.cursor.phaseMs
+        spec.cursorIndex = p.cursor.index
       }
       per[i % this.workers.length].push(spec)
     }
@@ -146,6 +170,7 @@ export class LoadGen {
    */
   start(period: number, seconds: number, resume = false): void {
     this.sendTimes.fill(0)
+    this.cursorSendTimes.fill(0)
     this.cpu0 = process.cpuUsage()
     this.t0 = performance.now()
     for (const w of this.workers) w.postMessage({ t: 'start', period, seconds, resume })
@@ -200,13 +225,18 @@ export class LoadGen {
    * `sent` of `planned` writes (a writer whose socket closed sends no more), and how late the sends
    * were against their schedule (a saturated or starved generator falls behind).
    */
-  async report(): Promise<{ latencies: number[]; dropped: number; sent: number; planned: number; lagMeanMs: number; lagMaxMs: number; framesIn: number; awarenessIn: number; errors: string[] }> {
+  async report(): Promise<{ latencies: number[]; cursorLatencies: number[]; cursorMovesSent: number; dropped: number; sent: number; planned: number; lagMeanMs: number; lagMaxMs: number; framesIn: number; awarenessIn: number; errors: string[] }> {
     const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'report' })))
     const latencies: number[] = []
     for (const r of replies) for (const x of r.latencies as Float64Array) latencies.push(x)
     latencies.sort((a, b) => a - b)
+    const cursorLatencies: number[] = []
+    for (const r of replies) for (const x of r.cursorLatencies as Float64Array) cursorLatencies.push(x)
+    cursorLatencies.sort((a, b) => a - b)
     return {
       latencies,
+      cursorLatencies,
+      cursorMovesSent: replies.reduce((a, r) => a + (r.cursorMovesSent as number), 0),
       dropped: replies.reduce((a, r) => a + (r.dropped as number), 0),
       sent: replies.reduce((a, r) => a + (r.sent as number), 0),
       planned: replies.reduce((a, r) => a + (r.planned as number), 0),

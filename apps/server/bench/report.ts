@@ -19,6 +19,8 @@ export interface BenchResults {
   delivery: Record<string, PerServer>
   lateJoin: PerServer
   storm: PerServer
+  /** CoP load with cursors moving (absent before session 16). */
+  cursors?: PerServer
   crowd: PerServer
   memory: PerServer
   churn: PerServer
@@ -105,6 +107,13 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push(row('connect storm, 500 into one room: ms until all synced', r.storm, 'allSyncedMs', (f) => (f ? `${fmt(num(f, 'allSyncedMs'), 0)}${paceNote(f, 'generatorCpuMs')}` : 'failed'), '≤ 0.5× yws'))
     rows.push(row('connect storm: server CPU ms (awareness frames per client)', r.storm, 'serverCpuMs', (f) => (f ? `${fmt(num(f, 'serverCpuMs'), 0)} (${fmt(num(f, 'awarenessFramesPerClient'), 0)})` : 'failed'), '–'))
     rows.push(row('connect storm: ms until every client saw all 499 others', r.storm, 'allAwarenessMs', (f) => (f ? `${fmt(num(f, 'allAwarenessMs'), 0)}${num(f, 'incompleteAwareness') ? ` (${num(f, 'incompleteAwareness')} incomplete)` : ''}` : 'failed'), '–'))
+  }
+  if (r.cursors && Object.keys(r.cursors).length) {
+    const c = r.cursors
+    const moved = (f: Fig) => (f && num(f, 'cursorDeliveredOfSent') < 0.99 ? `; ${fmt(100 * num(f, 'cursorDeliveredOfSent'), 0)} % of moves delivered` : '')
+    rows.push(row('CoP with cursors (1 × 30, 5 writers × 10/s, 10 cursors × 20/s, echoed): cursor p50 / p99 ms', c, 'cursorP99', (f) => (f ? `${fmt(num(f, 'cursorP50'), 2)} / ${fmt(num(f, 'cursorP99'), 2)}${moved(f)}` : 'failed'), 'reported'))
+    rows.push(row('CoP with cursors: edit p50 / p99 ms', c, 'p99', (f) => (f ? `${fmt(num(f, 'p50'), 2)} / ${fmt(num(f, 'p99'), 2)}` : 'failed'), 'reported'))
+    rows.push(row('CoP with cursors: server CPU % (awareness frames per client per s)', c, 'serverCpuPct', (f) => (f ? `${fmt(num(f, 'serverCpuPct'), 1)} (${fmt(num(f, 'awarenessFramesPerClientPerSec'), 0)})${paceNote(f)}` : 'failed'), 'reported'))
   }
   if (Object.keys(r.crowd).length) {
     rows.push(row('crowd (500 in one room, awareness renewals, 20 writers × 5/s): dropped sockets', r.crowd, 'dropped', (f) => (f ? `${num(f, 'dropped')} (+${num(f, 'failedConnects')} failed connects)` : 'failed'), '0'))

@@ -14,7 +14,7 @@
  *      its baseline in the same run; BENCH_BASE_NODE_FLAGS: other node flags for it) ·
  *      BENCH_NODE_FLAGS (node flags of copboard instead of the start script's, NAME=value words
  *      being its environment, as in the start script) ·
- *      BENCH_ONLY=delivery,latejoin,storm,crowd,memory,churn,browser · BENCH_LOADS=1,2,3 · BENCH_REPEAT (delivery
+ *      BENCH_ONLY=delivery,latejoin,storm,cursors,crowd,memory,churn,browser · BENCH_LOADS=1,2,3 · BENCH_REPEAT (delivery
  *      runs per server and load, median taken; 3, quick 1) · BENCH_CPU_PROF=<dir> (copboard
  *      --cpu-prof, into <dir>/<kind>) · BENCH_SERVER_STDOUT=<file> (each server's stdout after
  *      start-up into <file>.<kind>: V8's --trace-opt/--trace-deopt in BENCH_NODE_FLAGS) · BENCH_PROBE_GC=1 (debug: every server collects its
@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LOADS, crowd, delivery, lateJoin, storm } from './scenarios.js'
+import { cursors } from './scenarios-cursors.js'
 import { churn, memory } from './scenarios-memory.js'
 import type { BenchConfig } from './scenarioKit.js'
 import { SERVER_KINDS, buildCopboard, serverDir, type ServerKind } from './servers.js'
@@ -68,6 +69,7 @@ const results: BenchResults = {
   delivery: {},
   lateJoin: {},
   storm: {},
+  cursors: {},
   crowd: {},
   memory: {},
   churn: {},
@@ -110,6 +112,7 @@ if (wants('delivery')) {
 const syncServers = servers.filter((k) => k !== 'floor')
 if (wants('latejoin')) for (const k of syncServers) results.lateJoin[k] = await attempt(`late join / ${k}`, () => lateJoin(k, cfg))
 if (wants('storm')) for (const k of syncServers) results.storm[k] = await attempt(`storm / ${k}`, () => storm(k, cfg))
+if (wants('cursors')) for (const k of syncServers) results.cursors![k] = await attempt(`cursors / ${k}`, () => cursors(k, cfg))
 if (wants('crowd')) for (const k of syncServers) results.crowd[k] = await attempt(`crowd / ${k}`, () => crowd(k, cfg, quick ? 200 : 500))
 if (wants('memory')) for (const k of syncServers) results.memory[k] = await attempt(`memory / ${k}`, () => memory(k, cfg))
 if (wants('churn')) for (const k of syncServers) results.churn[k] = await attempt(`churn / ${k}`, () => churn(k, cfg))

@@ -12,6 +12,26 @@ import * as encoding from 'lib0/encoding'
 
 export type Dialect = 'y-websocket' | 'hocuspocus'
 
+/** Cursor mover i of a run announces awareness client id CURSOR_CLIENT_BASE + i (receivers map it back). */
+export const CURSOR_CLIENT_BASE = 900_000
+
+/**
+ * A tldraw presence as copboard's web client announces it (apps/web/src/board/presence.ts), its
+ * cursor at step `k` of a slow sweep: what moving a mouse over the board sends, up to once a frame.
+ */
+export function cursorState(clientID: number, k: number): Record<string, unknown> {
+  const x = 200 + ((k * 7) % 1600)
+  return {
+    user: { name: `Deelnemer ${clientID}`, color: '#1c7ed6', perspective: 'gemeente' },
+    presence: {
+      userId: `user:${clientID}`, userName: `Deelnemer ${clientID}`, lastActivityTimestamp: 1_764_000_000_000 + k * 50,
+      color: '#1c7ed6', camera: { x: 0, y: 0, z: 1 }, selectedShapeIds: [], currentPageId: 'page:page',
+      screenBounds: { x: 0, y: 0, w: 1600, h: 900 }, brush: null, scribbles: [], chatMessage: '', followingUserId: null,
+      cursor: { x, y: 300 + (k % 40) * 5, type: 'default', rotation: 0 }, meta: {},
+    },
+  }
+}
+
 /** Writer i of a run gets Yjs client id WRITER_CLIENT_BASE + i (receivers map it back). */
 export const WRITER_CLIENT_BASE = 100_000
 /** Each move writes two items (x, y): clocks of consecutive moves differ by this. */
