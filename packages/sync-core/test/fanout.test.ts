@@ -245,12 +245,17 @@ describe('§4.6 the batch window of a crowded room', () => {
     expect(batchWindowMs(5000)).toBe(100)
   })
 
-  it('§4.6 a batch that took long to send widens the window to 10× its time, at most 1 s; a room under 10 connections never waits', () => {
+  it('§4.6 a batch that took long to send widens the window to 10× its time from 100 connections (one per 10 connections below, at least 2×), at most 1 s; a room under 10 connections never waits', () => {
     expect(batchWindowMs(5, 0.05)).toBe(0)
     expect(batchWindowMs(9, 50)).toBe(0)
     expect(batchWindowMs(500, 20)).toBeCloseTo(200)
+    expect(batchWindowMs(100, 20)).toBeCloseTo(200)
     expect(batchWindowMs(500, 2)).toBeCloseTo(50)
     expect(batchWindowMs(500, 500)).toBe(1000)
+    // a CoP room: a cursor waits 3× a batch, not 10×
+    expect(batchWindowMs(30, 0.5)).toBeCloseTo(3)
+    expect(batchWindowMs(30, 2)).toBeCloseTo(6)
+    expect(batchWindowMs(12, 2)).toBeCloseTo(4)
   })
 
   it('§4.6 fifty joiners arriving one per millisecond into a room of 500: each present connection gets at most 2 frames, holding all fifty states', () => {
