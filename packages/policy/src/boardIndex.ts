@@ -67,7 +67,12 @@ export class BoardIndex {
     return this.zones
   }
 
-  /** Whether a change of record `id` (now `value`) may move, add or remove a zone. */
+  /** Whether `id` was a zone shape as of the last transaction's end (the before-view inside a check). */
+  wasZoneShape(id: string): boolean {
+    return this.zoneShapes.has(id)
+  }
+
+  /** Whether a change of record `id` (now `value`) may move, add or remove a zone (templates' zoneTreeIds, as the web client). */
   movesZones(id: string, value: unknown): boolean {
     return this.zoneShapes.has(id) || this.zoneTree.has(id) || isZoneValue(value)
   }

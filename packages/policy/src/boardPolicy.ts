@@ -10,7 +10,7 @@
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { META_KEY, META_SCHEMA, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
-import { anonymousPresence } from '@copboard/templates'
+import { anonymousPresence, isZoneShape } from '@copboard/templates'
 import { BoardIndex } from './boardIndex.js'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
@@ -176,6 +176,8 @@ export class RoomBoardPolicy {
     if (!facilitator) {
       if (wasScaffold) return refuse('scaffold-locked', after ? `changed ${id}` : `deleted ${id}`)
       if (isScaffoldRecord(after)) return refuse('scaffold-locked', `created scaffold ${id}`)
+      // a zone (scaffold or not) hides cursors and authors where it lies: the facilitator's to make
+      if (after && isZoneShape(after as unknown as TLRecord) && !this.index.wasZoneShape(id)) return refuse('scaffold-locked', `created zone ${id}`)
       if (!after && !view.problem && id.startsWith('page:') && this.pageHoldsScaffold(id)) {
         return refuse('scaffold-locked', `deleted ${id} holding scaffold shapes`)
       }

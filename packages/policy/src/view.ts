@@ -62,14 +62,14 @@ export function isScaffoldValue(value: unknown): boolean {
 }
 
 /**
- * A template zone shape as templates' `boardZones` (and so the web client) reads it:
- * meta.copboard.part 'zone' with a templateId, scaffold or not; read from the stored value.
+ * A template zone shape as templates' `isZoneShape` (and so the web client) reads it:
+ * meta.copboard.part 'zone' with a templateId and a zoneId, scaffold or not; read from the stored value.
  */
 export function isZoneValue(value: unknown): boolean {
   const field = (o: unknown, k: string) => (o instanceof Y.Map ? o.get(k) : o && typeof o === 'object' ? (o as Obj)[k] : undefined)
   if (field(value, 'typeName') !== 'shape') return false
   const copboard = field(field(value, 'meta'), 'copboard') as Obj | undefined
-  return !!copboard && typeof copboard === 'object' && copboard.part === 'zone' && typeof copboard.templateId === 'string'
+  return !!copboard && typeof copboard === 'object' && copboard.part === 'zone' && typeof copboard.templateId === 'string' && !!copboard.zoneId
 }
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== ''

@@ -66,6 +66,19 @@ describe('§2 template scaffold', () => {
     expect(attempt(doc, participant, (d) => addRecord(d, note('plain', 10, 10)))).toEqual(ok)
   })
 
+  it('§2.2 a participant cannot create a zone shape, scaffold or not, nor turn a note into one; the facilitator can; an existing non-scaffold zone may be moved', () => {
+    const act1 = zoneShape('act1') as any
+    const zoneCopy = { ...act1, id: 'shape:zonecopy', x: act1.x + 20_000, meta: { copboard: { ...act1.meta.copboard, scaffold: false } } } as TLRecord
+    expect(attempt(doc, participant, (d) => addRecord(d, zoneCopy))).toEqual(refusedWith('scaffold-locked'))
+    expect(attempt(doc, facilitator, (d) => addRecord(d, zoneCopy))).toEqual(ok)
+    const d0 = boardDoc()
+    addRecord(d0, note('mine', 10, 10))
+    expect(attempt(d0, participant, (d) => (rec(d, 'shape:mine').get('meta') as Y.Map<unknown>).set('copboard', { ...act1.meta.copboard, scaffold: false }))).toEqual(refusedWith('scaffold-locked'))
+    const d1 = boardDoc()
+    addRecord(d1, zoneCopy)
+    expect(attempt(d1, participant, (d) => rec(d, 'shape:zonecopy').set('x', act1.x + 30_000))).toEqual(ok)
+  })
+
   it('§2.3 a participant cannot delete a page that holds scaffold shapes', () => {
     expect(attempt(doc, participant, (d) => getRecordsMap(d).delete(pageId))).toEqual(refusedWith('scaffold-locked'))
     expect(attempt(doc, facilitator, (d) => getRecordsMap(d).delete(pageId))).toEqual(ok)

@@ -4,7 +4,8 @@
  * and at least 10× the time the last batch took to send from 100 connections, one per 10
  * connections below, at least 2×; at most 1 s; under 10 connections or below 1 ms: once per turn
  * of the event loop). A batch costs one send per connection, so a room's awareness fan-out stays
- * under ~10,000 frames per second up to 1,000 connections (and ~1/10 of a busy server's time), and when 500
+ * under ~10,000 frames per second up to 1,000 connections (and ~1/k of a busy server's time: 1/10
+ * from 100 connections, up to 1/2 in a room of 10–19), and when 500
  * people join within a second each of them gets a few frames holding many states instead of one
  * frame per joiner (O(N²) frames, one syscall each; and the stock client sends each one back).
  * The first change after a quiet window goes out on the next turn (no added latency in a calm
@@ -34,7 +35,7 @@ export const MAX_BATCH_WINDOW_MS = 100
  */
 export const BATCH_COST_FACTOR = 10
 export const MIN_BATCH_COST_FACTOR = 2
-/** …up to this (a busy or starved server spends at most ~1/10 of its time on one room's awareness). */
+/** …up to this (a busy or starved server spends at most ~1/k of its time on one room's awareness). */
 export const MAX_BUSY_BATCH_WINDOW_MS = 1000
 
 /**

@@ -20,6 +20,8 @@ export {
   scaffoldMeta,
   isShape,
   isNote,
+  isZoneShape,
+  zoneTreeIds,
 } from './zones'
 export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zones'
 export { buildReport } from './report'

@@ -170,12 +170,37 @@ export function rectContains(r: Rect, p: { x: number; y: number }): boolean {
 export function boardZones(records: Iterable<TLRecord>, map: RecordMap = toMap(records)): BoardZone[] {
   const zones: BoardZone[] = []
   for (const r of map.values()) {
-    if (!isShape(r)) continue
-    const m = scaffoldMeta(r)
-    if (!m || m.part !== 'zone' || !m.zoneId) continue
-    zones.push({ pageId: pageOf(map, r), templateId: m.templateId, version: m.version, zoneId: m.zoneId, bounds: pageBounds(map, r), shapeId: r.id })
+    if (!isZoneShape(r)) continue
+    const m = scaffoldMeta(r)!
+    zones.push({ pageId: pageOf(map, r), templateId: m.templateId, version: m.version, zoneId: m.zoneId!, bounds: pageBounds(map, r), shapeId: r.id })
   }
   return zones
+}
+
+/** A shape that defines a zone's area (`boardZones`): template meta with part 'zone' and a zoneId, scaffold or not. */
+export function isZoneShape(r: TLRecord): r is TLShape {
+  if (!isShape(r)) return false
+  const m = scaffoldMeta(r)
+  return !!m && m.part === 'zone' && !!m.zoneId
+}
+
+/**
+ * The records zones hang from: every zone shape and its ancestors (up to its page). A change to
+ * one of them, or a shape becoming a zone shape, may move a zone; nothing else does. Zone caches
+ * (the web client's, the server policy's) drop their zones on exactly these, so both keep the same
+ * zones (the server refuses a named note the client did not see land in an anonymous zone).
+ */
+export function zoneTreeIds(map: RecordMap): Set<string> {
+  const ids = new Set<string>()
+  for (const r of map.values()) {
+    if (!isZoneShape(r)) continue
+    let cur: TLRecord | undefined = r
+    for (let guard = 0; cur && !ids.has(cur.id) && guard < 100; guard++) {
+      ids.add(cur.id)
+      cur = cur.typeName === 'shape' ? map.get((cur as TLShape).parentId) : undefined
+    }
+  }
+  return ids
 }
 
 /** The innermost (smallest) zone containing the point, on the given page (any page when omitted). */

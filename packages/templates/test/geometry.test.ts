@@ -1,7 +1,7 @@
 /** Page geometry, zone membership and rich text of plain records (moved here from packages/archive). */
 import { describe, expect, it } from 'vitest'
 import type { TLRecord } from '@tldraw/tlschema'
-import { buildReport, pageBounds, reportToMarkdown, richTextToPlain, shapeText, toMap, zoneAssignment } from '../src'
+import { boardZones, buildReport, isZoneShape, pageBounds, reportToMarkdown, richTextToPlain, shapeText, toMap, zoneAssignment, zoneTreeIds } from '../src'
 
 const rt = (text: string) => ({ type: 'doc', content: text.split('\n').map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l }] })) })
 const page = { id: 'page:p', typeName: 'page', name: 'Page', index: 'a1', meta: {} } as TLRecord
@@ -81,5 +81,24 @@ describe('report of a board without a template', () => {
       ['Tweede', null],
     ])
     expect(reportToMarkdown(report, 'nl')).toContain('## Buiten de zones')
+  })
+})
+
+describe('what zones hang from', () => {
+  it('zone shapes (scaffold or not) and their ancestors up to the page; notes, headings and other frames are not in it', () => {
+    const holder = shape('holder', 'frame', 100, 100, { w: 5000, h: 5000, name: 'Sessie' })
+    const z1 = zone('act1', 10, 10, 400, 300, 'Akte 1', 'comedy')
+    const inHolder = { ...z1, parentId: 'shape:holder' } as TLRecord
+    const loose = shape('loose', 'frame', 0, 0, { w: 10, h: 10, name: 'x' }, { copboard: { templateId: 'comedy', version: 1, zoneId: 'act2', scaffold: false, part: 'zone' } })
+    const heading = shape('h', 'text', 0, 0, {}, { copboard: { templateId: 'comedy', version: 1, zoneId: 'act1', scaffold: true, part: 'heading' } })
+    const noZoneId = shape('nz', 'frame', 0, 0, { w: 10, h: 10, name: 'x' }, { copboard: { templateId: 'comedy', version: 1, scaffold: true, part: 'zone' } })
+    const other = shape('other', 'frame', 0, 0, { w: 10, h: 10, name: 'x' })
+    const map = toMap([page, holder, inHolder, loose, heading, noZoneId, other, note('n', 50, 50, 'hoi', {}, 'shape:act1')])
+    expect(isZoneShape(loose)).toBe(true)
+    expect(isZoneShape(heading)).toBe(false)
+    expect(isZoneShape(noZoneId)).toBe(false)
+    expect([...zoneTreeIds(map)].sort()).toEqual(['page:p', 'shape:act1', 'shape:holder', 'shape:loose'])
+    // the zone inside the frame lies where the frame puts it
+    expect(boardZones([], map).find((z) => z.zoneId === 'act1')!.bounds).toMatchObject({ x: 110, y: 110 })
   })
 })

@@ -7,8 +7,8 @@
  *   (`anonymousPresence`), so nobody sees whose cursor sits on the note being typed. The server
  *   applies the same rule to every presence it relays.
  */
-import type { Editor, TLInstancePresence, TLNoteShape, TLShape } from 'tldraw'
-import { ANONYMOUS_NOTE_COLOR, anonymizeNote, anonymousPresence, boardZones, isAnonymousZone, zoneOfPoint, type BoardZone, type RecordMap } from '@copboard/templates'
+import type { Editor, TLInstancePresence, TLNoteShape, TLRecord, TLShape } from 'tldraw'
+import { ANONYMOUS_NOTE_COLOR, anonymizeNote, anonymousPresence, boardZones, isAnonymousZone, isZoneShape, toMap, zoneOfPoint, zoneTreeIds, type BoardZone, type RecordMap } from '@copboard/templates'
 import { isScaffold } from './scaffoldLock'
 
 export const ANONYMOUS_COLOR = ANONYMOUS_NOTE_COLOR
@@ -26,20 +26,37 @@ export function inAnonymousZone(editor: Editor, shape: TLShape, zones: BoardZone
 }
 
 /**
- * Zones depend only on scaffold shapes: computed once and again only after a scaffold change, not
- * on every frame of a note being dragged or every cursor move.
+ * Whether changed records (every added, removed, and both sides of every updated one) may move a
+ * zone: one of the records the zones hang from (`tree`, templates' zoneTreeIds), or a new zone
+ * shape. The server's policy drops its zones on the same changes (policy SPEC §4.2).
+ */
+export function movesZones(tree: ReadonlySet<string>, touched: readonly TLRecord[]): boolean {
+  return touched.some((r) => tree.has(r.id) || isZoneShape(r))
+}
+
+/**
+ * Zones depend only on zone shapes and their ancestors (e.g. a frame the template was placed in):
+ * computed once and again only after one of those changed, not on every frame of a note being
+ * dragged or every cursor move.
  */
 function zoneCache(editor: Editor) {
-  let zones: BoardZone[] | null = null
+  let cached: { zones: BoardZone[]; tree: Set<string> } | null = null
   const stop = editor.store.listen(
     ({ changes }) => {
-      if (!zones) return
-      const touched = [...Object.values(changes.added), ...Object.values(changes.removed), ...Object.values(changes.updated).flat()]
-      if (touched.some((r) => r.typeName === 'shape' && isScaffold(r as TLShape))) zones = null
+      if (!cached) return
+      const touched = [...Object.values(changes.added), ...Object.values(changes.removed), ...Object.values(changes.updated).flat()] as TLRecord[]
+      if (movesZones(cached.tree, touched)) cached = null
     },
     { scope: 'document' },
   )
-  return { get: () => (zones ??= boardZones(editor.store.allRecords())), stop }
+  const get = (): BoardZone[] => {
+    if (!cached) {
+      const map = toMap(editor.store.allRecords() as TLRecord[])
+      cached = { zones: boardZones([], map), tree: zoneTreeIds(map) }
+    }
+    return cached.zones
+  }
+  return { get, stop }
 }
 
 export function installAnonymousZones(editor: Editor): () => void {

@@ -5,6 +5,7 @@
  * discouraged. Changes arriving from the sync (source 'remote', via mergeRemoteChanges) always apply.
  */
 import type { Editor, TLPage, TLPageId, TLShape } from 'tldraw'
+import { isZoneShape } from '@copboard/templates'
 
 export function isScaffold(shape: { meta?: unknown } | undefined): boolean {
   const m = (shape?.meta as { copboard?: { scaffold?: unknown } } | undefined)?.copboard
@@ -40,9 +41,10 @@ export function installScaffoldLock(editor: Editor, canEditScaffold: () => boole
       if (source === 'remote' || canEditScaffold()) return
       if (isScaffold(shape)) return false
     }),
-    // a participant pasting a copy of the scaffold gets ordinary, unlocked shapes
+    // a participant pasting a copy of the scaffold (or of any zone: the server refuses a new zone
+    // from anyone but the facilitator, policy SPEC §2) gets ordinary, unlocked shapes
     se.registerBeforeCreateHandler('shape', (shape: TLShape, source) => {
-      if (source === 'remote' || canEditScaffold() || !isScaffold(shape)) return shape
+      if (source === 'remote' || canEditScaffold() || !(isScaffold(shape) || isZoneShape(shape))) return shape
       const meta = { ...shape.meta }
       delete meta.copboard
       return { ...shape, isLocked: false, meta } as TLShape
