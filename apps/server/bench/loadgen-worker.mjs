@@ -5,19 +5,17 @@
 // client needs it, an awareness payload (storm: which client ids it saw; cursors: the movers' ids
 // and clocks, for latency; echo: sent back as is).
 import { parentPort, workerData } from 'node:worker_threads'
-import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { RawWs, maskedFrame } from './rawws.mjs'
+import { LatencyLog, ThreadCpu } from './loadgen-stats.mjs'
 
 const { dialect, sendTimes, firstClocks, maxSeq, writerBase, stride, cursorSendTimes, maxCursors, cursorBase } = workerData
 const clock = () => performance.timeOrigin + performance.now()
 
 let clients = []
-let latencies = new Float64Array(1 << 16)
-let nLat = 0
+const latencies = new LatencyLog(1 << 16)
 /** Cursor moves: their latencies at the receivers that watch them, and how many were sent. */
-let cursorLatencies = new Float64Array(1 << 12)
-let nCursorLat = 0
+const cursorLatencies = new LatencyLog(1 << 12)
 let cursorMovesSent = 0
 let measuring = false
 let timers = []
@@ -32,22 +30,7 @@ const errors = []
 /** Frames received (all, awareness) and awareness frames sent back: what the server's fan-out cost the clients. */
 let framesIn = 0
 let awarenessIn = 0
-
-function pushLatency(ms) {
-  if (nLat === latencies.length) latencies = doubled(latencies)
-  latencies[nLat++] = ms
-}
-
-function pushCursorLatency(ms) {
-  if (nCursorLat === cursorLatencies.length) cursorLatencies = doubled(cursorLatencies)
-  cursorLatencies[nCursorLat++] = ms
-}
-
-function doubled(a) {
-  const bigger = new Float64Array(a.length * 2)
-  bigger.set(a)
-  return bigger
-}
+const cpu = new ThreadCpu()
 
 /** Reads a varuint at pos; returns the value and leaves the next position in `at`. */
 let at = 0
@@ -62,30 +45,6 @@ function varUint(buf, pos) {
       return num
     }
     mult *= 128
-  }
-}
-
-// ---- this thread's own CPU and run-queue wait (Linux schedstat: ns on CPU, ns waiting to run)
-
-function schedstat() {
-  try {
-    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')
-    return { run: Number(run) / 1e6, wait: Number(wait) / 1e6 }
-  } catch {
-    return { run: NaN, wait: NaN }
-  }
-}
-let mark = { t: performance.now(), s: schedstat(), elu: performance.eventLoopUtilization() }
-function markCpu() {
-  mark = { t: performance.now(), s: schedstat(), elu: performance.eventLoopUtilization() }
-}
-function cpuSinceMark() {
-  const s = schedstat()
-  return {
-    wallMs: performance.now() - mark.t,
-    runMs: s.run - mark.s.run,
-    waitMs: s.wait - mark.s.wait,
-    elu: performance.eventLoopUtilization(mark.elu).utilization,
   }
 }
 
@@ -113,7 +72,7 @@ function onFrame(c, buf, start, end) {
       const seq = (clk - firstClocks[w]) / stride
       if (seq < 0 || seq >= maxSeq) return
       const t = sendTimes[w * maxSeq + seq]
-      if (t > 0) pushLatency(clock() - t)
+      if (t > 0) latencies.push(clock() - t)
     } else if (sub === 0 && !c.spec.relay) c.ws.send(c.spec.step2)
     else if (sub === 1) markSynced(c)
   } else if (type === 1) {
@@ -140,7 +99,7 @@ function timeCursors(c, buf, pos) {
     const cursor = id - cursorBase
     if (cursor < 0 || cursor >= maxCursors || id === c.spec.ownId || k < 0 || k >= maxSeq) continue
     const t = cursorSendTimes[cursor * maxSeq + k]
-    if (t > 0) pushCursorLatency(now - t)
+    if (t > 0) cursorLatencies.push(now - t)
   }
 }
 
@@ -222,14 +181,14 @@ const nextRenewal = new Map()
 
 function start(period, seconds, resume = false) {
   measuring = true
-  nLat = 0
-  nCursorLat = 0
+  latencies.reset()
+  cursorLatencies.reset()
   cursorMovesSent = 0
   sent = 0
   planned = 0
   lagSum = lagMax = lagCount = 0
   framesIn = awarenessIn = 0
-  markCpu()
+  cpu.mark()
   const t0 = performance.now()
   for (const c of clients) {
     const { writer, awareness } = c.spec
@@ -308,23 +267,23 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'ping') {
       parentPort.postMessage({ t: 'pong' })
     } else if (m.t === 'count') {
-      parentPort.postMessage({ t: 'count', delivered: nLat, sent })
+      parentPort.postMessage({ t: 'count', delivered: latencies.length, sent })
     } else if (m.t === 'mark') {
-      markCpu()
+      cpu.mark()
       framesIn = awarenessIn = 0
       parentPort.postMessage({ t: 'marked' })
     } else if (m.t === 'cpu') {
-      parentPort.postMessage({ t: 'cpu', ...cpuSinceMark() })
+      parentPort.postMessage({ t: 'cpu', ...cpu.sinceMark() })
     } else if (m.t === 'start') {
       start(m.period, m.seconds, m.resume)
     } else if (m.t === 'stop') {
       stopTimers()
     } else if (m.t === 'report') {
       measuring = false
-      const out = latencies.slice(0, nLat)
-      const cursorOut = cursorLatencies.slice(0, nCursorLat)
+      const out = latencies.take()
+      const cursorOut = cursorLatencies.take()
       parentPort.postMessage(
-        { t: 'report', latencies: out, cursorLatencies: cursorOut, cursorMovesSent, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpuSinceMark() },
+        { t: 'report', latencies: out, cursorLatencies: cursorOut, cursorMovesSent, dropped, sent, planned, framesIn, awarenessIn, lagMeanMs: lagCount ? lagSum / lagCount : 0, lagMaxMs: lagMax, errors: errors.splice(0), ...cpu.sinceMark() },
         [out.buffer, cursorOut.buffer],
       )
     } else if (m.t === 'close') {

@@ -77,7 +77,7 @@ export class BoardIndex {
     return this.zoneShapes.has(id) || this.zoneTree.has(id) || isZoneValue(value)
   }
 
-  /** A check sees a scaffold shape change: the zones as it leaves them are computed anew. */
+  /** A check sees a change that moves zones: the zones as it leaves them are computed anew. */
   dropZones(): void {
     this.zones = null
   }
