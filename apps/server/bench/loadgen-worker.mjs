@@ -267,7 +267,7 @@ parentPort.on('message', async (m) => {
     } else if (m.t === 'ping') {
       parentPort.postMessage({ t: 'pong' })
     } else if (m.t === 'count') {
-      parentPort.postMessage({ t: 'count', delivered: latencies.length, sent })
+      parentPort.postMessage({ t: 'count', delivered: latencies.length + cursorLatencies.length, sent, cursorsSent: cursorMovesSent })
     } else if (m.t === 'mark') {
       cpu.mark()
       framesIn = awarenessIn = 0

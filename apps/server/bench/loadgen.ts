@@ -196,8 +196,9 @@ export class LoadGen {
   }
 
   /**
-   * After stop(): waits until every sent write reached its `receivers` others, or until deliveries
-   * stopped arriving for `quietMs` (at most `maxMs`), so a loaded machine's backlog is counted.
+   * After stop(): waits until every sent write (and cursor move) reached its `receivers` others, or
+   * until deliveries stopped arriving for `quietMs` (at most `maxMs`), so a loaded machine's
+   * backlog is counted.
    */
   async drain(receivers: number, quietMs = 1000, maxMs = 20_000): Promise<void> {
     const t0 = performance.now()
@@ -206,7 +207,7 @@ export class LoadGen {
     for (;;) {
       const replies = await Promise.all(this.workers.map((_, i) => this.ask(i, { t: 'count' })))
       const delivered = replies.reduce((a, r) => a + (r.delivered as number), 0)
-      const sent = replies.reduce((a, r) => a + (r.sent as number), 0)
+      const sent = replies.reduce((a, r) => a + (r.sent as number) + (r.cursorsSent as number), 0)
       const now = performance.now()
       if (delivered >= sent * receivers || now - t0 > maxMs) return
       if (delivered !== last) [last, lastChange] = [delivered, now]
