@@ -198,9 +198,11 @@ export class LoadGen {
   /**
    * After stop(): waits until every sent write (and cursor move) reached its `receivers` others, or
    * until deliveries stopped arriving for `quietMs` (at most `maxMs`), so a loaded machine's
-   * backlog is counted.
+   * backlog is counted. Resolves to when the last delivery was seen (performance.now()): a server
+   * that coalesces cursor moves (never delivering some) ends in the quiet wait, which is no part
+   * of its run.
    */
-  async drain(receivers: number, quietMs = 1000, maxMs = 20_000): Promise<void> {
+  async drain(receivers: number, quietMs = 1000, maxMs = 20_000): Promise<number> {
     const t0 = performance.now()
     let last = -1
     let lastChange = t0
@@ -209,9 +211,10 @@ export class LoadGen {
       const delivered = replies.reduce((a, r) => a + (r.delivered as number), 0)
       const sent = replies.reduce((a, r) => a + (r.sent as number) + (r.cursorsSent as number), 0)
       const now = performance.now()
-      if (delivered >= sent * receivers || now - t0 > maxMs) return
+      if (delivered >= sent * receivers) return now
       if (delivered !== last) [last, lastChange] = [delivered, now]
-      else if (now - lastChange > quietMs) return
+      else if (now - lastChange > quietMs) return lastChange
+      if (now - t0 > maxMs) return now
       await new Promise((r) => setTimeout(r, 50))
     }
   }

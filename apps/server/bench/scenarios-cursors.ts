@@ -45,8 +45,9 @@ export async function cursors(kind: ServerKind, cfg: BenchConfig) {
       gen.start(period, cfg.seconds, cfg.warmSeconds > 0)
       await sleep(cfg.seconds * 1000)
       gen.stop()
-      await gen.drain(clients - 1)
-      const elapsed = performance.now() - t0
+      // the window ends with the last delivery (the quiet wait after it is idle time)
+      const lastDelivery = await gen.drain(clients - 1)
+      const elapsed = lastDelivery - t0
       const cpu = server.cpuMs() - cpu0
       const g = await gen.cpu()
       const sched = srv()

@@ -9,7 +9,7 @@ import type * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { BoardZone } from '@copboard/templates'
 import { zonesOf } from './rules/anonymous.js'
-import { isScaffoldValue, isZoneValue, plainRecord } from './view.js'
+import { isScaffoldValue, isZoneValue, plainRecord, zoneKeyOf } from './view.js'
 
 type Obj = Record<string, unknown>
 
@@ -21,8 +21,8 @@ export const KNOWN_FROM_AT_MOST = 16
 export class BoardIndex {
   /** Ids of scaffold shapes as of the end of the last transaction. */
   private scaffold = new Set<string>()
-  /** Ids of zone shapes (`isZoneValue`) as of the end of the last transaction. */
-  private zoneShapes = new Set<string>()
+  /** Zone shapes (`isZoneValue`) as of the end of the last transaction: id -> the zone it defines (`zoneKeyOf`). */
+  private zoneShapes = new Map<string, string>()
   private zones: BoardZone[] | null = null
   /** The zone shapes and their ancestors the zones were computed from: moving one moves a zone. */
   private zoneTree = new Set<string>()
@@ -38,7 +38,8 @@ export class BoardIndex {
   constructor(private readonly records: Y.Map<unknown>) {
     this.records.forEach((value, id) => {
       if (isScaffoldValue(value)) this.scaffold.add(id)
-      if (isZoneValue(value)) this.zoneShapes.add(id)
+      const zone = zoneKeyOf(value)
+      if (zone) this.zoneShapes.set(id, zone)
     })
   }
 
@@ -52,7 +53,7 @@ export class BoardIndex {
     if (this.zones) return this.zones
     const recs: TLRecord[] = []
     const seen = new Set<string>()
-    for (const id of this.zoneShapes) {
+    for (const id of this.zoneShapes.keys()) {
       let cur: string | undefined = id
       for (let guard = 0; cur && !seen.has(cur) && guard < 100; guard++) {
         seen.add(cur)
@@ -67,9 +68,9 @@ export class BoardIndex {
     return this.zones
   }
 
-  /** Whether `id` was a zone shape as of the last transaction's end (the before-view inside a check). */
-  wasZoneShape(id: string): boolean {
-    return this.zoneShapes.has(id)
+  /** The zone `id` defined as of the last transaction's end (the before-view inside a check), if it was a zone shape. */
+  zoneBefore(id: string): string | undefined {
+    return this.zoneShapes.get(id)
   }
 
   /** Whether a change of record `id` (now `value`) may move, add or remove a zone (templates' zoneTreeIds, as the web client). */
@@ -121,7 +122,8 @@ export class BoardIndex {
     for (const id of records) {
       const value = this.records.get(id)
       if (this.movesZones(id, value)) zonesChanged = true
-      if (isZoneValue(value)) this.zoneShapes.add(id)
+      const zone = zoneKeyOf(value)
+      if (zone) this.zoneShapes.set(id, zone)
       else this.zoneShapes.delete(id)
       if (isScaffoldValue(value)) this.scaffold.add(id)
       else this.scaffold.delete(id)

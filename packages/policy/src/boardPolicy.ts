@@ -10,7 +10,7 @@
 import * as Y from 'yjs'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { META_KEY, META_SCHEMA, RECORDS_KEY, SESSION_KEY } from '@copboard/board'
-import { anonymousPresence, isZoneShape } from '@copboard/templates'
+import { anonymousPresence } from '@copboard/templates'
 import { BoardIndex } from './boardIndex.js'
 import { OK, refuse, type PolicyContext, type Verdict } from './context.js'
 import { defaultRecordLimits, recordSizeProblem, type RecordLimits } from './limits.js'
@@ -20,7 +20,7 @@ import { checkMigration, migrationFrom } from './rules/migration.js'
 import { boardSchema, DocSchemaCache, documentTypes, schemaProblem, type AnySchema } from './rules/schema.js'
 import { checkSessionChange, participantOwnedEntries, type SessionRule } from './rules/session.js'
 import { collectTouches, type RecordFieldChanges, type Touches } from './touched.js'
-import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, plainRecord, readRecordView, type RecordView } from './view.js'
+import { authorFields, COLLAB_TEXT_KEY, isScaffoldRecord, plainRecord, zoneKeyOf, readRecordView, type RecordView } from './view.js'
 
 type Obj = Record<string, unknown>
 
@@ -176,8 +176,10 @@ export class RoomBoardPolicy {
     if (!facilitator) {
       if (wasScaffold) return refuse('scaffold-locked', after ? `changed ${id}` : `deleted ${id}`)
       if (isScaffoldRecord(after)) return refuse('scaffold-locked', `created scaffold ${id}`)
-      // a zone (scaffold or not) hides cursors and authors where it lies: the facilitator's to make
-      if (after && isZoneShape(after as unknown as TLRecord) && !this.index.wasZoneShape(id)) return refuse('scaffold-locked', `created zone ${id}`)
+      // a zone (scaffold or not) hides cursors and authors where it lies: the facilitator's to
+      // make or redefine (an existing one may be moved, like any shape that is not scaffold)
+      const zone = after ? zoneKeyOf(after) : null
+      if (zone && zone !== this.index.zoneBefore(id)) return refuse('scaffold-locked', `${this.index.zoneBefore(id) ? 'redefined' : 'created'} zone ${id}`)
       if (!after && !view.problem && id.startsWith('page:') && this.pageHoldsScaffold(id)) {
         return refuse('scaffold-locked', `deleted ${id} holding scaffold shapes`)
       }

@@ -66,10 +66,16 @@ export function isScaffoldValue(value: unknown): boolean {
  * meta.copboard.part 'zone' with a templateId and a zoneId, scaffold or not; read from the stored value.
  */
 export function isZoneValue(value: unknown): boolean {
+  return zoneKeyOf(value) !== null
+}
+
+/** Which zone a stored zone shape defines (`<templateId> <zoneId>`), null for any other value. */
+export function zoneKeyOf(value: unknown): string | null {
   const field = (o: unknown, k: string) => (o instanceof Y.Map ? o.get(k) : o && typeof o === 'object' ? (o as Obj)[k] : undefined)
-  if (field(value, 'typeName') !== 'shape') return false
+  if (field(value, 'typeName') !== 'shape') return null
   const copboard = field(field(value, 'meta'), 'copboard') as Obj | undefined
-  return !!copboard && typeof copboard === 'object' && copboard.part === 'zone' && typeof copboard.templateId === 'string' && !!copboard.zoneId
+  if (!copboard || typeof copboard !== 'object' || copboard.part !== 'zone' || typeof copboard.templateId !== 'string' || !copboard.zoneId) return null
+  return `${copboard.templateId} ${String(copboard.zoneId)}`
 }
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== ''

@@ -66,7 +66,7 @@ describe('§2 template scaffold', () => {
     expect(attempt(doc, participant, (d) => addRecord(d, note('plain', 10, 10)))).toEqual(ok)
   })
 
-  it('§2.2 a participant cannot create a zone shape, scaffold or not, nor turn a note into one; the facilitator can; an existing non-scaffold zone may be moved', () => {
+  it('§2.2 a participant cannot create a zone shape, scaffold or not, nor turn a note into one or redefine a zone; the facilitator can; an existing non-scaffold zone may be moved', () => {
     const act1 = zoneShape('act1') as any
     const zoneCopy = { ...act1, id: 'shape:zonecopy', x: act1.x + 20_000, meta: { copboard: { ...act1.meta.copboard, scaffold: false } } } as TLRecord
     expect(attempt(doc, participant, (d) => addRecord(d, zoneCopy))).toEqual(refusedWith('scaffold-locked'))
@@ -77,6 +77,10 @@ describe('§2 template scaffold', () => {
     const d1 = boardDoc()
     addRecord(d1, zoneCopy)
     expect(attempt(d1, participant, (d) => rec(d, 'shape:zonecopy').set('x', act1.x + 30_000))).toEqual(ok)
+    // nor redefine one (which zone it is); the facilitator can
+    const redefine = (d: Y.Doc) => (rec(d, 'shape:zonecopy').get('meta') as Y.Map<unknown>).set('copboard', { ...act1.meta.copboard, scaffold: false, zoneId: 'act2' })
+    expect(attempt(d1, participant, redefine)).toEqual(refusedWith('scaffold-locked'))
+    expect(attempt(d1, facilitator, redefine)).toEqual(ok)
   })
 
   it('§2.3 a participant cannot delete a page that holds scaffold shapes', () => {

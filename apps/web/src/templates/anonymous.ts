@@ -25,38 +25,47 @@ export function inAnonymousZone(editor: Editor, shape: TLShape, zones: BoardZone
   return isAnonymousZone(zoneOfPoint(zones, { x: b.x + b.w / 2, y: b.y + b.h / 2 }, pageId))
 }
 
-/**
- * Whether changed records (every added, removed, and both sides of every updated one) may move a
- * zone: one of the records the zones hang from (`tree`, templates' zoneTreeIds), or a new zone
- * shape. The server's policy drops its zones on the same changes (policy SPEC §4.2).
- */
-export function movesZones(tree: ReadonlySet<string>, touched: readonly TLRecord[]): boolean {
-  return touched.some((r) => tree.has(r.id) || isZoneShape(r))
+/** Zones as computed, and the records they hang from as read then (templates' zoneTreeIds). */
+interface ComputedZones {
+  zones: BoardZone[]
+  tree: ReadonlyMap<string, TLRecord>
 }
 
 /**
- * Zones depend only on zone shapes and their ancestors (e.g. a frame the template was placed in):
- * computed once and again only after one of those changed, not on every frame of a note being
- * dragged or every cursor move.
+ * Whether computed zones are stale: a record they hang from (a zone shape or an ancestor, e.g. the
+ * frame a template was placed in) changed or went. tldraw records are immutable, so a changed one
+ * is a new object. The server's policy drops its zones on the same changes (policy SPEC §4.2).
+ */
+export function zonesStale(tree: ReadonlyMap<string, TLRecord>, current: (id: string) => TLRecord | undefined): boolean {
+  for (const [id, rec] of tree) if (current(id) !== rec) return true
+  return false
+}
+
+/**
+ * A board's zones, computed again only when they are stale or a shape became a zone: not on every
+ * frame of a note being dragged or every cursor move. Checked when read, and a new zone shape is
+ * seen by a side effect, both in the same turn as the change (a store listener runs a frame later,
+ * when a note dragged into a zone just moved, by a remote facilitator, would be judged against
+ * the zones before and keep its author, which the server refuses).
  */
 function zoneCache(editor: Editor) {
-  let cached: { zones: BoardZone[]; tree: Set<string> } | null = null
-  const stop = editor.store.listen(
-    ({ changes }) => {
-      if (!cached) return
-      const touched = [...Object.values(changes.added), ...Object.values(changes.removed), ...Object.values(changes.updated).flat()] as TLRecord[]
-      if (movesZones(cached.tree, touched)) cached = null
-    },
-    { scope: 'document' },
-  )
-  const get = (): BoardZone[] => {
-    if (!cached) {
-      const map = toMap(editor.store.allRecords() as TLRecord[])
-      cached = { zones: boardZones([], map), tree: zoneTreeIds(map) }
-    }
-    return cached.zones
+  let computed: ComputedZones | null = null
+  const dropIfZone = (shape: TLShape) => {
+    if (isZoneShape(shape)) computed = null
   }
-  return { get, stop }
+  const offs = [
+    editor.sideEffects.registerAfterCreateHandler('shape', (shape) => dropIfZone(shape)),
+    editor.sideEffects.registerAfterChangeHandler('shape', (_prev, next) => dropIfZone(next)),
+  ]
+  const current = (id: string) => editor.store.get(id as TLShape['id']) as TLRecord | undefined
+  const get = (): BoardZone[] => {
+    if (!computed || zonesStale(computed.tree, current)) {
+      const map = toMap(editor.store.allRecords() as TLRecord[])
+      computed = { zones: boardZones([], map), tree: new Map([...zoneTreeIds(map)].map((id) => [id, map.get(id)!])) }
+    }
+    return computed.zones
+  }
+  return { get, stop: () => offs.forEach((off) => off()) }
 }
 
 export function installAnonymousZones(editor: Editor): () => void {
