@@ -290,6 +290,35 @@ describe('§4.6 the batch window of a crowded room', () => {
     room.done()
   })
 
+  it('§4.6 a CoP room (window under BURST_WINDOW_LIMIT_MS) sends a change a moment after the last batch at once, one window early at most: one batch per window on average', () => {
+    const room = crowdedRoom(30) // window 3 ms
+    const watcher = room.conns[1]
+    vi.advanceTimersByTime(1000)
+    room.announce(7, room.conns[0], 1, 'a')
+    vi.advanceTimersByTime(0)
+    expect(watcher.frames).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    room.announce(7, room.conns[0], 2, 'b') // 1 ms later: no wait
+    vi.advanceTimersByTime(0)
+    expect(watcher.frames).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    room.announce(7, room.conns[0], 3, 'c') // the burst is spent: it waits for its turn (1 ms)
+    vi.advanceTimersByTime(0)
+    expect(watcher.frames).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    expect(watcher.frames).toHaveLength(3)
+    // a stream of changes every 0.5 ms for 60 ms: at most one batch per 3 ms, plus the burst
+    const before = watcher.frames.length
+    for (let i = 0; i < 120; i++) {
+      room.announce(8, room.conns[0], 1 + i, `m${i}`)
+      vi.advanceTimersByTime(0.5)
+    }
+    vi.advanceTimersByTime(10)
+    expect(watcher.frames.length - before).toBeLessThanOrEqual(60 / 3 + 2)
+    expect(watcher.seen().get(8)).toEqual({ name: 'm119' })
+    room.done()
+  })
+
   it('§4.6 renewals (same state, later clock) wait up to 3 s and ride along with the next change', () => {
     const room = crowdedRoom(500)
     for (let i = 0; i < 100; i++) room.announce(2000 + i, null)
