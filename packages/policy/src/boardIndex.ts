@@ -9,7 +9,7 @@ import type * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { BoardZone } from '@copboard/templates'
 import { zonesOf } from './rules/anonymous.js'
-import { isScaffoldValue, isZoneValue, plainRecord, zoneKeyOf } from './view.js'
+import { isScaffoldValue, plainRecord, zoneKeyOf } from './view.js'
 
 type Obj = Record<string, unknown>
 
@@ -21,7 +21,7 @@ export const KNOWN_FROM_AT_MOST = 16
 export class BoardIndex {
   /** Ids of scaffold shapes as of the end of the last transaction. */
   private scaffold = new Set<string>()
-  /** Zone shapes (`isZoneValue`) as of the end of the last transaction: id -> the zone it defines (`zoneKeyOf`). */
+  /** Zone shapes as of the end of the last transaction: id -> the zone it defines (`zoneKeyOf`). */
   private zoneShapes = new Map<string, string>()
   private zones: BoardZone[] | null = null
   /** The zone shapes and their ancestors the zones were computed from: moving one moves a zone. */
@@ -75,7 +75,12 @@ export class BoardIndex {
 
   /** Whether a change of record `id` (now `value`) may move, add or remove a zone (templates' zoneTreeIds, as the web client). */
   movesZones(id: string, value: unknown): boolean {
-    return this.zoneShapes.has(id) || this.zoneTree.has(id) || isZoneValue(value)
+    return this.touchesZones(id, zoneKeyOf(value))
+  }
+
+  /** `id`, now defining `zone` (null: none), was or is a zone shape, or an ancestor of one. */
+  private touchesZones(id: string, zone: string | null): boolean {
+    return zone !== null || this.zoneShapes.has(id) || this.zoneTree.has(id)
   }
 
   /** A check sees a change that moves zones: the zones as it leaves them are computed anew. */
@@ -94,7 +99,7 @@ export class BoardIndex {
 
   /**
    * After a transaction that touched `records`: `views` are their validated after-views when the
-   * policy admitted it (undefined otherwise). Returns whether a scaffold shape changed (the zones).
+   * policy admitted it (undefined otherwise). Returns whether the zones may have moved (they are computed again).
    */
   update(records: ReadonlySet<string>, views: ReadonlyMap<string, Obj | null> | undefined): boolean {
     // only edits of a few records feed the cache (a drag, a typed label), not a template launch
@@ -121,8 +126,8 @@ export class BoardIndex {
     let zonesChanged = false
     for (const id of records) {
       const value = this.records.get(id)
-      if (this.movesZones(id, value)) zonesChanged = true
       const zone = zoneKeyOf(value)
+      if (this.touchesZones(id, zone)) zonesChanged = true
       if (zone) this.zoneShapes.set(id, zone)
       else this.zoneShapes.delete(id)
       if (isScaffoldValue(value)) this.scaffold.add(id)

@@ -61,19 +61,19 @@ export function isScaffoldValue(value: unknown): boolean {
   return isScaffoldRecord(value as Obj)
 }
 
-/**
- * A template zone shape as templates' `isZoneShape` (and so the web client) reads it:
- * meta.copboard.part 'zone' with a templateId and a zoneId, scaffold or not; read from the stored value.
- */
-export function isZoneValue(value: unknown): boolean {
-  return zoneKeyOf(value) !== null
+/** A field of a stored value, read without converting it (a nested Y.Map or a plain object). */
+export function storedField(o: unknown, k: string): unknown {
+  return o instanceof Y.Map ? o.get(k) : o && typeof o === 'object' ? (o as Obj)[k] : undefined
 }
 
-/** Which zone a stored zone shape defines (`<templateId> <zoneId>`), null for any other value. */
+/**
+ * Which zone a stored zone shape defines (`<templateId> <zoneId>`), null for any other value: a
+ * zone shape as templates' `isZoneShape` (and so the web client) reads it, meta.copboard.part
+ * 'zone' with a templateId and a zoneId, scaffold or not.
+ */
 export function zoneKeyOf(value: unknown): string | null {
-  const field = (o: unknown, k: string) => (o instanceof Y.Map ? o.get(k) : o && typeof o === 'object' ? (o as Obj)[k] : undefined)
-  if (field(value, 'typeName') !== 'shape') return null
-  const copboard = field(field(value, 'meta'), 'copboard') as Obj | undefined
+  if (storedField(value, 'typeName') !== 'shape') return null
+  const copboard = storedField(storedField(value, 'meta'), 'copboard') as Obj | undefined
   if (!copboard || typeof copboard !== 'object' || copboard.part !== 'zone' || typeof copboard.templateId !== 'string' || !copboard.zoneId) return null
   return `${copboard.templateId} ${String(copboard.zoneId)}`
 }

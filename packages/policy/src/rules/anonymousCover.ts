@@ -10,7 +10,7 @@ import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import type { BoardZone } from '@copboard/templates'
 import { OK, refuse, type Verdict } from '../context.js'
 import { anonymousZoneOf, isAnonymousZone } from './anonymous.js'
-import { isScaffoldValue, plainRecord } from '../view.js'
+import { isScaffoldValue, plainRecord, storedField } from '../view.js'
 
 type Obj = Record<string, unknown>
 
@@ -18,7 +18,7 @@ type Obj = Record<string, unknown>
 const CONTAINER_TYPES = new Set(['frame', 'group'])
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== ''
-const field = (m: unknown, k: string) => (m instanceof Y.Map ? m.get(k) : m && typeof m === 'object' ? (m as Obj)[k] : undefined)
+const field = storedField
 
 /** Does the stored shape carry an author (meta.author, meta.perspective, props.textLastEditedBy)? Read without converting it. */
 function storedAuthored(value: unknown): boolean {
