@@ -1,9 +1,9 @@
 /**
  * [1.7] The SQLite update log's hot path: `appendUpdates` writes the batch to this handle's
  * append journal (one write(2): durable against `kill -9`, appendJournal.ts) and resolves; the
- * journaled batches are moved into the `updates` table in ONE transaction per flush: 100 ms
- * after the first, at once when 256 KiB wait, and before any other statement of this handle
- * runs (so every read, compaction or deletion sees every append made before it). The transaction
+ * journaled batches are moved into the `updates` table in ONE transaction per flush: a second
+ * after the first, at once when 128 updates or 256 KiB wait, and before any other statement of
+ * this handle runs (so every read, compaction or deletion sees every append made before it). The transaction
  * also records the journal's last moved seq, so a replay after a crash moves nothing twice.
  *
  * Should the journal fail (disk full, I/O error), the batches it holds are moved, it is given up
@@ -19,9 +19,18 @@ import { AppendJournal, encodeRecord, orphanJournals, readJournal, removeJournal
 import { toBuf } from './bytes'
 import type { StorageLogger } from './types'
 
-/** A journaled batch is in the table this long after its append at the latest (unless a flush fails). */
-export const FLUSH_DELAY_MS = 100
-/** This many journaled bytes are moved at once (next turn) instead of waiting for the delay. */
+/**
+ * A journaled batch is in the table this long after its append at the latest (unless a flush
+ * fails). PERF (issue 12): a move costs ~0.5 ms however little it moves (a transaction, WAL
+ * writes), so a quiet board moves once a second, not ten times.
+ */
+export const FLUSH_DELAY_MS = 1000
+/**
+ * This many journaled updates, or bytes, are moved at once (next turn) instead of waiting for the
+ * delay: a busy instance moves small chunks often, so no move holds the event loop for long
+ * (1,000 updates a second moved once a second: 100 × 10 p99 14–16 ms against 6).
+ */
+export const FLUSH_AT_UPDATES = 128
 const FLUSH_AT_BYTES = 256 * 1024
 /** Memory a waiting update holds beside its bytes (its array, the record's entry), counted against the limit. */
 const WAITING_OVERHEAD_BYTES = 128
@@ -40,6 +49,9 @@ export class SqliteAppends {
   private journal: AppendJournal | null = null
   private waiting: JournalRecord[] = []
   private waitingBytes = 0
+  private waitingUpdates = 0
+  /** A timed move found a checkpoint in progress and waits for its end. */
+  private awaitingCheckpoint = false
   private seq = 0
   private timer: ReturnType<typeof setTimeout> | null = null
   private failing = false
@@ -159,9 +171,11 @@ export class SqliteAppends {
       // what a waiting update holds in memory: its bytes and the objects around them (small Yjs
       // updates are ~30 bytes, so the bytes alone would let ~6x the limit wait)
       for (const u of updates) this.waitingBytes += u.length + WAITING_OVERHEAD_BYTES
+      this.waitingUpdates += updates.length
       // not while moves fail: each attempt (all that waits, up to 32 MiB) would run on the next
       // turn after every append instead of once a second
-      this.schedule(this.waitingBytes >= FLUSH_AT_BYTES && !this.failing ? 0 : FLUSH_DELAY_MS)
+      const full = this.waitingBytes >= FLUSH_AT_BYTES || this.waitingUpdates >= FLUSH_AT_UPDATES
+      this.schedule(full && !this.failing ? 0 : FLUSH_DELAY_MS)
       return
     }
     this.flush() // throws while flushes fail: the append is refused, nothing waits unbounded
@@ -177,6 +191,7 @@ export class SqliteAppends {
     this.wrote()
     this.waiting = []
     this.waitingBytes = 0
+    this.waitingUpdates = 0
     if (this.failing) this.logger?.info('storage: journaled appends move into the update log again')
     this.failing = false
     if (this.journal && this.journalDeleted()) this.startNewJournal()
@@ -212,6 +227,7 @@ export class SqliteAppends {
   }
 
   private schedule(ms: number): void {
+    if (this.awaitingCheckpoint) return // its end moves what waits
     if (this.timer && ms > 0) return
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(this.flushFromTimer, ms)
@@ -225,7 +241,13 @@ export class SqliteAppends {
     // are durable in the journal meanwhile
     const checkpoint = this.checkpointInProgress()
     if (checkpoint) {
-      void checkpoint.then(() => this.schedule(0), () => this.schedule(0))
+      // once per checkpoint, not once per append that finds 128 waiting
+      this.awaitingCheckpoint = true
+      const resume = () => {
+        this.awaitingCheckpoint = false
+        this.schedule(0)
+      }
+      void checkpoint.then(resume, resume)
       return
     }
     try {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { decodeRecords, encodeRecord } from '../src/appendJournal'
 import { openSqliteStorage } from '../src/index'
-import { FLUSH_DELAY_MS } from '../src/sqliteAppends'
+import { FLUSH_AT_UPDATES, FLUSH_DELAY_MS } from '../src/sqliteAppends'
 import { journalFolder, rec, sleep } from './journalSupport'
 
 describe('append journal records', () => {
@@ -52,6 +52,20 @@ describe('sqlite appends through the journal', () => {
       await s.close()
     }
     expect(journals()).toEqual([]) // close moved everything and removed the journal
+  })
+
+  it('[1.7] 128 waiting updates move on the next turn, however small (not a second later)', async () => {
+    const s = await openSqliteStorage(db())
+    try {
+      for (let i = 0; i < FLUSH_AT_UPDATES - 1; i++) await s.appendUpdates('r', [new Uint8Array([i & 0xff])])
+      await sleep(20) // far less than the flush delay
+      expect(rows(s)).toHaveLength(0)
+      await s.appendUpdates('r', [new Uint8Array([1])])
+      await sleep(20)
+      expect(rows(s)).toHaveLength(FLUSH_AT_UPDATES)
+    } finally {
+      await s.close()
+    }
   })
 
   it('[1.7] 256 KiB waiting move on the next turn; a journal past 4 MiB starts again once all of it is in the table', async () => {

@@ -82,6 +82,23 @@ describe('[1.6] WAL checkpoint on a worker', () => {
     }
   })
 
+  it('appends past the 128 that move at once, made while a checkpoint runs, all reach the table after it (moves wait for it, then resume)', async () => {
+    const { s } = await open()
+    try {
+      await fillWal(s, 50)
+      const checkpoint = s.checkpointWal()
+      // 300 small appends: past the 128 that move on the next turn, several times over
+      for (let i = 0; i < 300; i++) await s.appendUpdates('busy', [new Uint8Array([i & 0xff])])
+      const rows = () => (s.db.prepare("SELECT count(*) AS n FROM updates WHERE room = 'busy'").get() as { n: number }).n
+      await checkpoint
+      const deadline = Date.now() + 3000 // past the 1 s delay: what matters is that they move at all
+      while (rows() < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+      expect(rows()).toBe(300)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('a worker that cannot start: the main thread checkpoints, with one warning', async () => {
     const warnings: string[] = []
     const logger = { info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) }
