@@ -28,6 +28,9 @@ import {
 
 export type { ConnectOptions, RoomManagerOptions, RoomManagerStats } from './managerOptions.js'
 
+/** §13.3: server-side access loads a room whose lease was lost while loading at most this often in a row. */
+export const MAX_EVICTED_LOADS = 3
+
 export class RoomManager {
   private readonly rooms = new Map<string, Room>()
   private readonly ctx: RoomContext
@@ -130,7 +133,7 @@ export class RoomManager {
 
   /** Loads (if needed) and pins a room for server-side work. */
   private async acquire(name: string): Promise<Room> {
-    for (;;) {
+    for (let evictedLoads = 0; ; ) {
       if (this.closing) throw new Error('room manager is shutting down')
       const existing = this.rooms.get(name)
       if (existing && existing.state === 'closing') {
@@ -143,8 +146,9 @@ export class RoomManager {
         await room.ready
       } catch (err) {
         room.unpin()
-        // §13.5: its lease was lost while it loaded: the room is loaded afresh (lease again, or sent on)
-        if (room.evicted) continue
+        // §13.3: its lease was lost while it loaded: the room is loaded afresh (lease again, or sent on)
+        if (room.evicted && ++evictedLoads < MAX_EVICTED_LOADS) continue
+        if (room.evicted) throw new Error(`room ${name}: its lease was lost while loading, ${evictedLoads} times in a row`)
         throw err
       }
       if (room.state === 'closed') {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { CloseCodes, RoomManager, RoomOwnedElsewhereError, type RoomEvent, type RoomLease, type RoomOwnership } from '../src/index.js'
+import { CloseCodes, MAX_EVICTED_LOADS, RoomManager, RoomOwnedElsewhereError, type RoomEvent, type RoomLease, type RoomOwnership } from '../src/index.js'
 import { CapturingLogger } from './capturingLogger.js'
 import { MemoryStorage, gate } from './memoryStorage.js'
 import { TestClient, settle } from './client.js'
@@ -173,6 +173,20 @@ describe('§13 room ownership', () => {
     await settle()
     expect(c2.socket.closeCode).toBeNull()
     expect(c2.text()).toBe('neu')
+  })
+
+  it('§13.3 a lease lost during every load: server-side access gives up after MAX_EVICTED_LOADS loads instead of loading for ever', async () => {
+    const { instance, storage, events } = cluster()
+    storage.logs.set('r1', [])
+    const a = instance('a')
+    const load = storage.loadRoom.bind(storage)
+    storage.loadRoom = async (room) => {
+      a.ownership.leases.get(room)?.lose() // the lease store drops each lease as soon as it is used
+      return load(room)
+    }
+    await expect(a.manager.encodeState('r1')).rejects.toThrow(/lease was lost while loading, 3 times in a row/)
+    expect(events.filter((e) => e.type === 'evicted')).toHaveLength(MAX_EVICTED_LOADS)
+    expect(a.manager.stats().rooms).toBe(0)
   })
 
   it('§13.2 a lease store that answers "owned elsewhere" by throwing RoomOwnedElsewhereError: the waiting client is sent on, the room does not stay loading', async () => {
