@@ -3,8 +3,9 @@
  * append journal (one write(2): durable against `kill -9`, appendJournal.ts) and resolves; the
  * journaled batches are moved into the `updates` table in ONE transaction per flush: a second
  * after the first, at once when 128 updates or 256 KiB wait, and before any other statement of
- * this handle runs (so every read, compaction or deletion sees every append made before it). The transaction
- * also records the journal's last moved seq, so a replay after a crash moves nothing twice.
+ * this handle runs (so every read, compaction or deletion sees every append made before it).
+ * The transaction also records the journal's last moved seq, so a replay after a crash moves
+ * nothing twice.
  *
  * Should the journal fail (disk full, I/O error), the batches it holds are moved, it is given up
  * for the life of the handle, and every append is committed in its own transaction (the path
