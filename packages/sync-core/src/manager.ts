@@ -148,7 +148,7 @@ export class RoomManager {
         room.unpin()
         // §13.3: its lease was lost while it loaded: the room is loaded afresh (lease again, or sent on)
         if (room.evicted && ++evictedLoads < MAX_EVICTED_LOADS) continue
-        if (room.evicted) throw new Error(`room ${name}: its lease was lost while loading, ${evictedLoads} times in a row`)
+        if (room.evicted) throw new Error(`room ${name}: its lease was lost while loading, ${evictedLoads} times in a row`, { cause: err })
         throw err
       }
       if (room.state === 'closed') {
