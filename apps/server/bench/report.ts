@@ -67,9 +67,10 @@ function row(measure: string, per: PerServer, key: string, cell: (f: Fig) => str
 }
 
 /** The spread of a median's runs, " [min–max]": a ratio inside it is no difference (the machine is shared). */
-function runsRange(f: Fig): string {
-  const runs = f && Array.isArray(f.runs) ? f.runs.filter((x) => Number.isFinite(x)) : []
-  return runs.length > 1 ? ` [${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))}]` : ''
+function runsRange(f: Fig, key = 'runs', digits?: number): string {
+  const all = f ? (f as Record<string, unknown>)[key] : undefined
+  const runs = Array.isArray(all) ? all.filter((x): x is number => Number.isFinite(x)) : []
+  return runs.length > 1 ? ` [${fmt(Math.min(...runs), digits)}–${fmt(Math.max(...runs), digits)}]` : ''
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -78,7 +79,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('')
   out.push(
     `${r.startedAt} · Node ${r.node} · 127.0.0.1 · load average before ${r.loadBefore}, after ${r.loadAfter} · ` +
-      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load${(r.warmSpeedup ?? 1) > 1 ? ` at up to ${r.warmSpeedup}× its rate (≤ ${WARM_MAX_DELIVERIES_PER_SEC.toLocaleString('en')} deliveries and ${WARM_MAX_EDITS_PER_SEC.toLocaleString('en')} edits per s)` : ''} (warm-up, not measured)` : ''}, median of ${r.repeat} (CPU rows: [the runs' range]) · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
+      `delivery runs ${r.seconds} s${r.warmSeconds ? ` after ${r.warmSeconds} s of the same load${(r.warmSpeedup ?? 1) > 1 ? ` at up to ${r.warmSpeedup}× its rate (≤ ${WARM_MAX_DELIVERIES_PER_SEC.toLocaleString('en')} deliveries and ${WARM_MAX_EDITS_PER_SEC.toLocaleString('en')} edits per s)` : ''} (warm-up, not measured)` : ''}, median of ${r.repeat} (CPU and CoP latency rows: [the runs' range]; each latency percentile is its own median) · load generator: ${r.generatorThreads} threads of raw WebSocket clients (bench/rawws.mjs) with pre-encoded frames; ` +
       `storm and crowd clients send every awareness change back as the stock y-websocket provider does. ` +
       `Beside each figure: "gen" = the generator's CPU (% of one core, all threads), its busiest thread's time on CPU, "srv" = the server's main thread's time on CPU (% of wall clock). ` +
       `**⚠ generator** / **⚠ server** = that thread was on a CPU ≥ 85 % of the time (it set the pace); **⚠ machine** = the generator or the server waited for a CPU ≥ 25 % of the time (other processes on the 2 cores set the pace; Linux schedstat).`,
@@ -93,8 +94,8 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const cop = Object.entries(r.delivery).find(([k]) => k.startsWith('1 × 30'))?.[1]
   if (cop) {
-    rows.push(row('p50 latency ms at CoP load (1 × 30)', cop, 'p50', (f) => fmt(num(f, 'p50'), 2), '≤ 1× yws'))
-    rows.push(row('p99 latency ms at CoP load (1 × 30)', cop, 'p99', (f) => fmt(num(f, 'p99'), 2), '≤ 1× yws'))
+    rows.push(row('p50 latency ms at CoP load (1 × 30)', cop, 'p50', (f) => `${fmt(num(f, 'p50'), 2)}${runsRange(f, 'p50Runs', 2)}`, '≤ 1× yws'))
+    rows.push(row('p99 latency ms at CoP load (1 × 30)', cop, 'p99', (f) => `${fmt(num(f, 'p99'), 2)}${runsRange(f, 'p99Runs', 2)}`, '≤ 1× yws'))
   }
   // the other loads' tails (the ratio is of the p99): a stall of the server shows here first
   for (const [load, per] of Object.entries(r.delivery)) {

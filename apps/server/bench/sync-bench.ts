@@ -106,7 +106,17 @@ if (wants('delivery')) {
         if (r) (runs[kind] ??= []).push(r)
       }
     }
-    for (const [kind, rs] of Object.entries(runs)) results.delivery[l.name][kind] = { ...median(rs, (r) => r.cpuUsPerDelivery), runs: rs.map((r) => r.cpuUsPerDelivery) }
+    for (const [kind, rs] of Object.entries(runs)) {
+      results.delivery[l.name][kind] = {
+        ...median(rs, (r) => r.cpuUsPerDelivery),
+        runs: rs.map((r) => r.cpuUsPerDelivery),
+        // each latency percentile is its own median over the runs (not the CPU-median run's), with its runs beside it
+        p50: median(rs, (r) => r.p50).p50,
+        p99: median(rs, (r) => r.p99).p99,
+        p50Runs: rs.map((r) => r.p50),
+        p99Runs: rs.map((r) => r.p99),
+      }
+    }
   }
 }
 const syncServers = servers.filter((k) => k !== 'floor')
