@@ -179,7 +179,8 @@ export class RoomBoardPolicy {
       // a zone (scaffold or not) hides cursors and authors where it lies: the facilitator's to
       // make or redefine (an existing one may be moved, like any shape that is not scaffold)
       const zone = after ? zoneKeyOf(after) : null
-      if (zone && zone !== this.index.zoneBefore(id)) return refuse('scaffold-locked', `${this.index.zoneBefore(id) ? 'redefined' : 'created'} zone ${id}`)
+      const zoneBefore = this.index.zoneBefore(id)
+      if (zone && zone !== zoneBefore) return refuse('scaffold-locked', `${zoneBefore ? 'redefined' : 'created'} zone ${id}`)
       if (!after && !view.problem && id.startsWith('page:') && this.pageHoldsScaffold(id)) {
         return refuse('scaffold-locked', `deleted ${id} holding scaffold shapes`)
       }
