@@ -4,7 +4,7 @@
  * fields). See @copboard/board's layout: records are nested Y.Maps, props/meta nested maps.
  */
 import * as Y from 'yjs'
-import { scaffoldMeta } from '@copboard/templates'
+import { scaffoldMeta, zoneMeta } from '@copboard/templates'
 
 /** Key of a record's collaborative text (a Y.XmlFragment inside the record's Y.Map, see COMMON shapes). */
 export const COLLAB_TEXT_KEY = 'richTextDoc'
@@ -68,14 +68,12 @@ export function storedField(o: unknown, k: string): unknown {
 
 /**
  * Which zone a stored zone shape defines (`<templateId> <zoneId>`), null for any other value: a
- * zone shape as templates' `isZoneShape` (and so the web client) reads it, meta.copboard.part
- * 'zone' with a templateId and a zoneId, scaffold or not.
+ * zone shape by templates' `zoneMeta`, the rule the web client's `isZoneShape` follows too.
  */
 export function zoneKeyOf(value: unknown): string | null {
   if (storedField(value, 'typeName') !== 'shape') return null
-  const copboard = storedField(storedField(value, 'meta'), 'copboard') as Obj | undefined
-  if (!copboard || typeof copboard !== 'object' || copboard.part !== 'zone' || typeof copboard.templateId !== 'string' || !copboard.zoneId) return null
-  return `${copboard.templateId} ${String(copboard.zoneId)}`
+  const m = zoneMeta(storedField(storedField(value, 'meta'), 'copboard'))
+  return m ? `${m.templateId} ${m.zoneId}` : null
 }
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== ''

@@ -21,6 +21,7 @@ export {
   isShape,
   isNote,
   isZoneShape,
+  zoneMeta,
   zoneTreeIds,
 } from './zones'
 export type { NoteAssignment, BoardZone, ZoneAssignment, RecordMap } from './zones'

@@ -29,8 +29,22 @@ export interface NoteAssignment {
 export type RecordMap = Map<string, TLRecord>
 
 export function scaffoldMeta(s: { meta?: unknown }): CopboardScaffoldMeta | undefined {
-  const m = (s.meta as { copboard?: CopboardScaffoldMeta } | undefined)?.copboard
-  return m && typeof m === 'object' && typeof m.templateId === 'string' ? m : undefined
+  return templateMeta((s.meta as { copboard?: unknown } | undefined)?.copboard)
+}
+
+/** `meta.copboard` as a template's meta (undefined: not one). */
+function templateMeta(m: unknown): CopboardScaffoldMeta | undefined {
+  return m && typeof m === 'object' && typeof (m as CopboardScaffoldMeta).templateId === 'string' ? (m as CopboardScaffoldMeta) : undefined
+}
+
+/**
+ * The template meta (`meta.copboard`) of a zone shape: part 'zone' with a zoneId, scaffold or not;
+ * undefined for any other. The one rule of what a zone is, for the web client (`isZoneShape`) and
+ * the server's policy, which reads it from the stored record.
+ */
+export function zoneMeta(copboard: unknown): (CopboardScaffoldMeta & { zoneId: string }) | undefined {
+  const m = templateMeta(copboard)
+  return m && m.part === 'zone' && m.zoneId ? (m as CopboardScaffoldMeta & { zoneId: string }) : undefined
 }
 
 export function isShape(r: TLRecord): r is TLShape {
@@ -170,18 +184,17 @@ export function rectContains(r: Rect, p: { x: number; y: number }): boolean {
 export function boardZones(records: Iterable<TLRecord>, map: RecordMap = toMap(records)): BoardZone[] {
   const zones: BoardZone[] = []
   for (const r of map.values()) {
-    if (!isZoneShape(r)) continue
-    const m = scaffoldMeta(r)!
-    zones.push({ pageId: pageOf(map, r), templateId: m.templateId, version: m.version, zoneId: m.zoneId!, bounds: pageBounds(map, r), shapeId: r.id })
+    if (!isShape(r)) continue
+    const m = zoneMeta((r.meta as { copboard?: unknown } | undefined)?.copboard)
+    if (!m) continue
+    zones.push({ pageId: pageOf(map, r), templateId: m.templateId, version: m.version, zoneId: m.zoneId, bounds: pageBounds(map, r), shapeId: r.id })
   }
   return zones
 }
 
 /** A shape that defines a zone's area (`boardZones`): template meta with part 'zone' and a zoneId, scaffold or not. */
 export function isZoneShape(r: TLRecord): r is TLShape {
-  if (!isShape(r)) return false
-  const m = scaffoldMeta(r)
-  return !!m && m.part === 'zone' && !!m.zoneId
+  return isShape(r) && zoneMeta((r.meta as { copboard?: unknown } | undefined)?.copboard) !== undefined
 }
 
 /**
