@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { ARTIFACTS, shot, waitUntil } from './support/browser'
-import { completeJoin, notes } from './support/board'
+import { boardDiagnosis, completeJoin, notes } from './support/board'
 
 const suite = useBoardServer()
 
@@ -139,10 +139,12 @@ describe('a CoP series (issue 11)', () => {
     await addNote(par, inZone('comedy', 'act2-initiatieven'), S2c)
     await shot(par, 'series-4-session2-participant')
     await waitUntil(
-      () => fac.evaluate((texts) => texts.every((t) => (window as any).editor.getCurrentPageShapes !== undefined && [...(window as any).editor.store.allRecords()].some((r: any) => r.type === 'note' && JSON.stringify(r.props.richText).includes(t))), [S2a, S2b, S2c]),
+      () => fac.evaluate((texts) => texts.every((t) => [...(window as any).editor.store.allRecords()].some((r: any) => r.type === 'note' && JSON.stringify(r.props.richText).includes(t))), [S2a, S2b, S2c]),
       60_000,
       'session-2 notes at the facilitator',
-    )
+    ).catch(async (e) => {
+      throw new Error(`${e.message}\nparticipant: ${await boardDiagnosis(par)}\nfacilitator: ${await boardDiagnosis(fac)}`)
+    })
     // on the pages the participant wrote them on (else the main-page check below cannot hold)
     const pagesAtFac = await fac.evaluate((texts) => {
       const e = (window as any).editor

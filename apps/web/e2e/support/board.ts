@@ -66,3 +66,25 @@ export function notes(page: Page) {
 export function connectionState(page: Page) {
   return page.getAttribute('[data-testid=connection-state]', 'data-state')
 }
+
+/** What a page holds, for a failure message: connection state, a shown refusal and every note (text, page). */
+export function boardDiagnosis(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const editor = (window as any).editor
+      const text = (n: any): string => (n?.type === 'text' ? n.text : (n?.content ?? []).map(text).join(''))
+      const notes = editor
+        ? [...editor.store.allRecords()].filter((r: any) => r.type === 'note').map((r: any) => `${editor.getAncestorPageId(r)}:${JSON.stringify(text(r.props.richText))}`)
+        : []
+      const attr = (sel: string, a: string) => document.querySelector(sel)?.getAttribute(a) ?? null
+      return JSON.stringify({
+        url: location.pathname,
+        connection: attr('[data-testid=connection-state]', 'data-state'),
+        refusal: attr('[data-testid=policy-notice]', 'data-reason'),
+        page: editor?.getCurrentPageId() ?? null,
+        editing: editor?.getEditingShapeId() ?? null,
+        notes,
+      })
+    })
+    .catch((e) => `(page unreadable: ${String(e)})`)
+}
