@@ -15,6 +15,7 @@ import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { ARTIFACTS, shot, waitUntil } from './support/browser'
 import { boardDiagnosis, completeJoin, notes } from './support/board'
+import { serverNoteTexts } from './support/yclient'
 
 const suite = useBoardServer()
 
@@ -67,12 +68,15 @@ describe('a CoP series (issue 11)', () => {
     const copId: string = created.cop.id
     expect(participantLink).toBe(`${suite.server.url}/cop/${copId}#t=${tokenOf(participantLink)}`)
     const errors: string[] = []
+    /** console errors, only for a failure's message (a refused update is logged as one, by design) */
+    const consoleErrors: string[] = []
 
     // ---- session 1: the facilitator starts it on the board and launches the comedy
     const fctx = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } })
     fctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const fac = await fctx.newPage()
     fac.on('pageerror', (e) => errors.push(e.message))
+    fac.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`facilitator: ${m.text()}`)))
     fac.on('dialog', (d) => void d.accept())
     await fac.goto(created.boardLinks.facilitator)
     await completeJoin(fac, 'Fenna', 'overig')
@@ -86,6 +90,7 @@ describe('a CoP series (issue 11)', () => {
     pctx.setDefaultTimeout(120_000) // a loaded 2-core machine: a board can take > 30 s to appear
     const par = await pctx.newPage()
     par.on('pageerror', (e) => errors.push(e.message))
+    par.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`participant: ${m.text()}`)))
     await par.goto(participantLink)
     await par.waitForURL(new RegExp(`/b/${created.session.room}`), { timeout: 120_000 })
     await completeJoin(par, 'Cor', 'initiatief')
@@ -143,7 +148,8 @@ describe('a CoP series (issue 11)', () => {
       60_000,
       'session-2 notes at the facilitator',
     ).catch(async (e) => {
-      throw new Error(`${e.message}\nparticipant: ${await boardDiagnosis(par)}\nfacilitator: ${await boardDiagnosis(fac)}`)
+      const seen = [...errors, ...consoleErrors].slice(-20).join('\n  ')
+      throw new Error(`${e.message}\nparticipant: ${await boardDiagnosis(par)}\nfacilitator: ${await boardDiagnosis(fac)}\nserver: ${await serverNoteTexts(suite.server.url, s2.room, tokenOf(created.boardLinks.facilitator)).then((m) => `has ${JSON.stringify([S2a, S2b, S2c].filter((t) => [...m.values()].includes(t)))}`, String)}\npage and console errors:\n  ${seen}`)
     })
     // on the pages the participant wrote them on (else the main-page check below cannot hold)
     const pagesAtFac = await fac.evaluate((texts) => {
