@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { recordRequests, shot, waitUntil } from './support/browser'
-import { completeJoin, notes } from './support/board'
+import { addNote, completeJoin, notes } from './support/board'
 
 const suite = useBoardServer()
 
@@ -22,17 +22,6 @@ function half(act: string, label: string) {
   const zones = getTemplate('comedy')!.zones
   const z = zones.find((x) => x.parentZoneId === act && x.label.nl === label)!
   return { x: z.rect.x + z.rect.w / 2, y: z.rect.y + z.rect.h / 2 + 40 }
-}
-
-/** Creates a note with the note tool at a page point and types its text. */
-async function addNote(page: Page, at: { x: number; y: number }, text: string) {
-  const p = await page.evaluate((pt) => (window as any).editor.pageToScreen(pt), at)
-  await page.keyboard.press('n')
-  await page.mouse.click(p.x, p.y)
-  await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
-  await page.keyboard.type(text)
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('Escape')
 }
 
 describe('archive e2e (real app)', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { useBoardServer } from './support/suite'
 import { recordRequests, shot, waitUntil } from './support/browser'
-import { boardLive, connectionState, joinBoard, notes } from './support/board'
+import { boardLive, connectionState, joinBoard, notes, startNote, textFocused } from './support/board'
 
 const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 
@@ -40,10 +40,8 @@ describe('board e2e', { timeout: 480_000 }, () => {
 
     step('A creates a sticky note')
     // A creates a sticky note with the note tool and types text
-    await a.page.keyboard.press('n')
     const at = await toScreen(a.page, 300, 200)
-    await a.page.mouse.click(at.x, at.y)
-    await a.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
+    await startNote(a.page, { x: 300, y: 200 })
     await a.page.keyboard.type('Meer groen op het plein')
     const typedAt = Date.now()
 
@@ -72,7 +70,7 @@ describe('board e2e', { timeout: 480_000 }, () => {
       return e.pageToScreen({ x: bnds.x + bnds.w / 2, y: bnds.y + bnds.h / 2 })
     }, note.id)
     await b.page.mouse.dblclick(center.x, center.y)
-    await b.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
+    await textFocused(b.page)
     await b.page.keyboard.press('ControlOrMeta+a')
     await b.page.keyboard.type('Meer groen en bankjes')
     await b.page.keyboard.press('Escape')

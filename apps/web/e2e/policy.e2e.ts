@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { shot, waitUntil } from './support/browser'
-import { joinBoard, notes } from './support/board'
+import { addNote, joinBoard, notes } from './support/board'
 
 const suite = useBoardServer('CoP policy (e2e)')
 
@@ -67,13 +67,8 @@ describe('board policy in the browser', () => {
     // a real note with the note tool in act 1 (anonymous): never refused, stored without author
     const refusalsBefore = await par.page.evaluate(() => (window as any).copboard.conn.refusal?.seq ?? 0)
     const zone = getTemplate('comedy')!.zones.find((z) => z.id === 'act1-gemeente')!.rect
-    const at = await par.page.evaluate((p) => (window as any).editor.pageToViewport(p), { x: zone.x + zone.w / 2, y: zone.y + zone.h / 2 })
     await par.page.keyboard.press('Escape')
-    await par.page.keyboard.press('n')
-    await par.page.mouse.click(at.x, at.y)
-    await par.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
-    await par.page.keyboard.type('Ze luisteren niet')
-    await par.page.keyboard.press('Escape')
+    await addNote(par.page, { x: zone.x + zone.w / 2, y: zone.y + zone.h / 2 }, 'Ze luisteren niet')
     const arrived = await waitUntil(async () => (await notes(fac.page)).find((n) => n.text === 'Ze luisteren niet'), 30_000, 'the anonymous note at the facilitator')
     expect(arrived!.meta.author).toBeUndefined()
     expect(arrived!.meta.perspective).toBeUndefined()

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { useBoardServer } from './support/suite'
 import { CHROMIUM_ARGS, shot, waitUntil } from './support/browser'
-import { boardLive, joinBoard, notes } from './support/board'
+import { addNote, boardLive, joinBoard, notes } from './support/board'
 import { serverNoteTexts } from './support/yclient'
 import { startTlsProxy, type TlsProxy } from './support/tlsproxy'
 
@@ -55,19 +55,6 @@ function noteCenter(page: Page, id: string) {
   }, id) as Promise<{ x: number; y: number }>
 }
 
-/** Creates a note with the note tool, types `text`, leaves editing; returns its id. */
-async function createNote(page: Page, x: number, y: number, text: string): Promise<string> {
-  const before = new Set((await notes(page)).map((n) => n.id))
-  await page.keyboard.press('n')
-  const at = await toScreen(page, x, y)
-  await page.mouse.click(at.x, at.y)
-  await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
-  await page.keyboard.type(text)
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('Escape')
-  return (await notes(page)).find((n) => !before.has(n.id))!.id
-}
-
 /** Opens the note's text editor with the caret at the end of its text. */
 async function editAtEnd(page: Page, id: string) {
   const c = await noteCenter(page, id)
@@ -98,7 +85,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     await join(b.page, suite.board.participant, 'Bram Bakker', 'initiatief')
 
     for (const [i, offset] of (process.env.OFFSETS ?? '0,50,100').split(',').map(Number).entries()) {
-      const id = await createNote(a.page, 150 + i * 280, 200, 'Plan')
+      const id = await addNote(a.page, { x: 150 + i * 280, y: 200 }, 'Plan')
       await waitUntil(async () => (await textOf(b.page, id)) === 'Plan', 10_000, 'the note at B').catch(async (e) => {
         throw new Error(`${(e as Error).message}: A ${JSON.stringify(await notes(a.page))} B ${JSON.stringify(await notes(b.page))}`)
       })
@@ -157,7 +144,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     const b = await context()
     await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
     await join(b.page, suite.board.participant, 'Bram Bakker', 'initiatief')
-    const id = await createNote(a.page, 150, 600, 'Kern')
+    const id = await addNote(a.page, { x: 150, y: 600 }, 'Kern')
     await waitUntil(async () => (await textOf(b.page, id)) === 'Kern', 5000, 'the note at B')
     await editAtEnd(a.page, id)
     await a.page.keyboard.type(' van A', { delay: 20 })
@@ -181,7 +168,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     expect(await a.page.textContent('[data-testid=connection-state]')).toContain('Offline — wijzigingen worden bewaard')
     await shot(a.page, 'realuse-2-offline')
     // an edit made offline is kept and reaches the server when the network is back
-    const id = await createNote(a.page, 700, 600, 'Offline geschreven')
+    const id = await addNote(a.page, { x: 700, y: 600 }, 'Offline geschreven')
     await a.ctx.setOffline(false)
     await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 20_000 })
     await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).get(id) === 'Offline geschreven', 10_000, 'the offline edit on the server')
@@ -193,7 +180,7 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
       const a = await context()
       await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
       // a free column right of the other tests' notes, inside the canvas below the board header
-      const id = await createNote(a.page, 1000, 130 + run * 230, 'Laatste')
+      const id = await addNote(a.page, { x: 1000, y: 130 + run * 230 }, 'Laatste')
       await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).has(id), 10_000, 'the note on the server')
       await editAtEnd(a.page, id)
       await a.page.keyboard.type(' woord!')

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { ARTIFACTS, shot, waitUntil } from './support/browser'
-import { boardDiagnosis, completeJoin, notes } from './support/board'
+import { addNote, boardDiagnosis, completeJoin, notes } from './support/board'
 import { serverNoteTexts } from './support/yclient'
 
 const suite = useBoardServer()
@@ -35,16 +35,6 @@ async function api<T = any>(method: string, path: string, token: string | null, 
 function inZone(templateId: string, zoneId: string, dx = 0, dy = 0) {
   const z = getTemplate(templateId)!.zones.find((x) => x.id === zoneId)!
   return { x: z.rect.x + z.rect.w / 2 + dx, y: z.rect.y + z.rect.h / 2 + 30 + dy }
-}
-
-async function addNote(page: Page, at: { x: number; y: number }, text: string) {
-  const p = await page.evaluate((pt) => (window as any).editor.pageToViewport(pt), at)
-  await page.keyboard.press('n')
-  await page.mouse.click(p.x, p.y)
-  await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
-  await page.keyboard.type(text)
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('Escape')
 }
 
 /** The facilitator launches a template from the gallery (a page of its own) and everybody follows. */

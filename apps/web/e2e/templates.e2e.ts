@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { getTemplate, templates } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { recordRequests, shot, waitUntil } from './support/browser'
-import { joinBoard, notes } from './support/board'
+import { addNote, joinBoard, notes } from './support/board'
 
 const demo = JSON.parse(readFileSync(new URL('../../../packages/templates/fixtures/demo-cop.json', import.meta.url), 'utf8'))
 
@@ -235,12 +235,7 @@ describe('templates e2e (real board)', () => {
     // facilitator, everything the participant sent before it has arrived too (one ordered socket)
     await par.page.evaluate((id) => void (window as any).editor.setCurrentPage(id), pageId)
     const seek = getTemplate('learning-questions')!.zones.find((z) => z.id === 'seek')!.rect
-    const at = await par.page.evaluate((p) => (window as any).editor.pageToScreen(p), { x: seek.x + seek.w / 2, y: seek.y + seek.h - 160 })
-    await par.page.keyboard.press('n')
-    await par.page.mouse.click(at.x, at.y)
-    await par.page.waitForFunction(() => !!(window as any).editor.getEditingShapeId())
-    await par.page.keyboard.type('Hoe meten we draagvlak?')
-    await par.page.keyboard.press('Escape')
+    await addNote(par.page, { x: seek.x + seek.w / 2, y: seek.y + seek.h - 160 }, 'Hoe meten we draagvlak?')
     await waitUntil(async () => (await notes(fac.page)).find((n) => n.text === 'Hoe meten we draagvlak?' && n.meta.author === 'Cor'), 2000, "the participant's note at the facilitator")
 
     // scaffold unchanged on both screens

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Page } from 'playwright-core'
+import { waitUntil } from './browser'
 
 export interface BoardLinks {
   room: string
@@ -87,4 +88,43 @@ export function boardDiagnosis(page: Page): Promise<string> {
       })
     })
     .catch((e) => `(page unreadable: ${String(e)})`)
+}
+
+/** Page point → the client point the mouse clicks (tldraw's "screen" space: the canvas sits below the header). */
+export function pageToClient(page: Page, at: { x: number; y: number }) {
+  return page.evaluate((pt) => (window as any).editor.pageToScreen(pt), at) as Promise<{ x: number; y: number }>
+}
+
+/**
+ * Creates a note with the note tool at a page point and waits until its text editor has the
+ * keyboard: tldraw starts editing first and focuses the text a moment later, and on a loaded
+ * machine keys typed in between are lost. Returns the note's id.
+ */
+export async function startNote(page: Page, at: { x: number; y: number }): Promise<string> {
+  const p = await pageToClient(page, at)
+  await page.keyboard.press('n')
+  await page.mouse.click(p.x, p.y)
+  const id = (await (await page.waitForFunction(() => (window as any).editor.getEditingShapeId())).jsonValue()) as string
+  await textFocused(page)
+  return id
+}
+
+/** Waits until the text editor of the shape being edited has the keyboard (keys before that are lost). */
+export async function textFocused(page: Page): Promise<void> {
+  await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId() && !!document.activeElement?.matches('[data-testid=rich-text-area] .ProseMirror'))
+}
+
+/** A new note at a page point with `text`, left (not editing any more); returns its id. */
+export async function addNote(page: Page, at: { x: number; y: number }, text: string): Promise<string> {
+  const id = await startNote(page, at)
+  await page.keyboard.type(text)
+  // every key reached the note (a lost one would surface much later as a note that never "arrives")
+  const held = () => page.evaluate(() => (window as any).editor.getRichTextEditor()?.state.doc.textContent as string | undefined)
+  await waitUntil(async () => (await held()) === text, 10_000, `the note to hold what was typed, ${JSON.stringify(text)}`).catch(async (e) => {
+    throw new Error(`${e.message}; it holds ${JSON.stringify(await held())}`)
+  })
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('Escape')
+  await page.waitForFunction(() => !(window as any).editor.getEditingShapeId())
+  return id
 }
