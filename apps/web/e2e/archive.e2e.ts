@@ -9,7 +9,6 @@
  */
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { getTemplate } from '@copboard/templates'
 import { useBoardServer } from './support/suite'
 import { recordRequests, shot, waitUntil } from './support/browser'

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { useBoardServer } from './support/suite'
 import { recordRequests, shot, waitUntil } from './support/browser'
-import { boardLive, connectionState, joinBoard, notes, startNote, textFocused } from './support/board'
+import { boardLive, connectionState, joinBoard, notes, pageToClient, startNote, textFocused } from './support/board'
 
 const suite = useBoardServer('CoP Warmtetransitie (e2e)')
 
@@ -20,11 +20,6 @@ async function context(): Promise<{ ctx: BrowserContext; page: Page; requests: R
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(`${e.message}\n${e.stack ?? ''}`))
   return { ctx, page, requests, errors }
-}
-
-/** Screen point of a page-space point. */
-function toScreen(page: Page, x: number, y: number) {
-  return page.evaluate(([x, y]) => (window as any).editor.pageToScreen({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
 }
 
 // generous budget for a loaded 2-core machine (other e2e files run beside it): nothing here asserts a duration but the spec's sync budgets
@@ -40,7 +35,7 @@ describe('board e2e', { timeout: 480_000 }, () => {
 
     step('A creates a sticky note')
     // A creates a sticky note with the note tool and types text
-    const at = await toScreen(a.page, 300, 200)
+    const at = await pageToClient(a.page, { x: 300, y: 200 })
     await startNote(a.page, { x: 300, y: 200 })
     await a.page.keyboard.type('Meer groen op het plein')
     const typedAt = Date.now()
@@ -70,7 +65,7 @@ describe('board e2e', { timeout: 480_000 }, () => {
       return e.pageToScreen({ x: bnds.x + bnds.w / 2, y: bnds.y + bnds.h / 2 })
     }, note.id)
     await b.page.mouse.dblclick(center.x, center.y)
-    await textFocused(b.page)
+    await textFocused(b.page, note.id)
     await b.page.keyboard.press('ControlOrMeta+a')
     await b.page.keyboard.type('Meer groen en bankjes')
     await b.page.keyboard.press('Escape')

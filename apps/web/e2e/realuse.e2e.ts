@@ -43,10 +43,6 @@ async function context(b: Browser = suite.browser): Promise<{ ctx: BrowserContex
   return { ctx, page, errors }
 }
 
-// page -> screen (the canvas sits below the board header: viewport coordinates are not screen ones)
-function toScreen(page: Page, x: number, y: number) {
-  return page.evaluate(([x, y]) => (window as any).editor.pageToScreen({ x, y }), [x, y] as const) as Promise<{ x: number; y: number }>
-}
 function noteCenter(page: Page, id: string) {
   return page.evaluate((id) => {
     const e = (window as any).editor

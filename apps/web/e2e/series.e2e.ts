@@ -139,7 +139,7 @@ describe('a CoP series (issue 11)', () => {
       'session-2 notes at the facilitator',
     ).catch(async (e) => {
       const seen = [...errors, ...consoleErrors].slice(-20).join('\n  ')
-      throw new Error(`${e.message}\nparticipant: ${await boardDiagnosis(par)}\nfacilitator: ${await boardDiagnosis(fac)}\nserver: ${await serverNoteTexts(suite.server.url, s2.room, tokenOf(created.boardLinks.facilitator)).then((m) => `has ${JSON.stringify([S2a, S2b, S2c].filter((t) => [...m.values()].includes(t)))}`, String)}\npage and console errors:\n  ${seen}`)
+      throw new Error(`${e.message}\nparticipant: ${await boardDiagnosis(par)}\nfacilitator: ${await boardDiagnosis(fac)}\nserver: ${await serverNoteTexts(suite.server.url, s2.room, fTok).then((m) => `has ${JSON.stringify([S2a, S2b, S2c].filter((t) => [...m.values()].includes(t)))}`, String)}\npage and console errors:\n  ${seen}`)
     })
     // on the pages the participant wrote them on (else the main-page check below cannot hold)
     const pagesAtFac = await fac.evaluate((texts) => {

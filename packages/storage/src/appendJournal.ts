@@ -34,12 +34,17 @@ const HEADER = 8
 /** Room names as UTF-8, for the few rooms an instance serves (encoding one per append was ~15 % of an append's CPU, issue 12). */
 const roomBytesCache = new Map<string, Buffer>()
 const ROOM_BYTES_CACHED = 256
+/** Longer names are encoded per append (room ids are ~22 bytes): the cache stays under 256 KiB. */
+const ROOM_BYTES_CACHED_MAX = 1024
 
 function roomBytes(room: string): Buffer {
   let bytes = roomBytesCache.get(room)
   if (!bytes) {
-    bytes = Buffer.from(room, 'utf8')
-    if (bytes.length > 0xffff) return bytes // refused by the caller: not kept
+    const encoded = Buffer.from(room, 'utf8')
+    if (encoded.length > ROOM_BYTES_CACHED_MAX) return encoded
+    // its own memory: a short Buffer.from is a slice of an 8 KiB pool, which the cache would keep
+    bytes = Buffer.allocUnsafeSlow(encoded.length)
+    bytes.set(encoded)
     if (roomBytesCache.size >= ROOM_BYTES_CACHED) roomBytesCache.clear()
     roomBytesCache.set(room, bytes)
   }

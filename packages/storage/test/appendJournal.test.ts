@@ -16,6 +16,16 @@ describe('append journal records', () => {
     expect(out.records).toEqual(records)
   })
 
+  it('[1.7] room names are encoded once and kept apart: many rooms, repeats, a long name, one too long', () => {
+    // more rooms than the name cache keeps (it starts again), each twice, and names past its size limit
+    const rooms = [...Array.from({ length: 300 }, (_, i) => `kamer-${i}-ë`), 'x'.repeat(2000), 'é'.repeat(30_000)]
+    const records = [...rooms, ...rooms].map((room, i) => rec(i + 1, room))
+    const out = decodeRecords(Buffer.concat(records.map(encodeRecord)))
+    expect(out.records.map((r) => r.room)).toEqual(records.map((r) => r.room))
+    expect(() => encodeRecord(rec(1, 'é'.repeat(40_000)))).toThrow(RangeError) // 80,000 bytes
+    expect(() => encodeRecord(rec(1, 'é'.repeat(40_000)))).toThrow(RangeError) // still, the second time
+  })
+
   it('[1.7] reading stops at a record cut short or damaged: the whole ones before it are kept', () => {
     const [a, b, c] = [rec(1), rec(2), rec(3)].map(encodeRecord) as [Buffer, Buffer, Buffer]
     const cut = decodeRecords(Buffer.concat([a, b, c.subarray(0, c.length - 1)]))

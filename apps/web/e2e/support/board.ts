@@ -70,7 +70,8 @@ export function connectionState(page: Page) {
 
 /** What a page holds, for a failure message: connection state, a shown refusal and every note (text, page). */
 export function boardDiagnosis(page: Page): Promise<string> {
-  return page
+  const unanswered = new Promise<string>((resolve) => setTimeout(() => resolve('(page did not answer within 5 s)'), 5000).unref())
+  const read = page
     .evaluate(() => {
       const editor = (window as any).editor
       const text = (n: any): string => (n?.type === 'text' ? n.text : (n?.content ?? []).map(text).join(''))
@@ -88,6 +89,7 @@ export function boardDiagnosis(page: Page): Promise<string> {
       })
     })
     .catch((e) => `(page unreadable: ${String(e)})`)
+  return Promise.race([read, unanswered])
 }
 
 /** Page point → the client point the mouse clicks (tldraw's "screen" space: the canvas sits below the header). */
@@ -110,11 +112,14 @@ export async function startNote(page: Page, at: { x: number; y: number }): Promi
 }
 
 /** Waits until the text editor of the shape being edited has the keyboard (keys before that are lost). */
-export async function textFocused(page: Page): Promise<void> {
-  await page.waitForFunction(() => !!(window as any).editor.getEditingShapeId() && !!document.activeElement?.matches('[data-testid=rich-text-area] .ProseMirror'))
+export async function textFocused(page: Page, id?: string): Promise<void> {
+  await page.waitForFunction((id) => {
+    const editing = (window as any).editor.getEditingShapeId()
+    return !!editing && (!id || editing === id) && !!document.activeElement?.matches('[data-testid=rich-text-area] .ProseMirror')
+  }, id)
 }
 
-/** A new note at a page point with `text`, left (not editing any more); returns its id. */
+/** A new note at a page point with one line of `text` (the check compares the text without line breaks), left (not editing any more); returns its id. */
 export async function addNote(page: Page, at: { x: number; y: number }, text: string): Promise<string> {
   const id = await startNote(page, at)
   await page.keyboard.type(text)
