@@ -155,6 +155,9 @@ describe('a CoP series (issue 11)', () => {
     await fac.waitForSelector(`[data-testid=session-${s2.number}] [data-testid=session-thumbnail]`)
     await fac.waitForFunction(() => [...document.querySelectorAll('[data-testid=session-thumbnail]')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))
     await shot(fac, 'series-5-cop-page-two-sessions')
+    // counted in Dutch: one note is 'notitie', more are 'notities'
+    expect(await fac.textContent('[data-testid=session-1]')).toMatch(/\b1 notitie\b/)
+    expect(await fac.textContent(`[data-testid=session-${s2.number}]`)).toContain('3 notities')
 
     // ---- thumbnails differ, each from its own session's notes
     const finals = (await api(`GET`, `/cops/${copId}/snapshots`, fTok)).snapshots.filter((s: any) => s.kind === 'final')

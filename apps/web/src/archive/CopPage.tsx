@@ -197,7 +197,7 @@ export function CopPage({ copId }: { copId: string }) {
                   const { session } = await api.createSession(token, cop.id, b)
                   if (carry && carry.noteIds.length) {
                     const r = await api.carryOver(token, cop.id, session.id, carry)
-                    setTimeout(() => setNotice(t('carryDone', { n: r.placed, s: session.number })), 0)
+                    setTimeout(() => setNotice(t(r.placed === 1 ? 'carryDoneOne' : 'carryDone', { n: r.placed, s: session.number })), 0)
                   }
                 })
               }

@@ -119,7 +119,7 @@ export function Archive({ t, lang, token, cop, role, sessions, snapshots, action
                     <h3 id={`cb-s-${s.id}`}>{s.title}</h3>
                     <p className="cb-muted">
                       {longDate(s.date, lang)}
-                      {final?.meta.noteCount !== undefined && ` · ${t('notes', { n: final.meta.noteCount })}`}
+                      {final?.meta.noteCount !== undefined && ` · ${t(final.meta.noteCount === 1 ? 'noteOne' : 'notes', { n: final.meta.noteCount })}`}
                       {typeof final?.meta.durationMs === 'number' && ` · ${t('duration', { min: Math.round(final.meta.durationMs / 60000) })}`}
                     </p>
                     {final && <Participants t={t} meta={final.meta} lang={lang} testId="session-participants" />}
