@@ -99,8 +99,8 @@ export function pageToClient(page: Page, at: { x: number; y: number }) {
 
 /**
  * Creates a note with the note tool at a page point and waits until its text editor has the
- * keyboard: tldraw starts editing first and focuses the text a moment later, and on a loaded
- * machine keys typed in between are lost. Returns the note's id.
+ * keyboard (tldraw focuses it as editing starts; the wait makes sure no key goes elsewhere).
+ * Returns the note's id.
  */
 export async function startNote(page: Page, at: { x: number; y: number }): Promise<string> {
   const p = await pageToClient(page, at)
