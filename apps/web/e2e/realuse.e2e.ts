@@ -171,6 +171,29 @@ describe('the board in real use (issue 14)', { timeout: 480_000 }, () => {
     await a.ctx.close()
   })
 
+  it('closed by the server for good (4429, a flood): the badge says so with a reload button; the edit made meanwhile reaches the server after the reload', async () => {
+    const a = await context()
+    await join(a.page, suite.board.participant, 'Anna de Wit', 'gemeente')
+    // more messages at once than the rate budget's burst (MESSAGE_BURST 3000): the server closes with TOO_MANY_MESSAGES
+    await a.page.evaluate(() => {
+      const ws = (window as any).copboard.conn.provider.ws as WebSocket
+      for (let i = 0; i < 4000; i++) ws.send(new Uint8Array([3])) // query awareness, one byte
+    })
+    await a.page.waitForSelector('[data-testid=connection-state][data-state=closed]', { timeout: 20_000 })
+    expect(await a.page.textContent('[data-testid=connection-state]')).toContain('Verbinding verbroken — herlaad de pagina')
+    // y-websocket does not come back by itself after a 44xx close
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(await a.page.getAttribute('[data-testid=connection-state]', 'data-state')).toBe('closed')
+    const id = await addNote(a.page, { x: 430, y: 410 }, 'Na het sluiten') // clear of the notes later tests double-click
+    await shot(a.page, 'realuse-4-closed-by-server')
+    expect((await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).has(id)).toBe(false)
+    await a.page.focus('[data-testid=connection-reload]')
+    await a.page.keyboard.press('Enter')
+    await a.page.waitForSelector('[data-testid=connection-state][data-state=connected]', { timeout: 30_000 })
+    await waitUntil(async () => (await serverNoteTexts(suite.server.url, suite.board.room, tokenOf(suite.board.participant))).get(id) === 'Na het sluiten', 10_000, 'the edit made while closed, on the server after the reload')
+    await a.ctx.close()
+  })
+
   it('the last keystroke before closing the tab is kept', async () => {
     for (let run = 0; run < 3; run++) {
       const a = await context()

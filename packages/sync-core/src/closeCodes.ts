@@ -3,7 +3,8 @@
  *
  * Ranges follow the convention of the stock y-websocket client (3.x):
  * - 4400–4499 mirror HTTP 4xx: the client did something reconnecting cannot fix, so the
- *   client stops reconnecting and emits `closed`.
+ *   client stops reconnecting and emits `closed` (the web board then says so, with a reload
+ *   button: apps/web/src/board/connectionHealth.ts; its unsent edits wait in the tab's cache).
  * - 4500–4599 mirror HTTP 5xx: transient, the client reconnects with back-off and resyncs
  *   (nothing is lost: its document still holds every edit the server did not confirm).
  * - 1xxx are RFC 6455 codes; those marked `sentBy: 'transport'` are sent by the `ws` library

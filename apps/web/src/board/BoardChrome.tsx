@@ -11,6 +11,12 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
     <div className="cb-conn" data-state={state} data-testid="connection-state" role="status" aria-live="polite" title={t(state)}>
       <span className="cb-conn__dot" aria-hidden />
       <span className="cb-conn__label">{t(state)}</span>
+      {state === 'closed' && (
+        // the server will not take this socket back (a 44xx close): a reload opens a new one, and the tab's cache brings its edits
+        <button type="button" className="cb-conn__reload" onClick={() => location.reload()} data-testid="connection-reload">
+          {t('reload')}
+        </button>
+      )}
     </div>
   )
 }

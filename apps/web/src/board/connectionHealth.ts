@@ -1,10 +1,12 @@
 /**
- * The connection state the board shows (connecting, connected, reconnecting, offline) and the
- * heartbeat behind it: y-websocket alone notices a dead socket only after 30 s without messages.
+ * The connection state the board shows (connecting, connected, reconnecting, offline, closed) and
+ * the heartbeat behind it: y-websocket alone notices a dead socket only after 30 s without messages.
+ * `closed`: the server ended the connection with a 44xx code (sync-core closeCodes.ts), after which
+ * y-websocket does not reconnect; edits stay in the tab and its cache until the page is reloaded.
  */
 import type { WebsocketProvider } from 'y-websocket'
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed'
 
 const MESSAGE_QUERY_AWARENESS = 3
 /** Heartbeat: a socket quiet for this long is probed with a query-awareness round trip… */
@@ -18,6 +20,8 @@ export class ConnectionHealth {
   private everConnected = false
   /** The heartbeat found the socket dead (cleared when a socket connects again). */
   private stale = false
+  /** The server closed the socket for good (y-websocket's `closed` event) and it has not connected since. */
+  private closedByServer = false
   private probeSentAt = 0
   private lastBeat = Date.now()
 
@@ -32,12 +36,18 @@ export class ConnectionHealth {
     const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
       if (status === 'connected') {
         this.everConnected = true
+        this.closedByServer = false
         this.stale = false
         this.probeSentAt = 0
       }
       this.updateState()
     }
     this.provider.on('status', onStatus)
+    const onClosed = () => {
+      this.closedByServer = true
+      this.updateState()
+    }
+    this.provider.on('closed', onClosed)
     const onOnline = () => {
       // back online: do not wait for y-websocket's backoff (up to 10 s)
       if (navigator.onLine && !this.provider.wsconnected && this.provider.ws === null) this.provider.connect()
@@ -47,6 +57,8 @@ export class ConnectionHealth {
     addEventListener('offline', onOnline)
     const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS)
     return () => {
+      this.provider.off('status', onStatus)
+      this.provider.off('closed', onClosed)
       removeEventListener('online', onOnline)
       removeEventListener('offline', onOnline)
       clearInterval(heartbeat)
@@ -91,8 +103,9 @@ export class ConnectionHealth {
 
   private updateState() {
     if (this.provider.wsconnected && !this.probeSentAt) this.stale = false
-    const s =
-      (typeof navigator !== 'undefined' && navigator.onLine === false) || this.stale
+    const s: ConnectionState = this.closedByServer && !this.provider.wsconnected
+      ? 'closed'
+      : (typeof navigator !== 'undefined' && navigator.onLine === false) || this.stale
         ? 'offline'
         : this.provider.wsconnected
           ? 'connected'
