@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'react'
 import { Box, react, type Editor, type TLInstancePresence, type TLUserId } from 'tldraw'
-import { followAction, type FollowState, type PageView } from '@copboard/board'
+import { followAction, Landing, type FollowState, type PageView } from '@copboard/board'
 import type { BoardConnection } from '../board/sync'
 import { leaderClientId } from './context'
 import { currentTemplateId, frameLanding, MIN_LANDING_ZOOM } from '../templates/launch'
@@ -76,32 +76,27 @@ export function useFollowRuntime(editor: Editor, conn: BoardConnection, follow: 
     if (!enabled) return
     const aw = conn.provider.awareness
     const provider = conn.provider
-    let done = false
-    let landed = false
     // the stored view only once the socket's greeting is in (it brings the facilitator's presence):
     // a board from its cache or read early (board/earlyState.ts) renders before the socket syncs
-    let storedViewToo = false
+    const landing = new Landing({
+      presenceView: () => leaderPresenceView(conn, followRef.current),
+      storedView: () => followRef.current?.view ?? null,
+      land: (view) => landAt(editor, view),
+      currentPage: () => editor.getCurrentPageId(),
+    })
     const timers: ReturnType<typeof setTimeout>[] = []
-    const tryLand = () => {
-      if (done) return
-      const presence = leaderPresenceView(conn, followRef.current)
-      const view = presence ?? (storedViewToo && !landed ? (followRef.current?.view ?? null) : null)
-      if (!view || !landAt(editor, view)) return
-      landed = true
+    const landed = (moved: boolean) => {
+      if (!moved) return
       seen.current = followRef.current?.bringSeq ?? 0
       if (followRef.current?.locked) startFollowing(editor, conn, followRef.current)
-      // the facilitator's presence is final; a stored view gives way to it when it comes (until giveUp)
-      if (presence) done = true
     }
+    const tryLand = () => landed(landing.tryLand())
     const giveUp = () => {
       aw.off('change', tryLand)
-      if (!done) seen.current = followRef.current?.bringSeq ?? 0
-      done = true
+      if (!landing.done) seen.current = followRef.current?.bringSeq ?? 0
+      landing.end()
     }
-    const useStoredView = () => {
-      storedViewToo = true
-      tryLand()
-    }
+    const useStoredView = () => landed(landing.useStoredView())
     // give the facilitator's awareness a moment to arrive after the sync; after that, the doc's view
     // will do, and 4 s after it the landing is over
     const onSync = (synced: boolean) => {
