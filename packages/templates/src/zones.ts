@@ -28,8 +28,11 @@ export interface NoteAssignment {
 
 export type RecordMap = Map<string, TLRecord>
 
+/** A record's `meta.copboard` (whatever it holds). */
+const copboardOf = (s: { meta?: unknown }): unknown => (s.meta as { copboard?: unknown } | undefined)?.copboard
+
 export function scaffoldMeta(s: { meta?: unknown }): CopboardScaffoldMeta | undefined {
-  return templateMeta((s.meta as { copboard?: unknown } | undefined)?.copboard)
+  return templateMeta(copboardOf(s))
 }
 
 /** `meta.copboard` as a template's meta (undefined: not one). */
@@ -185,7 +188,7 @@ export function boardZones(records: Iterable<TLRecord>, map: RecordMap = toMap(r
   const zones: BoardZone[] = []
   for (const r of map.values()) {
     if (!isShape(r)) continue
-    const m = zoneMeta((r.meta as { copboard?: unknown } | undefined)?.copboard)
+    const m = zoneMeta(copboardOf(r))
     if (!m) continue
     zones.push({ pageId: pageOf(map, r), templateId: m.templateId, version: m.version, zoneId: m.zoneId, bounds: pageBounds(map, r), shapeId: r.id })
   }
@@ -194,7 +197,7 @@ export function boardZones(records: Iterable<TLRecord>, map: RecordMap = toMap(r
 
 /** A shape that defines a zone's area (`boardZones`): template meta with part 'zone' and a zoneId, scaffold or not. */
 export function isZoneShape(r: TLRecord): r is TLShape {
-  return isShape(r) && zoneMeta((r.meta as { copboard?: unknown } | undefined)?.copboard) !== undefined
+  return isShape(r) && zoneMeta(copboardOf(r)) !== undefined
 }
 
 /**

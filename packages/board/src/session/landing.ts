@@ -29,10 +29,6 @@ export class Landing {
     return this.over
   }
 
-  get landed(): boolean {
-    return this.landedOn !== null
-  }
-
   /** Lands if there is a view to land on; returns true when it moved the camera. */
   tryLand(): boolean {
     if (this.over) return false
